@@ -1,0 +1,32 @@
+namespace Chat.Server.Configuration;
+
+/// <summary>The <c>Chat</c> configuration section; every key is documented in the README.</summary>
+public sealed class ChatOptions
+{
+    public const string Section = "Chat";
+
+    /// <summary>Longest accepted message text, in characters.</summary>
+    public int MaxMessageLength { get; set; } = 2000;
+
+    /// <summary>Largest incoming SignalR frame; a larger one closes that connection.</summary>
+    public long MaxFrameBytes { get; set; } = 32 * 1024;
+
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    public HistoryOptions History { get; set; } = new();
+}
+
+public sealed class RateLimitOptions
+{
+    /// <summary>Sustained sends per second per connection; 0 turns the limit off.</summary>
+    public int PerSecond { get; set; } = 10;
+
+    /// <summary>Sends a connection may make at once before the sustained rate applies.</summary>
+    public int Burst { get; set; } = 20;
+}
+
+public sealed class HistoryOptions
+{
+    /// <summary>How many of the newest messages the store keeps.</summary>
+    public int MaxMessages { get; set; } = 10_000;
+}

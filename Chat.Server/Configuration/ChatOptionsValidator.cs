@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+
+namespace Chat.Server.Configuration;
+
+/// <summary>Checks <see cref="ChatOptions"/> at start-up; each failure names the configuration key.</summary>
+internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ChatOptions options)
+    {
+        var failures = new List<string>();
+
+        Require(failures, "Chat:MaxMessageLength", options.MaxMessageLength, 1, 1_000_000);
+        Require(failures, "Chat:MaxFrameBytes", options.MaxFrameBytes, 1024, 64L * 1024 * 1024);
+        Require(failures, "Chat:RateLimit:PerSecond", options.RateLimit.PerSecond, 0, 1_000_000);
+        Require(failures, "Chat:RateLimit:Burst", options.RateLimit.Burst, 1, 1_000_000);
+        Require(failures, "Chat:History:MaxMessages", options.History.MaxMessages, 1, int.MaxValue);
+
+        // A frame must be able to carry the longest message (UTF-8, JSON-escaped, plus the envelope).
+        if (options.MaxFrameBytes < options.MaxMessageLength)
+        {
+            failures.Add($"Chat:MaxFrameBytes ({options.MaxFrameBytes}) must be at least Chat:MaxMessageLength ({options.MaxMessageLength}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Require(List<string> failures, string key, long value, long min, long max)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add($"{key} must be between {min} and {max}, but is {value}.");
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using System.Threading.Channels;
+
+namespace Chat.Server.History;
+
+/// <summary>
+/// The one writer of the history (group commit). Messages that arrive together are committed in
+/// one transaction; then each is published to the clients in id order, and only then is its sender
+/// acked. Publishing from this single loop is what gives every client the messages in id order, so
+/// a client that catches up with <c>GetHistory(lastSeenId)</c> never skips one.
+/// </summary>
+public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher publisher, TimeProvider clock, ILogger<HistoryWriter> logger)
+    : IHostedService, IAsyncDisposable
+{
+    /// <summary>Most messages committed in one transaction.</summary>
+    public const int MaxBatch = 512;
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private Task _loop = Task.CompletedTask;
+
+    /// <summary>Queues <paramref name="message"/>; completes with the stored message once it is committed and published.</summary>
+    public Task<ChatMessage> AppendAsync(NewMessage message)
+    {
+        var pending = new Pending(message);
+        return _queue.Writer.TryWrite(pending) ? pending.Stored.Task : Task.FromException<ChatMessage>(new HistoryUnavailableException("the server is shutting down"));
+    }
+
+    /// <summary>Deletes all history after every message queued before it, then tells the clients.</summary>
+    public async Task ClearAsync()
+    {
+        var pending = new Pending(null);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new HistoryUnavailableException("the server is shutting down");
+        }
+
+        await pending.Stored.Task;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken);
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+    }
+
+    // Draining happens in DisposeAsync, after the web server has stopped taking calls.
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<Pending>(MaxBatch);
+        var messages = new List<NewMessage>(MaxBatch);
+
+        while (await reader.WaitToReadAsync())
+        {
+            if (reader.TryPeek(out var first) && first.Message is null)
+            {
+                reader.TryRead(out _);
+                await ClearAsync(first);
+                continue;
+            }
+
+            batch.Clear();
+            messages.Clear();
+            while (batch.Count < MaxBatch && reader.TryPeek(out var next) && next.Message is { } message)
+            {
+                reader.TryRead(out _);
+                batch.Add(next);
+                messages.Add(message);
+            }
+
+            await CommitAsync(batch, messages);
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> batch, List<NewMessage> messages)
+    {
+        ChatMessage[] stored;
+        try
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            stored = await store.AppendAsync(messages, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            LogCommitFailed(exception, batch.Count);
+            var failure = new HistoryUnavailableException("the history store could not save it", exception);
+            foreach (var pending in batch)
+            {
+                pending.Stored.TrySetException(failure);
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < stored.Length; i++)
+        {
+            await PublishAsync(stored[i]);
+        }
+
+        for (var i = 0; i < stored.Length; i++)
+        {
+            batch[i].Stored.TrySetResult(stored[i]);
+        }
+    }
+
+    private async Task PublishAsync(ChatMessage message)
+    {
+        try
+        {
+            await publisher.PublishAsync(message);
+        }
+        catch (Exception exception)
+        {
+            // The message is committed: clients that missed it get it from GetHistory.
+            LogPublishFailed(exception, message.Id);
+        }
+    }
+
+    private async Task ClearAsync(Pending pending)
+    {
+        try
+        {
+            await store.ClearAsync(CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            LogCommitFailed(exception, 0);
+            pending.Stored.TrySetException(new HistoryUnavailableException("the history store could not clear it", exception));
+            return;
+        }
+
+        try
+        {
+            await publisher.PublishClearedAsync();
+        }
+        catch (Exception exception)
+        {
+            LogPublishFailed(exception, 0);
+        }
+
+        pending.Stored.TrySetResult(null!);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "History commit of {Count} messages failed; their senders get an error")]
+    private partial void LogCommitFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing committed message {Id} failed")]
+    private partial void LogPublishFailed(Exception exception, long id);
+
+    /// <summary>A queued append (<see cref="Message"/> set) or clear (null).</summary>
+    private sealed class Pending(NewMessage? message)
+    {
+        public NewMessage? Message { get; } = message;
+
+        public TaskCompletionSource<ChatMessage> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>The history could not take a write; the sender is told and nothing is acked.</summary>
+public sealed class HistoryUnavailableException(string reason, Exception? inner = null)
+    : Exception($"The message was not saved because {reason}. Try again in a moment.", inner);

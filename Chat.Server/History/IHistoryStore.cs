@@ -1,0 +1,17 @@
+namespace Chat.Server.History;
+
+/// <summary>Durable message history. Writes come from one <see cref="HistoryWriter"/> at a time.</summary>
+public interface IHistoryStore
+{
+    /// <summary>Creates the schema when it is missing; called once at start-up.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores <paramref name="batch"/> in one transaction and returns the messages as committed, in order.</summary>
+    Task<ChatMessage[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken);
+
+    /// <summary>The latest <paramref name="limit"/> messages, or those after <paramref name="afterId"/>; oldest first.</summary>
+    Task<ChatMessage[]> GetAsync(long? afterId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every message; ids already given out are never given again.</summary>
+    Task ClearAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,117 @@
+using Microsoft.Data.Sqlite;
+
+namespace Chat.Server.History;
+
+/// <summary>History in an embedded SQLite file (WAL). One open connection writes; reads use pooled connections.</summary>
+public sealed class SqliteHistoryStore(string connectionString, int maxMessages) : IHistoryStore, IDisposable
+{
+    private const string Schema = """
+        PRAGMA journal_mode = WAL;
+        CREATE TABLE IF NOT EXISTS messages (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            user    TEXT    NOT NULL,
+            text    TEXT    NOT NULL,
+            sent_at INTEGER NOT NULL
+        );
+        """;
+
+    private SqliteConnection? _writer;
+
+    public string ConnectionString { get; } = connectionString;
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var writer = new SqliteConnection(ConnectionString);
+        await writer.OpenAsync(cancellationToken);
+        await using (var command = writer.CreateCommand())
+        {
+            command.CommandText = Schema;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // FULL makes each commit durable on disk before it is acked; group commit pays it once per batch.
+        await using (var command = writer.CreateCommand())
+        {
+            command.CommandText = "PRAGMA synchronous = FULL;";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        _writer = writer;
+    }
+
+    public async Task<ChatMessage[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken)
+    {
+        var connection = _writer ?? throw new InvalidOperationException("The history store is not initialized.");
+        var stored = new ChatMessage[batch.Count];
+
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO messages (user, text, sent_at) VALUES ($user, $text, $sentAt) RETURNING id;";
+            var user = insert.Parameters.Add("$user", SqliteType.Text);
+            var text = insert.Parameters.Add("$text", SqliteType.Text);
+            insert.Parameters.AddWithValue("$sentAt", sentAt.Ticks);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                user.Value = batch[i].User;
+                text.Value = batch[i].Text;
+                var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+                stored[i] = new ChatMessage(id, batch[i].User, batch[i].Text, sentAt);
+            }
+        }
+
+        await using (var retain = connection.CreateCommand())
+        {
+            retain.Transaction = transaction;
+            retain.CommandText = "DELETE FROM messages WHERE id <= $oldest;";
+            retain.Parameters.AddWithValue("$oldest", stored[^1].Id - maxMessages);
+            await retain.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return stored;
+    }
+
+    public async Task<ChatMessage[]> GetAsync(long? afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = afterId is null
+            ? "SELECT id, user, text, sent_at FROM (SELECT * FROM messages ORDER BY id DESC LIMIT $limit) ORDER BY id;"
+            : "SELECT id, user, text, sent_at FROM messages WHERE id > $afterId ORDER BY id LIMIT $limit;";
+        query.Parameters.AddWithValue("$limit", limit);
+        query.Parameters.AddWithValue("$afterId", afterId ?? 0);
+
+        var messages = new List<ChatMessage>(Math.Min(limit, 128));
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            messages.Add(new ChatMessage(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                new DateTime(reader.GetInt64(3), DateTimeKind.Utc)));
+        }
+
+        return [.. messages];
+    }
+
+    public async Task ClearAsync(CancellationToken cancellationToken)
+    {
+        var connection = _writer ?? throw new InvalidOperationException("The history store is not initialized.");
+        await using var command = connection.CreateCommand();
+
+        // AUTOINCREMENT keeps the highest id in sqlite_sequence, so ids are not reused after this.
+        command.CommandText = "DELETE FROM messages;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _writer = null;
+        SqliteConnection.ClearPool(new SqliteConnection(ConnectionString));
+    }
+}

@@ -1,0 +1,12 @@
+using Chat.Server.History;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Server.Hubs;
+
+/// <summary>Sends what the history writer committed to every connected client.</summary>
+internal sealed class HubPublisher(IHubContext<ChatHub, IChatClient> hub) : IHistoryPublisher
+{
+    public Task PublishAsync(ChatMessage message) => hub.Clients.All.ReceiveMessage(message);
+
+    public Task PublishClearedAsync() => hub.Clients.All.HistoryCleared();
+}

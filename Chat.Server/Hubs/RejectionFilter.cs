@@ -1,0 +1,55 @@
+using Chat.Server.History;
+using Chat.Server.Rules;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Server.Hubs;
+
+/// <summary>
+/// Turns broken rules into a <see cref="HubException"/> the caller can read; the connection stays open.
+/// Any other failure becomes a generic HubException, so detailed errors (on for the framework's own
+/// binding and unknown-method replies) never show the server's internals.
+/// </summary>
+internal sealed partial class RejectionFilter(ILogger<RejectionFilter> logger) : IHubFilter
+{
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        try
+        {
+            return await next(invocationContext);
+        }
+        catch (InputRejectedException rejection)
+        {
+            LogRejected(invocationContext.HubMethodName, rejection.Reason, invocationContext.Context.ConnectionId);
+            throw new HubException(rejection.Message);
+        }
+        catch (HistoryUnavailableException unavailable)
+        {
+            throw new HubException(unavailable.Message);
+        }
+        catch (Exception exception) when (exception is not HubException and not OperationCanceledException)
+        {
+            // Details stay in the server log; the caller learns that the call failed and can retry.
+            LogFailed(exception, invocationContext.HubMethodName, invocationContext.Context.ConnectionId);
+            throw new HubException($"The server could not complete {invocationContext.HubMethodName}. Try again in a moment.");
+        }
+    }
+
+    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (InputRejectedException rejection)
+        {
+            LogRejected("connect", rejection.Reason, context.Context.ConnectionId);
+            throw new HubException(rejection.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} from connection {ConnectionId} failed")]
+    private partial void LogFailed(Exception exception, string method, string connectionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rejected {Method} from connection {ConnectionId}: {Reason}")]
+    private partial void LogRejected(string method, string reason, string connectionId);
+}

@@ -1,0 +1,10 @@
+namespace Chat.Server.Presence;
+
+internal static class PresenceExtensions
+{
+    public static IHostApplicationBuilder AddChatPresence(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IPresence, LocalPresence>();
+        return builder;
+    }
+}

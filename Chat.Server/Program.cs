@@ -1,0 +1,49 @@
+using Chat.Server.Configuration;
+using Chat.Server.History;
+using Chat.Server.Hubs;
+using Chat.Server.Presence;
+using Chat.Server.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Typed, validated configuration (the Chat section)
+builder.AddChatOptions();
+
+// Durable history: the store and its single group-commit writer
+builder.AddChatHistory();
+
+// Who is online
+builder.AddChatPresence();
+
+// The hub, its filters and limits
+builder.AddChatHub();
+
+// The browser client from the repository's wwwroot/
+builder.UseChatWebRoot();
+
+builder.Services.AddHealthChecks();
+
+try
+{
+    var app = builder.Build();
+
+    app.UseChatPage();
+    app.MapHealthChecks("/healthz");
+    app.MapChat();
+
+    app.Run();
+    return 0;
+}
+catch (Exception exception) when (StartupErrors.IsConfiguration(exception, out var lines))
+{
+    // A bad setting stops the server with lines naming the key, not a stack trace.
+    foreach (var line in lines)
+    {
+        Console.Error.WriteLine($"Configuration error: {line}");
+    }
+
+    return 1;
+}
+
+/// <summary>The server's entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

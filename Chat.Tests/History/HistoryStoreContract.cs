@@ -1,0 +1,77 @@
+using Chat.Server.History;
+
+namespace Chat.Tests.History;
+
+/// <summary>What every history store guarantees; each store's test class runs these same cases.</summary>
+public abstract class HistoryStoreContract
+{
+    protected static readonly DateTime Now = new(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>A store on fresh, empty storage, keeping at most <paramref name="maxMessages"/>; reopened stores share its storage.</summary>
+    protected abstract Task<IHistoryStore> OpenAsync(int maxMessages = 10_000);
+
+    /// <summary>A second store on the same storage as the last one opened, as after a restart.</summary>
+    protected abstract Task<IHistoryStore> ReopenAsync(int maxMessages = 10_000);
+
+    private static NewMessage[] Messages(params string[] texts) => [.. texts.Select(t => new NewMessage("alice", t))];
+
+    [Fact]
+    public async Task Append_assigns_increasing_ids_and_returns_the_messages_as_stored()
+    {
+        var store = await OpenAsync();
+
+        var first = await store.AppendAsync(Messages("one", "two"), Now, default);
+        var second = await store.AppendAsync(Messages("three"), Now.AddSeconds(1), default);
+
+        first.Concat(second).Select(m => m.Id).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        first[0].Should().Be(new ChatMessage(first[0].Id, "alice", "one", Now));
+        (await store.GetAsync(null, 10, default)).Should().Equal(first.Concat(second));
+    }
+
+    [Fact]
+    public async Task Get_returns_the_latest_or_those_after_an_id_oldest_first()
+    {
+        var store = await OpenAsync();
+        var stored = await store.AppendAsync(Messages("a", "b", "c", "d", "e"), Now, default);
+
+        (await store.GetAsync(null, 2, default)).Select(m => m.Text).Should().Equal("d", "e");
+        (await store.GetAsync(stored[1].Id, 2, default)).Select(m => m.Text).Should().Equal("c", "d");
+        (await store.GetAsync(stored[4].Id, 10, default)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Retention_keeps_only_the_newest_messages()
+    {
+        var store = await OpenAsync(maxMessages: 3);
+
+        await store.AppendAsync(Messages("1", "2"), Now, default);
+        await store.AppendAsync(Messages("3", "4", "5"), Now, default);
+
+        (await store.GetAsync(null, 100, default)).Select(m => m.Text).Should().Equal("3", "4", "5");
+    }
+
+    [Fact]
+    public async Task Ids_are_not_reused_after_clear_even_across_a_restart()
+    {
+        var store = await OpenAsync();
+        var before = await store.AppendAsync(Messages("x", "y"), Now, default);
+
+        await store.ClearAsync(default);
+        var reopened = await ReopenAsync();
+        var after = await reopened.AppendAsync(Messages("z"), Now, default);
+
+        (await reopened.GetAsync(null, 100, default)).Select(m => m.Text).Should().Equal("z");
+        after[0].Id.Should().BeGreaterThan(before[^1].Id);
+    }
+
+    [Fact]
+    public async Task Messages_survive_a_restart_unchanged()
+    {
+        var store = await OpenAsync();
+        var stored = await store.AppendAsync(Messages("kept", "<b>as given</b> 👋"), Now, default);
+
+        var reopened = await ReopenAsync();
+
+        (await reopened.GetAsync(null, 100, default)).Should().Equal(stored);
+    }
+}

@@ -1,0 +1,76 @@
+using Chat.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Chat.Tests.Hubs;
+
+public class PresenceTests
+{
+    [Fact]
+    public async Task A_user_with_two_connections_joins_once_and_leaves_once()
+    {
+        await using var app = new ChatApplication();
+        await using var observer = await app.ConnectAsync("observer");
+        (await observer.NextJoinedAsync()).Should().Be("observer");
+
+        var first = await app.ConnectAsync("alice");
+        var second = await app.ConnectAsync("alice");
+        await second.OnlineUsersAsync();
+        (await observer.NextJoinedAsync()).Should().Be("alice");
+        (await observer.OnlineUsersAsync()).Should().Equal("alice", "observer");
+        observer.JoinedSoFar().Should().BeEmpty("the second tab of a user who is online is not a join");
+
+        await first.DisposeAsync();
+        (await observer.OnlineUsersAsync()).Should().Equal("alice", "observer");
+        observer.LeftSoFar().Should().BeEmpty("alice still has a connection open");
+
+        await second.DisposeAsync();
+        (await observer.NextLeftAsync()).Should().Be("alice");
+        (await observer.OnlineUsersAsync()).Should().Equal("observer");
+    }
+
+    [Fact]
+    public async Task Online_users_are_in_ordinal_order_and_guests_are_not_listed()
+    {
+        await using var app = new ChatApplication();
+        await using var zoe = await app.ConnectAsync("zoe");
+        await using var bob = await app.ConnectAsync("Bob");
+        await using var guest = await app.ConnectAsync(user: null);
+        await using var amy = await app.ConnectAsync("amy");
+
+        var online = await guest.OnlineUsersAsync();
+
+        online.Should().Equal("Bob", "amy", "zoe");
+    }
+
+    [Fact]
+    public async Task A_connection_that_drops_without_closing_is_removed_like_a_closed_one()
+    {
+        await using var app = new ChatApplication();
+        await using var observer = await app.ConnectAsync("observer");
+        using var crashing = await RawHubSocket.ConnectAsync(app, "crashing");
+        (await observer.NextJoinedAsync()).Should().Be("observer");
+        (await observer.NextJoinedAsync()).Should().Be("crashing");
+
+        crashing.Abort();
+
+        (await observer.NextLeftAsync()).Should().Be("crashing");
+        (await observer.OnlineUsersAsync()).Should().Equal("observer");
+    }
+
+    [Fact]
+    public async Task A_user_name_with_control_characters_is_refused_at_connect()
+    {
+        await using var app = new ChatApplication();
+        var connection = app.CreateConnection("bad\nname");
+
+        var connect = async () =>
+        {
+            await connection.StartAsync().DefaultTimeout();
+            await connection.InvokeAsync<string[]>("GetOnlineUsers").DefaultTimeout();
+        };
+
+        await connect.Should().ThrowAsync<Exception>();
+        await using var guest = await app.ConnectAsync(user: null);
+        (await guest.OnlineUsersAsync()).Should().BeEmpty();
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Chat.Tests.Infrastructure;
+
+/// <summary>
+/// Chat on the in-memory test server with its own SQLite file. Pass the same <see cref="DatabasePath"/>
+/// to a second instance to "restart" the server on the same history.
+/// </summary>
+internal sealed class ChatApplication : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDatabase;
+
+    public ChatApplication(IDictionary<string, string?>? settings = null, string? databasePath = null)
+    {
+        _ownsDatabase = databasePath is null;
+        DatabasePath = databasePath ?? NewDatabasePath();
+        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["ConnectionStrings:Chat"] = $"Data Source={DatabasePath}",
+        };
+    }
+
+    public string DatabasePath { get; }
+
+    /// <summary>A fresh, unused SQLite file path in the temp folder.</summary>
+    public static string NewDatabasePath()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "chat-tests");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, $"{Guid.NewGuid():N}.db");
+    }
+
+    /// <summary>
+    /// A started hub connection over WebSockets; <paramref name="user"/> null connects as a guest.
+    /// It returns after one round trip, so the server has finished the connection's OnConnectedAsync.
+    /// </summary>
+    public async Task<TestClient> ConnectAsync(string? user = "alice")
+    {
+        var client = new TestClient(CreateConnection(user));
+        await client.Connection.StartAsync().DefaultTimeout();
+        await client.OnlineUsersAsync();
+        return client;
+    }
+
+    public HubConnection CreateConnection(string? user)
+    {
+        var server = Server;
+        var url = new Uri(server.BaseAddress, user is null ? "/hubs/chat" : $"/hubs/chat?user={Uri.EscapeDataString(user)}");
+        return new HubConnectionBuilder()
+            .WithUrl(url, HttpTransportType.WebSockets, options =>
+            {
+                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                options.WebSocketFactory = async (context, cancellationToken) =>
+                    await server.CreateWebSocketClient().ConnectAsync(context.Uri, cancellationToken);
+            })
+            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .Build();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            DeleteDatabase(DatabasePath);
+        }
+    }
+
+    public static void DeleteDatabase(string path)
+    {
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+}
