@@ -31,7 +31,8 @@ internal static class HubExtensions
 
     public static IEndpointRouteBuilder MapChat(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHub<ChatHub>(Path);
+        // Stateful reconnect lets a client whose transport blipped resume without losing frames in flight.
+        endpoints.MapHub<ChatHub>(Path, connection => connection.AllowStatefulReconnects = true);
         return endpoints;
     }
 }

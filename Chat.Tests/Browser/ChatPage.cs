@@ -1,0 +1,97 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Chat.Tests.Browser;
+
+/// <summary>The chat page in its own browser context, as one person sees it; it records console errors and failed requests.</summary>
+internal sealed class ChatPage : IAsyncDisposable
+{
+    public static readonly float Timeout = 20_000;
+
+    private readonly IBrowserContext _context;
+    private readonly List<string> _problems = [];
+
+    private ChatPage(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                Record($"console error: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => Record($"page error: {error}");
+        page.RequestFailed += (_, request) => Record($"request failed: {request.Url} {request.Failure}");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                Record($"HTTP {response.Status}: {response.Url}");
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    public ILocator Messages => Page.Locator("#messages li.message");
+
+    public ILocator Lines => Page.Locator("#messages li.system");
+
+    public ILocator Online => Page.Locator("#online li");
+
+    public ILocator State => Page.Locator("#state");
+
+    public ILocator Error => Page.Locator("#error");
+
+    public ILocator Input => Page.Locator("#text");
+
+    /// <summary>Console errors, page errors, failed requests and HTTP errors seen so far.</summary>
+    public IReadOnlyList<string> Problems
+    {
+        get
+        {
+            lock (_problems)
+            {
+                return [.. _problems];
+            }
+        }
+    }
+
+    /// <summary>Opens the page, enters <paramref name="user"/> in the name dialog and waits until it is connected.</summary>
+    public static async Task<ChatPage> OpenAsync(IBrowser browser, Uri server, string user, int width = 1024)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 720 } });
+        context.SetDefaultTimeout(Timeout);
+        var chat = new ChatPage(context, await context.NewPageAsync());
+        await chat.Page.GotoAsync(server.ToString());
+        await chat.Page.Locator("#name").FillAsync(user);
+        await chat.Page.Locator("#name").PressAsync("Enter");
+        await Expect(chat.State).ToHaveTextAsync("connected", new() { Timeout = Timeout });
+        return chat;
+    }
+
+    /// <summary>Types <paramref name="text"/> and presses Enter, as a person would.</summary>
+    public async Task SendAsync(string text)
+    {
+        await Input.FillAsync(text);
+        await Input.PressAsync("Enter");
+    }
+
+    /// <summary>The text of every message on screen, in screen order.</summary>
+    public Task<IReadOnlyList<string>> MessageTextsAsync() => Page.Locator("#messages li.message .text").AllTextContentsAsync();
+
+    /// <summary>Emulates losing the network (new connections fail) or getting it back.</summary>
+    public Task SetOfflineAsync(bool offline) => _context.SetOfflineAsync(offline);
+
+    private void Record(string problem)
+    {
+        lock (_problems)
+        {
+            _problems.Add(problem);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}

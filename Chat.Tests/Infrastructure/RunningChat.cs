@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Chat.Tests.Infrastructure;
+
+/// <summary>A real Chat.Server process on its own SQLite file, which a test can kill and start again on the same port.</summary>
+internal sealed class RunningChat : IAsyncDisposable
+{
+    private readonly string[] _arguments;
+
+    private RunningChat(string databasePath, string[] arguments)
+    {
+        DatabasePath = databasePath;
+        _arguments = arguments;
+    }
+
+    public string DatabasePath { get; }
+
+    public ServerProcess Server { get; private set; } = null!;
+
+    public Uri Url => Server.Url;
+
+    public static async Task<RunningChat> StartAsync(params string[] arguments)
+    {
+        var chat = new RunningChat(ChatApplication.NewDatabasePath(), arguments);
+        chat.Server = await ServerProcess.StartAsync(chat.DatabasePath, 0, arguments);
+        return chat;
+    }
+
+    /// <summary>SIGKILL, then a new process on the same port and file.</summary>
+    public async Task KillAsync() => await Server.KillAsync();
+
+    public async Task RestartAsync()
+    {
+        var port = Url.Port;
+        await Server.DisposeAsync();
+        Server = await ServerProcess.StartAsync(DatabasePath, port, _arguments);
+    }
+
+    /// <summary>A started .NET client over the network.</summary>
+    public async Task<TestClient> ConnectAsync(string user)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(Url, $"/hubs/chat?user={Uri.EscapeDataString(user)}"))
+            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .Build();
+        var client = new TestClient(connection);
+        await connection.StartAsync().DefaultTimeout();
+        await client.OnlineUsersAsync();
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        ChatApplication.DeleteDatabase(DatabasePath);
+    }
+}

@@ -1,0 +1,225 @@
+// The Chat browser client: history on load, live messages, presence, and a reconnect that loses nothing.
+"use strict";
+
+(() => {
+  const HISTORY_PAGE = 100;
+  const NAME_KEY = "chat.user";
+  const $ = (id) => document.getElementById(id);
+
+  const view = {
+    messages: $("messages"),
+    conversation: document.querySelector(".conversation"),
+    online: $("online"),
+    onlineCount: $("online-count"),
+    state: $("state"),
+    me: $("me"),
+    text: $("text"),
+    error: $("error"),
+  };
+
+  let user = localStorage.getItem(NAME_KEY) || "";
+  let connection = null;
+  let lastSeenId = null; // highest message id shown; catch-up asks for what came after it
+  const shown = new Set(); // ids on screen, so a message is never shown twice
+
+  // ---- rendering (always as text, never as HTML) ----
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function timeOf(iso) {
+    const date = new Date(iso);
+    const node = element("time", "", date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
+    node.dateTime = iso;
+    return node;
+  }
+
+  function scrollIfAtBottom(update) {
+    const box = view.conversation;
+    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+    update();
+    if (atBottom) box.scrollTop = box.scrollHeight;
+  }
+
+  /** Shows a message once, in id order, wherever it came from (live, history or catch-up). */
+  function showMessage(message) {
+    if (shown.has(message.id)) return;
+    shown.add(message.id);
+    if (lastSeenId === null || message.id > lastSeenId) lastSeenId = message.id;
+
+    const item = element("li", message.user === user ? "message own" : "message");
+    item.dataset.id = String(message.id);
+    item.append(timeOf(message.sentAt), element("span", "user", message.user), element("span", "text", message.text));
+
+    scrollIfAtBottom(() => {
+      let before = null;
+      for (let node = view.messages.lastElementChild; node; node = node.previousElementSibling) {
+        if (node.dataset.id && Number(node.dataset.id) < message.id) break;
+        if (node.dataset.id) before = node;
+      }
+      view.messages.insertBefore(item, before);
+    });
+  }
+
+  function showLine(text) {
+    scrollIfAtBottom(() => view.messages.append(element("li", "system", text)));
+  }
+
+  function showOnline(users) {
+    view.online.replaceChildren(...users.map((name) => element("li", name === user ? "own" : "", name)));
+    view.onlineCount.textContent = String(users.length);
+  }
+
+  function showState(state) {
+    view.state.textContent = state;
+    view.state.className = `state ${state}`;
+  }
+
+  function showError(text) {
+    view.error.textContent = text;
+    view.error.hidden = !text;
+  }
+
+  /** The server's own sentence, without the SignalR client's prefix. */
+  function hubError(error) {
+    const text = String((error && error.message) || error);
+    const match = text.match(/HubException: ([\s\S]*)$/);
+    return match ? match[1] : text;
+  }
+
+  // ---- the connection ----
+
+  async function refreshOnline() {
+    showOnline(await connection.invoke("GetOnlineUsers"));
+  }
+
+  /** Loads the latest page on first connect; afterwards fetches every message after lastSeenId. */
+  async function catchUp() {
+    if (lastSeenId === null) {
+      (await connection.invoke("GetHistory", null, HISTORY_PAGE)).forEach(showMessage);
+      return;
+    }
+    for (;;) {
+      const page = await connection.invoke("GetHistory", lastSeenId, HISTORY_PAGE);
+      page.forEach(showMessage);
+      if (page.length < HISTORY_PAGE) return;
+    }
+  }
+
+  async function sync() {
+    await catchUp();
+    await refreshOnline();
+  }
+
+  function build() {
+    const hub = new signalR.HubConnectionBuilder()
+      .withUrl(`/hubs/chat?user=${encodeURIComponent(user)}`)
+      .withAutomaticReconnect({
+        // Keep trying: quickly at first, then every 5 s.
+        nextRetryDelayInMilliseconds: (retry) => Math.min(5000, 250 * 2 ** retry.previousRetryCount),
+      })
+      .withStatefulReconnect()
+      .configureLogging(signalR.LogLevel.None)
+      .build();
+
+    hub.on("ReceiveMessage", showMessage);
+    hub.on("UserJoined", (name) => { showLine(`${name} joined`); refreshOnline().catch(() => {}); });
+    hub.on("UserLeft", (name) => { showLine(`${name} left`); refreshOnline().catch(() => {}); });
+    hub.on("HistoryCleared", () => {
+      shown.clear();
+      view.messages.replaceChildren();
+      showLine("History was cleared.");
+    });
+    hub.on("Notice", showLine);
+
+    hub.onreconnecting(() => showState("reconnecting"));
+    hub.onreconnected(() => {
+      showState("connected");
+      sync().catch((error) => showError(hubError(error)));
+    });
+    hub.onclose(() => {
+      if (hub !== connection) return; // replaced after a change of name
+      showState("offline");
+      setTimeout(start, 5000);
+    });
+    return hub;
+  }
+
+  async function start() {
+    if (connection && connection.state !== signalR.HubConnectionState.Disconnected) return;
+    connection = connection || build();
+    try {
+      await connection.start();
+      showState("connected");
+      await sync();
+    } catch {
+      showState("offline");
+      setTimeout(start, 5000);
+    }
+  }
+
+  // ---- sending ----
+
+  $("composer").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = view.text.value;
+    if (!connection || connection.state !== signalR.HubConnectionState.Connected) {
+      showError("Not connected. Your message is kept; send it again once connected.");
+      return;
+    }
+    try {
+      const ack = await connection.invoke("SendMessage", text, user);
+      if (ack) showMessage(ack);
+      if (view.text.value === text) view.text.value = "";
+      showError("");
+    } catch (error) {
+      showError(hubError(error)); // the text stays in the input, nothing is lost
+    }
+  });
+
+  view.text.addEventListener("input", () => showError(""));
+
+  // ---- who am I ----
+
+  function askName() {
+    const dialog = $("name-dialog");
+    $("name").value = user;
+    dialog.showModal();
+  }
+
+  $("name-form").addEventListener("submit", (event) => {
+    const name = $("name").value.trim();
+    if (!name || name.length > 32 || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
+      event.preventDefault();
+      $("name-error").textContent = "Use 1 to 32 characters, without control characters.";
+      $("name-error").hidden = false;
+      return;
+    }
+    const changed = name !== user;
+    user = name;
+    localStorage.setItem(NAME_KEY, user);
+    view.me.textContent = user;
+    if (changed && connection) {
+      // The name is part of the hub URL: reconnect under the new one.
+      const old = connection;
+      connection = null;
+      old.stop().finally(start);
+    } else {
+      start();
+    }
+    view.text.focus();
+  });
+
+  $("rename").addEventListener("click", askName);
+
+  view.me.textContent = user;
+  if (user) {
+    start();
+  } else {
+    askName();
+  }
+})();
