@@ -82,6 +82,16 @@ internal sealed class ChatPage : IAsyncDisposable
     /// <summary>The text of every message on screen, in screen order.</summary>
     public Task<IReadOnlyList<string>> MessageTextsAsync() => Page.Locator("#messages li.message .text").AllTextContentsAsync();
 
+    /// <summary>Saves a screenshot to the folder named by CHAT_SCREENSHOTS, when set: for looking at the page by eye.</summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        if (Environment.GetEnvironmentVariable("CHAT_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await Page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}.png") });
+        }
+    }
+
     /// <summary>Emulates losing the network (new connections fail) or getting it back.</summary>
     public Task SetOfflineAsync(bool offline) => _context.SetOfflineAsync(offline);
 

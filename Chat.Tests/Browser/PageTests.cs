@@ -29,6 +29,8 @@ public class PageTests(BrowserFixture browser)
         await Expect(bob.Page.Locator("#messages li.message.own .text")).ToHaveTextAsync("hello alice", Patiently);
         await Expect(alice.Lines.Last).ToHaveTextAsync("bob joined", Patiently);
         await Expect(alice.Input).ToHaveValueAsync("");
+        await alice.ScreenshotAsync("two-users-alice");
+        await bob.ScreenshotAsync("two-users-bob");
         alice.Problems.Concat(bob.Problems).Should().BeEmpty("the page loads and runs with no console errors and no failed requests");
     }
 
@@ -64,6 +66,7 @@ public class PageTests(BrowserFixture browser)
         await Expect(alice.Error).ToBeVisibleAsync();
         await Expect(alice.Error).ToHaveTextAsync("The message is 3000 characters long; at most 2000 are allowed. Shorten it or split it in parts.", Patiently);
         await Expect(alice.Input).ToHaveValueAsync(text);
+        await alice.ScreenshotAsync("length-error");
         await Expect(alice.Messages).ToHaveCountAsync(0);
     }
 
@@ -94,5 +97,6 @@ public class PageTests(BrowserFixture browser)
         overflow.Should().BeLessThanOrEqualTo(0, "nothing is wider than the screen");
         await Expect(alice.Page.Locator("#composer button")).ToBeInViewportAsync();
         await Expect(alice.Online).ToHaveTextAsync(["alice"], new() { Timeout = ChatPage.Timeout });
+        await alice.ScreenshotAsync("phone");
     }
 }
