@@ -2,7 +2,14 @@ using Chat.Server.Configuration;
 using Chat.Server.History;
 using Chat.Server.Hubs;
 using Chat.Server.Presence;
+using Chat.Server.Security;
 using Chat.Server.Web;
+
+// `token --user NAME` mints a token instead of starting the server
+if (args is [TokenCommand.Name, .. var tokenArgs])
+{
+    return await TokenCommand.RunAsync(tokenArgs);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,6 +25,9 @@ builder.AddChatPresence();
 // The hub, its filters and limits
 builder.AddChatHub();
 
+// Signed tokens and allowed origins
+builder.AddChatSecurity();
+
 // The browser client from the repository's wwwroot/
 builder.UseChatWebRoot();
 
@@ -28,10 +38,11 @@ try
     var app = builder.Build();
 
     app.UseChatPage();
+    app.UseChatSecurity();
     app.MapHealthChecks("/healthz");
     app.MapChat();
 
-    app.Run();
+    await app.RunAsync();
     return 0;
 }
 catch (Exception exception) when (StartupErrors.IsConfiguration(exception, out var lines))

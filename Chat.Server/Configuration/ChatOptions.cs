@@ -14,6 +14,19 @@ public sealed class ChatOptions
     public RateLimitOptions RateLimit { get; set; } = new();
 
     public HistoryOptions History { get; set; } = new();
+
+    public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>Browser origins, besides the server's own, allowed to connect (CORS with credentials).</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+}
+
+public sealed class AuthOptions
+{
+    /// <summary>HS256 key (its UTF-8 bytes, at least 32); when set, every connection needs a token.</summary>
+    public string? SigningKey { get; set; }
+
+    public bool Enabled => !string.IsNullOrEmpty(SigningKey);
 }
 
 public sealed class RateLimitOptions

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Configuration;
@@ -5,6 +6,8 @@ namespace Chat.Server.Configuration;
 /// <summary>Checks <see cref="ChatOptions"/> at start-up; each failure names the configuration key.</summary>
 internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
 {
+    public const int MinSigningKeyBytes = 32;
+
     public ValidateOptionsResult Validate(string? name, ChatOptions options)
     {
         var failures = new List<string>();
@@ -14,6 +17,20 @@ internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
         Require(failures, "Chat:RateLimit:PerSecond", options.RateLimit.PerSecond, 0, 1_000_000);
         Require(failures, "Chat:RateLimit:Burst", options.RateLimit.Burst, 1, 1_000_000);
         Require(failures, "Chat:History:MaxMessages", options.History.MaxMessages, 1, int.MaxValue);
+
+        if (options.Auth.Enabled && Encoding.UTF8.GetByteCount(options.Auth.SigningKey!) < MinSigningKeyBytes)
+        {
+            // Never echo the key itself.
+            failures.Add($"Chat:Auth:SigningKey must be at least {MinSigningKeyBytes} bytes (UTF-8) long for HS256; it is {Encoding.UTF8.GetByteCount(options.Auth.SigningKey!)}. Use a long random value.");
+        }
+
+        foreach (var origin in options.AllowedOrigins)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/" || origin.EndsWith('/'))
+            {
+                failures.Add($"Chat:AllowedOrigins has '{origin}', which is not an origin; write scheme, host and port only, like https://chat.example.com or http://localhost:8080.");
+            }
+        }
 
         // A frame must be able to carry the longest message (UTF-8, JSON-escaped, plus the envelope).
         if (options.MaxFrameBytes < options.MaxMessageLength)

@@ -30,6 +30,12 @@ public sealed class ChatHub(HistoryWriter writer, IHistoryStore store, IPresence
     {
         rules.CheckText(text);
         MessageRules.CheckUser(user);
+        if (ConnectionUser.IsSignedIn(Context) && !string.Equals(user, ConnectionUser.Of(Context), StringComparison.Ordinal))
+        {
+            throw new InputRejectedException(
+                "wrong_user",
+                $"You are signed in as {ConnectionUser.Of(Context)}; send messages under that name.");
+        }
 
         var command = ChatCommands.Parse(text!, out var message);
         if (command is null)
@@ -47,6 +53,11 @@ public sealed class ChatHub(HistoryWriter writer, IHistoryStore store, IPresence
                 await Clients.Caller.Notice(online.Length == 0 ? "Nobody is online under a name." : $"Online ({online.Length}): {string.Join(", ", online)}");
                 break;
             case ChatCommand.Clear:
+                if (ConnectionUser.IsSignedIn(Context) && !ConnectionUser.IsAdmin(Context))
+                {
+                    throw new InputRejectedException("not_admin", "Only admins can clear the history; ask one to run /clear.");
+                }
+
                 await writer.ClearAsync();
                 break;
         }

@@ -1,6 +1,7 @@
 using Chat.Server.Configuration;
 using Chat.Server.History;
 using Chat.Server.Rules;
+using Chat.Server.Security;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +33,8 @@ internal static class HubExtensions
     public static IEndpointRouteBuilder MapChat(this IEndpointRouteBuilder endpoints)
     {
         // Stateful reconnect lets a client whose transport blipped resume without losing frames in flight.
-        endpoints.MapHub<ChatHub>(Path, connection => connection.AllowStatefulReconnects = true);
+        endpoints.MapHub<ChatHub>(Path, connection => connection.AllowStatefulReconnects = true)
+            .SecureChatHub(endpoints.ServiceProvider);
         return endpoints;
     }
 }

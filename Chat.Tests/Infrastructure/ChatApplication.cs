@@ -39,15 +39,16 @@ internal sealed class ChatApplication : WebApplicationFactory<Program>
     /// A started hub connection over WebSockets; <paramref name="user"/> null connects as a guest.
     /// It returns after one round trip, so the server has finished the connection's OnConnectedAsync.
     /// </summary>
-    public async Task<TestClient> ConnectAsync(string? user = "alice")
+    public async Task<TestClient> ConnectAsync(string? user = "alice", string? token = null)
     {
-        var client = new TestClient(CreateConnection(user));
+        var client = new TestClient(CreateConnection(user, token));
         await client.Connection.StartAsync().DefaultTimeout();
         await client.OnlineUsersAsync();
         return client;
     }
 
-    public HubConnection CreateConnection(string? user)
+    /// <summary>A hub connection, not started; <paramref name="token"/> is sent as SignalR clients send it.</summary>
+    public HubConnection CreateConnection(string? user, string? token = null)
     {
         var server = Server;
         var url = new Uri(server.BaseAddress, user is null ? "/hubs/chat" : $"/hubs/chat?user={Uri.EscapeDataString(user)}");
@@ -55,8 +56,22 @@ internal sealed class ChatApplication : WebApplicationFactory<Program>
             .WithUrl(url, HttpTransportType.WebSockets, options =>
             {
                 options.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                if (token is not null)
+                {
+                    options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                }
+
                 options.WebSocketFactory = async (context, cancellationToken) =>
-                    await server.CreateWebSocketClient().ConnectAsync(context.Uri, cancellationToken);
+                {
+                    var client = server.CreateWebSocketClient();
+                    if (token is not null)
+                    {
+                        // A custom WebSocket factory has to send the token itself, as the real client does.
+                        client.ConfigureRequest = request => request.Headers.Authorization = $"Bearer {token}";
+                    }
+
+                    return await client.ConnectAsync(context.Uri, cancellationToken);
+                };
             })
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .Build();

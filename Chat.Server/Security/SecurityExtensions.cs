@@ -1,0 +1,82 @@
+using Chat.Server.Configuration;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Server.Security;
+
+internal static class SecurityExtensions
+{
+    public const string CorsPolicy = "chat";
+
+    /// <summary>JWT bearer auth (on when <c>Chat:Auth:SigningKey</c> is set) and the CORS policy of <c>Chat:AllowedOrigins</c>.</summary>
+    public static IHostApplicationBuilder AddChatSecurity(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<ChatOptions>>((jwt, chat) => ConfigureJwt(jwt, chat.Value.Auth));
+        builder.Services.AddAuthorization();
+
+        builder.Services.AddCors();
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<ChatOptions>>((cors, chat) =>
+            cors.AddPolicy(CorsPolicy, policy => policy
+                .WithOrigins(chat.Value.AllowedOrigins)
+                .AllowCredentials()
+                .AllowAnyHeader()
+                .WithMethods("GET", "POST")));
+
+        // Behind a reverse proxy on this machine, take the client's scheme and host from X-Forwarded-* headers.
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
+        return builder;
+    }
+
+    /// <summary>Forwarded headers, CORS, the origin check, then authentication, in that order.</summary>
+    public static WebApplication UseChatSecurity(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseCors();
+        app.UseMiddleware<OriginCheck>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>Requires a valid token on <paramref name="hub"/> when auth is on, and applies the CORS policy.</summary>
+    public static void SecureChatHub(this IEndpointConventionBuilder hub, IServiceProvider services)
+    {
+        hub.RequireCors(CorsPolicy);
+        if (services.GetRequiredService<IOptions<ChatOptions>>().Value.Auth.Enabled)
+        {
+            hub.RequireAuthorization();
+        }
+    }
+
+    private static void ConfigureJwt(JwtBearerOptions jwt, AuthOptions auth)
+    {
+        jwt.MapInboundClaims = false;
+        if (auth.Enabled)
+        {
+            jwt.TokenValidationParameters = ChatTokens.ValidationFor(auth.SigningKey!);
+        }
+
+        jwt.Events = new JwtBearerEvents
+        {
+            OnMessageReceived = context =>
+            {
+                if (!auth.Enabled)
+                {
+                    context.NoResult();
+                }
+                else if (context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                {
+                    // WebSockets and server-sent events cannot carry headers from a browser: SignalR sends the token in the query.
+                    context.Token = token;
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using Chat.Server.Security;
+using Chat.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Tests.Security;
+
+/// <summary>SPEC section 7: with a signing key set, only valid tokens connect, and the token decides who you are.</summary>
+public class AuthTests
+{
+    public const string Key = "test-signing-key-0123456789abcdef-0123456789";
+
+    private static ChatApplication SecuredApp() => new(new Dictionary<string, string?> { ["Chat:Auth:SigningKey"] = Key });
+
+    private static string Token(string user, bool admin = false, TimeSpan? lifetime = null, string key = Key) =>
+        ChatTokens.Create(key, user, admin, lifetime ?? TimeSpan.FromHours(1));
+
+    public static TheoryData<string, string?> RefusedTokens => new()
+    {
+        { "no token", null },
+        { "not a token", "not-a-jwt" },
+        { "signed with another key", Token("alice", key: "another-signing-key-0123456789abcdef-0123") },
+        { "expired", ChatTokens.Create(Key, "alice", false, TimeSpan.FromMinutes(5), DateTime.UtcNow.AddHours(-2)) },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedTokens))]
+    public async Task Negotiate_without_a_valid_token_gets_401(string what, string? token)
+    {
+        await using var app = SecuredApp();
+        using var http = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/chat/negotiate?negotiateVersion=1&user=alice");
+        if (token is not null)
+        {
+            request.Headers.Authorization = new("Bearer", token);
+        }
+
+        using var response = await http.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized, what);
+    }
+
+    [Fact]
+    public async Task A_token_in_the_access_token_query_parameter_is_accepted()
+    {
+        await using var app = SecuredApp();
+        using var http = app.CreateClient();
+
+        using var response = await http.PostAsync($"/hubs/chat/negotiate?negotiateVersion=1&access_token={Token("alice")}", null);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task The_user_is_the_name_in_the_token_and_the_user_query_parameter_is_ignored()
+    {
+        await using var app = SecuredApp();
+        await using var alice = await app.ConnectAsync(user: "mallory", token: Token("alice"));
+
+        var online = await alice.OnlineUsersAsync();
+        var ack = await alice.SendAsync("signed", "alice");
+
+        online.Should().Equal("alice");
+        ack!.User.Should().Be("alice");
+    }
+
+    [Fact]
+    public async Task SendMessage_under_another_name_is_rejected_and_nothing_is_stored()
+    {
+        await using var app = SecuredApp();
+        await using var alice = await app.ConnectAsync(user: null, token: Token("alice"));
+
+        var impersonate = () => alice.SendAsync("it is me, bob", "bob");
+
+        (await impersonate.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("You are signed in as alice; send messages under that name.");
+        (await alice.HistoryAsync()).Should().BeEmpty();
+        (await alice.SendAsync("still connected", "alice")).Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task Clear_needs_the_admin_role()
+    {
+        await using var app = SecuredApp();
+        await using var alice = await app.ConnectAsync(user: null, token: Token("alice"));
+        await using var root = await app.ConnectAsync(user: null, token: Token("root", admin: true));
+        await alice.SendAsync("keep me", "alice");
+
+        var clearByUser = () => alice.SendAsync("/clear", "alice");
+
+        (await clearByUser.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("Only admins can clear the history");
+        (await alice.HistoryAsync()).Should().HaveCount(1);
+        (await root.SendAsync("/clear", "root")).Should().BeNull();
+        (await alice.NextClearedAsync()).Should().BeTrue();
+        (await alice.HistoryAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Without_a_signing_key_anyone_connects_and_clear_is_open()
+    {
+        await using var app = new ChatApplication();
+        await using var alice = await app.ConnectAsync("alice");
+
+        (await alice.SendAsync("/clear", "alice")).Should().BeNull();
+        (await alice.NextClearedAsync()).Should().BeTrue();
+    }
+}
