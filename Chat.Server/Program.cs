@@ -1,6 +1,7 @@
 using Chat.Server.Configuration;
 using Chat.Server.History;
 using Chat.Server.Hubs;
+using Chat.Server.Operations;
 using Chat.Server.Presence;
 using Chat.Server.Security;
 using Chat.Server.Web;
@@ -31,7 +32,8 @@ builder.AddChatSecurity();
 // The browser client from the repository's wwwroot/
 builder.UseChatWebRoot();
 
-builder.Services.AddHealthChecks();
+// Health, readiness and metrics
+builder.AddChatOperations();
 
 try
 {
@@ -39,7 +41,7 @@ try
 
     app.UseChatPage();
     app.UseChatSecurity();
-    app.MapHealthChecks("/healthz");
+    app.MapChatOperations();
     app.MapChat();
 
     await app.RunAsync();

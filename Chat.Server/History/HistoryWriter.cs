@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Chat.Server.Operations;
 
 namespace Chat.Server.History;
 
@@ -8,7 +9,7 @@ namespace Chat.Server.History;
 /// acked. Publishing from this single loop is what gives every client the messages in id order, so
 /// a client that catches up with <c>GetHistory(lastSeenId)</c> never skips one.
 /// </summary>
-public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher publisher, TimeProvider clock, ILogger<HistoryWriter> logger)
+public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher publisher, ChatMetrics metrics, TimeProvider clock, ILogger<HistoryWriter> logger)
     : IHostedService, IAsyncDisposable
 {
     /// <summary>Most messages committed in one transaction.</summary>
@@ -82,10 +83,12 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     private async Task CommitAsync(List<Pending> batch, List<NewMessage> messages)
     {
         ChatMessage[] stored;
+        var started = clock.GetTimestamp();
         try
         {
             var now = clock.GetUtcNow().UtcDateTime;
             stored = await store.AppendAsync(messages, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), CancellationToken.None);
+            metrics.Committed(stored.Length, clock.GetElapsedTime(started));
         }
         catch (Exception exception)
         {

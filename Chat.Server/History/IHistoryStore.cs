@@ -12,6 +12,9 @@ public interface IHistoryStore
     /// <summary>The latest <paramref name="limit"/> messages, or those after <paramref name="afterId"/>; oldest first.</summary>
     Task<ChatMessage[]> GetAsync(long? afterId, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Throws unless the store answers a trivial query (readiness).</summary>
+    Task CheckAsync(CancellationToken cancellationToken);
+
     /// <summary>Deletes every message; ids already given out are never given again.</summary>
     Task ClearAsync(CancellationToken cancellationToken);
 }

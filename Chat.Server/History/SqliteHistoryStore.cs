@@ -98,6 +98,16 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         return [.. messages];
     }
 
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        // Unpooled: a pooled connection would keep answering from a file that is gone.
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ToString());
+        await connection.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT count(*) FROM (SELECT 1 FROM messages LIMIT 1);";
+        await query.ExecuteScalarAsync(cancellationToken);
+    }
+
     public async Task ClearAsync(CancellationToken cancellationToken)
     {
         var connection = _writer ?? throw new InvalidOperationException("The history store is not initialized.");

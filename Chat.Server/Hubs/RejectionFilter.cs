@@ -1,4 +1,5 @@
 using Chat.Server.History;
+using Chat.Server.Operations;
 using Chat.Server.Rules;
 using Microsoft.AspNetCore.SignalR;
 
@@ -9,8 +10,10 @@ namespace Chat.Server.Hubs;
 /// Any other failure becomes a generic HubException, so detailed errors (on for the framework's own
 /// binding and unknown-method replies) never show the server's internals.
 /// </summary>
-internal sealed partial class RejectionFilter(ILogger<RejectionFilter> logger) : IHubFilter
+internal sealed partial class RejectionFilter(ChatMetrics metrics, ILogger<RejectionFilter> logger) : IHubFilter
 {
+    private const string CountedKey = "chat.counted";
+
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         try
@@ -19,6 +22,7 @@ internal sealed partial class RejectionFilter(ILogger<RejectionFilter> logger) :
         }
         catch (InputRejectedException rejection)
         {
+            metrics.Rejected(rejection.Reason);
             LogRejected(invocationContext.HubMethodName, rejection.Reason, invocationContext.Context.ConnectionId);
             throw new HubException(rejection.Message);
         }
@@ -39,11 +43,30 @@ internal sealed partial class RejectionFilter(ILogger<RejectionFilter> logger) :
         try
         {
             await next(context);
+            context.Context.Items[CountedKey] = true;
+            metrics.Connected();
         }
         catch (InputRejectedException rejection)
         {
+            metrics.Rejected(rejection.Reason);
             LogRejected("connect", rejection.Reason, context.Context.ConnectionId);
             throw new HubException(rejection.Message);
+        }
+    }
+
+    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        try
+        {
+            await next(context, exception);
+        }
+        finally
+        {
+            // Only connections that completed OnConnectedAsync were counted.
+            if (context.Context.Items.ContainsKey(CountedKey))
+            {
+                metrics.Disconnected();
+            }
         }
     }
 

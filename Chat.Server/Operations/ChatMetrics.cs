@@ -1,0 +1,54 @@
+using System.Diagnostics.Metrics;
+
+namespace Chat.Server.Operations;
+
+/// <summary>Chat's own instruments (meter <c>Chat.Server</c>), exported at <c>/metrics</c>.</summary>
+public sealed class ChatMetrics
+{
+    public const string MeterName = "Chat.Server";
+
+    private readonly UpDownCounter<long> _connections;
+    private readonly Counter<long> _accepted;
+    private readonly Counter<long> _rejected;
+    private readonly Counter<long> _delivered;
+    private readonly Histogram<double> _commitDuration;
+    private readonly Histogram<long> _commitBatch;
+    private long _open;
+
+    public ChatMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _connections = meter.CreateUpDownCounter<long>("chat.connections", "{connection}", "Hub connections open now.");
+        _accepted = meter.CreateCounter<long>("chat.messages.accepted", "{message}", "Messages committed to the history.");
+        _rejected = meter.CreateCounter<long>("chat.messages.rejected", "{call}", "Hub calls rejected, by reason.");
+        _delivered = meter.CreateCounter<long>("chat.messages.delivered", "{message}", "Messages handed to connections for sending (one per recipient).");
+        _commitDuration = meter.CreateHistogram<double>("chat.history.commit.duration", "s", "Time to commit one batch to the history store.");
+        _commitBatch = meter.CreateHistogram<long>("chat.history.commit.batch", "{message}", "Messages committed together in one transaction.");
+    }
+
+    /// <summary>Connections open on this process now.</summary>
+    public long OpenConnections => Interlocked.Read(ref _open);
+
+    public void Connected()
+    {
+        Interlocked.Increment(ref _open);
+        _connections.Add(1);
+    }
+
+    public void Disconnected()
+    {
+        Interlocked.Decrement(ref _open);
+        _connections.Add(-1);
+    }
+
+    public void Rejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Delivered(long recipients) => _delivered.Add(recipients);
+
+    public void Committed(int messages, TimeSpan duration)
+    {
+        _accepted.Add(messages);
+        _commitBatch.Record(messages);
+        _commitDuration.Record(duration.TotalSeconds);
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+
+namespace Chat.Server.Operations;
+
+internal static class OperationsExtensions
+{
+    private const string ReadyTag = "ready";
+
+    /// <summary>Health checks (the store for readiness) and metrics: Chat's own and the framework's, for Prometheus.</summary>
+    public static IHostApplicationBuilder AddChatOperations(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ChatMetrics>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<HistoryHealthCheck>("history", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(4));
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ChatMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+        return builder;
+    }
+
+    /// <summary><c>/healthz</c>: the process is alive. <c>/readyz</c>: it can serve (503 otherwise). <c>/metrics</c>: Prometheus text.</summary>
+    public static WebApplication MapChatOperations(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+}

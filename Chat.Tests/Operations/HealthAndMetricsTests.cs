@@ -1,0 +1,66 @@
+using System.Net;
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Operations;
+
+public class HealthAndMetricsTests
+{
+    [Fact]
+    public async Task Healthz_and_readyz_answer_200_while_the_store_works()
+    {
+        await using var app = new ChatApplication();
+        using var http = app.CreateClient();
+
+        using var alive = await http.GetAsync("/healthz");
+        using var ready = await http.GetAsync("/readyz");
+
+        alive.StatusCode.Should().Be(HttpStatusCode.OK);
+        ready.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await ready.Content.ReadAsStringAsync()).Should().Be("Healthy");
+    }
+
+    [Fact]
+    public async Task Readyz_answers_503_when_the_store_cannot_be_reached_while_healthz_stays_200()
+    {
+        await using var app = new ChatApplication();
+        using var http = app.CreateClient();
+        (await http.GetAsync("/readyz")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // The history file disappears and a folder takes its place: the store can no longer open it.
+        ChatApplication.DeleteDatabase(app.DatabasePath);
+        Directory.CreateDirectory(app.DatabasePath);
+        try
+        {
+            using var ready = await http.GetAsync("/readyz").DefaultTimeout();
+            using var alive = await http.GetAsync("/healthz");
+
+            ready.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+            alive.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        finally
+        {
+            Directory.Delete(app.DatabasePath);
+        }
+    }
+
+    [Fact]
+    public async Task Metrics_count_connections_accepted_rejected_delivered_messages_and_commit_latency()
+    {
+        await using var app = new ChatApplication();
+        await using var alice = await app.ConnectAsync("alice");
+        await using var bob = await app.ConnectAsync("bob");
+        await alice.SendAsync("counted");
+        await bob.NextMessageAsync();
+        var rejected = () => alice.SendAsync("   ");
+        await rejected.Should().ThrowAsync<Microsoft.AspNetCore.SignalR.HubException>();
+        using var http = app.CreateClient();
+
+        var metrics = await http.GetStringAsync("/metrics");
+
+        metrics.Should().Contain("chat_connections{").And.MatchRegex(@"chat_connections\{[^}]*\} 2\b");
+        metrics.Should().MatchRegex(@"chat_messages_accepted_total\{[^}]*\} 1\b");
+        metrics.Should().MatchRegex(@"chat_messages_rejected_total\{[^}]*reason=""empty_text""[^}]*\} 1\b");
+        metrics.Should().MatchRegex(@"chat_messages_delivered_total\{[^}]*\} 2\b");
+        metrics.Should().Contain("chat_history_commit_duration_seconds_bucket");
+    }
+}
