@@ -17,6 +17,8 @@ public sealed class ChatOptions
 
     public AuthOptions Auth { get; set; } = new();
 
+    public SlowClientOptions SlowClient { get; set; } = new();
+
     /// <summary>Browser origins, besides the server's own, allowed to connect (CORS with credentials).</summary>
     public string[] AllowedOrigins { get; set; } = [];
 }
@@ -42,4 +44,13 @@ public sealed class HistoryOptions
 {
     /// <summary>How many of the newest messages the store keeps.</summary>
     public int MaxMessages { get; set; } = 10_000;
+}
+
+public sealed class SlowClientOptions
+{
+    /// <summary>Bytes that may wait for a client that stopped reading, beyond the transport's own buffer, before it is dropped.</summary>
+    public long MaxBufferBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Seconds a client may go without reading while messages wait for it, before it is dropped.</summary>
+    public double MaxStallSeconds { get; set; } = 10;
 }

@@ -17,6 +17,11 @@ internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
         Require(failures, "Chat:RateLimit:PerSecond", options.RateLimit.PerSecond, 0, 1_000_000);
         Require(failures, "Chat:RateLimit:Burst", options.RateLimit.Burst, 1, 1_000_000);
         Require(failures, "Chat:History:MaxMessages", options.History.MaxMessages, 1, int.MaxValue);
+        Require(failures, "Chat:SlowClient:MaxBufferBytes", options.SlowClient.MaxBufferBytes, 64 * 1024, 1L << 30);
+        if (options.SlowClient.MaxStallSeconds is not (> 0 and <= 3600))
+        {
+            failures.Add($"Chat:SlowClient:MaxStallSeconds must be more than 0 and at most 3600, but is {options.SlowClient.MaxStallSeconds}.");
+        }
 
         if (options.Auth.Enabled && Encoding.UTF8.GetByteCount(options.Auth.SigningKey!) < MinSigningKeyBytes)
         {

@@ -2,6 +2,7 @@ using Chat.Server.Configuration;
 using Chat.Server.History;
 using Chat.Server.Rules;
 using Chat.Server.Security;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -32,9 +33,19 @@ internal static class HubExtensions
 
     public static IEndpointRouteBuilder MapChat(this IEndpointRouteBuilder endpoints)
     {
+        var services = endpoints.ServiceProvider;
+        var guard = new SlowClientGuard(
+            services.GetRequiredService<IOptions<ChatOptions>>().Value.SlowClient,
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<SlowClientGuard>>());
+
+        // MapHub, spelled out so the slow-client guard can sit between the hub and each connection.
         // Stateful reconnect lets a client whose transport blipped resume without losing frames in flight.
-        endpoints.MapHub<ChatHub>(Path, connection => connection.AllowStatefulReconnects = true)
-            .SecureChatHub(endpoints.ServiceProvider);
+        endpoints.MapConnections(Path, new HttpConnectionDispatcherOptions { AllowStatefulReconnects = true }, connection => connection
+                .Use(guard.Wrap)
+                .UseHub<ChatHub>())
+            .WithMetadata(new HubMetadata(typeof(ChatHub)))
+            .SecureChatHub(services);
         return endpoints;
     }
 }

@@ -32,6 +32,16 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Resident memory of the server process now, in bytes.</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.WorkingSet64;
+        }
+    }
+
     /// <summary>Starts the server with <paramref name="arguments"/> (e.g. <c>--Chat:MaxMessageLength 10</c>) and returns at once.</summary>
     public static ServerProcess Launch(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
     {
