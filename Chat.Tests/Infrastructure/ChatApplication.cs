@@ -27,6 +27,9 @@ internal sealed class ChatApplication : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
+    /// <summary>What the server logged, filtered by its own logging configuration.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     /// <summary>A fresh, unused SQLite file path in the temp folder.</summary>
     public static string NewDatabasePath()
     {
@@ -80,6 +83,7 @@ internal sealed class ChatApplication : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

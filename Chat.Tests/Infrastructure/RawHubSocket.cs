@@ -14,11 +14,26 @@ internal sealed class RawHubSocket : IDisposable
 
     public WebSocketState State => _socket.State;
 
-    /// <summary>Connects (skipping negotiate, as WebSocket clients may) and completes the JSON handshake.</summary>
+    /// <summary>Connects to the in-memory server (skipping negotiate, as WebSocket clients may) and completes the JSON handshake.</summary>
     public static async Task<RawHubSocket> ConnectAsync(ChatApplication app, string? user = null)
     {
-        var uri = new UriBuilder(app.Server.BaseAddress) { Scheme = "ws", Path = "/hubs/chat", Query = user is null ? "" : $"user={Uri.EscapeDataString(user)}" }.Uri;
-        var socket = await app.Server.CreateWebSocketClient().ConnectAsync(uri, CancellationToken.None).DefaultTimeout();
+        var socket = await app.Server.CreateWebSocketClient().ConnectAsync(HubUri(app.Server.BaseAddress, user), CancellationToken.None).DefaultTimeout();
+        return await HandshakeAsync(socket);
+    }
+
+    /// <summary>Connects to a server over the network and completes the JSON handshake.</summary>
+    public static async Task<RawHubSocket> ConnectAsync(Uri server, string? user = null)
+    {
+        var socket = new ClientWebSocket();
+        await socket.ConnectAsync(HubUri(server, user), CancellationToken.None).DefaultTimeout();
+        return await HandshakeAsync(socket);
+    }
+
+    private static Uri HubUri(Uri server, string? user) =>
+        new UriBuilder(server) { Scheme = "ws", Path = "/hubs/chat", Query = user is null ? "" : $"user={Uri.EscapeDataString(user)}" }.Uri;
+
+    private static async Task<RawHubSocket> HandshakeAsync(WebSocket socket)
+    {
         var raw = new RawHubSocket(socket);
         await raw.SendTextAsync("{\"protocol\":\"json\",\"version\":1}" + RecordSeparator);
         var handshake = await raw.ReceiveAsync();
@@ -77,6 +92,22 @@ internal sealed class RawHubSocket : IDisposable
         }
 
         return frames;
+    }
+
+    /// <summary>Reads and discards everything until the socket closes, so the server never waits on this client.</summary>
+    public async Task DrainAsync()
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while ((await _socket.ReceiveAsync(buffer, CancellationToken.None)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Closed by the server or by the test.
+        }
     }
 
     /// <summary>Drops the transport with no close handshake, as a crashed client would.</summary>

@@ -1,0 +1,145 @@
+using Chat.Server.History;
+using Chat.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Chat.Tests.Operations;
+
+/// <summary>A real server process dies or is stopped while clients send: nothing acked is ever lost.</summary>
+public class FaultTests
+{
+    private const int Senders = 5;
+
+    [Fact]
+    public async Task After_SIGKILL_mid_stream_every_acked_message_is_in_history_once()
+    {
+        await using var chat = await RunningChat.StartAsync("--Chat:RateLimit:PerSecond", "0");
+        var senders = await StartSendingAsync(chat);
+        await senders.WaitForAcksAsync(200);
+
+        // Act: the process dies with messages in flight, then a new one starts on the same file.
+        await chat.KillAsync();
+        var outcomes = await senders.StopAsync();
+        await chat.RestartAsync();
+
+        // Assert
+        var history = await ReadAllHistoryAsync(chat);
+        outcomes.Acked.Should().NotBeEmpty();
+        history.Select(m => m.Id).Should().OnlyHaveUniqueItems();
+        history.Select(m => m.Text).Should().OnlyHaveUniqueItems("no message is stored twice");
+        history.Select(m => (m.Id, m.Text)).Should().Contain(outcomes.Acked.Select(m => (m.Id, m.Text)), "every acked message survived the crash");
+    }
+
+    [Fact]
+    public async Task SIGTERM_stops_the_server_with_exit_code_0_and_every_in_flight_message_is_acked_and_stored_or_failed()
+    {
+        await using var chat = await RunningChat.StartAsync("--Chat:RateLimit:PerSecond", "0");
+        var senders = await StartSendingAsync(chat);
+        await senders.WaitForAcksAsync(200);
+
+        // Act
+        chat.Server.Terminate();
+        var exitCode = await chat.Server.WaitForExitAsync(TimeSpan.FromSeconds(45));
+        var outcomes = await senders.StopAsync();
+        await chat.RestartAsync();
+
+        // Assert
+        exitCode.Should().Be(0, $"a graceful stop exits 0; server output:\n{chat.Server.Output}");
+        var history = await ReadAllHistoryAsync(chat);
+        history.Select(m => m.Text).Should().OnlyHaveUniqueItems();
+        history.Select(m => (m.Id, m.Text)).Should().Contain(outcomes.Acked.Select(m => (m.Id, m.Text)), "nothing acked is lost");
+        outcomes.Failed.Should().HaveCount(Senders, "each sender's in-flight send failed at the sender when the server went away");
+    }
+
+    private static async Task<ContinuousSenders> StartSendingAsync(RunningChat chat)
+    {
+        var clients = new List<TestClient>();
+        for (var i = 0; i < Senders; i++)
+        {
+            clients.Add(await chat.ConnectAsync($"sender{i}"));
+        }
+
+        return new ContinuousSenders(clients);
+    }
+
+    private static async Task<List<ChatMessage>> ReadAllHistoryAsync(RunningChat chat)
+    {
+        await using var reader = await chat.ConnectAsync("auditor");
+        var all = new List<ChatMessage>();
+        long? after = 0;
+        while (await reader.HistoryAsync(after, 500) is { Length: > 0 } page)
+        {
+            all.AddRange(page);
+            after = page[^1].Id;
+        }
+
+        return all;
+    }
+
+    /// <summary>Clients that each send one message after another, recording which were acked and which failed.</summary>
+    private sealed class ContinuousSenders
+    {
+        private readonly List<TestClient> _clients;
+        private readonly List<Task> _loops;
+        private readonly List<ChatMessage> _acked = [];
+        private readonly List<string> _failed = [];
+
+        public ContinuousSenders(List<TestClient> clients)
+        {
+            _clients = clients;
+            _loops = [.. clients.Select((client, i) => Task.Run(() => SendUntilFailureAsync(client, i)))];
+        }
+
+        public async Task WaitForAcksAsync(int count)
+        {
+            while (true)
+            {
+                lock (_acked)
+                {
+                    if (_acked.Count >= count)
+                    {
+                        return;
+                    }
+                }
+
+                await Task.Delay(20).WaitAsync(TaskTimeouts.Default);
+            }
+        }
+
+        /// <summary>Waits until every sender's last send has an outcome (each loop ends at its first failure).</summary>
+        public async Task<(List<ChatMessage> Acked, List<string> Failed)> StopAsync()
+        {
+            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(60));
+            foreach (var client in _clients)
+            {
+                await client.DisposeAsync();
+            }
+
+            return (_acked, _failed);
+        }
+
+        private async Task SendUntilFailureAsync(TestClient client, int sender)
+        {
+            for (var n = 0; ; n++)
+            {
+                var text = $"sender{sender} message {n}";
+                try
+                {
+                    var ack = await client.Connection.InvokeAsync<ChatMessage>("SendMessage", text, $"sender{sender}", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(45));
+                    lock (_acked)
+                    {
+                        _acked.Add(ack);
+                    }
+                }
+                catch (Exception exception) when (exception is not TimeoutException)
+                {
+                    lock (_failed)
+                    {
+                        _failed.Add(text);
+                    }
+
+                    return;
+                }
+            }
+        }
+    }
+}
