@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging;
@@ -53,31 +54,41 @@ internal sealed class ChatApplication : WebApplicationFactory<Program>
     /// <summary>A hub connection, not started; <paramref name="token"/> is sent as SignalR clients send it.</summary>
     public HubConnection CreateConnection(string? user, string? token = null)
     {
-        var server = Server;
-        var url = new Uri(server.BaseAddress, user is null ? "/hubs/chat" : $"/hubs/chat?user={Uri.EscapeDataString(user)}");
+        var url = new Uri(Server.BaseAddress, user is null ? "/hubs/chat" : $"/hubs/chat?user={Uri.EscapeDataString(user)}");
         return new HubConnectionBuilder()
-            .WithUrl(url, HttpTransportType.WebSockets, options =>
+            .WithUrl(url, options =>
             {
-                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
                 if (token is not null)
                 {
                     options.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 }
 
-                options.WebSocketFactory = async (context, cancellationToken) =>
-                {
-                    var client = server.CreateWebSocketClient();
-                    if (token is not null)
-                    {
-                        // A custom WebSocket factory has to send the token itself, as the real client does.
-                        client.ConfigureRequest = request => request.Headers.Authorization = $"Bearer {token}";
-                    }
-
-                    return await client.ConnectAsync(context.Uri, cancellationToken);
-                };
+                UseInMemoryTransport(options);
             })
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .Build();
+    }
+
+    /// <summary>
+    /// Routes a SignalR client's WebSockets through this in-memory server. Both factories are needed,
+    /// or the client silently falls back to server-sent events.
+    /// </summary>
+    public void UseInMemoryTransport(HttpConnectionOptions options)
+    {
+        var server = Server;
+        options.Transports = HttpTransportType.WebSockets;
+        options.HttpMessageHandlerFactory = _ => server.CreateHandler();
+        options.WebSocketFactory = async (context, cancellationToken) =>
+        {
+            var client = server.CreateWebSocketClient();
+            if (context.Options.AccessTokenProvider is { } tokens && await tokens() is { } token)
+            {
+                // A custom WebSocket factory has to send the token itself, as the real WebSocket transport does.
+                client.ConfigureRequest = request => request.Headers.Authorization = $"Bearer {token}";
+            }
+
+            return await client.ConnectAsync(context.Uri, cancellationToken);
+        };
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -3,6 +3,8 @@ using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Operations;
 
+// Metrics are process-wide (every test server's meters reach every exporter), so these run alone.
+[Collection(NonParallelTests.Name)]
 public class HealthAndMetricsTests
 {
     [Fact]
@@ -63,4 +65,10 @@ public class HealthAndMetricsTests
         metrics.Should().MatchRegex(@"chat_messages_delivered_total\{[^}]*\} 2\b");
         metrics.Should().Contain("chat_history_commit_duration_seconds_bucket");
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class NonParallelTests
+{
+    public const string Name = "Runs alone";
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Chat.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 
@@ -44,29 +43,8 @@ public class TokenCommandTests
 
     private static async Task<(int ExitCode, string Output, string Errors)> RunServerCommandAsync(string[] arguments, string? key)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Chat.Server.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Remove("Chat__Auth__SigningKey");
-        if (key is not null)
-        {
-            start.Environment["Chat__Auth__SigningKey"] = key;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await output, await errors);
+        // Null removes the variable, in case the machine running the tests has one set.
+        var result = await DotnetProcess.RunAsync("Chat.Server.dll", arguments, environment: new Dictionary<string, string?> { ["Chat__Auth__SigningKey"] = key });
+        return (result.ExitCode, result.Output, result.Error);
     }
 }

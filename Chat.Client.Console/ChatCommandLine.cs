@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Connections.Client;
+
+namespace Chat.Client.Console;
+
+/// <summary>The command line (SPEC section 8): its options, their checks, and which mode runs.</summary>
+internal static class ChatCommandLine
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int BadArguments = 2;
+
+    /// <summary>
+    /// Parses <paramref name="args"/> and runs the chosen mode; returns the exit code. <paramref name="transport"/>
+    /// adjusts the connection's HTTP options (tests route it through an in-memory server).
+    /// </summary>
+    public static async Task<int> RunAsync(
+        string[] args, Terminal terminal, Action<HttpConnectionOptions>? transport = null, CancellationToken cancellationToken = default)
+    {
+        var url = new Option<Uri>("--url")
+        {
+            Description = "The Chat server's address.",
+            HelpName = "URL",
+            DefaultValueFactory = _ => new Uri("http://localhost:5000"),
+            CustomParser = ParseServer,
+        };
+        var user = new Option<string>("--user") { HelpName = "NAME", Description = "Your name, 1 to 32 characters. Required, except with --history." };
+        var token = new Option<string>("--token") { HelpName = "JWT", Description = "A JWT, for a server with authentication on." };
+        var send = new Option<string>("--send") { HelpName = "TEXT", Description = "Send this one message, wait until the server has stored it, and exit." };
+        var history = new Option<int?>("--history")
+        {
+            HelpName = "N",
+            Description = $"Print the last N messages (1 to {ChatSession.MaxHistory}), oldest first, and exit.",
+            CustomParser = ParseHistoryCount,
+        };
+
+        var root = new RootCommand("Chat console client: chat interactively, or send one message (--send), or print recent history (--history).")
+        {
+            url, user, token, send, history,
+        };
+        root.Validators.Add(result =>
+        {
+            if (result.GetResult(send) is not null && result.GetResult(history) is not null)
+            {
+                result.AddError("Use either --send or --history, not both.");
+            }
+            else if (result.GetResult(history) is null && result.GetResult(user) is null)
+            {
+                result.AddError("Option '--user' is required (except with --history).");
+            }
+        });
+
+        root.SetAction(async (parse, cancel) =>
+        {
+            var endpoint = new ChatEndpoint(parse.GetValue(url)!, parse.GetValue(user), parse.GetValue(token));
+            return await RunModeAsync(endpoint, parse.GetValue(send), parse.GetValue(history), terminal, transport, cancel);
+        });
+
+        var parsed = root.Parse(args);
+        if (parsed.Action is ParseErrorAction)
+        {
+            // One line, not System.CommandLine's errors followed by the whole help text.
+            terminal.Error.WriteLine($"error: {parsed.Errors[0].Message} See --help.");
+            return BadArguments;
+        }
+
+        var invocation = new InvocationConfiguration
+        {
+            Output = terminal.Output,
+            Error = terminal.Error,
+            ProcessTerminationTimeout = terminal.IsConsole ? TimeSpan.FromSeconds(2) : null,
+        };
+        return await parsed.InvokeAsync(invocation, cancellationToken);
+    }
+
+    private static Uri? ParseServer(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var server) && (server.Scheme == Uri.UriSchemeHttp || server.Scheme == Uri.UriSchemeHttps))
+        {
+            return server;
+        }
+
+        result.AddError($"--url must be an absolute http:// or https:// address, such as http://localhost:5000, not '{text}'.");
+        return null;
+    }
+
+    private static int? ParseHistoryCount(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= ChatSession.MaxHistory)
+        {
+            return count;
+        }
+
+        result.AddError($"--history takes a number from 1 to {ChatSession.MaxHistory}, not '{text}'.");
+        return null;
+    }
+
+    private static async Task<int> RunModeAsync(
+        ChatEndpoint endpoint, string? send, int? history, Terminal terminal, Action<HttpConnectionOptions>? transport, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (history is { } count)
+            {
+                await ScriptedChat.PrintHistoryAsync(endpoint, count, terminal, transport, cancellationToken);
+                return Success;
+            }
+
+            if (send is not null)
+            {
+                await ScriptedChat.SendAsync(endpoint, send, terminal.Output, transport, cancellationToken);
+                return Success;
+            }
+
+            using var interactive = new InteractiveChat(terminal.Input, terminal.Output, terminal.Clock);
+            return await interactive.RunAsync(endpoint, transport, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            terminal.Error.WriteLine("error: interrupted before the server answered.");
+            return Failure;
+        }
+        catch (Exception error)
+        {
+            // Every failure is one line a user can act on; never a stack trace.
+            terminal.Error.WriteLine($"error: {ErrorText.Describe(error, endpoint.Server)}");
+            return Failure;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Http.Connections.Client;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Chat.Client.Console;
+
+/// <summary>One connection to the chat hub: the hub contract's calls and events, with no console I/O.</summary>
+internal sealed class ChatSession : IAsyncDisposable
+{
+    /// <summary>The page size of history requests, as the SPEC asks of clients.</summary>
+    public const int PageSize = 100;
+
+    /// <summary>The most messages one <c>GetHistory</c> call may ask for.</summary>
+    public const int MaxHistory = 500;
+
+    // How long a failed call waits for the Closed event that may explain it (e.g. a name the server refused at connect).
+    private static readonly TimeSpan CloseReasonWait = TimeSpan.FromSeconds(2);
+
+    private readonly HubConnection _connection;
+    private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ChatSession(HubConnection connection)
+    {
+        _connection = connection;
+        _connection.Closed += error =>
+        {
+            _closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
+    }
+
+    public HubConnectionState State => _connection.State;
+
+    /// <summary>
+    /// Builds (does not start) a connection with automatic and stateful reconnect. <paramref name="transport"/>
+    /// adjusts the HTTP options, e.g. so tests can route it through an in-memory server.
+    /// </summary>
+    public static ChatSession Create(
+        ChatEndpoint endpoint, IChatListener? listener = null, Action<HttpConnectionOptions>? transport = null)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(endpoint.HubUrl, options =>
+            {
+                if (!string.IsNullOrEmpty(endpoint.Token))
+                {
+                    options.AccessTokenProvider = () => Task.FromResult<string?>(endpoint.Token);
+                }
+
+                transport?.Invoke(options);
+            })
+            .WithAutomaticReconnect(new ReconnectPolicy())
+            .WithStatefulReconnect()
+            .Build();
+        if (listener is not null)
+        {
+            Listen(connection, listener);
+        }
+
+        return new ChatSession(connection);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => _connection.StartAsync(cancellationToken);
+
+    /// <summary>Sends a message or a command; returns the stored message (the ack), or null for a command.</summary>
+    public Task<ChatMessage?> SendAsync(string text, string? user, CancellationToken cancellationToken) =>
+        InvokeAsync<ChatMessage?>("SendMessage", [text, user ?? ""], cancellationToken);
+
+    /// <summary>The latest <paramref name="limit"/> messages, or those after <paramref name="afterId"/>; oldest first.</summary>
+    public Task<ChatMessage[]> HistoryAsync(long? afterId, int limit, CancellationToken cancellationToken) =>
+        InvokeAsync<ChatMessage[]>("GetHistory", [afterId, limit], cancellationToken);
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    /// <summary>Invokes a hub method; when the call fails because the server closed the connection, throws the server's reason instead.</summary>
+    private async Task<T> InvokeAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _connection.InvokeCoreAsync<T>(method, arguments, cancellationToken);
+        }
+        catch (Exception error) when (error is not HubException && !cancellationToken.IsCancellationRequested && _connection.State == HubConnectionState.Disconnected)
+        {
+            Exception? reason = null;
+            try
+            {
+                reason = await _closed.Task.WaitAsync(CloseReasonWait, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // No reason given in time: the original failure is all there is to say.
+            }
+
+            throw reason is null ? error : new HubException(reason.Message, error);
+        }
+    }
+
+    private static void Listen(HubConnection connection, IChatListener listener)
+    {
+        connection.On<ChatMessage>("ReceiveMessage", listener.MessageReceived);
+        connection.On<string>("UserJoined", listener.UserJoined);
+        connection.On<string>("UserLeft", listener.UserLeft);
+        connection.On<string>("Notice", listener.Notice);
+        connection.On("HistoryCleared", listener.HistoryCleared);
+        connection.Reconnecting += error =>
+        {
+            listener.Reconnecting(error);
+            return Task.CompletedTask;
+        };
+        connection.Reconnected += _ => listener.ReconnectedAsync();
+        connection.Closed += error =>
+        {
+            listener.Closed(error);
+            return Task.CompletedTask;
+        };
+    }
+}

@@ -1,0 +1,35 @@
+namespace Chat.Client.Console;
+
+/// <summary>What the hub and the connection tell a client (SPEC section 3); each method does nothing unless implemented.</summary>
+internal interface IChatListener
+{
+    void MessageReceived(ChatMessage message)
+    {
+    }
+
+    void UserJoined(string user)
+    {
+    }
+
+    void UserLeft(string user)
+    {
+    }
+
+    void Notice(string text)
+    {
+    }
+
+    void HistoryCleared()
+    {
+    }
+
+    void Reconnecting(Exception? error)
+    {
+    }
+
+    Task ReconnectedAsync() => Task.CompletedTask;
+
+    void Closed(Exception? error)
+    {
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+
+namespace Chat.Client.Console;
+
+/// <summary>
+/// What the user sees of the chat: each message printed once and in id order, across the first history page,
+/// live messages, replays after a stateful reconnect and catch-up pages after any other reconnect.
+/// </summary>
+internal sealed class Transcript(TextWriter output, TimeProvider clock)
+{
+    private readonly Lock _gate = new();
+    private readonly List<ChatMessage> _held = [];
+
+    // Live messages wait while history is fetched: printing one first would skip the older ones still to come.
+    private bool _catchingUp = true;
+    private long _lastSeenId;
+
+    /// <summary>The highest id printed: what a reconnecting client asks <c>GetHistory</c> for messages after.</summary>
+    public long LastSeenId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastSeenId;
+            }
+        }
+    }
+
+    /// <summary>A message from <c>ReceiveMessage</c>: printed now, or held until the catch-up in progress ends.</summary>
+    public void Live(ChatMessage message)
+    {
+        lock (_gate)
+        {
+            if (_catchingUp)
+            {
+                _held.Add(message);
+            }
+            else
+            {
+                PrintIfNew(message);
+            }
+        }
+    }
+
+    /// <summary>From now on live messages are held, until <see cref="EndCatchUp"/>.</summary>
+    public void BeginCatchUp()
+    {
+        lock (_gate)
+        {
+            _catchingUp = true;
+        }
+    }
+
+    /// <summary>A page from <c>GetHistory</c>: prints the messages not printed yet.</summary>
+    public void History(IEnumerable<ChatMessage> page)
+    {
+        lock (_gate)
+        {
+            foreach (var message in page.OrderBy(m => m.Id))
+            {
+                PrintIfNew(message);
+            }
+        }
+    }
+
+    /// <summary>Prints the live messages held meanwhile that history did not already show, and stops holding.</summary>
+    public void EndCatchUp()
+    {
+        lock (_gate)
+        {
+            _catchingUp = false;
+            foreach (var message in _held.OrderBy(m => m.Id))
+            {
+                PrintIfNew(message);
+            }
+
+            _held.Clear();
+        }
+    }
+
+    /// <summary>A line that is not a message: presence, notices, connection state, errors.</summary>
+    public void Line(string text)
+    {
+        lock (_gate)
+        {
+            output.WriteLine(text);
+        }
+    }
+
+    /// <summary><c>[HH:mm] user: text</c>, in the local time of <paramref name="clock"/>.</summary>
+    public static string Format(ChatMessage message, TimeProvider clock)
+    {
+        var utc = message.SentAt.Kind == DateTimeKind.Local ? message.SentAt.ToUniversalTime() : DateTime.SpecifyKind(message.SentAt, DateTimeKind.Utc);
+        var local = TimeZoneInfo.ConvertTimeFromUtc(utc, clock.LocalTimeZone);
+        return string.Create(CultureInfo.InvariantCulture, $"[{local:HH:mm}] {Printable(message.User)}: {Printable(message.Text)}");
+    }
+
+    // Text is shown as given, except control characters that would let a sender move the cursor or recolour the screen.
+    private static string Printable(string text) =>
+        text.Any(c => char.IsControl(c) && c is not '\n' and not '\t')
+            ? string.Concat(text.Select(c => char.IsControl(c) && c is not '\n' and not '\t' ? '\uFFFD' : c))
+            : text;
+
+    private void PrintIfNew(ChatMessage message)
+    {
+        if (message.Id <= _lastSeenId)
+        {
+            return;
+        }
+
+        _lastSeenId = message.Id;
+        output.WriteLine(Format(message, clock));
+    }
+}
