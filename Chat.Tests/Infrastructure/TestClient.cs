@@ -40,6 +40,20 @@ internal sealed class TestClient : IAsyncDisposable
     public Task<ChatMessage[]> HistoryAsync(long? afterId = null, int limit = 100) =>
         Connection.InvokeAsync<ChatMessage[]>("GetHistory", afterId, limit).DefaultTimeout();
 
+    /// <summary>Every stored message, oldest first, fetched page by page as a catching-up client does.</summary>
+    public async Task<List<ChatMessage>> AllHistoryAsync()
+    {
+        var all = new List<ChatMessage>();
+        long? after = 0;
+        while (await HistoryAsync(after, 500) is { Length: > 0 } page)
+        {
+            all.AddRange(page);
+            after = page[^1].Id;
+        }
+
+        return all;
+    }
+
     public Task<string[]> OnlineUsersAsync() => Connection.InvokeAsync<string[]>("GetOnlineUsers").DefaultTimeout();
 
     public Task<ChatMessage> NextMessageAsync() => _messages.Reader.ReadAsync().DefaultTimeout();

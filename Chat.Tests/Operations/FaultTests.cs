@@ -64,15 +64,7 @@ public class FaultTests
     private static async Task<List<ChatMessage>> ReadAllHistoryAsync(RunningChat chat)
     {
         await using var reader = await chat.ConnectAsync("auditor");
-        var all = new List<ChatMessage>();
-        long? after = 0;
-        while (await reader.HistoryAsync(after, 500) is { Length: > 0 } page)
-        {
-            all.AddRange(page);
-            after = page[^1].Id;
-        }
-
-        return all;
+        return await reader.AllHistoryAsync();
     }
 
     /// <summary>Clients that each send one message after another, recording which were acked and which failed.</summary>

@@ -71,7 +71,7 @@ public class MalformedFrameTests
             received.Select(m => m.Id).Should().Contain(acked, "a well-behaved client receives every message");
         }
 
-        var history = await ReadAllAsync(honest[0]);
+        var history = await honest[0].AllHistoryAsync();
         history.Select(m => m.Id).Should().Contain(acked);
         history.Should().OnlyContain(m => IsValid(m), "the store holds only messages that pass the rules");
         foreach (var client in honest)
@@ -102,18 +102,5 @@ public class MalformedFrameTests
         }
 
         return received;
-    }
-
-    private static async Task<List<ChatMessage>> ReadAllAsync(TestClient client)
-    {
-        var all = new List<ChatMessage>();
-        long? after = 0;
-        while (await client.HistoryAsync(after, 500) is { Length: > 0 } page)
-        {
-            all.AddRange(page);
-            after = page[^1].Id;
-        }
-
-        return all;
     }
 }
