@@ -17,7 +17,9 @@
     error: $("error"),
   };
 
+  const TOKEN_KEY = "chat.token";
   let user = localStorage.getItem(NAME_KEY) || "";
+  let token = sessionStorage.getItem(TOKEN_KEY) || "";
   let connection = null;
   let lastSeenId = null; // highest message id shown; catch-up asks for what came after it
   const shown = new Set(); // ids on screen, so a message is never shown twice
@@ -116,8 +118,9 @@
   }
 
   function build() {
+    const options = token ? { accessTokenFactory: () => token } : {};
     const hub = new signalR.HubConnectionBuilder()
-      .withUrl(`/hubs/chat?user=${encodeURIComponent(user)}`)
+      .withUrl(`/hubs/chat?user=${encodeURIComponent(user)}`, options)
       .withAutomaticReconnect({
         // Keep trying: quickly at first, then every 5 s.
         nextRetryDelayInMilliseconds: (retry) => Math.min(5000, 250 * 2 ** retry.previousRetryCount),
@@ -156,8 +159,15 @@
       await connection.start();
       showState("connected");
       await sync();
-    } catch {
+    } catch (error) {
       showState("offline");
+      // A refused negotiate comes back as an error whose message carries the status code.
+      if (error && (error.statusCode === 401 || /\b401\b/.test(String(error.message)))) {
+        // Sign-in is on and there is no valid token: ask for one instead of retrying.
+        connection = null;
+        askToken(token ? "That token was not accepted (expired, or for another server). Paste a new one." : "");
+        return;
+      }
       setTimeout(start, 5000);
     }
   }
@@ -184,6 +194,43 @@
   view.text.addEventListener("input", () => showError(""));
 
   // ---- who am I ----
+
+  /** The name in a token, for display; the server checks the token itself. */
+  function nameInToken(jwt) {
+    try {
+      const part = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      const json = decodeURIComponent(Array.from(atob(part), (c) => "%" + c.charCodeAt(0).toString(16).padStart(2, "0")).join(""));
+      return JSON.parse(json).name || "";
+    } catch {
+      return "";
+    }
+  }
+
+  function useToken(value) {
+    token = value.trim();
+    sessionStorage.setItem(TOKEN_KEY, token);
+    user = nameInToken(token);
+    view.me.textContent = user;
+    $("rename").hidden = true; // the token decides the name
+  }
+
+  function askToken(message) {
+    $("token-error").textContent = message;
+    $("token-error").hidden = !message;
+    $("token-dialog").showModal();
+  }
+
+  $("token-form").addEventListener("submit", (event) => {
+    const value = $("token").value.trim();
+    if (!nameInToken(value)) {
+      event.preventDefault();
+      $("token-error").textContent = "That does not look like a Chat token; paste it whole.";
+      $("token-error").hidden = false;
+      return;
+    }
+    useToken(value);
+    start();
+  });
 
   function askName() {
     const dialog = $("name-dialog");
@@ -215,6 +262,15 @@
   });
 
   $("rename").addEventListener("click", askName);
+
+  // A token in the address (#token=...) signs in; it is removed from the address bar and history at once.
+  const fromAddress = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (fromAddress) {
+    history.replaceState(null, "", location.pathname + location.search);
+    useToken(fromAddress);
+  } else if (token) {
+    useToken(token);
+  }
 
   view.me.textContent = user;
   if (user) {

@@ -62,13 +62,20 @@ internal sealed class ChatPage : IAsyncDisposable
     /// <summary>Opens the page, enters <paramref name="user"/> in the name dialog and waits until it is connected.</summary>
     public static async Task<ChatPage> OpenAsync(IBrowser browser, Uri server, string user, int width = 1024)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 720 } });
-        context.SetDefaultTimeout(Timeout);
-        var chat = new ChatPage(context, await context.NewPageAsync());
-        await chat.Page.GotoAsync(server.ToString());
+        var chat = await OpenBlankAsync(browser, server, "/", width);
         await chat.Page.Locator("#name").FillAsync(user);
         await chat.Page.Locator("#name").PressAsync("Enter");
         await Expect(chat.State).ToHaveTextAsync("connected", new() { Timeout = Timeout });
+        return chat;
+    }
+
+    /// <summary>Opens <paramref name="path"/> (e.g. <c>/#token=...</c>) and leaves the rest to the test.</summary>
+    public static async Task<ChatPage> OpenBlankAsync(IBrowser browser, Uri server, string path, int width = 1024)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 720 } });
+        context.SetDefaultTimeout(Timeout);
+        var chat = new ChatPage(context, await context.NewPageAsync());
+        await chat.Page.GotoAsync(new Uri(server, path).ToString());
         return chat;
     }
 

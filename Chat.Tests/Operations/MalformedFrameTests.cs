@@ -41,7 +41,7 @@ public class MalformedFrameTests
                 {
                     await socket.SendAsync(bytes, type);
                 }
-                catch (WebSocketException)
+                catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException)
                 {
                     // The server closed this connection for what it sent before; the next frame reconnects.
                 }
