@@ -3,6 +3,7 @@ using Chat.Server.History;
 using Chat.Server.Hubs;
 using Chat.Server.Operations;
 using Chat.Server.Presence;
+using Chat.Server.ScaleOut;
 using Chat.Server.Security;
 using Chat.Server.Web;
 
@@ -25,6 +26,9 @@ builder.AddChatPresence();
 
 // The hub, its filters and limits
 builder.AddChatHub();
+
+// Several nodes: Redis backplane and cluster-wide presence, when Chat:Redis is set
+builder.AddChatScaleOut();
 
 // Signed tokens and allowed origins
 builder.AddChatSecurity();

@@ -19,6 +19,12 @@ public sealed class ChatOptions
 
     public SlowClientOptions SlowClient { get; set; } = new();
 
+    /// <summary>A Redis connection string; when set, nodes share messages and presence through it (scale-out).</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Prefix of every Redis channel and key Chat uses, so several deployments can share one Redis.</summary>
+    public string RedisPrefix { get; set; } = "chat";
+
     /// <summary>Browser origins, besides the server's own, allowed to connect (CORS with credentials).</summary>
     public string[] AllowedOrigins { get; set; } = [];
 }

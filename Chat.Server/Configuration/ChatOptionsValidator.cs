@@ -37,6 +37,11 @@ internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
             }
         }
 
+        if (string.IsNullOrWhiteSpace(options.RedisPrefix) || options.RedisPrefix.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            failures.Add("Chat:RedisPrefix must be a non-empty word without spaces, like chat or chat-staging.");
+        }
+
         // A frame must be able to carry the longest message (UTF-8, JSON-escaped, plus the envelope).
         if (options.MaxFrameBytes < options.MaxMessageLength)
         {

@@ -5,7 +5,8 @@ namespace Chat.Server.Operations;
 
 internal static class OperationsExtensions
 {
-    private const string ReadyTag = "ready";
+    /// <summary>Health checks with this tag decide <c>/readyz</c>.</summary>
+    public const string ReadyTag = "ready";
 
     /// <summary>Health checks (the store for readiness) and metrics: Chat's own and the framework's, for Prometheus.</summary>
     public static IHostApplicationBuilder AddChatOperations(this IHostApplicationBuilder builder)

@@ -21,22 +21,36 @@ public sealed class LocalPresence : IPresence
         }
     }
 
-    public ValueTask<bool> DisconnectedAsync(string user, string connectionId)
+    public ValueTask<bool> DisconnectedAsync(string user, string connectionId) =>
+        ValueTask.FromResult(TryRemove(user, connectionId, out var wasLast) && wasLast);
+
+    /// <summary>Forgets a connection; false when it was not known. <paramref name="wasLast"/> tells whether it was the user's last.</summary>
+    public bool TryRemove(string user, string connectionId, out bool wasLast)
     {
         lock (_lock)
         {
+            wasLast = false;
             if (!_connections.TryGetValue(user, out var ids) || !ids.Remove(connectionId))
             {
-                return ValueTask.FromResult(false);
+                return false;
             }
 
-            if (ids.Count > 0)
+            if (ids.Count == 0)
             {
-                return ValueTask.FromResult(false);
+                _connections.Remove(user);
+                wasLast = true;
             }
 
-            _connections.Remove(user);
-            return ValueTask.FromResult(true);
+            return true;
+        }
+    }
+
+    /// <summary>Each user with connections here, and how many.</summary>
+    public KeyValuePair<string, int>[] Counts()
+    {
+        lock (_lock)
+        {
+            return [.. _connections.Select(entry => KeyValuePair.Create(entry.Key, entry.Value.Count))];
         }
     }
 

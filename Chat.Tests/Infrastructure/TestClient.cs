@@ -73,6 +73,9 @@ internal sealed class TestClient : IAsyncDisposable
 
     public Task<string> NextLeftAsync() => _left.Reader.ReadAsync().DefaultTimeout();
 
+    /// <summary>The next UserLeft, waiting at most <paramref name="within"/>.</summary>
+    public Task<string> NextLeftAsync(TimeSpan within) => _left.Reader.ReadAsync().AsTask().WaitAsync(within);
+
     public Task<string> NextNoticeAsync() => _notices.Reader.ReadAsync().DefaultTimeout();
 
     public Task<bool> NextClearedAsync() => _cleared.Reader.ReadAsync().DefaultTimeout();
