@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Chat.Server.Configuration;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -16,16 +17,23 @@ internal static class HistoryExtensions
         builder.Services.AddSingleton<IHistoryStore>(services =>
         {
             var configured = builder.Configuration.GetConnectionString(ConnectionStringName);
-            var connectionString = ResolveSqlitePath(
-                string.IsNullOrWhiteSpace(configured) ? DefaultConnectionString : configured,
-                builder.Environment.ContentRootPath);
-            var options = services.GetRequiredService<IOptions<ChatOptions>>().Value;
-            return new SqliteHistoryStore(connectionString, options.History.MaxMessages);
+            var connectionString = string.IsNullOrWhiteSpace(configured) ? DefaultConnectionString : configured;
+            var maxMessages = services.GetRequiredService<IOptions<ChatOptions>>().Value.History.MaxMessages;
+            return IsPostgres(connectionString)
+                ? new PostgresHistoryStore(connectionString, maxMessages)
+                : new SqliteHistoryStore(ResolveSqlitePath(connectionString, builder.Environment.ContentRootPath), maxMessages);
         });
         builder.Services.AddSingleton<HistoryWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<HistoryWriter>());
         return builder;
     }
+
+    /// <summary>
+    /// A connection string with a <c>Host</c> key (any case, e.g. <c>Host=db;Database=chat;Username=chat</c>)
+    /// names a PostgreSQL server; anything else is a SQLite file.
+    /// </summary>
+    public static bool IsPostgres(string connectionString) =>
+        new DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey("Host");
 
     /// <summary>A relative SQLite file is placed in the content root, wherever the server was started from.</summary>
     private static string ResolveSqlitePath(string connectionString, string contentRoot)

@@ -6,8 +6,9 @@ using StackExchange.Redis;
 namespace Chat.Server.ScaleOut;
 
 /// <summary>
-/// Chat's own connection to Redis (presence and readiness; the SignalR backplane keeps its own).
-/// It never fails the start: a node that cannot reach Redis starts unready and recovers when Redis returns.
+/// The node's one connection to Redis, shared by the SignalR backplane, presence and readiness, so all
+/// three agree on whether Redis is reachable. It never fails the start: a node that cannot reach Redis
+/// starts unready and recovers when Redis returns.
 /// </summary>
 public sealed class RedisConnection : IAsyncDisposable
 {
@@ -21,15 +22,23 @@ public sealed class RedisConnection : IAsyncDisposable
         {
             var configuration = ConfigurationOptions.Parse(chat.Redis!);
             configuration.AbortOnConnectFail = false;
-            configuration.ClientName = $"chat-{Environment.MachineName}";
-            return await ConnectionMultiplexer.ConnectAsync(configuration);
+            configuration.ReconnectRetryPolicy = new LinearRetry(1000);
+            configuration.ChannelPrefix = RedisChannel.Literal(Prefix);
+            var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
+            multiplexer.ConnectionFailed += (_, _) => Lost?.Invoke();
+            return multiplexer;
         });
     }
+
+    /// <summary>Raised when the connection to Redis breaks (it reconnects by itself).</summary>
+    public event Action? Lost;
 
     public string Prefix { get; }
 
     /// <summary>True while the connection to Redis is up.</summary>
     public bool IsConnected => _multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully && _multiplexer.Value.Result.IsConnected;
+
+    public Task<IConnectionMultiplexer> MultiplexerAsync() => _multiplexer.Value;
 
     public async Task<IDatabase> DatabaseAsync() => (await _multiplexer.Value).GetDatabase();
 

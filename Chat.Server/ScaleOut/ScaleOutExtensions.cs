@@ -1,7 +1,7 @@
 using Chat.Server.Operations;
 using Chat.Server.Presence;
 using Microsoft.AspNetCore.SignalR;
-using StackExchange.Redis;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 
 namespace Chat.Server.ScaleOut;
 
@@ -19,12 +19,11 @@ internal static class ScaleOutExtensions
             return builder;
         }
 
-        var prefix = builder.Configuration["Chat:RedisPrefix"] is { Length: > 0 } configured ? configured : "chat";
-        builder.Services.AddSignalR(hub => hub.AddFilter<BackplaneFilter>()).AddStackExchangeRedis(redis, backplane =>
-        {
-            backplane.Configuration.ChannelPrefix = RedisChannel.Literal(prefix);
-            backplane.Configuration.AbortOnConnectFail = false;
-        });
+        builder.Services.AddSignalR(hub => hub.AddFilter<BackplaneFilter>()).AddStackExchangeRedis();
+
+        // The backplane uses the node's one Redis connection (which carries the channel prefix).
+        builder.Services.AddOptions<RedisOptions>()
+            .Configure<RedisConnection>((backplane, connection) => backplane.ConnectionFactory = _ => connection.MultiplexerAsync());
         builder.Services.AddSingleton<RedisConnection>();
         builder.Services.AddSingleton<BackplaneFilter>();
         builder.Services.AddSingleton<RedisPresence>();

@@ -16,6 +16,7 @@ public class PageTests(BrowserFixture browser)
         await using var bob = await ChatPage.OpenAsync(browser.Browser, chat.Url, "bob");
 
         await alice.SendAsync("hi bob");
+        await Expect(bob.Messages).ToHaveCountAsync(1, new() { Timeout = ChatPage.Timeout });
         await bob.SendAsync("hello alice");
 
         foreach (var page in new[] { alice, bob })

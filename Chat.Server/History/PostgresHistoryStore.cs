@@ -1,0 +1,183 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Chat.Server.History;
+
+/// <summary>
+/// History in PostgreSQL, shared by every server process of a scale-out deployment. Ids come from a
+/// one-row counter updated inside each batch's transaction: its row lock makes writers take turns
+/// until commit, so ids increase in commit order across processes and a catching-up reader never
+/// skips one (a sequence would not: a later id can commit first).
+/// </summary>
+public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDisposable
+{
+    // CREATE TABLE IF NOT EXISTS still fails when two processes run it at once, so they take turns on
+    // an advisory lock (any fixed number; advisory locks are per database) held until commit.
+    private const string Schema = """
+        SELECT pg_advisory_xact_lock(4857112365243057253);
+        CREATE TABLE IF NOT EXISTS chat_messages (
+            id        bigint      PRIMARY KEY,
+            user_name text        NOT NULL,
+            text      text        NOT NULL,
+            sent_at   timestamptz NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS chat_counter (
+            single  boolean PRIMARY KEY DEFAULT true CHECK (single),
+            last_id bigint  NOT NULL
+        );
+        INSERT INTO chat_counter (last_id) VALUES (0) ON CONFLICT DO NOTHING;
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _checkConnectionString;
+    private readonly int _maxMessages;
+
+    public PostgresHistoryStore(string connectionString, int maxMessages)
+    {
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _maxMessages = maxMessages;
+
+        // Readiness must answer within seconds when PostgreSQL is gone, and not from a pooled connection.
+        _checkConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 3, CommandTimeout = 3 }.ConnectionString;
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand(Schema, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<ChatMessage[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return [];
+        }
+
+        var sent = DateTime.SpecifyKind(sentAt, DateTimeKind.Utc);
+        var users = new string[batch.Count];
+        var texts = new string[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            users[i] = Storable(batch[i].User);
+            texts[i] = Storable(batch[i].Text);
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // One round trip: take the ids (the counter's row lock is held until commit), insert, apply retention.
+        await using var commands = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("UPDATE chat_counter SET last_id = last_id + $1 RETURNING last_id;")
+                {
+                    Parameters = { new NpgsqlParameter<long> { TypedValue = batch.Count } },
+                },
+                new NpgsqlBatchCommand("""
+                    INSERT INTO chat_messages (id, user_name, text, sent_at)
+                    SELECT c.last_id - $1 + m.position, m.user_name, m.text, $4
+                    FROM chat_counter c, unnest($2::text[], $3::text[]) WITH ORDINALITY AS m(user_name, text, position);
+                    """)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<long> { TypedValue = batch.Count },
+                        new NpgsqlParameter<string[]> { TypedValue = users },
+                        new NpgsqlParameter<string[]> { TypedValue = texts },
+                        new NpgsqlParameter<DateTime> { TypedValue = sent, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                    },
+                },
+                new NpgsqlBatchCommand("DELETE FROM chat_messages WHERE id <= (SELECT last_id FROM chat_counter) - $1;")
+                {
+                    Parameters = { new NpgsqlParameter<long> { TypedValue = _maxMessages } },
+                },
+            },
+        };
+
+        long lastId;
+        await using (var reader = await commands.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            lastId = reader.GetInt64(0);
+
+            // Reading every result surfaces an error in the insert or delete before we commit.
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+
+        var stored = new ChatMessage[batch.Count];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            stored[i] = new ChatMessage(lastId - stored.Length + 1 + i, users[i], texts[i], sent);
+        }
+
+        return stored;
+    }
+
+    public async Task<ChatMessage[]> GetAsync(long? afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var query = _dataSource.CreateCommand(afterId is null
+            ? "SELECT id, user_name, text, sent_at FROM (SELECT * FROM chat_messages ORDER BY id DESC LIMIT $1) latest ORDER BY id;"
+            : "SELECT id, user_name, text, sent_at FROM chat_messages WHERE id > $2 ORDER BY id LIMIT $1;");
+        query.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        if (afterId is { } after)
+        {
+            query.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
+        }
+
+        var messages = new List<ChatMessage>(Math.Min(limit, 128));
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            messages.Add(new ChatMessage(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTime>(3)));
+        }
+
+        return [.. messages];
+    }
+
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(_checkConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var query = new NpgsqlCommand("SELECT 1 FROM chat_counter;", connection);
+        await query.ExecuteScalarAsync(cancellationToken);
+    }
+
+    public async Task ClearAsync(CancellationToken cancellationToken)
+    {
+        // The counter is left alone, so ids given out before are never given again.
+        await using var command = _dataSource.CreateCommand("DELETE FROM chat_messages;");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    public void Dispose() => _dataSource.Dispose();
+
+    /// <summary>
+    /// PostgreSQL text holds neither U+0000 nor unpaired surrogates; such characters become U+FFFD
+    /// so that one odd message does not fail the whole batch it is committed with.
+    /// </summary>
+    private static string Storable(string text)
+    {
+        var span = text.AsSpan();
+        if (!span.Contains('\0') && !span.ContainsAnyInRange('\uD800', '\uDFFF'))
+        {
+            return text;
+        }
+
+        return Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text)).Replace('\0', '\uFFFD');
+    }
+}

@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Chat.Server.Configuration;
+using Chat.Server.History;
+using Chat.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Chat.Tests.History;
+
+/// <summary>The store contract against a real PostgreSQL, plus what only a shared database can get wrong.</summary>
+public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLifetime
+{
+    private readonly List<PostgresHistoryStore> _opened = [];
+    private string? _database;
+
+    protected override async Task<IHistoryStore> OpenAsync(int maxMessages = 10_000)
+    {
+        _database = await NewDatabaseAsync();
+        return await ReopenAsync(maxMessages);
+    }
+
+    protected override Task<IHistoryStore> ReopenAsync(int maxMessages = 10_000) =>
+        StartAsync(_database ?? throw new InvalidOperationException("Open a store first."), maxMessages);
+
+    [SkippableFact]
+    public async Task Two_servers_writing_at_once_get_ids_in_commit_order_so_a_catching_up_reader_misses_none()
+    {
+        // Arrange: two servers' stores and a client's reader on one database
+        const int Batches = 50;
+        const int PerBatch = 10;
+        var database = await NewDatabaseAsync();
+        IHistoryStore[] writers = [await StartAsync(database), await StartAsync(database)];
+        var reader = await StartAsync(database);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // Act: both write batch after batch while the reader catches up again and again
+        var writing = Task.WhenAll(writers.Select((store, w) => Task.Run(async () =>
+        {
+            var acked = new List<ChatMessage>();
+            for (var b = 0; b < Batches; b++)
+            {
+                var batch = Enumerable.Range(0, PerBatch).Select(i => new NewMessage($"writer{w}", $"{b}.{i}")).ToArray();
+                acked.AddRange(await store.AppendAsync(batch, Now, deadline.Token));
+            }
+
+            return acked;
+        })));
+        var reading = Task.Run(async () =>
+        {
+            var seen = new List<ChatMessage>();
+            var writersDone = false;
+            while (!writersDone)
+            {
+                // One more pass after the writers finish picks up their last commits.
+                writersDone = writing.IsCompleted;
+                while (await reader.GetAsync(seen.Count == 0 ? 0 : seen[^1].Id, 500, deadline.Token) is { Length: > 0 } page)
+                {
+                    seen.AddRange(page);
+                }
+            }
+
+            return seen;
+        });
+        var acked = (await writing.WaitAsync(deadline.Token)).SelectMany(messages => messages).OrderBy(m => m.Id).ToList();
+        var seen = await reading.WaitAsync(deadline.Token);
+
+        // Assert
+        const int Total = 2 * Batches * PerBatch;
+        acked.Select(m => m.Id).Should().Equal(Enumerable.Range(1, Total).Select(id => (long)id), "ids are contiguous and unique across servers");
+        seen.Select(m => m.Id).Should().Equal(acked.Select(m => m.Id), "a reader that asks only for ids after the last one it saw still gets every message, once");
+        seen.Should().Equal(acked);
+    }
+
+    [SkippableFact]
+    public async Task Servers_starting_at_once_on_an_empty_database_all_create_the_schema()
+    {
+        var database = await NewDatabaseAsync();
+        var stores = Enumerable.Range(0, 4).Select(_ => Track(new PostgresHistoryStore(database, 10_000))).ToArray();
+
+        await Task.WhenAll(stores.Select(store => Task.Run(() => store.InitializeAsync(default)))).DefaultTimeout();
+
+        var stored = await stores[^1].AppendAsync([new NewMessage("alice", "first")], Now, default);
+        stored.Single().Id.Should().Be(1);
+    }
+
+    [SkippableFact]
+    public async Task Sent_times_come_back_in_UTC_to_the_millisecond()
+    {
+        var store = await OpenAsync();
+        var sentAt = Now.AddMilliseconds(987);
+
+        await store.AppendAsync([new NewMessage("alice", "hi")], sentAt, default);
+        var read = (await store.GetAsync(null, 1, default)).Single();
+
+        read.SentAt.Should().Be(sentAt);
+        read.SentAt.Kind.Should().Be(DateTimeKind.Utc);
+    }
+
+    [SkippableFact]
+    public async Task Characters_PostgreSQL_cannot_hold_are_replaced_instead_of_failing_the_batch()
+    {
+        var store = await OpenAsync();
+
+        var stored = await store.AppendAsync([new NewMessage("alice", "a\0b"), new NewMessage("bob", "x\uD800"), new NewMessage("carol", "fine 👋")], Now, default);
+
+        stored.Select(m => m.Text).Should().Equal("a\uFFFDb", "x\uFFFD", "fine 👋");
+        (await store.GetAsync(null, 10, default)).Should().Equal(stored);
+    }
+
+    [SkippableFact]
+    public async Task Check_answers_while_the_database_is_up()
+    {
+        var store = await OpenAsync();
+
+        await store.Invoking(s => s.CheckAsync(default)).Should().NotThrowAsync();
+    }
+
+    [Fact]
+    public async Task Check_fails_within_seconds_when_nothing_listens()
+    {
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        await CheckFailsPromptlyAsync(port);
+    }
+
+    [Fact]
+    public async Task Check_fails_within_seconds_when_the_server_accepts_but_never_answers()
+    {
+        // The kernel accepts connections into the backlog; nothing ever replies.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+
+        await CheckFailsPromptlyAsync(((IPEndPoint)silent.LocalEndpoint).Port);
+    }
+
+    [Theory]
+    [InlineData("Host=db.example;Database=chat;Username=chat", typeof(PostgresHistoryStore))]
+    [InlineData("host=127.0.0.1;port=5433;database=chat", typeof(PostgresHistoryStore))]
+    [InlineData("Data Source=chat.db", typeof(SqliteHistoryStore))]
+    [InlineData("", typeof(SqliteHistoryStore))]
+    public void The_server_uses_PostgreSQL_when_the_connection_string_has_a_Host(string connectionString, Type expected)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = Environments.Production });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Chat"] = connectionString });
+        builder.AddChatOptions();
+        builder.AddChatHistory();
+
+        using var host = builder.Build();
+
+        host.Services.GetRequiredService<IHistoryStore>().Should().BeOfType(expected);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var store in _opened)
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    private static async Task<string> NewDatabaseAsync() => await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+
+    private async Task<IHistoryStore> StartAsync(string connectionString, int maxMessages = 10_000)
+    {
+        var store = Track(new PostgresHistoryStore(connectionString, maxMessages));
+        await store.InitializeAsync(default).DefaultTimeout();
+        return store;
+    }
+
+    private PostgresHistoryStore Track(PostgresHistoryStore store)
+    {
+        _opened.Add(store);
+        return store;
+    }
+
+    private async Task CheckFailsPromptlyAsync(int port)
+    {
+        var store = Track(new PostgresHistoryStore($"Host=127.0.0.1;Port={port};Username=postgres;Database=chat", 10_000));
+        var watch = Stopwatch.StartNew();
+
+        await store.Invoking(s => s.CheckAsync(default).WaitAsync(TimeSpan.FromSeconds(20))).Should().ThrowAsync<NpgsqlException>();
+
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5), "readiness must turn 503 within 5 s");
+    }
+}
