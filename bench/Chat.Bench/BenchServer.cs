@@ -17,7 +17,8 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public Uri Url { get; }
 
-    public static async Task<BenchServer> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Starts a server; <paramref name="settings"/> (e.g. <c>--Chat:Redis HOST:PORT</c>) override the defaults.</summary>
+    public static async Task<BenchServer> StartAsync(CancellationToken cancellationToken, params string[] settings)
     {
         var folder = Directory.CreateTempSubdirectory("chat-bench-").FullName;
         var start = new ProcessStartInfo("dotnet")
@@ -35,7 +36,7 @@ internal sealed class BenchServer : IAsyncDisposable
                      "--Chat:RateLimit:PerSecond", "0",
                      "--Logging:LogLevel:Default", "Warning",
                      "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information",
-                 })
+                 }.Concat(settings))
         {
             start.ArgumentList.Add(argument);
         }

@@ -25,8 +25,8 @@ internal static class SendBenchmark
         output.WriteLine();
         output.WriteLine("| scenario | acked sends/s (median) |");
         output.WriteLine("| --- | ---: |");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| 1 sender | {Median(one):N0} |"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {options.Senders} concurrent senders | {Median(many):N0} |"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| 1 sender | {Stats.Median(one):N0} |"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {options.Senders} concurrent senders | {Stats.Median(many):N0} |"));
     }
 
     private static async Task<double> MeasureAsync(Uri server, int senders, int messages, CancellationToken cancellationToken)
@@ -63,9 +63,4 @@ internal static class SendBenchmark
         }
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 }
