@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.Bench;
@@ -54,7 +53,7 @@ internal static class ClusterBenchmark
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             for (var r = 0; r < options.Receivers; r++)
             {
-                var receiver = await ConnectAsync(servers[r % nodes].Url, $"r{r}", cancellationToken);
+                var receiver = await Stats.ConnectAsync(servers[r % nodes].Url, $"r{r}", cancellationToken);
                 receiver.On<object>("ReceiveMessage", _ =>
                 {
                     if (Interlocked.Increment(ref delivered) == expected)
@@ -68,7 +67,7 @@ internal static class ClusterBenchmark
             var senders = new List<HubConnection>();
             for (var s = 0; s < options.Senders; s++)
             {
-                senders.Add(await ConnectAsync(servers[s % nodes].Url, $"s{s}", cancellationToken));
+                senders.Add(await Stats.ConnectAsync(servers[s % nodes].Url, $"s{s}", cancellationToken));
             }
 
             connections.AddRange(senders);
@@ -96,14 +95,5 @@ internal static class ClusterBenchmark
                 await server.DisposeAsync();
             }
         }
-    }
-
-    private static async Task<HubConnection> ConnectAsync(Uri server, string user, CancellationToken cancellationToken)
-    {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server, $"/hubs/chat?user={user}"), HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
-            .Build();
-        await connection.StartAsync(cancellationToken);
-        return connection;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.Bench;
@@ -36,11 +35,7 @@ internal static class SendBenchmark
         {
             for (var i = 0; i < senders; i++)
             {
-                var connection = new HubConnectionBuilder()
-                    .WithUrl(new Uri(server, $"/hubs/chat?user=bench{i}"), HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
-                    .Build();
-                await connection.StartAsync(cancellationToken);
-                connections.Add(connection);
+                connections.Add(await Stats.ConnectAsync(server, $"bench{i}", cancellationToken));
             }
 
             var text = new string('m', 64);
