@@ -25,7 +25,8 @@ internal static class HubExtensions
                 hub.EnableDetailedErrors = true;
                 hub.AddFilter<RejectionFilter>();
                 hub.AddFilter<RateLimitFilter>();
-            });
+            })
+            .AddMessagePackProtocol();
         builder.Services.AddOptions<HubOptions>()
             .Configure<IOptions<ChatOptions>>((hub, chat) => hub.MaximumReceiveMessageSize = chat.Value.MaxFrameBytes);
         return builder;

@@ -112,4 +112,22 @@ public class MessagingTests
         ack!.Text.Should().Be(text);
         (await alice.HistoryAsync()).Single().Text.Should().Be(text);
     }
+
+    [Fact]
+    public async Task MessagePack_and_JSON_clients_chat_with_each_other()
+    {
+        await using var app = new ChatApplication();
+        await using var json = await app.ConnectAsync("json");
+        await using var packed = await app.ConnectAsync("packed", messagePack: true);
+
+        var fromPacked = (await packed.SendAsync("sent as MessagePack", "packed"))!;
+        var fromJson = (await json.SendAsync("sent as JSON", "json"))!;
+
+        (await json.MessagesAsync(2)).Should().Equal(fromPacked, fromJson);
+        (await packed.MessagesAsync(2)).Should().Equal(fromPacked, fromJson);
+        (await packed.HistoryAsync()).Should().Equal(fromPacked, fromJson);
+        (await packed.OnlineUsersAsync()).Should().Equal("json", "packed");
+        var rejected = () => packed.SendAsync(" ", "packed");
+        (await rejected.Should().ThrowAsync<Microsoft.AspNetCore.SignalR.HubException>()).Which.Message.Should().Contain("The message is empty");
+    }
 }

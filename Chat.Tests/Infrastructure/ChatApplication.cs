@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Chat.Tests.Infrastructure;
@@ -43,19 +44,25 @@ internal sealed class ChatApplication : WebApplicationFactory<Program>
     /// A started hub connection over WebSockets; <paramref name="user"/> null connects as a guest.
     /// It returns after one round trip, so the server has finished the connection's OnConnectedAsync.
     /// </summary>
-    public async Task<TestClient> ConnectAsync(string? user = "alice", string? token = null)
+    public async Task<TestClient> ConnectAsync(string? user = "alice", string? token = null, bool messagePack = false)
     {
-        var client = new TestClient(CreateConnection(user, token));
+        var client = new TestClient(CreateConnection(user, token, messagePack));
         await client.Connection.StartAsync().DefaultTimeout();
         await client.OnlineUsersAsync();
         return client;
     }
 
     /// <summary>A hub connection, not started; <paramref name="token"/> is sent as SignalR clients send it.</summary>
-    public HubConnection CreateConnection(string? user, string? token = null)
+    public HubConnection CreateConnection(string? user, string? token = null, bool messagePack = false)
     {
         var url = new Uri(Server.BaseAddress, user is null ? "/hubs/chat" : $"/hubs/chat?user={Uri.EscapeDataString(user)}");
-        return new HubConnectionBuilder()
+        var builder = new HubConnectionBuilder();
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        return builder
             .WithUrl(url, options =>
             {
                 if (token is not null)
