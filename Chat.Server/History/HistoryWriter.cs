@@ -6,7 +6,7 @@ namespace Chat.Server.History;
 /// <summary>
 /// The one writer of the history (group commit). Messages that arrive together are committed in
 /// one transaction; then each is published to the clients in id order, and only then is its sender
-/// acked. Publishing from this single loop is what gives every client the messages in id order, so
+/// acked. Publishing a batch overlaps the commit of the next one. Publishing from this single loop is what gives every client the messages in id order, so
 /// a client that catches up with <c>GetHistory(lastSeenId)</c> never skips one.
 /// </summary>
 public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher publisher, ChatMetrics metrics, TimeProvider clock, ILogger<HistoryWriter> logger)
@@ -17,6 +17,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private Task _loop = Task.CompletedTask;
+    private Task _publishing = Task.CompletedTask; // only the writer loop touches it
 
     /// <summary>Queues <paramref name="message"/>; completes with the stored message once it is committed and published.</summary>
     public Task<ChatMessage> AppendAsync(NewMessage message)
@@ -55,20 +56,19 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     private async Task RunAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<Pending>(MaxBatch);
-        var messages = new List<NewMessage>(MaxBatch);
 
         while (await reader.WaitToReadAsync())
         {
             if (reader.TryPeek(out var first) && first.Message is null)
             {
                 reader.TryRead(out _);
+                await _publishing;
                 await ClearAsync(first);
                 continue;
             }
 
-            batch.Clear();
-            messages.Clear();
+            var batch = new List<Pending>();
+            var messages = new List<NewMessage>();
             while (batch.Count < MaxBatch && reader.TryPeek(out var next) && next.Message is { } message)
             {
                 reader.TryRead(out _);
@@ -78,6 +78,8 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
 
             await CommitAsync(batch, messages);
         }
+
+        await _publishing;
     }
 
     private async Task CommitAsync(List<Pending> batch, List<NewMessage> messages)
@@ -102,6 +104,13 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
             return;
         }
 
+        // Publishing runs behind the next commit; chaining keeps it in commit order.
+        _publishing = PublishThenAckAsync(_publishing, batch, stored);
+    }
+
+    private async Task PublishThenAckAsync(Task previous, List<Pending> batch, ChatMessage[] stored)
+    {
+        await previous;
         for (var i = 0; i < stored.Length; i++)
         {
             await PublishAsync(stored[i]);
