@@ -21,6 +21,11 @@ public sealed class MessageRules(IOptions<ChatOptions> options)
             throw new InputRejectedException("empty_text", "The message is empty. Type some text before sending.");
         }
 
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new InputRejectedException("invalid_text", "The message contains a NUL character (U+0000), which cannot be stored. Remove it and send again.");
+        }
+
         if (text.Length > _maxMessageLength)
         {
             throw new InputRejectedException(

@@ -17,6 +17,7 @@ public class RejectionTests
         { "hello", new string('u', 33), "The user name is 33 characters long; at most 32 are allowed" },
         { "hello", "tab\there", "control characters" },
         { "hello", "bell\u0007", "control characters" },
+        { "nul\0inside", "alice", "The message contains a NUL character (U+0000)" },
         { "/shout hello", "alice", "Unknown command '/shout'" },
         { "/", "alice", "Unknown command '/'" },
     };
