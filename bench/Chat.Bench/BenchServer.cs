@@ -1,8 +1,19 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Chat.Bench;
 
-/// <summary>Chat.Server started as its own process on a free loopback port, with a fresh SQLite file and no rate limit.</summary>
+/// <summary>Which server a benchmark starts: Chat itself, or the bare SignalR hub it is compared with.</summary>
+internal enum ServerKind
+{
+    Chat,
+    Baseline,
+}
+
+/// <summary>
+/// A server started as its own process on a free loopback port: Chat.Server with a fresh SQLite file and
+/// no rate limit, or Chat.Baseline.
+/// </summary>
 internal sealed class BenchServer : IAsyncDisposable
 {
     private readonly Process _process;
@@ -17,8 +28,22 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public Uri Url { get; }
 
-    /// <summary>Starts a server; <paramref name="settings"/> (e.g. <c>--Chat:Redis HOST:PORT</c>) override the defaults.</summary>
-    public static async Task<BenchServer> StartAsync(CancellationToken cancellationToken, params string[] settings)
+    /// <summary>CPU time the server process has used so far (user and system).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>Starts Chat.Server; <paramref name="settings"/> (e.g. <c>--Chat:Redis HOST:PORT</c>) override the defaults.</summary>
+    public static Task<BenchServer> StartAsync(CancellationToken cancellationToken, params string[] settings) =>
+        StartAsync(ServerKind.Chat, cancellationToken, settings);
+
+    /// <summary>Starts Chat.Server or Chat.Baseline; <paramref name="settings"/> are added to its command line.</summary>
+    public static async Task<BenchServer> StartAsync(ServerKind kind, CancellationToken cancellationToken, params string[] settings)
     {
         var folder = Directory.CreateTempSubdirectory("chat-bench-").FullName;
         var start = new ProcessStartInfo("dotnet")
@@ -27,21 +52,27 @@ internal sealed class BenchServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "Chat.Server.dll"),
-                     "--contentRoot", folder,
-                     "--urls", "http://127.0.0.1:0",
-                     "--ConnectionStrings:Chat", $"Data Source={Path.Combine(folder, "bench.db")}",
-                     "--Chat:RateLimit:PerSecond", "0",
-                     "--Logging:LogLevel:Default", "Warning",
-                     "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information",
-                 }.Concat(settings))
+        string[] common =
+        [
+            "--contentRoot", folder,
+            "--urls", "http://127.0.0.1:0",
+            "--Logging:LogLevel:Default", "Warning",
+            "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information",
+        ];
+        string[] arguments = kind == ServerKind.Chat
+            ?
+            [
+                Path.Combine(AppContext.BaseDirectory, "Chat.Server.dll"), .. common,
+                "--ConnectionStrings:Chat", $"Data Source={Path.Combine(folder, "bench.db")}",
+                "--Chat:RateLimit:PerSecond", "0",
+            ]
+            : [Path.Combine(AppContext.BaseDirectory, "Chat.Baseline.dll"), .. common];
+        foreach (var argument in arguments.Concat(settings))
         {
             start.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Chat.Server.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {kind}.");
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
@@ -56,7 +87,22 @@ internal sealed class BenchServer : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException("Chat.Server exited before it listened.");
+        throw new InvalidOperationException($"{kind} exited before it listened.");
+    }
+
+    /// <summary>The server's resident memory now, from <c>/proc/PID/status</c> (Linux only).</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            // "VmRSS:     123456 kB"
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException("VmRSS not found in /proc/PID/status.");
     }
 
     public async ValueTask DisposeAsync()

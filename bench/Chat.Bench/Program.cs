@@ -7,7 +7,7 @@ var senders = new Option<int>("--senders") { Description = "Concurrent senders."
 // chat-bench [sends]: acked sends per second with one sender and with many
 var url = new Option<Uri?>("--url") { Description = "A running Chat server to measure; by default the benchmark starts its own (Release, rate limit off, fresh SQLite file)." };
 var messages = new Option<int>("--messages") { Description = "Messages each sender sends per round.", DefaultValueFactory = _ => 1000 };
-var root = new RootCommand("Chat benchmark: acked sends per second with one sender and with many concurrent senders (default), or one node versus two (cluster).")
+var root = new RootCommand("Chat benchmark: acked sends per second with one sender and with many (default); one node versus two (cluster); Chat against a bare SignalR hub (fanout, latency, slow-consumer, idle-memory, sends).")
 {
     url, rounds, messages, senders,
 };
@@ -36,5 +36,86 @@ cluster.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 root.Subcommands.Add(cluster);
+
+// chat-bench fanout: deliveries per second, Chat against a bare SignalR hub, over raw WebSockets
+var fanoutReceivers = new Option<int[]>("--receivers") { Description = "Receiver counts to measure, one after the other.", DefaultValueFactory = _ => [100, 1000], AllowMultipleArgumentsPerToken = true };
+var seconds = new Option<double>("--seconds") { Description = "How long the senders send in each run.", DefaultValueFactory = _ => 5 };
+var fanoutSenders = new Option<int>("--senders") { Description = "Senders (the first receivers), each with its own window of unacked sends.", DefaultValueFactory = _ => 1 };
+var window = new Option<int>("--window") { Description = "Sends each sender may have waiting for their ack.", DefaultValueFactory = _ => 32 };
+var textLength = new Option<int>("--text-length") { Description = "Characters per message text.", DefaultValueFactory = _ => 64 };
+var fanout = new Command("fanout", "Fan-out deliveries per second to 100 and 1000 receivers, Chat against a bare SignalR hub, every message checked.")
+{
+    fanoutReceivers, seconds, fanoutSenders, window, textLength, rounds,
+};
+fanout.SetAction(async (parse, cancellationToken) =>
+{
+    var options = new FanoutBenchmark.Options(
+        parse.GetValue(rounds), parse.GetValue(fanoutReceivers)!, TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(fanoutSenders), parse.GetValue(window), parse.GetValue(textLength));
+    await FanoutBenchmark.RunAsync(options, Console.Out, cancellationToken);
+    return 0;
+});
+root.Subcommands.Add(fanout);
+
+// chat-bench latency: delivery latency percentiles at a fixed rate, Chat against the bare hub
+var latencyReceivers = new Option<int>("--receivers") { Description = "Receivers.", DefaultValueFactory = _ => 1000 };
+var rate = new Option<double>("--rate") { Description = "Messages per second, on a fixed schedule.", DefaultValueFactory = _ => 50 };
+var latencySeconds = new Option<double>("--seconds") { Description = "How long the sender sends in each run.", DefaultValueFactory = _ => 10 };
+var latency = new Command("latency", "p50/p99/max delivery latency at a fixed send rate, Chat against a bare SignalR hub.")
+{
+    latencyReceivers, rate, latencySeconds, textLength, rounds,
+};
+latency.SetAction(async (parse, cancellationToken) =>
+{
+    var options = new LatencyBenchmark.Options(
+        parse.GetValue(rounds), parse.GetValue(latencyReceivers), parse.GetValue(rate), TimeSpan.FromSeconds(parse.GetValue(latencySeconds)), parse.GetValue(textLength));
+    await LatencyBenchmark.RunAsync(options, Console.Out, cancellationToken);
+    return 0;
+});
+root.Subcommands.Add(latency);
+
+// chat-bench slow-consumer: one receiver stops reading; what the others and the server go through
+var slowReceivers = new Option<int>("--receivers") { Description = "Receivers, the last of which never reads.", DefaultValueFactory = _ => 100 };
+var slowSeconds = new Option<double>("--seconds") { Description = "How long the sender sends in each run.", DefaultValueFactory = _ => 15 };
+var slowTextLength = new Option<int>("--text-length") { Description = "Characters per message text.", DefaultValueFactory = _ => 4096 };
+var slowConsumer = new Command("slow-consumer", "One receiver never reads: deliveries to the others, their longest pause, when it is dropped, server memory growth.")
+{
+    slowReceivers, slowSeconds, slowTextLength, rounds,
+};
+slowConsumer.SetAction(async (parse, cancellationToken) =>
+{
+    var options = new SlowConsumerBenchmark.Options(
+        parse.GetValue(rounds), parse.GetValue(slowReceivers), TimeSpan.FromSeconds(parse.GetValue(slowSeconds)), parse.GetValue(slowTextLength));
+    await SlowConsumerBenchmark.RunAsync(options, Console.Out, cancellationToken);
+    return 0;
+});
+root.Subcommands.Add(slowConsumer);
+
+// chat-bench idle-memory: server memory per idle connection
+var idleConnections = new Option<int>("--connections") { Description = "Idle connections (each needs an open file here and in the server: see ulimit -n).", DefaultValueFactory = _ => 10_000 };
+var idleMemory = new Command("idle-memory", "Server memory per idle connection, Chat against a bare SignalR hub.")
+{
+    idleConnections, rounds,
+};
+idleMemory.SetAction(async (parse, cancellationToken) =>
+{
+    await IdleMemoryBenchmark.RunAsync(new IdleMemoryBenchmark.Options(parse.GetValue(rounds), parse.GetValue(idleConnections)), Console.Out, cancellationToken);
+    return 0;
+});
+root.Subcommands.Add(idleMemory);
+
+// chat-bench sends: acked sends per second, Chat against the bare hub
+var sendSenders = new Option<int[]>("--senders") { Description = "Concurrent sender counts to measure, one after the other.", DefaultValueFactory = _ => [1, 20], AllowMultipleArgumentsPerToken = true };
+var sendSeconds = new Option<double>("--seconds") { Description = "How long the senders send in each run.", DefaultValueFactory = _ => 5 };
+var sends = new Command("sends", "Acked sends per second with 1 and 20 concurrent senders, Chat against a bare SignalR hub.")
+{
+    sendSenders, sendSeconds, textLength, rounds,
+};
+sends.SetAction(async (parse, cancellationToken) =>
+{
+    var options = new SendsBenchmark.Options(parse.GetValue(rounds), parse.GetValue(sendSenders)!, TimeSpan.FromSeconds(parse.GetValue(sendSeconds)), parse.GetValue(textLength));
+    await SendsBenchmark.RunAsync(options, Console.Out, cancellationToken);
+    return 0;
+});
+root.Subcommands.Add(sends);
 
 return await root.Parse(args).InvokeAsync();

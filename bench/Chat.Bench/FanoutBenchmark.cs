@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Chat.Bench;
+
+/// <summary>
+/// Fan-out: every receiver gets every message. Senders (the first receivers) send for a fixed time as
+/// fast as their acks allow, with a bounded window; a run ends when every receiver has every message
+/// sent, and each receiver checks that none is missing, duplicated or out of its sender's order.
+/// </summary>
+internal static class FanoutBenchmark
+{
+    public sealed record Options(int Rounds, int[] Receivers, TimeSpan Duration, int Senders, int Window, int TextLength);
+
+    /// <summary>Deliveries one run may make at most, which bounds the receivers' bookkeeping.</summary>
+    private const int MaxDeliveries = 20_000_000;
+
+    /// <summary>One run on one server.</summary>
+    public sealed record Result(double PerSecond, double AckedPerSecond, double GeneratorMicros, double ServerMicros, long Missing, long Duplicated, long Reordered, long Unacked);
+
+    public static async Task RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"fan-out: {options.Rounds} alternating rounds, {options.Senders} sender(s) with up to {options.Window} unacked, {options.TextLength}-character texts, sending for {options.Duration.TotalSeconds:0.#} s per run"));
+        var comparisons = new List<(int Receivers, Comparison<Result> Results)>();
+        foreach (var receivers in options.Receivers)
+        {
+            var comparison = new Comparison<Result>(output);
+            await comparison.RunAsync(options.Rounds, kind => MeasureAsync(kind, receivers, options, cancellationToken), result => string.Create(
+                CultureInfo.InvariantCulture,
+                $"{receivers,5} receivers {result.PerSecond,10:N0} deliveries/s  CPU per delivery: generator {result.GeneratorMicros:F2} µs, server {result.ServerMicros:F2} µs  missing/dup/reordered {result.Missing}/{result.Duplicated}/{result.Reordered}, unacked {result.Unacked}"));
+            comparisons.Add((receivers, comparison));
+        }
+
+        comparisons[0].Results.Header("fan-out (medians)");
+        foreach (var (receivers, results) in comparisons)
+        {
+            results.Median($"{receivers} receivers: deliveries/s", r => r.PerSecond, "N0");
+            results.Median($"{receivers} receivers: generator CPU per delivery", r => r.GeneratorMicros, "F2", " µs");
+            results.Median($"{receivers} receivers: server CPU per delivery", r => r.ServerMicros, "F2", " µs");
+            results.Text($"{receivers} receivers: missing / duplicated / reordered / unacked sends (all rounds)", runs => string.Create(
+                CultureInfo.InvariantCulture,
+                $"{runs.Sum(r => r.Missing)} / {runs.Sum(r => r.Duplicated)} / {runs.Sum(r => r.Reordered)} / {runs.Sum(r => r.Unacked)}"));
+        }
+    }
+
+    /// <summary>One run: starts a server, connects, warms up, sends and checks.</summary>
+    public static async Task<Result> MeasureAsync(ServerKind kind, int receivers, Options options, CancellationToken cancellationToken)
+    {
+        var messages = Math.Max(1000, MaxDeliveries / receivers);
+        await using var stage = await Stage.StartAsync(kind, receivers, options.TextLength, () => new DeliveryLog(messages, options.Senders, keepLatencies: false), cancellationToken);
+        await stage.WarmUpAsync(cancellationToken);
+
+        var plan = new SendPlan(BenchText.Measured, 0, messages, options.Senders, options.TextLength, options.Window, For: options.Duration);
+        var cpu = CpuMeter.Start(stage.Server);
+        var start = Stopwatch.GetTimestamp();
+        var sent = (await Task.WhenAll(Enumerable.Range(0, options.Senders)
+            .Select(s => Sender.RunAsync(stage.Connections[s], $"r{s}", s, plan, cancellationToken)))).Aggregate((a, b) => a + b);
+        var sending = Stopwatch.GetElapsedTime(start);
+        var complete = await Stage.WaitUntilAsync(() => stage.Readers.All(log => log.Received >= sent.Sent), TimeSpan.FromSeconds(30), cancellationToken);
+        var end = complete ? stage.Readers.Max(log => log.LastAt) : Stopwatch.GetTimestamp();
+        var delivered = stage.Readers.Sum(log => log.Received);
+        var (generator, server) = cpu.PerDelivery(delivered);
+        return new Result(
+            delivered / Stopwatch.GetElapsedTime(start, end).TotalSeconds,
+            sent.Acked / sending.TotalSeconds,
+            generator,
+            server,
+            (sent.Sent * receivers) - delivered,
+            stage.Readers.Sum(log => log.Duplicated),
+            stage.Readers.Sum(log => log.Reordered),
+            sent.Sent - sent.Acked);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Chat.Bench;
+
+/// <summary>
+/// Delivery latency at a fixed send rate: one sender sends on a fixed schedule, each text carries its
+/// send time, and every receiver notes how long each message took to reach it.
+/// </summary>
+internal static class LatencyBenchmark
+{
+    public sealed record Options(int Rounds, int Receivers, double PerSecond, TimeSpan Duration, int TextLength);
+
+    /// <summary>One run on one server; latencies in milliseconds.</summary>
+    public sealed record Result(double P50, double P99, double Max, double SentPerSecond, long Missing, long Duplicated, long Reordered, long Unacked);
+
+    public static async Task RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"latency: {options.Rounds} alternating rounds, {options.Receivers} receivers, 1 sender at {options.PerSecond:0.#} messages/s for {options.Duration.TotalSeconds:0.#} s, {options.TextLength}-character texts"));
+        var results = new Comparison<Result>(output);
+        await results.RunAsync(options.Rounds, kind => MeasureAsync(kind, options, cancellationToken), r => string.Create(
+            CultureInfo.InvariantCulture,
+            $"p50 {r.P50,7:F2} ms  p99 {r.P99,7:F2} ms  max {r.Max,7:F2} ms  sent {r.SentPerSecond:F1}/s  missing/dup/reordered {r.Missing}/{r.Duplicated}/{r.Reordered}, unacked {r.Unacked}"));
+
+        results.Header(string.Create(CultureInfo.InvariantCulture, $"latency, {options.Receivers} receivers, {options.PerSecond:0.#} messages/s (medians)"));
+        results.Median("p50 delivery latency", r => r.P50, "F2", " ms");
+        results.Median("p99 delivery latency", r => r.P99, "F2", " ms");
+        results.Median("max delivery latency", r => r.Max, "F2", " ms");
+        results.Text("missing / duplicated / reordered / unacked sends (all rounds)", runs => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{runs.Sum(r => r.Missing)} / {runs.Sum(r => r.Duplicated)} / {runs.Sum(r => r.Reordered)} / {runs.Sum(r => r.Unacked)}"));
+    }
+
+    private static async Task<Result> MeasureAsync(ServerKind kind, Options options, CancellationToken cancellationToken)
+    {
+        var messages = (int)Math.Ceiling(options.PerSecond * options.Duration.TotalSeconds);
+        await using var stage = await Stage.StartAsync(kind, options.Receivers, options.TextLength, () => new DeliveryLog(messages, senders: 1, keepLatencies: true), cancellationToken);
+        await stage.WarmUpAsync(cancellationToken);
+
+        var plan = new SendPlan(BenchText.Measured, 0, messages, Senders: 1, options.TextLength, Window: 32, options.PerSecond);
+        var clock = Stopwatch.StartNew();
+        var sent = await Sender.RunAsync(stage.Connections[0], "r0", 0, plan, cancellationToken);
+        var sending = clock.Elapsed;
+        await Stage.WaitUntilAsync(() => stage.Readers.All(log => log.Received >= sent.Sent), TimeSpan.FromSeconds(30), cancellationToken);
+
+        var latencies = new List<long>(messages * options.Receivers);
+        foreach (var log in stage.Readers)
+        {
+            latencies.AddRange(log.Latencies);
+        }
+
+        latencies.Sort();
+        return new Result(
+            Milliseconds(Percentile(latencies, 0.50)),
+            Milliseconds(Percentile(latencies, 0.99)),
+            Milliseconds(latencies.Count == 0 ? 0 : latencies[^1]),
+            sent.Sent / sending.TotalSeconds,
+            (sent.Sent * options.Receivers) - latencies.Count,
+            stage.Readers.Sum(log => log.Duplicated),
+            stage.Readers.Sum(log => log.Reordered),
+            sent.Sent - sent.Acked);
+    }
+
+    /// <summary>The nearest-rank percentile of sorted values.</summary>
+    private static long Percentile(List<long> sorted, double quantile) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+}

@@ -1,0 +1,241 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Chat.Bench;
+
+/// <summary>
+/// One hub connection spoken in SignalR's JSON protocol over a bare WebSocket (negotiate skipped). It reads
+/// only what a benchmark needs from each record, into one buffer, so one process can drive thousands.
+/// </summary>
+internal sealed class RawConnection : IAsyncDisposable
+{
+    private const byte RecordSeparator = 0x1e;
+    private static readonly byte[] Handshake = "{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray();
+    private static readonly byte[] Ping = "{\"type\":6}\u001e"u8.ToArray();
+
+    private readonly ClientWebSocket _socket;
+    private readonly SemaphoreSlim _sending = new(1, 1); // a WebSocket takes one send at a time
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<bool>> _invocations = new();
+    private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly DeliveryLog? _log;
+    private byte[] _buffer;
+    private bool _handshaken;
+    private Task _receiving = Task.CompletedTask;
+    private long _lastInvocationId;
+    private long _userLeftAt;
+
+    private RawConnection(ClientWebSocket socket, DeliveryLog? log, int bufferBytes)
+    {
+        _socket = socket;
+        _log = log;
+        _buffer = new byte[bufferBytes];
+    }
+
+    /// <summary>When this connection first heard <c>UserLeft</c> (a Stopwatch timestamp), or 0.</summary>
+    public long UserLeftAt => Volatile.Read(ref _userLeftAt);
+
+    /// <summary>The first error a completion carried, for the report.</summary>
+    public string? FirstError { get; private set; }
+
+    /// <summary>
+    /// Connects as <paramref name="user"/> (null: a guest) and completes the handshake. With
+    /// <paramref name="keepReading"/> false it reads nothing after the handshake: a client that stalled.
+    /// </summary>
+    public static async Task<RawConnection> ConnectAsync(
+        Uri server, string? user, DeliveryLog? log, CancellationToken cancellationToken, bool keepReading = true, int bufferBytes = 16 * 1024)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero; // SignalR pings (RawClients) keep it alive
+        var address = new UriBuilder(server)
+        {
+            Scheme = "ws",
+            Path = "/hubs/chat",
+            Query = user is null ? "" : $"user={Uri.EscapeDataString(user)}",
+        };
+        var connection = new RawConnection(socket, log, bufferBytes);
+        try
+        {
+            await socket.ConnectAsync(address.Uri, cancellationToken);
+            await connection.SendAsync(Handshake, cancellationToken);
+            connection._receiving = connection.ReceiveAsync(keepReading);
+            await connection._handshake.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Invokes <c>SendMessage(text, user)</c>; completes with true on its ack, false on an error or a lost connection.</summary>
+    public async Task<bool> SendMessageAsync(string text, string user, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _lastInvocationId);
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _invocations[id] = done;
+        // The texts and names the benchmarks send need no JSON escaping.
+        var frame = Encoding.UTF8.GetBytes(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{{\"type\":1,\"invocationId\":\"{id}\",\"target\":\"SendMessage\",\"arguments\":[\"{text}\",\"{user}\"]}}\u001e"));
+        try
+        {
+            await SendAsync(frame, cancellationToken);
+        }
+        catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException)
+        {
+            _invocations.TryRemove(id, out _);
+            return false;
+        }
+
+        return await done.Task;
+    }
+
+    /// <summary>Sends a SignalR ping, so the server does not time an idle client out (30 s by default).</summary>
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(Ping, cancellationToken);
+        }
+        catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // A closed connection needs no ping; the benchmark notices what it misses.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Abort rather than close: a benchmark ends with the server already stopped, or about to be.
+        _socket.Abort();
+        await _receiving;
+        _socket.Dispose();
+        _sending.Dispose();
+    }
+
+    private async Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        await _sending.WaitAsync(cancellationToken);
+        try
+        {
+            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    private async Task ReceiveAsync(bool keepReading)
+    {
+        var filled = 0;
+        try
+        {
+            while (keepReading || !_handshaken)
+            {
+                if (filled == _buffer.Length)
+                {
+                    // One record longer than the buffer: grow it, once for that size.
+                    Array.Resize(ref _buffer, _buffer.Length * 2);
+                }
+
+                var result = await _socket.ReceiveAsync(_buffer.AsMemory(filled), CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                filled = ReadRecords(filled + result.Count, Stopwatch.GetTimestamp());
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The server dropped the connection, or the benchmark aborted it.
+        }
+        finally
+        {
+            _handshake.TrySetException(new InvalidOperationException("The connection closed during the handshake."));
+            foreach (var pending in _invocations.Values)
+            {
+                pending.TrySetResult(false);
+            }
+        }
+    }
+
+    /// <summary>Handles every complete record in the buffer and moves a partial one to its start; returns the bytes left.</summary>
+    private int ReadRecords(int filled, long now)
+    {
+        var data = _buffer.AsSpan(0, filled);
+        int end;
+        while ((end = data.IndexOf(RecordSeparator)) >= 0)
+        {
+            OnRecord(data[..end], now);
+            data = data[(end + 1)..];
+        }
+
+        data.CopyTo(_buffer);
+        return data.Length;
+    }
+
+    private void OnRecord(ReadOnlySpan<byte> record, long now)
+    {
+        if (!_handshaken)
+        {
+            _handshaken = true;
+            if (record.IndexOf("\"error\""u8) >= 0)
+            {
+                _handshake.TrySetException(new InvalidOperationException($"Handshake refused: {Encoding.UTF8.GetString(record)}"));
+            }
+            else
+            {
+                _handshake.TrySetResult();
+            }
+
+            return;
+        }
+
+        var type = Json.After(record, "\"type\":"u8);
+        if (type.IsEmpty)
+        {
+            return;
+        }
+
+        if (type[0] == (byte)'1')
+        {
+            var target = Json.After(record, "\"target\":\""u8);
+            if (target.StartsWith("ReceiveMessage\""u8))
+            {
+                _log?.Record(record, now);
+            }
+            else if (target.StartsWith("UserLeft\""u8))
+            {
+                Interlocked.CompareExchange(ref _userLeftAt, now, 0);
+            }
+        }
+        else if (type[0] == (byte)'3')
+        {
+            OnCompletion(record);
+        }
+    }
+
+    private void OnCompletion(ReadOnlySpan<byte> record)
+    {
+        if (!Utf8Parser.TryParse(Json.After(record, "\"invocationId\":\""u8), out long id, out _) ||
+            !_invocations.TryRemove(id, out var pending))
+        {
+            return;
+        }
+
+        var failed = record.IndexOf("\"error\":"u8) >= 0;
+        if (failed)
+        {
+            FirstError ??= Json.StringProperty(record, "error"u8);
+        }
+
+        pending.TrySetResult(!failed);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Chat.Bench;
+
+/// <summary>
+/// One fresh server with its raw receivers connected and warmed up: where the delivery benchmarks
+/// measure. Receiver <c>i</c> is user <c>r{i}</c>; the first ones also send.
+/// </summary>
+internal sealed class Stage : IAsyncDisposable
+{
+    private readonly RawClients _clients;
+    private readonly int _textLength;
+
+    private Stage(BenchServer server, RawClients clients, DeliveryLog?[] logs, int textLength)
+    {
+        Server = server;
+        _clients = clients;
+        Logs = logs;
+        _textLength = textLength;
+    }
+
+    public BenchServer Server { get; }
+
+    public RawConnection[] Connections => _clients.Connections;
+
+    /// <summary>One log per connection; null for a connection that does not read.</summary>
+    public DeliveryLog?[] Logs { get; }
+
+    /// <summary>The logs of the connections that read.</summary>
+    public IEnumerable<DeliveryLog> Readers => Logs.OfType<DeliveryLog>();
+
+    /// <summary>
+    /// Starts a server that takes texts of <paramref name="textLength"/> characters and connects
+    /// <paramref name="receivers"/> clients with a log from <paramref name="log"/>; the last
+    /// <paramref name="stalled"/> stop reading after their handshake.
+    /// </summary>
+    public static async Task<Stage> StartAsync(
+        ServerKind kind, int receivers, int textLength, Func<DeliveryLog> log, CancellationToken cancellationToken, int stalled = 0)
+    {
+        // Chat refuses texts over 2000 characters by default; the baseline has no such rule.
+        string[] settings = kind == ServerKind.Chat ? ["--Chat:MaxMessageLength", Math.Max(2000, textLength).ToString(CultureInfo.InvariantCulture)] : [];
+        var server = await BenchServer.StartAsync(kind, cancellationToken, settings);
+        var logs = new DeliveryLog?[receivers];
+        try
+        {
+            var clients = await RawClients.ConnectAsync(receivers, (i, token) =>
+            {
+                var reads = i < receivers - stalled;
+                logs[i] = reads ? log() : null;
+                return RawConnection.ConnectAsync(server.Url, $"r{i}", logs[i], token, keepReading: reads);
+            }, cancellationToken);
+            return new Stage(server, clients, logs, textLength);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends warm-up messages from the first connection until every reader has one batch complete: then
+    /// every receiver is subscribed (a handshake completes just before that), code paths are compiled and
+    /// the connect-time presence broadcasts are behind us.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        const int Batch = 20;
+        for (var round = 1; round <= 50; round++)
+        {
+            var plan = new SendPlan(BenchText.WarmUp, (round - 1) * Batch, round * Batch, Senders: 1, _textLength, Window: Batch);
+            var sent = await Sender.RunAsync(Connections[0], "r0", 0, plan, cancellationToken);
+            if (sent.Acked == 0)
+            {
+                throw new InvalidOperationException($"The server acked no warm-up message: {Connections[0].FirstError ?? "the connection closed"}");
+            }
+
+            var last = (round * Batch) - 1;
+            if (await WaitUntilAsync(() => Readers.All(log => log.WarmUpSeen >= last), TimeSpan.FromSeconds(2), cancellationToken))
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException("Some receivers never got a warm-up message.");
+    }
+
+    /// <summary>Polls <paramref name="condition"/> every 10 ms; false if it is still false after <paramref name="limit"/>.</summary>
+    public static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > limit)
+            {
+                return false;
+            }
+
+            await Task.Delay(10, cancellationToken);
+        }
+
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // The server goes first, so it does not broadcast a departure for every closed connection.
+        await Server.DisposeAsync();
+        await _clients.DisposeAsync();
+    }
+}
