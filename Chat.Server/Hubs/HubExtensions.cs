@@ -12,6 +12,9 @@ internal static class HubExtensions
 {
     public const string Path = "/hubs/chat";
 
+    /// <summary>Hub calls one connection may have running at once.</summary>
+    public const int MaxParallelInvocations = 32;
+
     /// <summary>SignalR with the chat hub, its filters (rejections outermost, then the rate limit) and the frame limit.</summary>
     public static IHostApplicationBuilder AddChatHub(this IHostApplicationBuilder builder)
     {
@@ -23,6 +26,10 @@ internal static class HubExtensions
             {
                 // Says why an invocation could not be bound ("Error binding arguments ..."); see RejectionFilter.
                 hub.EnableDetailedErrors = true;
+
+                // A client may have several sends in flight; they start in the order received (each queues
+                // its message before its first await), so one busy sender also gets group commit.
+                hub.MaximumParallelInvocationsPerClient = MaxParallelInvocations;
                 hub.AddFilter<RejectionFilter>();
                 hub.AddFilter<RateLimitFilter>();
             })
