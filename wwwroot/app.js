@@ -71,7 +71,10 @@
     scrollIfAtBottom(() => view.messages.append(element("li", "system", text)));
   }
 
-  function showOnline(users) {
+  const online = new Set(); // who is online, kept up to date by the presence events
+
+  function showOnline() {
+    const users = [...online].sort(); // code-unit order, the server's ordinal order
     view.online.replaceChildren(...users.map((name) => element("li", name === user ? "own" : "", name)));
     view.onlineCount.textContent = String(users.length);
   }
@@ -95,8 +98,12 @@
 
   // ---- the connection ----
 
+  /** Asks the server once (on connect and reconnect); presence events keep the list current after that. */
   async function refreshOnline() {
-    showOnline(await connection.invoke("GetOnlineUsers"));
+    const users = await connection.invoke("GetOnlineUsers");
+    online.clear();
+    users.forEach((name) => online.add(name));
+    showOnline();
   }
 
   /** Loads the latest page on first connect; afterwards fetches every message after lastSeenId. */
@@ -130,8 +137,8 @@
       .build();
 
     hub.on("ReceiveMessage", showMessage);
-    hub.on("UserJoined", (name) => { showLine(`${name} joined`); refreshOnline().catch(() => {}); });
-    hub.on("UserLeft", (name) => { showLine(`${name} left`); refreshOnline().catch(() => {}); });
+    hub.on("UserJoined", (name) => { showLine(`${name} joined`); online.add(name); showOnline(); });
+    hub.on("UserLeft", (name) => { showLine(`${name} left`); online.delete(name); showOnline(); });
     hub.on("HistoryCleared", () => {
       shown.clear();
       view.messages.replaceChildren();
