@@ -15,6 +15,10 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         );
         """;
 
+    // Unpooled and never creating the file: a pooled connection would keep answering from a file that is gone.
+    private readonly string _checkConnectionString =
+        new SqliteConnectionStringBuilder(connectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ToString();
+
     private SqliteConnection? _writer;
 
     public string ConnectionString { get; } = connectionString;
@@ -100,8 +104,7 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
 
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
-        // Unpooled: a pooled connection would keep answering from a file that is gone.
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ToString());
+        await using var connection = new SqliteConnection(_checkConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
         query.CommandText = "SELECT count(*) FROM (SELECT 1 FROM messages LIMIT 1);";

@@ -30,11 +30,9 @@ public sealed class ChatHub(HistoryWriter writer, IHistoryStore store, IPresence
     {
         rules.CheckText(text);
         MessageRules.CheckUser(user);
-        if (ConnectionUser.IsSignedIn(Context) && !string.Equals(user, ConnectionUser.Of(Context), StringComparison.Ordinal))
+        if (ConnectionUser.IsSignedIn(Context) && ConnectionUser.Of(Context) is var signedInAs && !string.Equals(user, signedInAs, StringComparison.Ordinal))
         {
-            throw new InputRejectedException(
-                "wrong_user",
-                $"You are signed in as {ConnectionUser.Of(Context)}; send messages under that name.");
+            throw new InputRejectedException("wrong_user", $"You are signed in as {signedInAs}; send messages under that name.");
         }
 
         var command = ChatCommands.Parse(text!, out var message);
