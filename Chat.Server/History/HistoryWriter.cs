@@ -5,9 +5,11 @@ namespace Chat.Server.History;
 
 /// <summary>
 /// The one writer of the history (group commit). Messages that arrive together are committed in
-/// one transaction; then each is published to the clients in id order, and only then is its sender
-/// acked. Publishing a batch overlaps the commit of the next one. Publishing from this single loop is what gives every client the messages in id order, so
-/// a client that catches up with <c>GetHistory(lastSeenId)</c> never skips one.
+/// one transaction, and their senders are acked as soon as it is durable. Then the batch is published
+/// to the clients in id order, behind the next commit; publishing from this single loop is what gives
+/// every client the messages in id order, so a client that catches up with <c>GetHistory(lastSeenId)</c>
+/// never skips one. At most one committed batch waits to be published while the next commits, so fast
+/// senders are slowed to the pace of fan-out instead of piling up memory.
 /// </summary>
 public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher publisher, ChatMetrics metrics, TimeProvider clock, ILogger<HistoryWriter> logger)
     : IHostedService, IAsyncDisposable
@@ -17,7 +19,8 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private Task _loop = Task.CompletedTask;
-    private Task _publishing = Task.CompletedTask; // only the writer loop touches it
+    private Task _publishing = Task.CompletedTask; // publishing of the latest batch; only the writer loop touches it
+    private Task _publishedBefore = Task.CompletedTask; // publishing of the batch before it
 
     /// <summary>Queues <paramref name="message"/>; completes with the stored message once it is committed and published.</summary>
     public Task<ChatMessage> AppendAsync(NewMessage message)
@@ -76,6 +79,8 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
                 messages.Add(message);
             }
 
+            // The batch before the one being published must be out before another commit starts.
+            await _publishedBefore;
             await CommitAsync(batch, messages);
         }
 
@@ -95,30 +100,46 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
         catch (Exception exception)
         {
             LogCommitFailed(exception, batch.Count);
-            var failure = new HistoryUnavailableException("the history store could not save it", exception);
-            foreach (var pending in batch)
-            {
-                pending.Stored.TrySetException(failure);
-            }
-
+            Settle(batch, null, new HistoryUnavailableException("the history store could not save it", exception));
             return;
         }
 
-        // Publishing runs behind the next commit; chaining keeps it in commit order.
-        _publishing = PublishThenAckAsync(_publishing, batch, stored);
+        // Durable: ack the senders. Publishing runs behind the next commit; chaining keeps it in commit order.
+        Settle(batch, stored, null);
+        _publishedBefore = _publishing;
+        _publishing = PublishAfterAsync(_publishing, stored);
     }
 
-    private async Task PublishThenAckAsync(Task previous, List<Pending> batch, ChatMessage[] stored)
+    /// <summary>
+    /// Completes the senders' calls on one pool thread, off the writer loop: their continuations (the
+    /// hub's replies) run there one after another, so a batch costs one thread hop rather than one each.
+    /// </summary>
+    private static void Settle(List<Pending> batch, ChatMessage[]? stored, Exception? failure) =>
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static state =>
+            {
+                var (batch, stored, failure) = state;
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    if (stored is not null)
+                    {
+                        batch[i].Stored.TrySetResult(stored[i]);
+                    }
+                    else
+                    {
+                        batch[i].Stored.TrySetException(failure!);
+                    }
+                }
+            },
+            (batch, stored, failure),
+            preferLocal: false);
+
+    private async Task PublishAfterAsync(Task previous, ChatMessage[] stored)
     {
         await previous;
         for (var i = 0; i < stored.Length; i++)
         {
             await PublishAsync(stored[i]);
-        }
-
-        for (var i = 0; i < stored.Length; i++)
-        {
-            batch[i].Stored.TrySetResult(stored[i]);
         }
     }
 
@@ -144,7 +165,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
         catch (Exception exception)
         {
             LogCommitFailed(exception, 0);
-            pending.Stored.TrySetException(new HistoryUnavailableException("the history store could not clear it", exception));
+            Settle([pending], null, new HistoryUnavailableException("the history store could not clear it", exception));
             return;
         }
 
@@ -157,7 +178,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
             LogPublishFailed(exception, 0);
         }
 
-        pending.Stored.TrySetResult(null!);
+        Settle([pending], [null!], null);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "History commit of {Count} messages failed; their senders get an error")]
@@ -171,7 +192,8 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     {
         public NewMessage? Message { get; } = message;
 
-        public TaskCompletionSource<ChatMessage> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Completed only by <see cref="Settle"/>, never inline on the writer loop.</summary>
+        public TaskCompletionSource<ChatMessage> Stored { get; } = new();
     }
 }
 

@@ -28,6 +28,9 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>The server's process id, for attaching a profiler.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>CPU time the server process has used so far (user and system).</summary>
     public TimeSpan CpuTime
     {

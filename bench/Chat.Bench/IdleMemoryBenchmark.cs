@@ -10,7 +10,7 @@ namespace Chat.Bench;
 /// </summary>
 internal static class IdleMemoryBenchmark
 {
-    public sealed record Options(int Rounds, int Connections);
+    public sealed record Options(int Rounds, int Connections, TimeSpan Hold);
 
     /// <summary>One run on one server.</summary>
     public sealed record Result(double KiBPerConnection, double ConnectsPerSecond, double ResidentMiB);
@@ -55,6 +55,12 @@ internal static class IdleMemoryBenchmark
             // Let the server finish what connecting started (handshakes, first pings) before reading its memory.
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             var after = server.ResidentBytes();
+            if (options.Hold > TimeSpan.Zero)
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding {kind} (process {server.ProcessId}) with {options.Connections:N0} connections for {options.Hold.TotalSeconds:F0} s"));
+                await Task.Delay(options.Hold, cancellationToken);
+            }
+
             return new Result((after - before) / 1024.0 / options.Connections, options.Connections / connecting.TotalSeconds, after / (1024.0 * 1024.0));
         }
         finally

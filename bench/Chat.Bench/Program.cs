@@ -92,13 +92,14 @@ root.Subcommands.Add(slowConsumer);
 
 // chat-bench idle-memory: server memory per idle connection
 var idleConnections = new Option<int>("--connections") { Description = "Idle connections (each needs an open file here and in the server: see ulimit -n).", DefaultValueFactory = _ => 10_000 };
+var idleHold = new Option<double>("--hold") { Description = "Seconds to keep each server and its connections after measuring, so a profiler (dotnet-gcdump, dotnet-counters) can attach; its process id is printed.", DefaultValueFactory = _ => 0 };
 var idleMemory = new Command("idle-memory", "Server memory per idle connection, Chat against a bare SignalR hub.")
 {
-    idleConnections, rounds,
+    idleConnections, rounds, idleHold,
 };
 idleMemory.SetAction(async (parse, cancellationToken) =>
 {
-    await IdleMemoryBenchmark.RunAsync(new IdleMemoryBenchmark.Options(parse.GetValue(rounds), parse.GetValue(idleConnections)), Console.Out, cancellationToken);
+    await IdleMemoryBenchmark.RunAsync(new IdleMemoryBenchmark.Options(parse.GetValue(rounds), parse.GetValue(idleConnections), TimeSpan.FromSeconds(parse.GetValue(idleHold))), Console.Out, cancellationToken);
     return 0;
 });
 root.Subcommands.Add(idleMemory);
