@@ -1,3 +1,4 @@
+using System.Numerics;
 using Microsoft.Data.Sqlite;
 
 namespace Chat.Server.History;
@@ -19,6 +20,10 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
     private readonly string _checkConnectionString =
         new SqliteConnectionStringBuilder(connectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ToString();
 
+    /// <summary>Most rows in one INSERT statement.</summary>
+    private const int MaxRowsPerInsert = 64;
+
+    private readonly SqliteCommand?[] _inserts = new SqliteCommand?[BitOperations.Log2(MaxRowsPerInsert) + 1];
     private SqliteConnection? _writer;
 
     public string ConnectionString { get; } = connectionString;
@@ -49,20 +54,39 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         var stored = new ChatMessage[batch.Count];
 
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using (var insert = connection.CreateCommand())
+
+        // Rows go in with one statement per chunk of up to MaxRowsPerInsert; sizes are powers of two so
+        // that a few prepared statements serve every batch.
+        var ids = new List<long>(batch.Count);
+        for (var offset = 0; offset < batch.Count;)
         {
+            var rows = Math.Min(MaxRowsPerInsert, 1 << BitOperations.Log2((uint)(batch.Count - offset)));
+            var insert = InsertCommand(connection, rows);
             insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO messages (user, text, sent_at) VALUES ($user, $text, $sentAt) RETURNING id;";
-            var user = insert.Parameters.Add("$user", SqliteType.Text);
-            var text = insert.Parameters.Add("$text", SqliteType.Text);
-            insert.Parameters.AddWithValue("$sentAt", sentAt.Ticks);
-            for (var i = 0; i < batch.Count; i++)
+            for (var i = 0; i < rows; i++)
             {
-                user.Value = batch[i].User;
-                text.Value = batch[i].Text;
-                var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-                stored[i] = new ChatMessage(id, batch[i].User, batch[i].Text, sentAt);
+                insert.Parameters[2 * i].Value = batch[offset + i].User;
+                insert.Parameters[(2 * i) + 1].Value = batch[offset + i].Text;
             }
+
+            insert.Parameters[2 * rows].Value = sentAt.Ticks;
+            var first = ids.Count;
+            await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    ids.Add(reader.GetInt64(0));
+                }
+            }
+
+            // Rows are inserted in VALUES order with increasing ids; RETURNING may list them in any order.
+            ids.Sort(first, rows, comparer: null);
+            offset += rows;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            stored[i] = new ChatMessage(ids[i], batch[i].User, batch[i].Text, sentAt);
         }
 
         await using (var retain = connection.CreateCommand())
@@ -75,6 +99,29 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
 
         await transaction.CommitAsync(cancellationToken);
         return stored;
+    }
+
+    /// <summary>The prepared insert of <paramref name="rows"/> rows (a power of two): parameters $u0, $t0, $u1, $t1, ..., then $sentAt.</summary>
+    private SqliteCommand InsertCommand(SqliteConnection connection, int rows)
+    {
+        var slot = BitOperations.Log2((uint)rows);
+        if (_inserts[slot] is { } cached)
+        {
+            return cached;
+        }
+
+        var insert = connection.CreateCommand();
+        var values = string.Join(", ", Enumerable.Range(0, rows).Select(i => $"($u{i}, $t{i}, $sentAt)"));
+        insert.CommandText = $"INSERT INTO messages (user, text, sent_at) VALUES {values} RETURNING id;";
+        for (var i = 0; i < rows; i++)
+        {
+            insert.Parameters.Add($"$u{i}", SqliteType.Text);
+            insert.Parameters.Add($"$t{i}", SqliteType.Text);
+        }
+
+        insert.Parameters.Add("$sentAt", SqliteType.Integer);
+        insert.Prepare();
+        return _inserts[slot] = insert;
     }
 
     public async Task<ChatMessage[]> GetAsync(long? afterId, int limit, CancellationToken cancellationToken)
@@ -123,6 +170,11 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
 
     public void Dispose()
     {
+        foreach (var insert in _inserts)
+        {
+            insert?.Dispose();
+        }
+
         _writer?.Dispose();
         _writer = null;
         SqliteConnection.ClearPool(new SqliteConnection(ConnectionString));
