@@ -23,6 +23,10 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
     /// <summary>Most rows in one INSERT statement.</summary>
     private const int MaxRowsPerInsert = 64;
 
+    // Up to 1/16 more than maxMessages (at most 64 rows) may wait for the next trim.
+    private readonly long _trimStep = Math.Clamp(maxMessages / 16, 1, 64);
+    private long _trimmedThrough; // ids up to here are known deleted; only the writer touches it
+
     private readonly SqliteCommand?[] _inserts = new SqliteCommand?[BitOperations.Log2(MaxRowsPerInsert) + 1];
     private SqliteConnection? _writer;
 
@@ -89,15 +93,24 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
             stored[i] = new ChatMessage(ids[i], batch[i].User, batch[i].Text, sentAt);
         }
 
-        await using (var retain = connection.CreateCommand())
+        // Retention in steps: deleting on every commit would rewrite the oldest page each time.
+        var expired = stored[^1].Id - maxMessages;
+        var trim = expired - _trimmedThrough >= _trimStep;
+        if (trim)
         {
+            await using var retain = connection.CreateCommand();
             retain.Transaction = transaction;
-            retain.CommandText = "DELETE FROM messages WHERE id <= $oldest;";
-            retain.Parameters.AddWithValue("$oldest", stored[^1].Id - maxMessages);
+            retain.CommandText = "DELETE FROM messages WHERE id <= $expired;";
+            retain.Parameters.AddWithValue("$expired", expired);
             await retain.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (trim)
+        {
+            _trimmedThrough = expired;
+        }
+
         return stored;
     }
 

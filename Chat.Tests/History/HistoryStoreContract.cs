@@ -13,7 +13,7 @@ public abstract class HistoryStoreContract
     /// <summary>A second store on the same storage as the last one opened, as after a restart.</summary>
     protected abstract Task<IHistoryStore> ReopenAsync(int maxMessages = 10_000);
 
-    private static NewMessage[] Messages(params string[] texts) => [.. texts.Select(t => new NewMessage("alice", t))];
+    protected static NewMessage[] Messages(params string[] texts) => [.. texts.Select(t => new NewMessage("alice", t))];
 
     [SkippableFact]
     public async Task Append_assigns_increasing_ids_and_returns_the_messages_as_stored()

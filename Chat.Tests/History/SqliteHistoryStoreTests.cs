@@ -5,6 +5,9 @@ namespace Chat.Tests.History;
 
 public sealed class SqliteHistoryStoreTests : HistoryStoreContract, IDisposable
 {
+    // Every chunking of the multi-row insert, then single appends that walk through trims one by one.
+    private static readonly int[] BatchSizes = [1, 2, 3, 64, 65, 100, 127, 1, 7, .. Enumerable.Repeat(1, 30)];
+
     private readonly string _path = ChatApplication.NewDatabasePath();
     private readonly List<SqliteHistoryStore> _opened = [];
 
@@ -29,6 +32,25 @@ public sealed class SqliteHistoryStoreTests : HistoryStoreContract, IDisposable
         command.CommandText = "PRAGMA journal_mode;";
 
         ((string?)await command.ExecuteScalarAsync()).Should().Be("wal");
+    }
+
+    [Fact]
+    public async Task Large_batches_get_every_id_in_order_and_retention_trims_in_small_steps()
+    {
+        // 160 kept: trimmed whenever 10 (1/16) have expired, so 160 to 169 rows stay.
+        var store = await OpenAsync(maxMessages: 160);
+        var stored = new List<ChatMessage>();
+        foreach (var size in BatchSizes)
+        {
+            stored.AddRange(await store.AppendAsync(Messages(Enumerable.Range(stored.Count, size).Select(i => $"m{i}").ToArray()), Now, default));
+
+            var kept = await store.GetAsync(null, 500, default);
+            kept.Length.Should().BeInRange(Math.Min(stored.Count, 160), 169);
+            kept.Should().Equal(stored.TakeLast(kept.Length), "the store keeps the newest messages, as appended");
+        }
+
+        stored.Select(m => m.Text).Should().Equal(Enumerable.Range(0, stored.Count).Select(i => $"m{i}"));
+        stored.Select(m => m.Id).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
     }
 
     public void Dispose()
