@@ -137,22 +137,14 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     private async Task PublishAfterAsync(Task previous, ChatMessage[] stored)
     {
         await previous;
-        for (var i = 0; i < stored.Length; i++)
-        {
-            await PublishAsync(stored[i]);
-        }
-    }
-
-    private async Task PublishAsync(ChatMessage message)
-    {
         try
         {
-            await publisher.PublishAsync(message);
+            await publisher.PublishAsync(stored);
         }
         catch (Exception exception)
         {
-            // The message is committed: clients that missed it get it from GetHistory.
-            LogPublishFailed(exception, message.Id);
+            // The messages are committed: clients that missed them get them from GetHistory.
+            LogPublishFailed(exception, stored[0].Id, stored[^1].Id);
         }
     }
 
@@ -175,7 +167,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
         }
         catch (Exception exception)
         {
-            LogPublishFailed(exception, 0);
+            LogPublishFailed(exception, 0, 0);
         }
 
         Settle([pending], [null!], null);
@@ -184,8 +176,8 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     [LoggerMessage(Level = LogLevel.Error, Message = "History commit of {Count} messages failed; their senders get an error")]
     private partial void LogCommitFailed(Exception exception, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing committed message {Id} failed")]
-    private partial void LogPublishFailed(Exception exception, long id);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing committed messages {FirstId} to {LastId} failed")]
+    private partial void LogPublishFailed(Exception exception, long firstId, long lastId);
 
     /// <summary>A queued append (<see cref="Message"/> set) or clear (null).</summary>
     private sealed class Pending(NewMessage? message)

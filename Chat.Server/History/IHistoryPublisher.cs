@@ -3,7 +3,8 @@ namespace Chat.Server.History;
 /// <summary>Tells connected clients what the <see cref="HistoryWriter"/> has just committed, in commit order.</summary>
 public interface IHistoryPublisher
 {
-    Task PublishAsync(ChatMessage message);
+    /// <summary>Sends one committed batch, in id order; every message is attempted even if one fails.</summary>
+    Task PublishAsync(IReadOnlyList<ChatMessage> batch);
 
     Task PublishClearedAsync();
 }

@@ -7,11 +7,41 @@ namespace Chat.Server.Hubs;
 /// <summary>Sends what the history writer committed to every connected client.</summary>
 internal sealed class HubPublisher(IHubContext<ChatHub, IChatClient> hub, ChatMetrics metrics) : IHistoryPublisher
 {
-    public Task PublishAsync(ChatMessage message)
+    public async Task PublishAsync(IReadOnlyList<ChatMessage> batch)
     {
-        metrics.Delivered(metrics.OpenConnections);
-        return hub.Clients.All.ReceiveMessage(message);
+        // Each connection gets the whole batch and one flush (see WriteCoalescing); the writes that
+        // cannot finish at once (a connection busy with another write) complete later, in order.
+        List<Task>? pending = null;
+        using (WriteCoalescing.Begin())
+        {
+            foreach (var message in batch)
+            {
+                metrics.Delivered(metrics.OpenConnections);
+                var sending = Send(message);
+                if (!sending.IsCompletedSuccessfully)
+                {
+                    (pending ??= []).Add(sending);
+                }
+            }
+        }
+
+        if (pending is not null)
+        {
+            await Task.WhenAll(pending);
+        }
     }
 
     public Task PublishClearedAsync() => hub.Clients.All.HistoryCleared();
+
+    private Task Send(ChatMessage message)
+    {
+        try
+        {
+            return hub.Clients.All.ReceiveMessage(message);
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException(exception);
+        }
+    }
 }

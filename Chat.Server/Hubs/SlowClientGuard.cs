@@ -32,9 +32,15 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
         public PipeWriter Output { get; } = output;
     }
 
-    private sealed class BoundedOutput(ConnectionContext connection, SlowClientOptions limits, TimeProvider clock, SlowClientGuard guard) : PipeWriter
+    private sealed class BoundedOutput(ConnectionContext connection, SlowClientOptions limits, TimeProvider clock, SlowClientGuard guard) : PipeWriter, IDeferredFlush
     {
         private readonly PipeWriter _inner = connection.Transport.Output;
+
+        // A deferred flush (see WriteCoalescing) must not land in the middle of another thread's write.
+        private readonly Lock _sync = new();
+        private bool _writing; // a writer has asked for memory and not flushed yet
+        private bool _marked; // a flush waits for the end of a coalescing scope
+
         private long _written;
         private long _writtenWhenStalled;
         private long _stalledSince; // timestamp; 0 while the client keeps up
@@ -47,9 +53,17 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
             _inner.Advance(bytes);
         }
 
-        public override Memory<byte> GetMemory(int sizeHint = 0) => _inner.GetMemory(sizeHint);
+        public override Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            StartWriting();
+            return _inner.GetMemory(sizeHint);
+        }
 
-        public override Span<byte> GetSpan(int sizeHint = 0) => _inner.GetSpan(sizeHint);
+        public override Span<byte> GetSpan(int sizeHint = 0)
+        {
+            StartWriting();
+            return _inner.GetSpan(sizeHint);
+        }
 
         public override void CancelPendingFlush() => _inner.CancelPendingFlush();
 
@@ -63,11 +77,62 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
 
         public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
         {
+            var scope = WriteCoalescing.Current;
+            lock (_sync)
+            {
+                _writing = false;
+                if (scope is null)
+                {
+                    _marked = false;
+                    return new ValueTask<FlushResult>(FlushNow(cancellationToken));
+                }
+
+                if (_marked)
+                {
+                    return Flushed;
+                }
+
+                _marked = true;
+            }
+
+            scope.Mark(this);
+            return Flushed;
+        }
+
+        public void FlushDeferred()
+        {
+            lock (_sync)
+            {
+                // Nothing to do if a writer flushed since, and a write under way carries these bytes with its own flush.
+                if (_marked && !_writing)
+                {
+                    FlushNow(CancellationToken.None);
+                }
+
+                _marked = false;
+            }
+        }
+
+        private ValueTask<FlushResult> Flushed => new(new FlushResult(isCanceled: false, isCompleted: _dropped));
+
+        private void StartWriting()
+        {
+            if (!_writing)
+            {
+                lock (_sync)
+                {
+                    _writing = true;
+                }
+            }
+        }
+
+        private FlushResult FlushNow(CancellationToken cancellationToken)
+        {
             // The pipe makes the written bytes readable at once; only the wait for room is skipped.
             var flush = _inner.FlushAsync(cancellationToken);
             if (flush.IsCompleted)
             {
-                return flush;
+                return flush.Result;
             }
 
             if (_draining is null || _draining.IsCompleted)
@@ -89,7 +154,7 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
                 connection.Abort(new ConnectionAbortedException("The client stopped reading; its connection was dropped."));
             }
 
-            return new ValueTask<FlushResult>(new FlushResult(isCanceled: false, isCompleted: _dropped));
+            return new FlushResult(isCanceled: false, isCompleted: _dropped);
         }
 
         private async Task ResetWhenDrainedAsync(ValueTask<FlushResult> flush)
