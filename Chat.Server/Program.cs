@@ -15,6 +15,9 @@ if (args is [TokenCommand.Name, .. var tokenArgs])
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Logging that adds nothing to each idle connection (overridable by configuration)
+builder.AddChatLoggingDefaults();
+
 // Typed, validated configuration (the Chat section)
 builder.AddChatOptions();
 

@@ -10,14 +10,13 @@ namespace Chat.Server.Hubs;
 /// </summary>
 internal static class ConnectionUser
 {
-    private const string ItemKey = "chat.user";
-
     /// <summary>The connection's user name, or null for a guest (no name given).</summary>
     public static string? Of(HubCallerContext context)
     {
-        if (context.Items.TryGetValue(ItemKey, out var known))
+        var state = ChatConnectionState.Of(context);
+        if (state.UserKnown)
         {
-            return (string?)known;
+            return state.User;
         }
 
         var name = IsSignedIn(context)
@@ -30,7 +29,8 @@ internal static class ConnectionUser
             user = name;
         }
 
-        context.Items[ItemKey] = user;
+        state.User = user;
+        state.UserKnown = true;
         return user;
     }
 
@@ -38,4 +38,31 @@ internal static class ConnectionUser
     public static bool IsSignedIn(HubCallerContext context) => context.User?.Identity?.IsAuthenticated == true;
 
     public static bool IsAdmin(HubCallerContext context) => context.User?.IsInRole(ChatTokens.AdminRole) == true;
+}
+
+/// <summary>
+/// What the chat remembers about one connection. Kept as a connection feature rather than in
+/// <see cref="HubCallerContext.Items"/>, whose concurrent dictionary would cost every idle connection more.
+/// </summary>
+internal sealed class ChatConnectionState
+{
+    /// <summary>The user name, once <see cref="UserKnown"/>; null for a guest.</summary>
+    public string? User { get; set; }
+
+    public bool UserKnown { get; set; }
+
+    /// <summary>The connection finished connecting and is counted in the metrics.</summary>
+    public bool Counted { get; set; }
+
+    public static ChatConnectionState Of(HubCallerContext context)
+    {
+        if (context.Features.Get<ChatConnectionState>() is { } state)
+        {
+            return state;
+        }
+
+        state = new ChatConnectionState();
+        context.Features.Set(state);
+        return state;
+    }
 }

@@ -12,8 +12,6 @@ namespace Chat.Server.Hubs;
 /// </summary>
 internal sealed partial class RejectionFilter(ChatMetrics metrics, ILogger<RejectionFilter> logger) : IHubFilter
 {
-    private const string CountedKey = "chat.counted";
-
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         try
@@ -43,7 +41,7 @@ internal sealed partial class RejectionFilter(ChatMetrics metrics, ILogger<Rejec
         try
         {
             await next(context);
-            context.Context.Items[CountedKey] = true;
+            ChatConnectionState.Of(context.Context).Counted = true;
             metrics.Connected();
         }
         catch (InputRejectedException rejection)
@@ -63,7 +61,7 @@ internal sealed partial class RejectionFilter(ChatMetrics metrics, ILogger<Rejec
         finally
         {
             // Only connections that completed OnConnectedAsync were counted.
-            if (context.Context.Items.ContainsKey(CountedKey))
+            if (ChatConnectionState.Of(context.Context).Counted)
             {
                 metrics.Disconnected();
             }

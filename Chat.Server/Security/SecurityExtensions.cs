@@ -10,13 +10,20 @@ internal static class SecurityExtensions
 {
     public const string CorsPolicy = "chat";
 
+    private const string AuthKey = "Chat:Auth:SigningKey";
+
     /// <summary>JWT bearer auth (on when <c>Chat:Auth:SigningKey</c> is set) and the CORS policy of <c>Chat:AllowedOrigins</c>.</summary>
     public static IHostApplicationBuilder AddChatSecurity(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<ChatOptions>>((jwt, chat) => ConfigureJwt(jwt, chat.Value.Auth));
-        builder.Services.AddAuthorization();
+        // Without a key there is nothing to authenticate: no auth middleware, and no per-request
+        // authentication state held for the life of every WebSocket.
+        if (!string.IsNullOrEmpty(builder.Configuration[AuthKey]))
+        {
+            builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+            builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+                .Configure<IOptions<ChatOptions>>((jwt, chat) => ConfigureJwt(jwt, chat.Value.Auth));
+            builder.Services.AddAuthorization();
+        }
 
         builder.Services.AddCors();
         builder.Services.AddOptions<CorsOptions>().Configure<IOptions<ChatOptions>>((cors, chat) =>
@@ -38,8 +45,12 @@ internal static class SecurityExtensions
         app.UseForwardedHeaders();
         app.UseCors();
         app.UseMiddleware<OriginCheck>();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        if (app.Services.GetRequiredService<IOptions<ChatOptions>>().Value.Auth.Enabled)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
+
         return app;
     }
 
@@ -56,20 +67,13 @@ internal static class SecurityExtensions
     private static void ConfigureJwt(JwtBearerOptions jwt, AuthOptions auth)
     {
         jwt.MapInboundClaims = false;
-        if (auth.Enabled)
-        {
-            jwt.TokenValidationParameters = ChatTokens.ValidationFor(auth.SigningKey!);
-        }
+        jwt.TokenValidationParameters = ChatTokens.ValidationFor(auth.SigningKey!);
 
         jwt.Events = new JwtBearerEvents
         {
             OnMessageReceived = context =>
             {
-                if (!auth.Enabled)
-                {
-                    context.NoResult();
-                }
-                else if (context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                if (context.Request.Query["access_token"] is [{ Length: > 0 } token])
                 {
                     // WebSockets and server-sent events cannot carry headers from a browser: SignalR sends the token in the query.
                     context.Token = token;

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace Chat.Server.Operations;
+
+internal static class LoggingDefaults
+{
+    /// <summary>Config key: keep logging scopes (off by default; the console logger does not print them anyway).</summary>
+    public const string CaptureScopesKey = "Logging:CaptureScopes";
+
+    /// <summary>
+    /// Logging that costs idle connections nothing. Each WebSocket is one long HTTP request, and what
+    /// logging attaches to it lives as long as the connection: the per-request log scope and trace
+    /// activity (made only so that request logs can carry them), and one scope per layer. These defaults
+    /// sit under every other configuration source, so appsettings.json, environment variables and the
+    /// command line can turn them back on.
+    /// </summary>
+    public static IHostApplicationBuilder AddChatLoggingDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                // "Request starting/finished" lines, at Information: quiet by default, and with them the per-request activity.
+                ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
+                [CaptureScopesKey] = "false",
+            },
+        });
+        builder.Services.Configure<LoggerFilterOptions>(filters => filters.CaptureScopes = builder.Configuration.GetValue<bool>(CaptureScopesKey));
+        return builder;
+    }
+}
