@@ -5,7 +5,20 @@ var rounds = new Option<int>("--rounds") { Description = "How many rounds; media
 var senders = new Option<int>("--senders") { Description = "Concurrent senders.", DefaultValueFactory = _ => 20 };
 
 // chat-bench [sends]: acked sends per second with one sender and with many
-var url = new Option<Uri?>("--url") { Description = "A running Chat server to measure; by default the benchmark starts its own (Release, rate limit off, fresh SQLite file)." };
+var url = new Option<Uri?>("--url")
+{
+    Description = "A running Chat server to measure; by default the benchmark starts its own (Release, rate limit off, fresh SQLite file).",
+    CustomParser = result =>
+    {
+        if (Uri.TryCreate(result.Tokens[0].Value, UriKind.Absolute, out var address))
+        {
+            return address;
+        }
+
+        result.AddError($"--url must be an absolute address such as http://localhost:5000/, not '{result.Tokens[0].Value}'.");
+        return null;
+    },
+};
 var messages = new Option<int>("--messages") { Description = "Messages each sender sends per round.", DefaultValueFactory = _ => 1000 };
 var root = new RootCommand("Chat benchmark: acked sends per second with one sender and with many (default); one node versus two (cluster); Chat against a bare SignalR hub (fanout, latency, slow-consumer, idle-memory, sends).")
 {
