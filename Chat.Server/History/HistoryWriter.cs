@@ -5,11 +5,13 @@ namespace Chat.Server.History;
 
 /// <summary>
 /// The one writer of the history (group commit). Messages that arrive together are committed in
-/// one transaction, and their senders are acked as soon as it is durable. Then the batch is published
-/// to the clients in id order, behind the next commit; publishing from this single loop is what gives
-/// every client the messages in id order, so a client that catches up with <c>GetHistory(lastSeenId)</c>
-/// never skips one. At most one committed batch waits to be published while the next commits, so fast
-/// senders are slowed to the pace of fan-out instead of piling up memory.
+/// one transaction, and their senders are acked as soon as it is durable. A second loop publishes
+/// what was committed, in id order, while the next batches commit; it sends every batch that is
+/// waiting in one go, so each client gets one write for several batches when fan-out is the busy
+/// part. Publishing from that single loop is what gives every client the messages in id order, so a
+/// client that catches up with <c>GetHistory(lastSeenId)</c> never skips one. At most
+/// <see cref="MaxUnpublishedBatches"/> committed batches wait to be published: past that, commits
+/// wait, so fast senders are slowed to the pace of fan-out instead of piling up memory.
 /// </summary>
 public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher publisher, ChatMetrics metrics, TimeProvider clock, ILogger<HistoryWriter> logger)
     : IHostedService, IAsyncDisposable
@@ -17,12 +19,17 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     /// <summary>Most messages committed in one transaction.</summary>
     public const int MaxBatch = 512;
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private Task _loop = Task.CompletedTask;
-    private Task _publishing = Task.CompletedTask; // publishing of the latest batch; only the writer loop touches it
-    private Task _publishedBefore = Task.CompletedTask; // publishing of the batch before it
+    /// <summary>Committed batches that may wait for the publisher before the next commit waits too.</summary>
+    public const int MaxUnpublishedBatches = 4;
 
-    /// <summary>Queues <paramref name="message"/>; completes with the stored message once it is committed and published.</summary>
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Committed> _committed = Channel.CreateBounded<Committed>(
+        new BoundedChannelOptions(MaxUnpublishedBatches) { SingleReader = true, SingleWriter = true });
+
+    private Task _loop = Task.CompletedTask;
+    private Task _publishing = Task.CompletedTask;
+
+    /// <summary>Queues <paramref name="message"/>; completes with the stored message once it is committed.</summary>
     public Task<ChatMessage> AppendAsync(NewMessage message)
     {
         var pending = new Pending(message);
@@ -44,6 +51,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken);
+        _publishing = Task.Run(PublishAsync, CancellationToken.None);
         _loop = Task.Run(RunAsync, CancellationToken.None);
     }
 
@@ -54,37 +62,39 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     {
         _queue.Writer.TryComplete();
         await _loop;
+        await _publishing;
     }
 
     private async Task RunAsync()
     {
         var reader = _queue.Reader;
-
-        while (await reader.WaitToReadAsync())
+        try
         {
-            if (reader.TryPeek(out var first) && first.Message is null)
+            while (await reader.WaitToReadAsync())
             {
-                reader.TryRead(out _);
-                await _publishing;
-                await ClearAsync(first);
-                continue;
-            }
+                if (reader.TryPeek(out var first) && first.Message is null)
+                {
+                    reader.TryRead(out _);
+                    await ClearAsync(first);
+                    continue;
+                }
 
-            var batch = new List<Pending>();
-            var messages = new List<NewMessage>();
-            while (batch.Count < MaxBatch && reader.TryPeek(out var next) && next.Message is { } message)
-            {
-                reader.TryRead(out _);
-                batch.Add(next);
-                messages.Add(message);
-            }
+                var batch = new List<Pending>();
+                var messages = new List<NewMessage>();
+                while (batch.Count < MaxBatch && reader.TryPeek(out var next) && next.Message is { } message)
+                {
+                    reader.TryRead(out _);
+                    batch.Add(next);
+                    messages.Add(message);
+                }
 
-            // The batch before the one being published must be out before another commit starts.
-            await _publishedBefore;
-            await CommitAsync(batch, messages);
+                await CommitAsync(batch, messages);
+            }
         }
-
-        await _publishing;
+        finally
+        {
+            _committed.Writer.TryComplete();
+        }
     }
 
     private async Task CommitAsync(List<Pending> batch, List<NewMessage> messages)
@@ -104,10 +114,9 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
             return;
         }
 
-        // Durable: ack the senders. Publishing runs behind the next commit; chaining keeps it in commit order.
+        // Durable: ack the senders, then hand the batch to the publisher (waiting if it is far behind).
         Settle(batch, stored, null);
-        _publishedBefore = _publishing;
-        _publishing = PublishAfterAsync(_publishing, stored);
+        await _committed.Writer.WriteAsync(new Committed(stored, Drained: null));
     }
 
     /// <summary>
@@ -134,22 +143,45 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
             (batch, stored, failure),
             preferLocal: false);
 
-    private async Task PublishAfterAsync(Task previous, ChatMessage[] stored)
+    /// <summary>The publisher loop: sends every committed batch that is waiting, together, in commit order.</summary>
+    private async Task PublishAsync()
     {
-        await previous;
-        try
+        var reader = _committed.Reader;
+        var messages = new List<ChatMessage>();
+        while (await reader.WaitToReadAsync())
         {
-            await publisher.PublishAsync(stored);
-        }
-        catch (Exception exception)
-        {
-            // The messages are committed: clients that missed them get them from GetHistory.
-            LogPublishFailed(exception, stored[0].Id, stored[^1].Id);
+            messages.Clear();
+            TaskCompletionSource? drained = null;
+            while (drained is null && reader.TryRead(out var committed))
+            {
+                messages.AddRange(committed.Messages);
+                drained = committed.Drained;
+            }
+
+            if (messages.Count > 0)
+            {
+                try
+                {
+                    await publisher.PublishAsync(messages);
+                }
+                catch (Exception exception)
+                {
+                    // The messages are committed: clients that missed them get them from GetHistory.
+                    LogPublishFailed(exception, messages[0].Id, messages[^1].Id);
+                }
+            }
+
+            drained?.TrySetResult();
         }
     }
 
     private async Task ClearAsync(Pending pending)
     {
+        // Everything committed before the clear reaches the clients before HistoryCleared does.
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _committed.Writer.WriteAsync(new Committed([], drained));
+        await drained.Task;
+
         try
         {
             await store.ClearAsync(CancellationToken.None);
@@ -178,6 +210,9 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing committed messages {FirstId} to {LastId} failed")]
     private partial void LogPublishFailed(Exception exception, long firstId, long lastId);
+
+    /// <summary>Messages committed together, for the publisher; or, with <paramref name="Drained"/>, a marker it completes once everything before it is sent.</summary>
+    private sealed record Committed(ChatMessage[] Messages, TaskCompletionSource? Drained);
 
     /// <summary>A queued append (<see cref="Message"/> set) or clear (null).</summary>
     private sealed class Pending(NewMessage? message)
