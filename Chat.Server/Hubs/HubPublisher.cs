@@ -9,10 +9,12 @@ internal sealed class HubPublisher(IHubContext<ChatHub, IChatClient> hub, ChatMe
 {
     public async Task PublishAsync(IReadOnlyList<ChatMessage> batch)
     {
-        // Each connection gets the whole batch and one flush (see WriteCoalescing); the writes that
-        // cannot finish at once (a connection busy with another write) complete later, in order.
+        // Several messages: each connection gets them all with one flush (see WriteCoalescing). One
+        // message: each connection is flushed as soon as it is written, so the first ones need not wait
+        // for the last. Writes that cannot finish at once (a connection busy with another write)
+        // complete later, in order.
         List<Task>? pending = null;
-        using (WriteCoalescing.Begin())
+        using (batch.Count > 1 ? WriteCoalescing.Begin() : null)
         {
             foreach (var message in batch)
             {

@@ -10,7 +10,7 @@ namespace Chat.Bench;
 /// </summary>
 internal static class FanoutBenchmark
 {
-    public sealed record Options(int Rounds, int[] Receivers, TimeSpan Duration, int Senders, int Window, int TextLength);
+    public sealed record Options(int Rounds, int[] Receivers, TimeSpan Duration, int Senders, int Window, int TextLength, TimeSpan WarmUp);
 
     /// <summary>Deliveries one run may make at most, which bounds the receivers' bookkeeping.</summary>
     private const int MaxDeliveries = 20_000_000;
@@ -49,7 +49,7 @@ internal static class FanoutBenchmark
     {
         var messages = Math.Max(1000, MaxDeliveries / receivers);
         await using var stage = await Stage.StartAsync(kind, receivers, options.TextLength, () => new DeliveryLog(messages, options.Senders, keepLatencies: false), cancellationToken);
-        await stage.WarmUpAsync(cancellationToken);
+        await stage.WarmUpAsync(options.WarmUp, cancellationToken);
 
         var plan = new SendPlan(BenchText.Measured, 0, messages, options.Senders, options.TextLength, options.Window, For: options.Duration);
         var cpu = CpuMeter.Start(stage.Server);

@@ -9,7 +9,7 @@ namespace Chat.Bench;
 /// </summary>
 internal static class LatencyBenchmark
 {
-    public sealed record Options(int Rounds, int Receivers, double PerSecond, TimeSpan Duration, int TextLength);
+    public sealed record Options(int Rounds, int Receivers, double PerSecond, TimeSpan Duration, int TextLength, TimeSpan WarmUp);
 
     /// <summary>One run on one server; latencies in milliseconds.</summary>
     public sealed record Result(double P50, double P99, double Max, double SentPerSecond, long Missing, long Duplicated, long Reordered, long Unacked);
@@ -36,7 +36,7 @@ internal static class LatencyBenchmark
     {
         var messages = (int)Math.Ceiling(options.PerSecond * options.Duration.TotalSeconds);
         await using var stage = await Stage.StartAsync(kind, options.Receivers, options.TextLength, () => new DeliveryLog(messages, senders: 1, keepLatencies: true), cancellationToken);
-        await stage.WarmUpAsync(cancellationToken);
+        await stage.WarmUpAsync(options.WarmUp, cancellationToken);
 
         var plan = new SendPlan(BenchText.Measured, 0, messages, Senders: 1, options.TextLength, Window: 32, options.PerSecond);
         var clock = Stopwatch.StartNew();

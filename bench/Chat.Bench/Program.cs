@@ -56,14 +56,20 @@ var seconds = new Option<double>("--seconds") { Description = "How long the send
 var fanoutSenders = new Option<int>("--senders") { Description = "Senders (the first receivers), each with its own window of unacked sends.", DefaultValueFactory = _ => 1 };
 var window = new Option<int>("--window") { Description = "Sends each sender may have waiting for their ack.", DefaultValueFactory = _ => 32 };
 var textLength = new Option<int>("--text-length") { Description = "Characters per message text.", DefaultValueFactory = _ => 64 };
+var warmUp = new Option<double>("--warm-up")
+{
+    Description = "Seconds of load (one sender, up to 32 unacked) before each measured run, so both servers are measured warm: tiered compilation settled, pools grown.",
+    DefaultValueFactory = _ => 5,
+};
 var fanout = new Command("fanout", "Fan-out deliveries per second to 100 and 1000 receivers, Chat against a bare SignalR hub, every message checked.")
 {
-    fanoutReceivers, seconds, fanoutSenders, window, textLength, rounds,
+    fanoutReceivers, seconds, fanoutSenders, window, textLength, warmUp, rounds,
 };
 fanout.SetAction(async (parse, cancellationToken) =>
 {
     var options = new FanoutBenchmark.Options(
-        parse.GetValue(rounds), parse.GetValue(fanoutReceivers)!, TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(fanoutSenders), parse.GetValue(window), parse.GetValue(textLength));
+        parse.GetValue(rounds), parse.GetValue(fanoutReceivers)!, TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(fanoutSenders), parse.GetValue(window), parse.GetValue(textLength),
+        TimeSpan.FromSeconds(parse.GetValue(warmUp)));
     await FanoutBenchmark.RunAsync(options, Console.Out, cancellationToken);
     return 0;
 });
@@ -75,12 +81,13 @@ var rate = new Option<double>("--rate") { Description = "Messages per second, on
 var latencySeconds = new Option<double>("--seconds") { Description = "How long the sender sends in each run.", DefaultValueFactory = _ => 10 };
 var latency = new Command("latency", "p50/p99/max delivery latency at a fixed send rate, Chat against a bare SignalR hub.")
 {
-    latencyReceivers, rate, latencySeconds, textLength, rounds,
+    latencyReceivers, rate, latencySeconds, textLength, warmUp, rounds,
 };
 latency.SetAction(async (parse, cancellationToken) =>
 {
     var options = new LatencyBenchmark.Options(
-        parse.GetValue(rounds), parse.GetValue(latencyReceivers), parse.GetValue(rate), TimeSpan.FromSeconds(parse.GetValue(latencySeconds)), parse.GetValue(textLength));
+        parse.GetValue(rounds), parse.GetValue(latencyReceivers), parse.GetValue(rate), TimeSpan.FromSeconds(parse.GetValue(latencySeconds)), parse.GetValue(textLength),
+        TimeSpan.FromSeconds(parse.GetValue(warmUp)));
     await LatencyBenchmark.RunAsync(options, Console.Out, cancellationToken);
     return 0;
 });
@@ -122,11 +129,12 @@ var sendSenders = new Option<int[]>("--senders") { Description = "Concurrent sen
 var sendSeconds = new Option<double>("--seconds") { Description = "How long the senders send in each run.", DefaultValueFactory = _ => 5 };
 var sends = new Command("sends", "Acked sends per second with 1 and 20 concurrent senders, Chat against a bare SignalR hub.")
 {
-    sendSenders, sendSeconds, textLength, rounds,
+    sendSenders, sendSeconds, textLength, warmUp, rounds,
 };
 sends.SetAction(async (parse, cancellationToken) =>
 {
-    var options = new SendsBenchmark.Options(parse.GetValue(rounds), parse.GetValue(sendSenders)!, TimeSpan.FromSeconds(parse.GetValue(sendSeconds)), parse.GetValue(textLength));
+    var options = new SendsBenchmark.Options(parse.GetValue(rounds), parse.GetValue(sendSenders)!, TimeSpan.FromSeconds(parse.GetValue(sendSeconds)), parse.GetValue(textLength),
+        TimeSpan.FromSeconds(parse.GetValue(warmUp)));
     await SendsBenchmark.RunAsync(options, Console.Out, cancellationToken);
     return 0;
 });

@@ -8,7 +8,7 @@ namespace Chat.Bench;
 /// </summary>
 internal static class SendsBenchmark
 {
-    public sealed record Options(int Rounds, int[] Senders, TimeSpan Duration, int TextLength);
+    public sealed record Options(int Rounds, int[] Senders, TimeSpan Duration, int TextLength, TimeSpan WarmUp);
 
     public static async Task RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
     {
@@ -17,7 +17,7 @@ internal static class SendsBenchmark
         var comparisons = new List<(int Senders, Comparison<FanoutBenchmark.Result> Results)>();
         foreach (var senders in options.Senders)
         {
-            var fanout = new FanoutBenchmark.Options(options.Rounds, [senders], options.Duration, senders, Window: 1, options.TextLength);
+            var fanout = new FanoutBenchmark.Options(options.Rounds, [senders], options.Duration, senders, Window: 1, options.TextLength, options.WarmUp);
             var comparison = new Comparison<FanoutBenchmark.Result>(output);
             await comparison.RunAsync(options.Rounds, kind => FanoutBenchmark.MeasureAsync(kind, senders, fanout, cancellationToken), r => string.Create(
                 CultureInfo.InvariantCulture,

@@ -64,6 +64,26 @@ internal sealed class Stage : IAsyncDisposable
     /// every receiver is subscribed (a handshake completes just before that), code paths are compiled and
     /// the connect-time presence broadcasts are behind us.
     /// </summary>
+    public async Task WarmUpAsync(TimeSpan busy, CancellationToken cancellationToken)
+    {
+        await WarmUpAsync(cancellationToken);
+        if (busy <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        // Then load like the measured run's for a while: the runtime's tiered compilation settles and the
+        // pools grow to size, so the run measures a server in its steady state (as a long-running one is).
+        const int First = 1_000_000;
+        var plan = new SendPlan(BenchText.WarmUp, First, int.MaxValue, Senders: 1, _textLength, Window: 32, For: busy);
+        var sent = await Sender.RunAsync(Connections[0], "r0", 0, plan, cancellationToken);
+        var last = First + sent.Sent - 1;
+        if (!await WaitUntilAsync(() => Readers.All(log => log.WarmUpSeen >= last), TimeSpan.FromSeconds(30), cancellationToken))
+        {
+            throw new InvalidOperationException("Some receivers never got the last warm-up message.");
+        }
+    }
+
     public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
         const int Batch = 20;
