@@ -51,8 +51,8 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken);
-        _publishing = Task.Run(PublishAsync, CancellationToken.None);
-        _loop = Task.Run(RunAsync, CancellationToken.None);
+        _publishing = StartLoop(Publish, "chat-history-publisher");
+        _loop = StartLoop(Run, "chat-history-writer");
     }
 
     // Draining happens in DisposeAsync, after the web server has stopped taking calls.
@@ -65,17 +65,45 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
         await _publishing;
     }
 
-    private async Task RunAsync()
+    /// <summary>
+    /// Runs <paramref name="loop"/> on its own thread. The writer and the publisher block there (on the
+    /// store, on fan-out) instead of waiting in the thread pool's queue behind the connections' own work,
+    /// which is what a busy fan-out fills it with.
+    /// </summary>
+    private static Task StartLoop(Action loop, string name)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                loop();
+                done.SetResult();
+            }
+            catch (Exception exception)
+            {
+                done.SetException(exception);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = name,
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Run()
     {
         var reader = _queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync())
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
                 if (reader.TryPeek(out var first) && first.Message is null)
                 {
                     reader.TryRead(out _);
-                    await ClearAsync(first);
+                    Clear(first);
                     continue;
                 }
 
@@ -88,7 +116,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
                     messages.Add(message);
                 }
 
-                await CommitAsync(batch, messages);
+                Commit(batch, messages);
             }
         }
         finally
@@ -97,14 +125,14 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
         }
     }
 
-    private async Task CommitAsync(List<Pending> batch, List<NewMessage> messages)
+    private void Commit(List<Pending> batch, List<NewMessage> messages)
     {
         ChatMessage[] stored;
         var started = clock.GetTimestamp();
         try
         {
             var now = clock.GetUtcNow().UtcDateTime;
-            stored = await store.AppendAsync(messages, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), CancellationToken.None);
+            stored = store.AppendAsync(messages, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), CancellationToken.None).GetAwaiter().GetResult();
             metrics.Committed(stored.Length, clock.GetElapsedTime(started));
         }
         catch (Exception exception)
@@ -116,7 +144,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
 
         // Durable: ack the senders, then hand the batch to the publisher (waiting if it is far behind).
         Settle(batch, stored, null);
-        await _committed.Writer.WriteAsync(new Committed(stored, Drained: null));
+        _committed.Writer.WriteAsync(new Committed(stored, Drained: null)).AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>
@@ -144,11 +172,11 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
             preferLocal: false);
 
     /// <summary>The publisher loop: sends every committed batch that is waiting, together, in commit order.</summary>
-    private async Task PublishAsync()
+    private void Publish()
     {
         var reader = _committed.Reader;
         var messages = new List<ChatMessage>();
-        while (await reader.WaitToReadAsync())
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             messages.Clear();
             TaskCompletionSource? drained = null;
@@ -162,7 +190,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
             {
                 try
                 {
-                    await publisher.PublishAsync(messages);
+                    publisher.PublishAsync(messages).GetAwaiter().GetResult();
                 }
                 catch (Exception exception)
                 {
@@ -175,16 +203,16 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
         }
     }
 
-    private async Task ClearAsync(Pending pending)
+    private void Clear(Pending pending)
     {
         // Everything committed before the clear reaches the clients before HistoryCleared does.
         var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _committed.Writer.WriteAsync(new Committed([], drained));
-        await drained.Task;
+        _committed.Writer.WriteAsync(new Committed([], drained)).AsTask().GetAwaiter().GetResult();
+        drained.Task.GetAwaiter().GetResult();
 
         try
         {
-            await store.ClearAsync(CancellationToken.None);
+            store.ClearAsync(CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (Exception exception)
         {
@@ -195,7 +223,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
 
         try
         {
-            await publisher.PublishClearedAsync();
+            publisher.PublishClearedAsync().GetAwaiter().GetResult();
         }
         catch (Exception exception)
         {
