@@ -22,7 +22,10 @@ public sealed class ChatMetrics
         _accepted = meter.CreateCounter<long>("chat.messages.accepted", "{message}", "Messages committed to the history.");
         _rejected = meter.CreateCounter<long>("chat.messages.rejected", "{call}", "Hub calls rejected, by reason.");
         _delivered = meter.CreateCounter<long>("chat.messages.delivered", "{message}", "Messages handed to connections for sending (one per recipient).");
-        _commitDuration = meter.CreateHistogram<double>("chat.history.commit.duration", "s", "Time to commit one batch to the history store.");
+        // Seconds, from a tenth of a millisecond up (the exporter's default buckets are made for milliseconds).
+        var seconds = new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] };
+        _commitDuration = meter.CreateHistogram("chat.history.commit.duration", "s", "Time to commit one batch to the history store, durably (on disk).", tags: null, seconds);
+
         _commitBatch = meter.CreateHistogram<long>("chat.history.commit.batch", "{message}", "Messages committed together in one transaction.");
     }
 

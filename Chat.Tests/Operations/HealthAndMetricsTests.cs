@@ -64,6 +64,7 @@ public class HealthAndMetricsTests
         metrics.Should().MatchRegex(@"chat_messages_rejected_total\{[^}]*reason=""empty_text""[^}]*\} 1\b");
         metrics.Should().MatchRegex(@"chat_messages_delivered_total\{[^}]*\} 2\b");
         metrics.Should().Contain("chat_history_commit_duration_seconds_bucket");
+        metrics.Should().Contain("le=\"0.001\"", "commit times are seconds, so the buckets start well under one");
     }
 }
 
