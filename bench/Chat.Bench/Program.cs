@@ -99,12 +99,13 @@ var slowSeconds = new Option<double>("--seconds") { Description = "How long the 
 var slowTextLength = new Option<int>("--text-length") { Description = "Characters per message text.", DefaultValueFactory = _ => 4096 };
 var slowConsumer = new Command("slow-consumer", "One receiver never reads: deliveries to the others, their longest pause, when it is dropped, server memory growth.")
 {
-    slowReceivers, slowSeconds, slowTextLength, rounds,
+    slowReceivers, slowSeconds, slowTextLength, warmUp, rounds,
 };
 slowConsumer.SetAction(async (parse, cancellationToken) =>
 {
     var options = new SlowConsumerBenchmark.Options(
-        parse.GetValue(rounds), parse.GetValue(slowReceivers), TimeSpan.FromSeconds(parse.GetValue(slowSeconds)), parse.GetValue(slowTextLength));
+        parse.GetValue(rounds), parse.GetValue(slowReceivers), TimeSpan.FromSeconds(parse.GetValue(slowSeconds)), parse.GetValue(slowTextLength),
+        TimeSpan.FromSeconds(parse.GetValue(warmUp)));
     await SlowConsumerBenchmark.RunAsync(options, Console.Out, cancellationToken);
     return 0;
 });

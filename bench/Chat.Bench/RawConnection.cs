@@ -13,6 +13,7 @@ namespace Chat.Bench;
 /// </summary>
 internal sealed class RawConnection : IAsyncDisposable
 {
+    private volatile bool _stalled;
     private const byte RecordSeparator = 0x1e;
     private static readonly byte[] Handshake = "{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray();
     private static readonly byte[] Ping = "{\"type\":6}\u001e"u8.ToArray();
@@ -130,12 +131,15 @@ internal sealed class RawConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops reading after the current receive: from then on the client looks stalled to the server.</summary>
+    public void Stall() => _stalled = true;
+
     private async Task ReceiveAsync(bool keepReading)
     {
         var filled = 0;
         try
         {
-            while (keepReading || !_handshaken)
+            while ((keepReading && !_stalled) || !_handshaken)
             {
                 if (filled == _buffer.Length)
                 {

@@ -10,7 +10,7 @@ namespace Chat.Bench;
 /// </summary>
 internal static class SlowConsumerBenchmark
 {
-    public sealed record Options(int Rounds, int Receivers, TimeSpan Duration, int TextLength);
+    public sealed record Options(int Rounds, int Receivers, TimeSpan Duration, int TextLength, TimeSpan WarmUp);
 
     /// <summary>One run on one server; <see cref="DroppedAfter"/> is NaN when the stalled receiver was never dropped.</summary>
     public sealed record Result(double PerSecond, double LongestPause, double DroppedAfter, double MemoryGrowth, long Missing, long Unacked);
@@ -39,7 +39,8 @@ internal static class SlowConsumerBenchmark
         const int Messages = 1_000_000;
         await using var stage = await Stage.StartAsync(
             kind, options.Receivers, options.TextLength, () => new DeliveryLog(Messages, senders: 1, keepLatencies: false), cancellationToken, stalled: 1);
-        await stage.WarmUpAsync(cancellationToken);
+        await stage.WarmUpAsync(options.WarmUp, cancellationToken);
+        stage.Stall();
 
         using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var baseline = stage.Server.ResidentBytes();

@@ -33,7 +33,7 @@ internal sealed class Stage : IAsyncDisposable
     /// <summary>
     /// Starts a server that takes texts of <paramref name="textLength"/> characters and connects
     /// <paramref name="receivers"/> clients with a log from <paramref name="log"/>; the last
-    /// <paramref name="stalled"/> stop reading after their handshake.
+    /// <paramref name="stalled"/> have no log and stop reading when <see cref="Stall"/> is called.
     /// </summary>
     public static async Task<Stage> StartAsync(
         ServerKind kind, int receivers, int textLength, Func<DeliveryLog> log, CancellationToken cancellationToken, int stalled = 0)
@@ -46,9 +46,8 @@ internal sealed class Stage : IAsyncDisposable
         {
             var clients = await RawClients.ConnectAsync(receivers, (i, token) =>
             {
-                var reads = i < receivers - stalled;
-                logs[i] = reads ? log() : null;
-                return RawConnection.ConnectAsync(server.Url, $"r{i}", logs[i], token, keepReading: reads);
+                logs[i] = i < receivers - stalled ? log() : null;
+                return RawConnection.ConnectAsync(server.Url, $"r{i}", logs[i], token);
             }, cancellationToken);
             return new Stage(server, clients, logs, textLength);
         }
@@ -104,6 +103,18 @@ internal sealed class Stage : IAsyncDisposable
         }
 
         throw new InvalidOperationException("Some receivers never got a warm-up message.");
+    }
+
+    /// <summary>The connections without a log stop reading (they read along until now, warm-up included).</summary>
+    public void Stall()
+    {
+        for (var i = 0; i < Logs.Length; i++)
+        {
+            if (Logs[i] is null)
+            {
+                Connections[i].Stall();
+            }
+        }
     }
 
     /// <summary>Polls <paramref name="condition"/> every 10 ms; false if it is still false after <paramref name="limit"/>.</summary>
