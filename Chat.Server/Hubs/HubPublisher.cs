@@ -7,24 +7,39 @@ namespace Chat.Server.Hubs;
 /// <summary>Sends what the history writer committed to every connected client.</summary>
 internal sealed class HubPublisher(IHubContext<ChatHub, IChatClient> hub, ChatMetrics metrics) : IHistoryPublisher
 {
+    /// <summary>About how many bytes of messages one connection is given before it is flushed.</summary>
+    public const int CoalesceBytes = 32 * 1024;
+
     public async Task PublishAsync(IReadOnlyList<ChatMessage> batch)
     {
-        // Several messages: each connection gets them all with one flush (see WriteCoalescing). One
-        // message: each connection is flushed as soon as it is written, so the first ones need not wait
-        // for the last. Writes that cannot finish at once (a connection busy with another write)
-        // complete later, in order.
+        // Each connection gets a run of messages (up to about CoalesceBytes) with one flush (see
+        // WriteCoalescing), so several messages leave in one frame without any connection holding a
+        // large part of a big batch at once. A run of one message needs no scope: each connection is
+        // flushed as soon as it is written. Writes that cannot finish at once (a connection busy with
+        // another write) complete later, in order.
         List<Task>? pending = null;
-        using (batch.Count > 1 ? WriteCoalescing.Begin() : null)
+        for (var start = 0; start < batch.Count;)
         {
-            foreach (var message in batch)
+            var end = start + 1;
+            for (var bytes = Size(batch[start]); end < batch.Count && bytes + Size(batch[end]) <= CoalesceBytes; end++)
             {
-                metrics.Delivered(metrics.OpenConnections);
-                var sending = Send(message);
-                if (!sending.IsCompletedSuccessfully)
+                bytes += Size(batch[end]);
+            }
+
+            using (end - start > 1 ? WriteCoalescing.Begin() : null)
+            {
+                for (var i = start; i < end; i++)
                 {
-                    (pending ??= []).Add(sending);
+                    metrics.Delivered(metrics.OpenConnections);
+                    var sending = Send(batch[i]);
+                    if (!sending.IsCompletedSuccessfully)
+                    {
+                        (pending ??= []).Add(sending);
+                    }
                 }
             }
+
+            start = end;
         }
 
         if (pending is not null)
@@ -34,6 +49,9 @@ internal sealed class HubPublisher(IHubContext<ChatHub, IChatClient> hub, ChatMe
     }
 
     public Task PublishClearedAsync() => hub.Clients.All.HistoryCleared();
+
+    /// <summary>Roughly what one message takes on the wire (JSON, mostly ASCII).</summary>
+    private static int Size(ChatMessage message) => message.Text.Length + message.User.Length + 100;
 
     private Task Send(ChatMessage message)
     {
