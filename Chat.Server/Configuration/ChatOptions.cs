@@ -59,4 +59,11 @@ public sealed class SlowClientOptions
 
     /// <summary>Seconds a client may go without reading while messages wait for it, before it is dropped.</summary>
     public double MaxStallSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Milliseconds a broadcast waits for a client whose buffer is full before going on without it: clients
+    /// that keep up, even barely, pace the senders (memory stays bounded); one that stalls costs the others
+    /// one such pause, then is left behind until the limits above drop it.
+    /// </summary>
+    public int WaitMilliseconds { get; set; } = 200;
 }

@@ -26,7 +26,8 @@ internal sealed class HubPublisher(IHubContext<ChatHub, IChatClient> hub, ChatMe
                 bytes += Size(batch[end]);
             }
 
-            using (end - start > 1 ? WriteCoalescing.Begin() : null)
+            var flushed = Task.CompletedTask;
+            using (var scope = end - start > 1 ? WriteCoalescing.Begin() : null)
             {
                 for (var i = start; i < end; i++)
                 {
@@ -37,8 +38,12 @@ internal sealed class HubPublisher(IHubContext<ChatHub, IChatClient> hub, ChatMe
                         (pending ??= []).Add(sending);
                     }
                 }
+
+                flushed = scope?.Complete() ?? Task.CompletedTask;
             }
 
+            // Clients that are full get a moment to make room before the next run (the guard bounds it).
+            await flushed;
             start = end;
         }
 

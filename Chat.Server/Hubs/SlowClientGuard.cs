@@ -7,8 +7,10 @@ namespace Chat.Server.Hubs;
 /// <summary>
 /// Keeps a client that stops reading from slowing anyone else down. SignalR waits for a connection's
 /// output pipe to drain when it is full, and a broadcast waits for every connection; this guard sits
-/// between the hub and the pipe, so a full pipe never makes the hub wait. What piles up for a stalled
-/// client is bounded: past <see cref="SlowClientOptions.MaxBufferBytes"/> or
+/// between the hub and the pipe, so a full pipe makes a writer wait at most
+/// <see cref="SlowClientOptions.WaitMilliseconds"/> from the moment it filled: clients that keep up, even
+/// barely, pace the senders, and one that stalls is left behind after that one pause. What piles up for a
+/// stalled client is bounded: past <see cref="SlowClientOptions.MaxBufferBytes"/> or
 /// <see cref="SlowClientOptions.MaxStallSeconds"/> its connection is aborted. It can reconnect and
 /// catch up with <c>GetHistory</c>.
 /// </summary>
@@ -84,7 +86,7 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
                 if (scope is null)
                 {
                     _marked = false;
-                    return new ValueTask<FlushResult>(FlushNow(cancellationToken));
+                    return FlushNow(cancellationToken);
                 }
 
                 if (_marked)
@@ -99,17 +101,14 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
             return Flushed;
         }
 
-        public void FlushDeferred()
+        public ValueTask<FlushResult> FlushDeferred()
         {
             lock (_sync)
             {
                 // Nothing to do if a writer flushed since, and a write under way carries these bytes with its own flush.
-                if (_marked && !_writing)
-                {
-                    FlushNow(CancellationToken.None);
-                }
-
+                var flush = _marked && !_writing ? FlushNow(CancellationToken.None) : Flushed;
                 _marked = false;
+                return flush;
             }
         }
 
@@ -126,13 +125,13 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
             }
         }
 
-        private FlushResult FlushNow(CancellationToken cancellationToken)
+        private ValueTask<FlushResult> FlushNow(CancellationToken cancellationToken)
         {
             // The pipe makes the written bytes readable at once; only the wait for room is skipped.
             var flush = _inner.FlushAsync(cancellationToken);
             if (flush.IsCompleted)
             {
-                return flush.Result;
+                return flush;
             }
 
             if (_draining is null || _draining.IsCompleted)
@@ -152,6 +151,23 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
                 _dropped = true;
                 guard.LogDropped(connection.ConnectionId, waiting, stalled.TotalSeconds);
                 connection.Abort(new ConnectionAbortedException("The client stopped reading; its connection was dropped."));
+            }
+
+            // In the first moments of a stall the writer waits for room (a client that keeps up, even
+            // barely, paces the senders); after that it goes on at once, and the limits above decide.
+            var patience = TimeSpan.FromMilliseconds(limits.WaitMilliseconds) - stalled;
+            return _dropped || patience <= TimeSpan.Zero ? Flushed : WaitForRoomAsync(_draining, patience);
+        }
+
+        private async ValueTask<FlushResult> WaitForRoomAsync(Task draining, TimeSpan patience)
+        {
+            try
+            {
+                await draining.WaitAsync(patience, clock);
+            }
+            catch (TimeoutException)
+            {
+                // Still full: go on without it.
             }
 
             return new FlushResult(isCanceled: false, isCompleted: _dropped);

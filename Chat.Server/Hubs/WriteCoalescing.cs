@@ -1,3 +1,5 @@
+using System.IO.Pipelines;
+
 namespace Chat.Server.Hubs;
 
 /// <summary>
@@ -32,13 +34,28 @@ internal static class WriteCoalescing
 
         public void Mark(IDeferredFlush output) => _marked.Add(output);
 
-        public void Dispose()
+        public void Dispose() => _ = Complete();
+
+        /// <summary>Closes the scope and flushes the marked connections; the task ends when those that were full have room (or stop being waited for).</summary>
+        public Task Complete()
         {
+            if (t_current != this)
+            {
+                return Task.CompletedTask;
+            }
+
             t_current = null;
+            List<Task>? waiting = null;
             foreach (var output in _marked)
             {
-                output.FlushDeferred();
+                var flush = output.FlushDeferred();
+                if (!flush.IsCompletedSuccessfully)
+                {
+                    (waiting ??= []).Add(flush.AsTask());
+                }
             }
+
+            return waiting is null ? Task.CompletedTask : Task.WhenAll(waiting);
         }
     }
 }
@@ -46,5 +63,5 @@ internal static class WriteCoalescing
 /// <summary>An output whose flush can wait for the end of a <see cref="WriteCoalescing"/> scope.</summary>
 internal interface IDeferredFlush
 {
-    void FlushDeferred();
+    ValueTask<FlushResult> FlushDeferred();
 }

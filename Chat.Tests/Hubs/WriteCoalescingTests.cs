@@ -3,8 +3,7 @@ using System.IO.Pipelines;
 using System.Text;
 using Chat.Server.Configuration;
 using Chat.Server.Hubs;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.Extensions.Logging.Abstractions;
+using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Hubs;
 
@@ -14,22 +13,15 @@ namespace Chat.Tests.Hubs;
 /// </summary>
 public sealed class WriteCoalescingTests
 {
-    private readonly Pipe _toClient = new();
+    private readonly Pipe _toClient;
     private readonly PipeWriter _output;
 
     public WriteCoalescingTests()
     {
-        var guard = new SlowClientGuard(new SlowClientOptions(), TimeProvider.System, NullLogger<SlowClientGuard>.Instance);
-        var connection = new DefaultConnectionContext("test", new DuplexPipe(new Pipe().Reader, _toClient.Writer), application: null!);
-        PipeWriter? wrapped = null;
-        guard.Wrap(context =>
-        {
-            wrapped = context.Transport.Output;
-            return Task.CompletedTask;
-        })(connection);
-        _output = wrapped!;
+        var guarded = new GuardedOutput(new SlowClientOptions());
+        _toClient = guarded.ToClient;
+        _output = guarded.Output;
     }
-
     [Fact]
     public async Task Outside_a_scope_each_write_is_readable_at_once()
     {
@@ -102,12 +94,5 @@ public sealed class WriteCoalescingTests
         var text = Encoding.UTF8.GetString(result.Buffer.ToArray());
         _toClient.Reader.AdvanceTo(result.Buffer.End);
         return text;
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
     }
 }

@@ -11,6 +11,7 @@ public class ConfigurationTests
     [InlineData("Chat:RateLimit:PerSecond", "-1")]
     [InlineData("Chat:RateLimit:Burst", "0")]
     [InlineData("Chat:History:MaxMessages", "0")]
+    [InlineData("Chat:SlowClient:WaitMilliseconds", "-1")]
     public void A_value_out_of_range_fails_validation_naming_the_key(string key, string value)
     {
         var options = new ChatOptions();
