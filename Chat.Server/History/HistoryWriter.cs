@@ -4,10 +4,10 @@ using Chat.Server.Operations;
 namespace Chat.Server.History;
 
 /// <summary>
-/// The one writer of the history (group commit). Messages that arrive together are committed in
-/// one transaction, and their senders are acked as soon as it is durable. A second loop publishes
-/// what was committed, in id order, while the next batches commit; it sends every batch that is
-/// waiting in one go, so each client gets one write for several batches when fan-out is the busy
+/// The one writer of the history, on two threads of its own. The writer commits the messages that
+/// arrived together in one transaction (group commit) and acks their senders as soon as it is durable.
+/// The publisher sends what was committed, in id order, while the next batches commit; it takes every
+/// batch that is waiting, so each client gets one write for several messages when fan-out is the busy
 /// part. Publishing from that single loop is what gives every client the messages in id order, so a
 /// client that catches up with <c>GetHistory(lastSeenId)</c> never skips one. At most
 /// <see cref="MaxUnpublishedBatches"/> committed batches wait to be published: past that, commits
