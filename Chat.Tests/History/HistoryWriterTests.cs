@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Chat.Server.History;
+using Chat.Server.Operations;
+using Chat.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chat.Tests.History;
+
+/// <summary>
+/// The writer's pipeline on a real SQLite file, with a publisher the test can hold up: acks after the
+/// commit, publishing in id order, and commits that stop when fan-out falls too far behind.
+/// </summary>
+public sealed class HistoryWriterTests : IAsyncLifetime, IDisposable
+{
+    private static readonly TimeSpan Plenty = TimeSpan.FromSeconds(10);
+
+    private readonly string _path = ChatApplication.NewDatabasePath();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly HeldPublisher _publisher = new();
+    private SqliteHistoryStore _store = null!;
+    private HistoryWriter _writer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = new SqliteHistoryStore($"Data Source={_path}", maxMessages: 10_000);
+        var metrics = new ChatMetrics(_services.GetRequiredService<IMeterFactory>());
+        _writer = new HistoryWriter(_store, _publisher, metrics, TimeProvider.System, NullLogger<HistoryWriter>.Instance);
+        await _writer.StartAsync(default);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _publisher.Release();
+        await _writer.DisposeAsync();
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _services.Dispose();
+        ChatApplication.DeleteDatabase(_path);
+    }
+
+    [Fact]
+    public async Task Concurrent_sends_are_acked_once_stored_and_published_once_each_in_id_order()
+    {
+        _publisher.Release();
+
+        var acks = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Task.Run(() => _writer.AppendAsync(new NewMessage("alice", $"m{i}")))));
+
+        var stored = await _store.GetAsync(null, 500, default);
+        stored.Select(m => m.Id).Should().BeEquivalentTo(acks.Select(a => a.Id), "every ack is a stored message");
+        await UntilAsync(() => _publisher.Published.Count == 300);
+        _publisher.Published.Select(m => m.Id).Should().Equal(stored.Select(m => m.Id), "published once each, in id order");
+    }
+
+    [Fact]
+    public async Task When_fan_out_is_held_up_commits_stop_after_a_few_batches_and_resume_in_order()
+    {
+        // Each send awaits its ack, so each is a batch of its own.
+        var acked = 0;
+        Task<ChatMessage>? stuck = null;
+        for (var i = 0; i < 20; i++)
+        {
+            var ack = _writer.AppendAsync(new NewMessage("alice", $"m{i}"));
+            if (await Task.WhenAny(ack, Task.Delay(TimeSpan.FromSeconds(1))) != ack)
+            {
+                stuck = ack;
+                break;
+            }
+
+            acked++;
+        }
+
+        stuck.Should().NotBeNull("the writer stops committing while fan-out is held up");
+        acked.Should().BeLessThanOrEqualTo(HistoryWriter.MaxUnpublishedBatches + 2, "one batch is being published, a few wait, one is handed over");
+
+        _publisher.Release();
+
+        (await stuck!.WaitAsync(Plenty)).Text.Should().Be($"m{acked}");
+        await UntilAsync(() => _publisher.Published.Count == acked + 1);
+        _publisher.Published.Select(m => m.Text).Should().Equal(Enumerable.Range(0, acked + 1).Select(i => $"m{i}"));
+    }
+
+    [Fact]
+    public async Task Clear_reaches_the_clients_after_every_message_before_it()
+    {
+        _publisher.Release();
+        await _writer.AppendAsync(new NewMessage("alice", "before"));
+
+        await _writer.ClearAsync();
+
+        _publisher.Events.Should().Equal("message before", "cleared");
+        (await _store.GetAsync(null, 10, default)).Should().BeEmpty();
+    }
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Plenty;
+        while (!condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the publisher should get there");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Records what it is asked to publish; holds every call until <see cref="Release"/>.</summary>
+    private sealed class HeldPublisher : IHistoryPublisher
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ConcurrentQueue<ChatMessage> Published { get; } = new();
+
+        public ConcurrentQueue<string> Events { get; } = new();
+
+        public void Release() => _released.TrySetResult();
+
+        public async Task PublishAsync(IReadOnlyList<ChatMessage> batch)
+        {
+            await _released.Task;
+            foreach (var message in batch)
+            {
+                Published.Enqueue(message);
+                Events.Enqueue($"message {message.Text}");
+            }
+        }
+
+        public async Task PublishClearedAsync()
+        {
+            await _released.Task;
+            Events.Enqueue("cleared");
+        }
+    }
+}
