@@ -47,6 +47,7 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
         private long _writtenWhenStalled;
         private long _stalledSince; // timestamp; 0 while the client keeps up
         private Task? _draining;
+        private volatile bool _leftBehind; // waited for once in this stall, in vain
         private bool _dropped;
 
         public override void Advance(int bytes)
@@ -139,6 +140,7 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
                 // First flush the pipe holds back: remember when, and notice when the client catches up.
                 Volatile.Write(ref _stalledSince, clock.GetTimestamp());
                 _writtenWhenStalled = _written;
+                _leftBehind = false;
                 _draining = ResetWhenDrainedAsync(flush);
             }
 
@@ -156,7 +158,7 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
             // In the first moments of a stall the writer waits for room (a client that keeps up, even
             // barely, paces the senders); after that it goes on at once, and the limits above decide.
             var patience = TimeSpan.FromMilliseconds(limits.WaitMilliseconds) - stalled;
-            return _dropped || patience <= TimeSpan.Zero ? Flushed : WaitForRoomAsync(_draining, patience);
+            return _dropped || _leftBehind || patience <= TimeSpan.Zero ? Flushed : WaitForRoomAsync(_draining, patience);
         }
 
         private async ValueTask<FlushResult> WaitForRoomAsync(Task draining, TimeSpan patience)
@@ -167,7 +169,8 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
             }
             catch (TimeoutException)
             {
-                // Still full: go on without it.
+                // Still full: go on without it, and do not wait for it again until it has caught up.
+                _leftBehind = true;
             }
 
             return new FlushResult(isCanceled: false, isCompleted: _dropped);
@@ -184,6 +187,7 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
                 // The connection is going away; nothing to reset.
             }
 
+            _leftBehind = false;
             Volatile.Write(ref _stalledSince, 0);
         }
     }
