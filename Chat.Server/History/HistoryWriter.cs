@@ -51,8 +51,8 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken);
-        _publishing = StartLoop(Publish, "chat-history-publisher");
-        _loop = StartLoop(Run, "chat-history-writer");
+        _publishing = StartLoop(Publish);
+        _loop = StartLoop(Run);
     }
 
     // Draining happens in DisposeAsync, after the web server has stopped taking calls.
@@ -66,32 +66,12 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     }
 
     /// <summary>
-    /// Runs <paramref name="loop"/> on its own thread. The writer and the publisher block there (on the
-    /// store, on fan-out) instead of waiting in the thread pool's queue behind the connections' own work,
-    /// which is what a busy fan-out fills it with.
+    /// Runs <paramref name="loop"/> on a thread of its own (a long-running task). The writer and the
+    /// publisher block there (on the store, on fan-out) instead of waiting in the thread pool's queue
+    /// behind the connections' own work, which is what a busy fan-out fills it with.
     /// </summary>
-    private static Task StartLoop(Action loop, string name)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                loop();
-                done.SetResult();
-            }
-            catch (Exception exception)
-            {
-                done.SetException(exception);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = name,
-        };
-        thread.Start();
-        return done.Task;
-    }
+    private static Task StartLoop(Action loop) =>
+        Task.Factory.StartNew(loop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private void Run()
     {
