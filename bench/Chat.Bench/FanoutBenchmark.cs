@@ -16,7 +16,7 @@ internal static class FanoutBenchmark
     private const int MaxDeliveries = 20_000_000;
 
     /// <summary>One run on one server.</summary>
-    public sealed record Result(double PerSecond, double AckedPerSecond, double GeneratorMicros, double ServerMicros, long Missing, long Duplicated, long Reordered, long Unacked);
+    public sealed record Result(double PerSecond, double AckedPerSecond, double GeneratorMicros, double ServerMicros, DeliveryChecks Checks);
 
     public static async Task RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
     {
@@ -28,7 +28,7 @@ internal static class FanoutBenchmark
             var comparison = new Comparison<Result>(output);
             await comparison.RunAsync(options.Rounds, kind => MeasureAsync(kind, receivers, options, cancellationToken), result => string.Create(
                 CultureInfo.InvariantCulture,
-                $"{receivers,5} receivers {result.PerSecond,10:N0} deliveries/s  CPU per delivery: generator {result.GeneratorMicros:F2} µs, server {result.ServerMicros:F2} µs  missing/dup/reordered {result.Missing}/{result.Duplicated}/{result.Reordered}, unacked {result.Unacked}"));
+                $"{receivers,5} receivers {result.PerSecond,10:N0} deliveries/s  CPU per delivery: generator {result.GeneratorMicros:F2} µs, server {result.ServerMicros:F2} µs  {result.Checks}"));
             comparisons.Add((receivers, comparison));
         }
 
@@ -38,9 +38,7 @@ internal static class FanoutBenchmark
             results.Median($"{receivers} receivers: deliveries/s", r => r.PerSecond, "N0");
             results.Median($"{receivers} receivers: generator CPU per delivery", r => r.GeneratorMicros, "F2", " µs");
             results.Median($"{receivers} receivers: server CPU per delivery", r => r.ServerMicros, "F2", " µs");
-            results.Text($"{receivers} receivers: missing / duplicated / reordered / unacked sends (all rounds)", runs => string.Create(
-                CultureInfo.InvariantCulture,
-                $"{runs.Sum(r => r.Missing)} / {runs.Sum(r => r.Duplicated)} / {runs.Sum(r => r.Reordered)} / {runs.Sum(r => r.Unacked)}"));
+            results.Text($"{receivers} receivers: missing / duplicated / reordered / unacked sends (all rounds)", runs => DeliveryChecks.Total(runs.Select(r => r.Checks)));
         }
     }
 
@@ -66,9 +64,6 @@ internal static class FanoutBenchmark
             sent.Acked / sending.TotalSeconds,
             generator,
             server,
-            (sent.Sent * receivers) - delivered,
-            stage.Readers.Sum(log => log.Duplicated),
-            stage.Readers.Sum(log => log.Reordered),
-            sent.Sent - sent.Acked);
+            DeliveryChecks.Of(stage.Readers, sent.Sent * receivers, delivered, sent));
     }
 }

@@ -12,7 +12,7 @@ internal static class LatencyBenchmark
     public sealed record Options(int Rounds, int Receivers, double PerSecond, TimeSpan Duration, int TextLength, TimeSpan WarmUp);
 
     /// <summary>One run on one server; latencies in milliseconds.</summary>
-    public sealed record Result(double P50, double P99, double Max, double SentPerSecond, long Missing, long Duplicated, long Reordered, long Unacked);
+    public sealed record Result(double P50, double P99, double Max, double SentPerSecond, DeliveryChecks Checks);
 
     public static async Task RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
     {
@@ -21,15 +21,13 @@ internal static class LatencyBenchmark
         var results = new Comparison<Result>(output);
         await results.RunAsync(options.Rounds, kind => MeasureAsync(kind, options, cancellationToken), r => string.Create(
             CultureInfo.InvariantCulture,
-            $"p50 {r.P50,7:F2} ms  p99 {r.P99,7:F2} ms  max {r.Max,7:F2} ms  sent {r.SentPerSecond:F1}/s  missing/dup/reordered {r.Missing}/{r.Duplicated}/{r.Reordered}, unacked {r.Unacked}"));
+            $"p50 {r.P50,7:F2} ms  p99 {r.P99,7:F2} ms  max {r.Max,7:F2} ms  sent {r.SentPerSecond:F1}/s  {r.Checks}"));
 
         results.Header(string.Create(CultureInfo.InvariantCulture, $"latency, {options.Receivers} receivers, {options.PerSecond:0.#} messages/s (medians)"));
         results.Median("p50 delivery latency", r => r.P50, "F2", " ms");
         results.Median("p99 delivery latency", r => r.P99, "F2", " ms");
         results.Median("max delivery latency", r => r.Max, "F2", " ms");
-        results.Text("missing / duplicated / reordered / unacked sends (all rounds)", runs => string.Create(
-            CultureInfo.InvariantCulture,
-            $"{runs.Sum(r => r.Missing)} / {runs.Sum(r => r.Duplicated)} / {runs.Sum(r => r.Reordered)} / {runs.Sum(r => r.Unacked)}"));
+        results.Text("missing / duplicated / reordered / unacked sends (all rounds)", runs => DeliveryChecks.Total(runs.Select(r => r.Checks)));
     }
 
     private static async Task<Result> MeasureAsync(ServerKind kind, Options options, CancellationToken cancellationToken)
@@ -56,10 +54,7 @@ internal static class LatencyBenchmark
             Milliseconds(Percentile(latencies, 0.99)),
             Milliseconds(latencies.Count == 0 ? 0 : latencies[^1]),
             sent.Sent / sending.TotalSeconds,
-            (sent.Sent * options.Receivers) - latencies.Count,
-            stage.Readers.Sum(log => log.Duplicated),
-            stage.Readers.Sum(log => log.Reordered),
-            sent.Sent - sent.Acked);
+            DeliveryChecks.Of(stage.Readers, sent.Sent * options.Receivers, latencies.Count, sent));
     }
 
     /// <summary>The nearest-rank percentile of sorted values.</summary>

@@ -13,7 +13,6 @@ namespace Chat.Bench;
 /// </summary>
 internal sealed class RawConnection : IAsyncDisposable
 {
-    private volatile bool _stalled;
     private const byte RecordSeparator = 0x1e;
     private static readonly byte[] Handshake = "{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray();
     private static readonly byte[] Ping = "{\"type\":6}\u001e"u8.ToArray();
@@ -25,6 +24,7 @@ internal sealed class RawConnection : IAsyncDisposable
     private readonly DeliveryLog? _log;
     private byte[] _buffer;
     private bool _handshaken;
+    private volatile bool _stalled;
     private Task _receiving = Task.CompletedTask;
     private long _lastInvocationId;
     private long _userLeftAt;
@@ -43,11 +43,11 @@ internal sealed class RawConnection : IAsyncDisposable
     public string? FirstError { get; private set; }
 
     /// <summary>
-    /// Connects as <paramref name="user"/> (null: a guest) and completes the handshake. With
-    /// <paramref name="keepReading"/> false it reads nothing after the handshake: a client that stalled.
+    /// Connects as <paramref name="user"/> (null: a guest) and completes the handshake; it reads until
+    /// <see cref="Stall"/> is called.
     /// </summary>
     public static async Task<RawConnection> ConnectAsync(
-        Uri server, string? user, DeliveryLog? log, CancellationToken cancellationToken, bool keepReading = true, int bufferBytes = 16 * 1024)
+        Uri server, string? user, DeliveryLog? log, CancellationToken cancellationToken, int bufferBytes = 16 * 1024)
     {
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero; // SignalR pings (RawClients) keep it alive
@@ -62,7 +62,7 @@ internal sealed class RawConnection : IAsyncDisposable
         {
             await socket.ConnectAsync(address.Uri, cancellationToken);
             await connection.SendAsync(Handshake, cancellationToken);
-            connection._receiving = connection.ReceiveAsync(keepReading);
+            connection._receiving = connection.ReceiveAsync();
             await connection._handshake.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
             return connection;
         }
@@ -134,12 +134,12 @@ internal sealed class RawConnection : IAsyncDisposable
     /// <summary>Stops reading after the current receive: from then on the client looks stalled to the server.</summary>
     public void Stall() => _stalled = true;
 
-    private async Task ReceiveAsync(bool keepReading)
+    private async Task ReceiveAsync()
     {
         var filled = 0;
         try
         {
-            while ((keepReading && !_stalled) || !_handshaken)
+            while (!_stalled || !_handshaken)
             {
                 if (filled == _buffer.Length)
                 {

@@ -21,7 +21,7 @@ internal static class SendsBenchmark
             var comparison = new Comparison<FanoutBenchmark.Result>(output);
             await comparison.RunAsync(options.Rounds, kind => FanoutBenchmark.MeasureAsync(kind, senders, fanout, cancellationToken), r => string.Create(
                 CultureInfo.InvariantCulture,
-                $"{senders,3} sender(s) {r.AckedPerSecond,9:N0} acked/s  CPU per delivery: generator {r.GeneratorMicros:F2} µs, server {r.ServerMicros:F2} µs  missing/dup/reordered {r.Missing}/{r.Duplicated}/{r.Reordered}, unacked {r.Unacked}"));
+                $"{senders,3} sender(s) {r.AckedPerSecond,9:N0} acked/s  CPU per delivery: generator {r.GeneratorMicros:F2} µs, server {r.ServerMicros:F2} µs  {r.Checks}"));
             comparisons.Add((senders, comparison));
         }
 
@@ -29,9 +29,7 @@ internal static class SendsBenchmark
         foreach (var (senders, results) in comparisons)
         {
             results.Median($"{senders} concurrent sender(s): acked sends/s", r => r.AckedPerSecond, "N0");
-            results.Text($"{senders} concurrent sender(s): missing / duplicated / reordered / unacked (all rounds)", runs => string.Create(
-                CultureInfo.InvariantCulture,
-                $"{runs.Sum(r => r.Missing)} / {runs.Sum(r => r.Duplicated)} / {runs.Sum(r => r.Reordered)} / {runs.Sum(r => r.Unacked)}"));
+            results.Text($"{senders} concurrent sender(s): missing / duplicated / reordered / unacked (all rounds)", runs => DeliveryChecks.Total(runs.Select(r => r.Checks)));
         }
     }
 }

@@ -59,13 +59,12 @@ internal sealed class Stage : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends warm-up messages from the first connection until every reader has one batch complete: then
-    /// every receiver is subscribed (a handshake completes just before that), code paths are compiled and
-    /// the connect-time presence broadcasts are behind us.
+    /// Warms the server up before a measured run: first until every reader receives, then with
+    /// <paramref name="busy"/> of load.
     /// </summary>
     public async Task WarmUpAsync(TimeSpan busy, CancellationToken cancellationToken)
     {
-        await WarmUpAsync(cancellationToken);
+        await ReachEveryReaderAsync(cancellationToken);
         if (busy <= TimeSpan.Zero)
         {
             return;
@@ -83,7 +82,12 @@ internal sealed class Stage : IAsyncDisposable
         }
     }
 
-    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends warm-up messages from the first connection until every reader has one batch complete: then
+    /// every receiver is subscribed (a handshake completes just before that) and the connect-time
+    /// presence broadcasts are behind us.
+    /// </summary>
+    private async Task ReachEveryReaderAsync(CancellationToken cancellationToken)
     {
         const int Batch = 20;
         for (var round = 1; round <= 50; round++)
