@@ -21,9 +21,10 @@ internal sealed class HubPublisher(IHubContext<ChatHub, IChatClient> hub, ChatMe
         for (var start = 0; start < batch.Count;)
         {
             var end = start + 1;
-            for (var bytes = Size(batch[start]); end < batch.Count && bytes + Size(batch[end]) <= CoalesceBytes; end++)
+            var bytes = Size(batch[start]);
+            while (end < batch.Count && (bytes += Size(batch[end])) <= CoalesceBytes)
             {
-                bytes += Size(batch[end]);
+                end++;
             }
 
             var flushed = Task.CompletedTask;

@@ -47,7 +47,7 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
         private long _writtenWhenStalled;
         private long _stalledSince; // timestamp; 0 while the client keeps up
         private Task? _draining;
-        private volatile bool _leftBehind; // waited for once in this stall, in vain
+        private volatile bool _leftBehind; // waited for once in this stall, in vain (reset when the next stall starts)
         private bool _dropped;
 
         public override void Advance(int bytes)
@@ -128,7 +128,7 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
 
         private ValueTask<FlushResult> FlushNow(CancellationToken cancellationToken)
         {
-            // The pipe makes the written bytes readable at once; only the wait for room is skipped.
+            // The pipe makes the written bytes readable at once; only the wait for room is bounded.
             var flush = _inner.FlushAsync(cancellationToken);
             if (flush.IsCompleted)
             {
@@ -187,7 +187,6 @@ internal sealed partial class SlowClientGuard(SlowClientOptions limits, TimeProv
                 // The connection is going away; nothing to reset.
             }
 
-            _leftBehind = false;
             Volatile.Write(ref _stalledSince, 0);
         }
     }
