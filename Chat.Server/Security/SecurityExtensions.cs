@@ -10,14 +10,13 @@ internal static class SecurityExtensions
 {
     public const string CorsPolicy = "chat";
 
-    private const string AuthKey = "Chat:Auth:SigningKey";
-
     /// <summary>JWT bearer auth (on when <c>Chat:Auth:SigningKey</c> is set) and the CORS policy of <c>Chat:AllowedOrigins</c>.</summary>
     public static IHostApplicationBuilder AddChatSecurity(this IHostApplicationBuilder builder)
     {
         // Without a key there is nothing to authenticate: no auth middleware, and no per-request
         // authentication state held for the life of every WebSocket.
-        if (!string.IsNullOrEmpty(builder.Configuration[AuthKey]))
+        var auth = builder.Configuration.GetSection($"{ChatOptions.Section}:{nameof(ChatOptions.Auth)}").Get<AuthOptions>();
+        if (auth?.Enabled == true)
         {
             builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
             builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
