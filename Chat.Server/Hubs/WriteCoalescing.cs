@@ -4,8 +4,8 @@ namespace Chat.Server.Hubs;
 
 /// <summary>
 /// Lets one thread write several messages to many connections and flush each connection once at the
-/// end. Inside <see cref="Begin"/>, a connection's flush only marks it; disposing the scope flushes every
-/// marked connection. A batch of messages then leaves as one WebSocket frame per connection instead of
+/// end. Inside <see cref="Begin"/>, a connection's flush only marks it; <see cref="Scope.Complete"/> (or
+/// disposing the scope) flushes every marked connection. A batch of messages then leaves as one WebSocket frame per connection instead of
 /// one per message, which saves a wake-up and a send on both ends for every message after the first.
 /// The scope must not span an await: it belongs to the thread that began it.
 /// </summary>
@@ -27,7 +27,7 @@ internal static class WriteCoalescing
         return t_current = new Scope();
     }
 
-    /// <summary>Connections written to inside the scope, flushed when it is disposed.</summary>
+    /// <summary>Connections written to inside the scope, flushed when it completes.</summary>
     public sealed class Scope : IDisposable
     {
         private readonly List<IDeferredFlush> _marked = [];

@@ -4,8 +4,8 @@ namespace Chat.Server.Operations;
 
 internal static class LoggingDefaults
 {
-    /// <summary>Config key: keep logging scopes (off by default; the console logger does not print them anyway).</summary>
-    public const string CaptureScopesKey = "Logging:CaptureScopes";
+    /// <summary>Config key: keep logging scopes (off unless set; the console logger does not print them anyway).</summary>
+    private const string CaptureScopesKey = "Logging:CaptureScopes";
 
     /// <summary>
     /// Logging that costs idle connections nothing. Each WebSocket is one long HTTP request, and what
@@ -22,7 +22,6 @@ internal static class LoggingDefaults
             {
                 // "Request starting/finished" lines, at Information: quiet by default, and with them the per-request activity.
                 ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
-                [CaptureScopesKey] = "false",
             },
         });
         builder.Services.Configure<LoggerFilterOptions>(filters => filters.CaptureScopes = builder.Configuration.GetValue<bool>(CaptureScopesKey));
