@@ -9,7 +9,13 @@ namespace Chat.Client.Console;
 /// </summary>
 internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeProvider clock) : IChatListener, IDisposable
 {
+    /// <summary>How long the client waits at end of input for its last message to come back before it exits.</summary>
+    private static readonly TimeSpan EchoWait = TimeSpan.FromSeconds(5);
+
     private readonly Transcript _transcript = new(output, clock);
+    private readonly Lock _echoGate = new();
+    private long _lastSentId; // the highest id the server acked for this client's sends
+    private TaskCompletionSource? _echoed; // completed once the transcript has printed _lastSentId
     private readonly SemaphoreSlim _catchUpGate = new(1, 1);
     private ChatSession? _session;
     private Uri? _server;
@@ -43,6 +49,7 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
                 }
             }
 
+            await WaitForEchoAsync(running.Token);
             return 0;
         }
         catch (OperationCanceledException) when (running.IsCancellationRequested)
@@ -55,7 +62,11 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
         }
     }
 
-    public void MessageReceived(ChatMessage message) => _transcript.Live(message);
+    public void MessageReceived(ChatMessage message)
+    {
+        _transcript.Live(message);
+        NoticeEcho();
+    }
 
     public void UserJoined(string user) => _transcript.Line($"* {user} joined");
 
@@ -77,6 +88,7 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
         _reconnecting = false;
         _transcript.Line("* reconnected");
         await CatchUpAsync();
+        NoticeEcho();
     }
 
     public void Closed(Exception? error)
@@ -133,11 +145,58 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
         try
         {
             // The message itself shows when ReceiveMessage brings it back, in order with everyone else's.
-            await session.SendAsync(line, endpoint.User, cancellationToken);
+            if (await session.SendAsync(line, endpoint.User, cancellationToken) is { } stored)
+            {
+                lock (_echoGate)
+                {
+                    _lastSentId = Math.Max(_lastSentId, stored.Id);
+                }
+            }
         }
         catch (Exception error) when (!cancellationToken.IsCancellationRequested)
         {
             _transcript.Line($"error: {ErrorText.Describe(error, endpoint.Server)}");
+        }
+    }
+
+    /// <summary>
+    /// At end of input, waits (at most <see cref="EchoWait"/>) until the last message this client sent has
+    /// come back and been printed: the ack comes as soon as the message is committed, and its broadcast
+    /// just after it, so a client that exited on the ack could leave without showing what was typed.
+    /// </summary>
+    private async Task WaitForEchoAsync(CancellationToken cancellationToken)
+    {
+        TaskCompletionSource echoed;
+        lock (_echoGate)
+        {
+            if (_lastSentId == 0 || _transcript.LastSeenId >= _lastSentId)
+            {
+                return;
+            }
+
+            _echoed = echoed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        try
+        {
+            await echoed.Task.WaitAsync(EchoWait, clock, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // It is stored all the same (acked means committed); it shows in the history next time.
+        }
+    }
+
+    /// <summary>Completes <see cref="WaitForEchoAsync"/> once the transcript has printed the last message sent.</summary>
+    private void NoticeEcho()
+    {
+        lock (_echoGate)
+        {
+            if (_echoed is not null && _transcript.LastSeenId >= _lastSentId)
+            {
+                _echoed.TrySetResult();
+                _echoed = null;
+            }
         }
     }
 

@@ -1,5 +1,8 @@
 using Chat.Client.Console;
+using Chat.Server.History;
+using Chat.Server.Hubs;
 using Chat.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chat.Tests.ConsoleClient;
 
@@ -109,6 +112,33 @@ public class InteractiveChatTests
         exitCode.Should().Be(0);
     }
 
+    [Fact]
+    public async Task At_end_of_input_the_last_line_is_shown_before_exit_even_when_its_broadcast_comes_after_the_ack()
+    {
+        // The ack means committed; the broadcast follows it. Here it follows 300 ms later.
+        await using var app = new ChatApplication(services: services => services.AddSingleton<IHistoryPublisher>(
+            provider => new LatePublisher(ActivatorUtilities.CreateInstance<HubPublisher>(provider), TimeSpan.FromMilliseconds(300))));
+        await using var alice = await StartAsync(app, "alice");
+
+        alice.Input.Type("last words");
+        var exitCode = await alice.EndAsync();
+
+        exitCode.Should().Be(0);
+        alice.Output.Lines.Should().ContainSingle(line => line.EndsWith("alice: last words", StringComparison.Ordinal));
+    }
+
     private static Task<InteractiveRun> StartAsync(ChatApplication app, string user) =>
         InteractiveRun.StartAsync(new ChatEndpoint(app.Server.BaseAddress, user), app.UseInMemoryTransport);
+
+    /// <summary>Publishes what was committed only after <paramref name="delay"/>.</summary>
+    private sealed class LatePublisher(IHistoryPublisher inner, TimeSpan delay) : IHistoryPublisher
+    {
+        public async Task PublishAsync(IReadOnlyList<Server.History.ChatMessage> batch)
+        {
+            await Task.Delay(delay);
+            await inner.PublishAsync(batch);
+        }
+
+        public Task PublishClearedAsync() => inner.PublishClearedAsync();
+    }
 }

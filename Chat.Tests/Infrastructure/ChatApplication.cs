@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,10 +17,13 @@ internal sealed class ChatApplication : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDatabase;
+    private readonly Action<IServiceCollection>? _services;
 
-    public ChatApplication(IDictionary<string, string?>? settings = null, string? databasePath = null)
+    /// <param name="services">Replaces some of the server's services (applied after its own registrations).</param>
+    public ChatApplication(IDictionary<string, string?>? settings = null, string? databasePath = null, Action<IServiceCollection>? services = null)
     {
         _ownsDatabase = databasePath is null;
+        _services = services;
         DatabasePath = databasePath ?? NewDatabasePath();
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
@@ -105,6 +109,11 @@ internal sealed class ChatApplication : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
     }
 
