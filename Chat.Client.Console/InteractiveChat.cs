@@ -13,9 +13,7 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
     private static readonly TimeSpan EchoWait = TimeSpan.FromSeconds(5);
 
     private readonly Transcript _transcript = new(output, clock);
-    private readonly Lock _echoGate = new();
-    private long _lastSentId; // the highest id the server acked for this client's sends
-    private TaskCompletionSource? _echoed; // completed once the transcript has printed _lastSentId
+    private long _lastSentId; // the highest id the server acked for this client's sends; only the input loop touches it
     private readonly SemaphoreSlim _catchUpGate = new(1, 1);
     private ChatSession? _session;
     private Uri? _server;
@@ -62,11 +60,7 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
         }
     }
 
-    public void MessageReceived(ChatMessage message)
-    {
-        _transcript.Live(message);
-        NoticeEcho();
-    }
+    public void MessageReceived(ChatMessage message) => _transcript.Live(message);
 
     public void UserJoined(string user) => _transcript.Line($"* {user} joined");
 
@@ -88,7 +82,6 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
         _reconnecting = false;
         _transcript.Line("* reconnected");
         await CatchUpAsync();
-        NoticeEcho();
     }
 
     public void Closed(Exception? error)
@@ -147,10 +140,7 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
             // The message itself shows when ReceiveMessage brings it back, in order with everyone else's.
             if (await session.SendAsync(line, endpoint.User, cancellationToken) is { } stored)
             {
-                lock (_echoGate)
-                {
-                    _lastSentId = Math.Max(_lastSentId, stored.Id);
-                }
+                _lastSentId = Math.Max(_lastSentId, stored.Id);
             }
         }
         catch (Exception error) when (!cancellationToken.IsCancellationRequested)
@@ -166,37 +156,13 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
     /// </summary>
     private async Task WaitForEchoAsync(CancellationToken cancellationToken)
     {
-        TaskCompletionSource echoed;
-        lock (_echoGate)
-        {
-            if (_lastSentId == 0 || _transcript.LastSeenId >= _lastSentId)
-            {
-                return;
-            }
-
-            _echoed = echoed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
         try
         {
-            await echoed.Task.WaitAsync(EchoWait, clock, cancellationToken);
+            await _transcript.PrintedAsync(_lastSentId).WaitAsync(EchoWait, clock, cancellationToken);
         }
         catch (TimeoutException)
         {
             // It is stored all the same (acked means committed); it shows in the history next time.
-        }
-    }
-
-    /// <summary>Completes <see cref="WaitForEchoAsync"/> once the transcript has printed the last message sent.</summary>
-    private void NoticeEcho()
-    {
-        lock (_echoGate)
-        {
-            if (_echoed is not null && _transcript.LastSeenId >= _lastSentId)
-            {
-                _echoed.TrySetResult();
-                _echoed = null;
-            }
         }
     }
 

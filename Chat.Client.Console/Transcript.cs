@@ -15,6 +15,10 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
     private bool _catchingUp = true;
     private long _lastSeenId;
 
+    // One caller at a time may wait for a message to be printed (see PrintedAsync).
+    private long _awaitedId;
+    private TaskCompletionSource? _awaited;
+
     /// <summary>The highest id printed: what a reconnecting client asks <c>GetHistory</c> for messages after.</summary>
     public long LastSeenId
     {
@@ -24,6 +28,22 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
             {
                 return _lastSeenId;
             }
+        }
+    }
+
+    /// <summary>Completes once message <paramref name="id"/>, or a later one, has been printed, whichever way it came.</summary>
+    public Task PrintedAsync(long id)
+    {
+        lock (_gate)
+        {
+            if (_lastSeenId >= id)
+            {
+                return Task.CompletedTask;
+            }
+
+            _awaitedId = id;
+            _awaited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _awaited.Task;
         }
     }
 
@@ -111,5 +131,10 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
 
         _lastSeenId = message.Id;
         output.WriteLine(Format(message, clock));
+        if (_awaited is not null && _lastSeenId >= _awaitedId)
+        {
+            _awaited.TrySetResult();
+            _awaited = null;
+        }
     }
 }
