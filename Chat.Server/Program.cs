@@ -1,4 +1,5 @@
 using Chat.Server.Configuration;
+using Chat.Server.Delivery;
 using Chat.Server.History;
 using Chat.Server.Hubs;
 using Chat.Server.Operations;
@@ -29,6 +30,9 @@ builder.AddChatPresence();
 
 // The hub, its filters and limits
 builder.AddChatHub();
+
+// How messages leave the server: per-connection outboxes, in id order, never waiting for a client
+builder.AddChatDelivery();
 
 // Several nodes: Redis backplane and cluster-wide presence, when Chat:Redis is set
 builder.AddChatScaleOut();

@@ -54,16 +54,23 @@ public sealed class HistoryOptions
 
 public sealed class SlowClientOptions
 {
-    /// <summary>Bytes that may wait for a client that stopped reading, beyond the transport's own buffer, before it is dropped.</summary>
+    /// <summary>Bytes that may wait for one client before its connection is dropped (it reconnects and catches up).</summary>
     public long MaxBufferBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Bytes that may wait for clients, summed over every connection of this server. Past it, commits wait
+    /// for clients to catch up, and clients that make no progress meanwhile are dropped, biggest backlog first.
+    /// </summary>
+    public long MaxTotalBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>Seconds a client may go without reading while messages wait for it, before it is dropped.</summary>
     public double MaxStallSeconds { get; set; } = 10;
 
     /// <summary>
-    /// Milliseconds a broadcast waits for a client whose buffer is full before going on without it: clients
-    /// that keep up, even barely, pace the senders (memory stays bounded); one that stalls costs the others
-    /// one such pause, then is left behind until the limits above drop it.
+    /// Milliseconds commits wait, once per stall, for a client that fell half its buffer behind (or for the
+    /// total to come back under budget) before going on without it: clients that keep up, even barely, pace
+    /// the senders; one that stalls costs the others one such pause, then is left behind until the limits
+    /// above drop it.
     /// </summary>
     public int WaitMilliseconds { get; set; } = 200;
 }

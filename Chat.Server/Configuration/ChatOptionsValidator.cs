@@ -18,6 +18,7 @@ internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
         Require(failures, "Chat:RateLimit:Burst", options.RateLimit.Burst, 1, 1_000_000);
         Require(failures, "Chat:History:MaxMessages", options.History.MaxMessages, 1, int.MaxValue);
         Require(failures, "Chat:SlowClient:MaxBufferBytes", options.SlowClient.MaxBufferBytes, 64 * 1024, 1L << 30);
+        Require(failures, "Chat:SlowClient:MaxTotalBytes", options.SlowClient.MaxTotalBytes, 1024 * 1024, 1L << 40);
         Require(failures, "Chat:SlowClient:WaitMilliseconds", options.SlowClient.WaitMilliseconds, 0, 10_000);
         if (options.SlowClient.MaxStallSeconds is not (> 0 and <= 3600))
         {

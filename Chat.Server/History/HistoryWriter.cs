@@ -4,127 +4,195 @@ using Chat.Server.Operations;
 namespace Chat.Server.History;
 
 /// <summary>
-/// The one writer of the history, on two threads of its own. The writer commits the messages that
-/// arrived together in one transaction (group commit) and acks their senders as soon as it is durable.
-/// The publisher sends what was committed, in id order, while the next batches commit; it takes every
-/// batch that is waiting, so each client gets one write for several messages when fan-out is the busy
-/// part. Publishing from that single loop is what gives every client the messages in id order, so a
-/// client that catches up with <c>GetHistory(lastSeenId)</c> never skips one. At most
-/// <see cref="MaxUnpublishedBatches"/> committed batches wait to be published: past that, commits
-/// wait, so fast senders are slowed to the pace of fan-out instead of piling up memory.
+/// The one writer of the history. It commits the messages that arrived together in one transaction
+/// (group commit), acks their senders as soon as that is durable, and hands the batch to the
+/// <see cref="IHistoryPublisher"/>, which takes only a few batches ahead of the clients: past that the
+/// next commit waits, so fast senders are slowed to the pace of fan-out instead of piling up memory.
+/// On stop it commits what is queued for at most <see cref="DrainTimeout"/>; whatever is left then is
+/// failed at its sender.
 /// </summary>
 public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher publisher, ChatMetrics metrics, TimeProvider clock, ILogger<HistoryWriter> logger)
-    : IHostedService, IAsyncDisposable
+    : IHostedLifecycleService, IDisposable
 {
     /// <summary>Most messages committed in one transaction.</summary>
     public const int MaxBatch = 512;
 
-    /// <summary>Committed batches that may wait for the publisher before the next commit waits too.</summary>
-    public const int MaxUnpublishedBatches = 4;
+    /// <summary>How long a stopping server keeps committing what was queued before it gives up on the rest.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<Committed> _committed = Channel.CreateBounded<Committed>(
-        new BoundedChannelOptions(MaxUnpublishedBatches) { SingleReader = true, SingleWriter = true });
-
+    private readonly CancellationTokenSource _abandon = new();
     private Task _loop = Task.CompletedTask;
-    private Task _publishing = Task.CompletedTask;
+    private List<Pending>? _committing; // the batch whose commit is under way
+
+    /// <summary>Why the last commit failed, while no commit has succeeded since; null when commits succeed.</summary>
+    public string? CommitFailure { get; private set; }
 
     /// <summary>Queues <paramref name="message"/>; completes with the stored message once it is committed.</summary>
-    public Task<ChatMessage> AppendAsync(NewMessage message)
-    {
-        var pending = new Pending(message);
-        return _queue.Writer.TryWrite(pending) ? pending.Stored.Task : Task.FromException<ChatMessage>(new HistoryUnavailableException("the server is shutting down"));
-    }
+    public Task<ChatMessage> AppendAsync(NewMessage message) => Enqueue(new Pending(Work.Append, message));
 
     /// <summary>Deletes all history after every message queued before it, then tells the clients.</summary>
-    public async Task ClearAsync()
-    {
-        var pending = new Pending(null);
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            throw new HistoryUnavailableException("the server is shutting down");
-        }
+    public Task ClearAsync() => Enqueue(new Pending(Work.Clear, default));
 
-        await pending.Stored.Task;
+    /// <summary>Commits a write that changes nothing, to learn whether commits succeed again (readiness).</summary>
+    public Task ProbeAsync() => Enqueue(new Pending(Work.Probe, default));
+
+    // The store must be ready before anything (the sequencer among them) starts reading it.
+    public Task StartingAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+        return Task.CompletedTask;
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await store.InitializeAsync(cancellationToken);
-        _publishing = StartLoop(Publish);
-        _loop = StartLoop(Run);
-    }
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    // Draining happens in DisposeAsync, after the web server has stopped taking calls.
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Takes no more, commits what is queued, and after <see cref="DrainTimeout"/> fails the rest at their senders.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        await _loop;
-        await _publishing;
+        try
+        {
+            await _loop.WaitAsync(DrainTimeout, clock, cancellationToken);
+        }
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
+        {
+            await _abandon.CancelAsync();
+            var waiting = 0;
+            while (_queue.Reader.TryRead(out var pending))
+            {
+                waiting++;
+                pending.Done.TrySetException(HistoryUnavailableException.NotSaved("the server is shutting down"));
+            }
+
+            var committing = Volatile.Read(ref _committing);
+            LogGaveUp(DrainTimeout.TotalSeconds, committing?.Count ?? 0, waiting);
+            foreach (var pending in committing ?? [])
+            {
+                pending.Done.TrySetException(HistoryUnavailableException.MaybeSaved("the server shut down while the history store was saving it"));
+            }
+        }
     }
 
-    /// <summary>
-    /// Runs <paramref name="loop"/> on a thread of its own (a long-running task). The writer and the
-    /// publisher block there (on the store, on fan-out) instead of waiting in the thread pool's queue
-    /// behind the connections' own work, which is what a busy fan-out fills it with.
-    /// </summary>
-    private static Task StartLoop(Action loop) =>
-        Task.Factory.StartNew(loop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private void Run()
+    public void Dispose() => _abandon.Dispose();
+
+    private Task<ChatMessage> Enqueue(Pending pending) =>
+        _queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromException<ChatMessage>(HistoryUnavailableException.NotSaved("the server is shutting down"));
+
+    private async Task RunAsync()
     {
         var reader = _queue.Reader;
         try
         {
-            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            while (await reader.WaitToReadAsync(_abandon.Token))
             {
-                if (reader.TryPeek(out var first) && first.Message is null)
+                if (reader.TryPeek(out var first) && first.Work is not Work.Append)
                 {
                     reader.TryRead(out _);
-                    Clear(first);
+                    await (first.Work is Work.Clear ? ClearAsync(first) : ProbeAsync(first));
                     continue;
                 }
 
                 var batch = new List<Pending>();
-                var messages = new List<NewMessage>();
-                while (batch.Count < MaxBatch && reader.TryPeek(out var next) && next.Message is { } message)
+                while (batch.Count < MaxBatch && reader.TryPeek(out var next) && next.Work is Work.Append)
                 {
                     reader.TryRead(out _);
                     batch.Add(next);
-                    messages.Add(message);
                 }
 
-                Commit(batch, messages);
+                await CommitAsync(batch);
             }
         }
-        finally
+        catch (Exception) when (_abandon.IsCancellationRequested)
         {
-            _committed.Writer.TryComplete();
+            // Stopped before the queue was drained; StopAsync failed the rest.
         }
     }
 
-    private void Commit(List<Pending> batch, List<NewMessage> messages)
+    private async Task CommitAsync(List<Pending> batch)
     {
         ChatMessage[] stored;
         var started = clock.GetTimestamp();
+        Volatile.Write(ref _committing, batch);
         try
         {
             var now = clock.GetUtcNow().UtcDateTime;
-            stored = store.AppendAsync(messages, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)), CancellationToken.None).GetAwaiter().GetResult();
+            var sentAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
+            stored = await store.AppendAsync([.. batch.Select(pending => pending.Message)], sentAt, _abandon.Token);
             metrics.Committed(stored.Length, clock.GetElapsedTime(started));
+            CommitFailure = null;
         }
-        catch (Exception exception)
+        catch (Exception exception) when (!_abandon.IsCancellationRequested)
         {
-            LogCommitFailed(exception, batch.Count);
-            Settle(batch, null, new HistoryUnavailableException("the history store could not save it", exception));
+            Failed(exception, batch);
+            return;
+        }
+        finally
+        {
+            Volatile.Write(ref _committing, null);
+        }
+
+        // Durable: ack the senders, then hand the batch to the clients (waiting while they are far behind).
+        Settle(batch, stored, null);
+        await PublishAsync(() => publisher.PublishAsync(stored), stored[0].Id, stored[^1].Id);
+    }
+
+    private async Task ClearAsync(Pending pending)
+    {
+        try
+        {
+            await store.ClearAsync(_abandon.Token);
+        }
+        catch (Exception exception) when (!_abandon.IsCancellationRequested)
+        {
+            Failed(exception, [pending]);
             return;
         }
 
-        // Durable: ack the senders, then hand the batch to the publisher (waiting if it is far behind).
-        Settle(batch, stored, null);
-        _committed.Writer.WriteAsync(new Committed(stored, Drained: null)).AsTask().GetAwaiter().GetResult();
+        await PublishAsync(publisher.PublishClearedAsync, 0, 0);
+        Settle([pending], [null!], null);
+    }
+
+    private async Task ProbeAsync(Pending pending)
+    {
+        try
+        {
+            await store.CheckWritableAsync(_abandon.Token);
+            CommitFailure = null;
+            Settle([pending], [null!], null);
+        }
+        catch (Exception exception) when (!_abandon.IsCancellationRequested)
+        {
+            CommitFailure = exception.Message;
+            Settle([pending], null, exception);
+        }
+    }
+
+    private async Task PublishAsync(Func<Task> publish, long firstId, long lastId)
+    {
+        try
+        {
+            await publish();
+        }
+        catch (Exception exception)
+        {
+            // The messages are committed: clients that missed them get them when they catch up.
+            LogPublishFailed(exception, firstId, lastId);
+        }
+    }
+
+    private void Failed(Exception exception, List<Pending> batch)
+    {
+        CommitFailure = exception.Message;
+        LogCommitFailed(exception, batch.Count);
+        Settle(batch, null, exception is CommitOutcomeUnknownException
+            ? HistoryUnavailableException.MaybeSaved("the history store stopped answering while saving it", exception)
+            : HistoryUnavailableException.NotSaved("the history store could not save it", exception));
     }
 
     /// <summary>
@@ -140,78 +208,16 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
                 {
                     if (stored is not null)
                     {
-                        batch[i].Stored.TrySetResult(stored[i]);
+                        batch[i].Done.TrySetResult(stored[i]);
                     }
                     else
                     {
-                        batch[i].Stored.TrySetException(failure!);
+                        batch[i].Done.TrySetException(failure!);
                     }
                 }
             },
             (batch, stored, failure),
             preferLocal: false);
-
-    /// <summary>The publisher loop: sends every committed batch that is waiting, together, in commit order.</summary>
-    private void Publish()
-    {
-        var reader = _committed.Reader;
-        var messages = new List<ChatMessage>();
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-        {
-            messages.Clear();
-            TaskCompletionSource? drained = null;
-            while (drained is null && reader.TryRead(out var committed))
-            {
-                messages.AddRange(committed.Messages);
-                drained = committed.Drained;
-            }
-
-            if (messages.Count > 0)
-            {
-                try
-                {
-                    publisher.PublishAsync(messages).GetAwaiter().GetResult();
-                }
-                catch (Exception exception)
-                {
-                    // The messages are committed: clients that missed them get them from GetHistory.
-                    LogPublishFailed(exception, messages[0].Id, messages[^1].Id);
-                }
-            }
-
-            drained?.TrySetResult();
-        }
-    }
-
-    private void Clear(Pending pending)
-    {
-        // Everything committed before the clear reaches the clients before HistoryCleared does.
-        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _committed.Writer.WriteAsync(new Committed([], drained)).AsTask().GetAwaiter().GetResult();
-        drained.Task.GetAwaiter().GetResult();
-
-        try
-        {
-            store.ClearAsync(CancellationToken.None).GetAwaiter().GetResult();
-        }
-        catch (Exception exception)
-        {
-            LogCommitFailed(exception, 0);
-            Settle([pending], null, new HistoryUnavailableException("the history store could not clear it", exception));
-            return;
-        }
-
-        try
-        {
-            publisher.PublishClearedAsync().GetAwaiter().GetResult();
-        }
-        catch (Exception exception)
-        {
-            LogPublishFailed(exception, 0, 0);
-        }
-
-        Settle([pending], [null!], null);
-    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "History commit of {Count} messages failed; their senders get an error")]
     private partial void LogCommitFailed(Exception exception, int count);
@@ -219,19 +225,44 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing committed messages {FirstId} to {LastId} failed")]
     private partial void LogPublishFailed(Exception exception, long firstId, long lastId);
 
-    /// <summary>Messages committed together, for the publisher; or, with <paramref name="Drained"/>, a marker it completes once everything before it is sent.</summary>
-    private sealed record Committed(ChatMessage[] Messages, TaskCompletionSource? Drained);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped saving after {Seconds} s: {Committing} messages were being committed (their senders are told they may not be saved), {Waiting} more were not saved")]
+    private partial void LogGaveUp(double seconds, int committing, int waiting);
 
-    /// <summary>A queued append (<see cref="Message"/> set) or clear (null).</summary>
-    private sealed class Pending(NewMessage? message)
+    private enum Work
     {
-        public NewMessage? Message { get; } = message;
+        Append,
+        Clear,
+        Probe,
+    }
 
-        /// <summary>Completed only by <see cref="Settle"/>, never inline on the writer loop.</summary>
-        public TaskCompletionSource<ChatMessage> Stored { get; } = new();
+    /// <summary>A queued append, clear or probe, and the caller waiting for it.</summary>
+    private sealed class Pending(Work work, NewMessage message)
+    {
+        public Work Work { get; } = work;
+
+        public NewMessage Message { get; } = message;
+
+        /// <summary>Completed only by <see cref="Settle"/>, never inline on the writer loop (or by a drain that gave up).</summary>
+        public TaskCompletionSource<ChatMessage> Done { get; } = new();
     }
 }
 
-/// <summary>The history could not take a write; the sender is told and nothing is acked.</summary>
-public sealed class HistoryUnavailableException(string reason, Exception? inner = null)
-    : Exception($"The message was not saved because {reason}. Try again in a moment.", inner);
+/// <summary>The history could not take a write; the sender is told, and nothing is acked.</summary>
+public sealed class HistoryUnavailableException : Exception
+{
+    private HistoryUnavailableException(string message, Exception? inner)
+        : base(message, inner)
+    {
+    }
+
+    public static HistoryUnavailableException NotSaved(string reason, Exception? inner = null) =>
+        new($"The message was not saved because {reason}. Try again in a moment.", inner);
+
+    /// <summary>The store may have committed it: the sender should look before sending it again.</summary>
+    public static HistoryUnavailableException MaybeSaved(string reason, Exception? inner = null) =>
+        new($"The message may not have been saved: {reason}. Check the history before sending it again.", inner);
+}
+
+/// <summary>The store lost contact while committing, so the batch may or may not be stored.</summary>
+public sealed class CommitOutcomeUnknownException(Exception inner)
+    : Exception("The history store stopped answering during a commit; its outcome is unknown.", inner);

@@ -12,8 +12,17 @@ public interface IHistoryStore
     /// <summary>The latest <paramref name="limit"/> messages, or those after <paramref name="afterId"/>; oldest first.</summary>
     Task<ChatMessage[]> GetAsync(long? afterId, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Messages of every conversation with an id after <paramref name="afterId"/>, oldest first: what a server that missed them releases.</summary>
+    Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The id of the last message ever committed (0 if none), whether or not it was cleared since.</summary>
+    Task<long> LastIdAsync(CancellationToken cancellationToken);
+
     /// <summary>Throws unless the store answers a trivial query (readiness).</summary>
     Task CheckAsync(CancellationToken cancellationToken);
+
+    /// <summary>Commits a durable write that changes nothing; throws when commits fail (a full disk, a read-only store).</summary>
+    Task CheckWritableAsync(CancellationToken cancellationToken);
 
     /// <summary>Deletes every message; ids already given out are never given again.</summary>
     Task ClearAsync(CancellationToken cancellationToken);

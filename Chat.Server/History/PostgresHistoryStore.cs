@@ -115,7 +115,15 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not PostgresException && exception is NpgsqlException or IOException or TimeoutException or OperationCanceledException)
+        {
+            // The COMMIT may have reached the server before the connection broke.
+            throw new CommitOutcomeUnknownException(exception);
+        }
 
         var stored = new ChatMessage[batch.Count];
         for (var i = 0; i < stored.Length; i++)
@@ -147,12 +155,26 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         return [.. messages];
     }
 
+    public Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken) => GetAsync(afterId, limit, cancellationToken);
+
+    public async Task<long> LastIdAsync(CancellationToken cancellationToken)
+    {
+        await using var query = _dataSource.CreateCommand("SELECT last_id FROM chat_counter;");
+        return (long)(await query.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(_checkConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var query = new NpgsqlCommand("SELECT 1 FROM chat_counter;", connection);
         await query.ExecuteScalarAsync(cancellationToken);
+    }
+
+    public async Task CheckWritableAsync(CancellationToken cancellationToken)
+    {
+        await using var touch = _dataSource.CreateCommand("UPDATE chat_counter SET last_id = last_id;");
+        await touch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task ClearAsync(CancellationToken cancellationToken)

@@ -162,6 +162,19 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         return [.. messages];
     }
 
+    public Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken) => GetAsync(afterId, limit, cancellationToken);
+
+    public async Task<long> LastIdAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+
+        // AUTOINCREMENT keeps the highest id ever given in sqlite_sequence, even after /clear.
+        query.CommandText = "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0);";
+        return (long)(await query.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
         await using var connection = new SqliteConnection(_checkConnectionString);
@@ -169,6 +182,21 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         await using var query = connection.CreateCommand();
         query.CommandText = "SELECT count(*) FROM (SELECT 1 FROM messages LIMIT 1);";
         await query.ExecuteScalarAsync(cancellationToken);
+    }
+
+    public async Task CheckWritableAsync(CancellationToken cancellationToken)
+    {
+        var connection = _writer ?? throw new InvalidOperationException("The history store is not initialized.");
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var touch = connection.CreateCommand())
+        {
+            // Rewrites a row as it is: a page goes to the write-ahead log and is synced, as in a commit.
+            touch.Transaction = transaction;
+            touch.CommandText = "UPDATE sqlite_sequence SET seq = seq WHERE name = 'messages';";
+            await touch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task ClearAsync(CancellationToken cancellationToken)

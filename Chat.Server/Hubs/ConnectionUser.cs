@@ -10,34 +10,41 @@ namespace Chat.Server.Hubs;
 /// </summary>
 internal static class ConnectionUser
 {
-    /// <summary>The connection's user name, or null for a guest (no name given).</summary>
+    /// <summary>The connection's user name, or null for a guest (no name given). Throws for a name the rules refuse.</summary>
     public static string? Of(HubCallerContext context)
     {
         var state = ChatConnectionState.Of(context);
-        if (state.UserKnown)
+        if (!state.UserKnown)
         {
-            return state.User;
+            var name = context.UserIdentifier;
+            if (!string.IsNullOrEmpty(name))
+            {
+                MessageRules.CheckUser(name);
+            }
+
+            state.User = string.IsNullOrEmpty(name) ? null : name;
+            state.UserKnown = true;
         }
 
-        var name = IsSignedIn(context)
-            ? context.User!.FindFirst(ChatTokens.NameClaim)?.Value ?? ""
-            : context.GetHttpContext()?.Request.Query["user"].ToString();
-        string? user = null;
-        if (!string.IsNullOrEmpty(name))
-        {
-            MessageRules.CheckUser(name);
-            user = name;
-        }
-
-        state.User = user;
-        state.UserKnown = true;
-        return user;
+        return state.User;
     }
+
+    /// <summary>The name a connection gives, unchecked: the token's when signed in, else <c>?user=</c>; null or empty for a guest.</summary>
+    public static string? NameGiven(HubConnectionContext connection) =>
+        connection.User.Identity?.IsAuthenticated == true
+            ? connection.User.FindFirst(ChatTokens.NameClaim)?.Value
+            : connection.GetHttpContext()?.Request.Query["user"].ToString();
 
     /// <summary>True when the connection came with a valid token (auth is on).</summary>
     public static bool IsSignedIn(HubCallerContext context) => context.User?.Identity?.IsAuthenticated == true;
 
     public static bool IsAdmin(HubCallerContext context) => context.User?.IsInRole(ChatTokens.AdminRole) == true;
+}
+
+/// <summary>SignalR's user id (for <c>Clients.User</c>) is the chat's user name; guests have none.</summary>
+internal sealed class ChatUserIdProvider : IUserIdProvider
+{
+    public string? GetUserId(HubConnectionContext connection) => ConnectionUser.NameGiven(connection) is { Length: > 0 } name ? name : null;
 }
 
 /// <summary>

@@ -1,8 +1,6 @@
 using Chat.Server.Configuration;
-using Chat.Server.History;
 using Chat.Server.Rules;
 using Chat.Server.Security;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +19,7 @@ internal static class HubExtensions
         builder.Services.AddSingleton<MessageRules>();
         builder.Services.AddSingleton<RejectionFilter>();
         builder.Services.AddSingleton<RateLimitFilter>();
-        builder.Services.AddSingleton<IHistoryPublisher, HubPublisher>();
+        builder.Services.AddSingleton<IUserIdProvider, ChatUserIdProvider>();
         builder.Services.AddSignalR(hub =>
             {
                 // Says why an invocation could not be bound ("Error binding arguments ..."); see RejectionFilter.
@@ -41,19 +39,11 @@ internal static class HubExtensions
 
     public static IEndpointRouteBuilder MapChat(this IEndpointRouteBuilder endpoints)
     {
-        var services = endpoints.ServiceProvider;
-        var guard = new SlowClientGuard(
-            services.GetRequiredService<IOptions<ChatOptions>>().Value.SlowClient,
-            services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<ILogger<SlowClientGuard>>());
-
-        // MapHub, spelled out so the slow-client guard can sit between the hub and each connection.
-        // Stateful reconnect lets a client whose transport blipped resume without losing frames in flight.
-        endpoints.MapConnections(Path, new HttpConnectionDispatcherOptions { AllowStatefulReconnects = true }, connection => connection
-                .Use(guard.Wrap)
-                .UseHub<ChatHub>())
-            .WithMetadata(new HubMetadata(typeof(ChatHub)))
-            .SecureChatHub(services);
+        // Stateful reconnect is off: after any reconnect the clients catch up from the history, which
+        // needs no per-connection replay buffer (and no client's acks to wait for). With it off, a
+        // connection writes what the fan-out gives it as it is, several messages in one write.
+        endpoints.MapHub<ChatHub>(Path, connections => connections.AllowStatefulReconnects = false)
+            .SecureChatHub(endpoints.ServiceProvider);
         return endpoints;
     }
 }

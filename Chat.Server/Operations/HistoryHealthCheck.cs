@@ -3,19 +3,37 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Chat.Server.Operations;
 
-/// <summary>Ready only while the history store answers a query.</summary>
-internal sealed class HistoryHealthCheck(IHistoryStore store) : IHealthCheck
+/// <summary>
+/// Ready only while the history store answers a query and commits succeed. After a failed commit (a full
+/// disk, say) it stays unready until a commit succeeds again, trying one that changes nothing itself.
+/// </summary>
+internal sealed class HistoryHealthCheck(IHistoryStore store, HistoryWriter writer) : IHealthCheck
 {
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
             await store.CheckAsync(cancellationToken);
-            return HealthCheckResult.Healthy("The history store answers.");
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             return HealthCheckResult.Unhealthy("The history store does not answer.", exception);
         }
+
+        if (writer.CommitFailure is { } failure)
+        {
+            try
+            {
+                await writer.ProbeAsync().WaitAsync(ProbeTimeout, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return HealthCheckResult.Unhealthy($"Commits to the history store fail: {writer.CommitFailure ?? failure}", exception);
+            }
+        }
+
+        return HealthCheckResult.Healthy("The history store answers and commits.");
     }
 }

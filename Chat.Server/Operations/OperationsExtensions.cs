@@ -13,7 +13,8 @@ internal static class OperationsExtensions
     {
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.AddHealthChecks()
-            .AddCheck<HistoryHealthCheck>("history", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(4));
+            .AddCheck<HistoryHealthCheck>("history", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(4))
+            .AddCheck<StoppingHealthCheck>("running", tags: [ReadyTag]);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ChatMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
@@ -23,6 +24,7 @@ internal static class OperationsExtensions
     /// <summary><c>/healthz</c>: the process is alive. <c>/readyz</c>: it can serve (503 otherwise). <c>/metrics</c>: Prometheus text.</summary>
     public static WebApplication MapChatOperations(this WebApplication app)
     {
+        app.UseMiddleware<ShutdownGate>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         app.MapPrometheusScrapingEndpoint("/metrics");

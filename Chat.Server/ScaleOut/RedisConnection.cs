@@ -6,65 +6,127 @@ using StackExchange.Redis;
 namespace Chat.Server.ScaleOut;
 
 /// <summary>
-/// The node's one connection to Redis, shared by the SignalR backplane, presence and readiness, so all
-/// three agree on whether Redis is reachable. It never fails the start: a node that cannot reach Redis
-/// starts unready and recovers when Redis returns.
+/// The node's one connection to Redis, shared by the cluster bus, presence and readiness, so all three
+/// agree on whether Redis is there. It never fails the start: a node that cannot reach Redis starts
+/// with Redis down and carries on when it returns. A watchdog pings Redis every second, because a Redis
+/// that hangs (stopped, or behind a dead network) keeps its TCP connection open and looks connected.
 /// </summary>
-public sealed class RedisConnection : IAsyncDisposable
+public sealed partial class RedisConnection : BackgroundService
 {
-    private readonly Lazy<Task<IConnectionMultiplexer>> _multiplexer;
+    /// <summary>How often the watchdog pings Redis.</summary>
+    public static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(1);
 
-    public RedisConnection(IOptions<ChatOptions> options)
+    /// <summary>A ping that takes longer than this means Redis is down.</summary>
+    public static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly Lazy<Task<IConnectionMultiplexer>> _multiplexer;
+    private readonly ILogger<RedisConnection> _logger;
+    private volatile bool _up;
+
+    public RedisConnection(IOptions<ChatOptions> options, ILogger<RedisConnection> logger)
     {
         var chat = options.Value;
+        _logger = logger;
         Prefix = chat.RedisPrefix;
         _multiplexer = new Lazy<Task<IConnectionMultiplexer>>(async () =>
         {
             var configuration = ConfigurationOptions.Parse(chat.Redis!);
             configuration.AbortOnConnectFail = false;
             configuration.ReconnectRetryPolicy = new LinearRetry(1000);
+            configuration.AsyncTimeout = (int)PingTimeout.TotalMilliseconds;
+            configuration.SyncTimeout = (int)PingTimeout.TotalMilliseconds;
             configuration.ChannelPrefix = RedisChannel.Literal(Prefix);
             var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
-            multiplexer.ConnectionFailed += (_, _) => Lost?.Invoke();
+            multiplexer.ConnectionFailed += (_, _) => Lost();
             return multiplexer;
         });
     }
 
-    /// <summary>Raised when the connection to Redis breaks (it reconnects by itself).</summary>
-    public event Action? Lost;
+    /// <summary>Redis answered the last ping; raised again whenever it comes back after being down.</summary>
+    public event Action? Up;
 
     public string Prefix { get; }
 
-    /// <summary>True while the connection to Redis is up.</summary>
-    public bool IsConnected => _multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully && _multiplexer.Value.Result.IsConnected;
+    /// <summary>This server's id in the cluster (new at every start).</summary>
+    public Guid Node { get; } = Guid.NewGuid();
+
+    /// <summary>True while Redis answers: the bus and presence use it; otherwise they work around it.</summary>
+    public bool IsUp => _up;
 
     public Task<IConnectionMultiplexer> MultiplexerAsync() => _multiplexer.Value;
 
     public async Task<IDatabase> DatabaseAsync() => (await _multiplexer.Value).GetDatabase();
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Connects and pings once before the server takes connections, so it starts knowing whether Redis is there.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_multiplexer.IsValueCreated)
+        await PingAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully)
         {
-            await (await _multiplexer.Value).DisposeAsync();
+            await _multiplexer.Value.Result.DisposeAsync();
         }
     }
-}
 
-/// <summary>Ready only while Redis answers a PING.</summary>
-internal sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var timer = new PeriodicTimer(PingInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await PingAsync(stoppingToken);
+        }
+    }
+
+    private async Task PingAsync(CancellationToken cancellationToken)
+    {
+        bool answered;
         try
         {
-            var database = await redis.DatabaseAsync().WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
-            var latency = await database.PingAsync().WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
-            return HealthCheckResult.Healthy($"Redis answers in {latency.TotalMilliseconds:F1} ms.");
+            var database = await DatabaseAsync().WaitAsync(PingTimeout, cancellationToken);
+            await database.PingAsync().WaitAsync(PingTimeout, cancellationToken);
+            answered = true;
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy("Redis does not answer.", exception);
+            answered = false;
+        }
+
+        if (answered && !_up)
+        {
+            _up = true;
+            LogUp();
+            Up?.Invoke();
+        }
+        else if (!answered)
+        {
+            Lost();
         }
     }
+
+    private void Lost()
+    {
+        if (_up)
+        {
+            _up = false;
+            LogDown();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis answers: messages and presence are shared with the other servers")]
+    private partial void LogUp();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis does not answer: this server reads the other servers' messages from the history until it returns")]
+    private partial void LogDown();
+}
+
+/// <summary>Ready only while Redis answers the watchdog's pings.</summary>
+internal sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(redis.IsUp ? HealthCheckResult.Healthy("Redis answers.") : HealthCheckResult.Unhealthy("Redis does not answer."));
 }

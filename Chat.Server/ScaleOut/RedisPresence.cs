@@ -10,7 +10,7 @@ namespace Chat.Server.ScaleOut;
 /// each node re-asserts its whole share (which repairs any drift, e.g. after Redis lost its data) and
 /// removes the share of nodes whose heartbeat stopped, announcing those users as gone.
 /// </summary>
-public sealed class RedisPresence(RedisConnection redis, ILogger<RedisPresence> logger) : IPresence, IDisposable
+public sealed partial class RedisPresence(RedisConnection redis, ILogger<RedisPresence> logger) : IPresence, IDisposable
 {
     /// <summary>A node whose heartbeat is older than this is taken as dead and its users removed.</summary>
     public static readonly TimeSpan DeadAfter = TimeSpan.FromSeconds(20);
@@ -72,7 +72,7 @@ public sealed class RedisPresence(RedisConnection redis, ILogger<RedisPresence> 
 
     private readonly LocalPresence _local = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly string _node = Guid.NewGuid().ToString("N");
+    private readonly string _node = redis.Node.ToString("N");
     private readonly RedisKey _users = $"{redis.Prefix}:presence:users";
     private readonly RedisKey _nodes = $"{redis.Prefix}:presence:nodes";
     private readonly string _nodePrefix = $"{redis.Prefix}:presence:node:";
@@ -85,18 +85,20 @@ public sealed class RedisPresence(RedisConnection redis, ILogger<RedisPresence> 
         try
         {
             await _local.ConnectedAsync(user, connectionId);
-            try
+            if (!redis.IsUp)
             {
-                var database = await redis.DatabaseAsync();
-                var count = (long)await database.ScriptEvaluateAsync(ConnectScript, [_users, NodeKey, _nodes], [user, _node, Now()]);
-                return count == 1;
+                // Counted here only; the next heartbeat after Redis returns shares it and announces the join.
+                return false;
             }
-            catch
-            {
-                // The connection is refused; it must not linger here either.
-                await _local.DisconnectedAsync(user, connectionId);
-                throw;
-            }
+
+            var database = await redis.DatabaseAsync();
+            var count = (long)await database.ScriptEvaluateAsync(ConnectScript, [_users, NodeKey, _nodes], [user, _node, Now()]);
+            return count == 1;
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            LogUpdateFailed(exception);
+            return false;
         }
         finally
         {
@@ -109,7 +111,7 @@ public sealed class RedisPresence(RedisConnection redis, ILogger<RedisPresence> 
         await _gate.WaitAsync();
         try
         {
-            if (!_local.TryRemove(user, connectionId, out _))
+            if (!_local.TryRemove(user, connectionId, out _) || !redis.IsUp)
             {
                 return false;
             }
@@ -118,10 +120,9 @@ public sealed class RedisPresence(RedisConnection redis, ILogger<RedisPresence> 
             var count = (long)await database.ScriptEvaluateAsync(DisconnectScript, [_users, NodeKey], [user]);
             return count == 0;
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            // The next heartbeat's resync brings Redis in line with this node again.
-            logger.LogWarning(exception, "Presence update for a closed connection failed; the next heartbeat repairs it");
+            LogUpdateFailed(exception);
             return false;
         }
         finally
@@ -130,12 +131,25 @@ public sealed class RedisPresence(RedisConnection redis, ILogger<RedisPresence> 
         }
     }
 
+    /// <summary>Everyone online in the cluster; while Redis does not answer, those connected to this server.</summary>
     public async ValueTask<string[]> OnlineUsersAsync()
     {
-        var database = await redis.DatabaseAsync();
-        var users = (await database.HashKeysAsync(_users)).Select(u => u.ToString()).ToArray();
-        Array.Sort(users, StringComparer.Ordinal);
-        return users;
+        if (redis.IsUp)
+        {
+            try
+            {
+                var database = await redis.DatabaseAsync();
+                var users = (await database.HashKeysAsync(_users)).Select(u => u.ToString()).ToArray();
+                Array.Sort(users, StringComparer.Ordinal);
+                return users;
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            {
+                LogUpdateFailed(exception);
+            }
+        }
+
+        return await _local.OnlineUsersAsync();
     }
 
     /// <summary>Heartbeat: re-asserts this node's share and removes dead nodes' shares. Returns who joined and who left.</summary>
@@ -171,4 +185,7 @@ public sealed class RedisPresence(RedisConnection redis, ILogger<RedisPresence> 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     public void Dispose() => _gate.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Presence could not reach Redis; the next heartbeat brings it in line")]
+    private partial void LogUpdateFailed(Exception exception);
 }

@@ -1,6 +1,6 @@
 using Chat.Client.Console;
 using Chat.Server.History;
-using Chat.Server.Hubs;
+using Chat.Server.Delivery;
 using Chat.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -117,7 +117,7 @@ public class InteractiveChatTests
     {
         // The ack means committed; the broadcast follows it. Here it follows 300 ms later.
         await using var app = new ChatApplication(services: services => services.AddSingleton<IHistoryPublisher>(
-            provider => new LatePublisher(ActivatorUtilities.CreateInstance<HubPublisher>(provider), TimeSpan.FromMilliseconds(300))));
+            provider => new LatePublisher(provider.GetRequiredService<Sequencer>(), TimeSpan.FromMilliseconds(300))));
         await using var alice = await StartAsync(app, "alice");
 
         alice.Input.Type("last words");

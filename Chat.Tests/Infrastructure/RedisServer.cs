@@ -61,11 +61,18 @@ internal sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the server hangs with its connections open, as a stuck process or a dead network would.</summary>
+    public void Hang() => Signals.Send(_process!.Id, Signals.Stop);
+
+    /// <summary>SIGCONT: a hung server carries on.</summary>
+    public void Wake() => Signals.Send(_process!.Id, Signals.Continue);
+
     /// <summary>Kills the server: every client connection drops and all data is gone.</summary>
     public async Task StopAsync()
     {
         if (_process is { HasExited: false })
         {
+            Wake();
             _process.Kill();
             await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
         }

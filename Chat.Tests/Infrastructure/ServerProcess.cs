@@ -105,16 +105,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM: asks the process to shut down gracefully, as a service manager or container runtime does.</summary>
-    public void Terminate()
-    {
-        if (SignalTerm(_process.Id, 15) != 0)
-        {
-            throw new InvalidOperationException($"kill(SIGTERM) failed for process {_process.Id}.");
-        }
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SignalTerm(int pid, int signal);
+    public void Terminate() => Signals.Send(_process.Id, Signals.Term);
 
     /// <summary>SIGKILL: the process dies at once, as in a crash.</summary>
     public async Task KillAsync()

@@ -10,4 +10,12 @@ internal static class TaskTimeouts
     public static Task<T> DefaultTimeout<T>(this Task<T> task) => task.WaitAsync(Default);
 
     public static Task<T> DefaultTimeout<T>(this ValueTask<T> task) => task.AsTask().WaitAsync(Default);
+
+    /// <summary>Completes when <paramref name="token"/> is canceled.</summary>
+    public static Task WhenCanceled(this CancellationToken token)
+    {
+        var canceled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        token.Register(() => canceled.TrySetResult());
+        return canceled.Task;
+    }
 }

@@ -1,0 +1,112 @@
+using Chat.Server.History;
+using Chat.Server.Hubs;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+
+namespace Chat.Server.Delivery;
+
+/// <summary>
+/// SignalR's extension point for everything sent to clients (<c>Clients.All</c>, <c>Clients.User</c>,
+/// <c>Clients.Caller</c>...), on one server or many: each send goes to this server's connections through
+/// their outboxes (<see cref="Fanout"/>) and, when scaled out, to the other servers through the
+/// <see cref="IClusterBus"/>. No send waits for a client. Groups are not used (rooms belong to users).
+/// </summary>
+internal sealed class ChatLifetimeManager(Fanout fanout, IEnumerable<IClusterBus> buses) : HubLifetimeManager<ChatHub>
+{
+    private readonly IClusterBus? _bus = buses.SingleOrDefault();
+
+    public override Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        fanout.Add(connection);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        fanout.Remove(connection);
+        return Task.CompletedTask;
+    }
+
+    public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAllExceptAsync(methodName, args, [], cancellationToken);
+
+    public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default)
+    {
+        var frame = Invocation(methodName, args);
+        fanout.ToAll(frame, excludedConnectionIds.Count == 0 ? null : excludedConnectionIds);
+        _bus?.Publish(new Audience(AudienceKind.All, excludedConnectionIds), frame);
+        return Task.CompletedTask;
+    }
+
+    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendConnectionsAsync([connectionId], methodName, args, cancellationToken);
+
+    public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        var frame = Invocation(methodName, args);
+        fanout.ToConnections(connectionIds, frame);
+        if (_bus is not null && connectionIds.Where(id => !fanout.IsHere(id)).ToArray() is { Length: > 0 } elsewhere)
+        {
+            _bus.Publish(new Audience(AudienceKind.Connections, elsewhere), frame);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendUsersAsync([userId], methodName, args, cancellationToken);
+
+    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        var frame = Invocation(methodName, args);
+        fanout.ToUsers(userIds, frame);
+        _bus?.Publish(new Audience(AudienceKind.Users, userIds), frame);
+        return Task.CompletedTask;
+    }
+
+    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) => throw GroupsUnused();
+
+    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) => throw GroupsUnused();
+
+    public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) => throw GroupsUnused();
+
+    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) => throw GroupsUnused();
+
+    public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) => throw GroupsUnused();
+
+    /// <summary>A hub message from another server, for this server's connections in <paramref name="audience"/>.</summary>
+    public void DeliverFromCluster(Audience audience, Frame frame)
+    {
+        switch (audience.Kind)
+        {
+            case AudienceKind.All:
+                fanout.ToAll(frame, audience.Names.Count == 0 ? null : audience.Names);
+                break;
+            case AudienceKind.Connections:
+                fanout.ToConnections(audience.Names, frame);
+                break;
+            case AudienceKind.Users:
+                fanout.ToUsers(audience.Names, frame);
+                break;
+        }
+    }
+
+    private static Frame Invocation(string methodName, object?[] args)
+    {
+        var size = 64 + methodName.Length;
+        foreach (var arg in args)
+        {
+            size += arg switch
+            {
+                string text => text.Length,
+                ChatMessage message => Frame.SizeOf(message),
+                _ => 32,
+            };
+        }
+
+        return Frame.Of(new InvocationMessage(methodName, args), size, methodName == nameof(IChatClient.ReceiveMessage) ? 1 : 0);
+    }
+
+    private static NotSupportedException GroupsUnused() =>
+        new("Chat does not use SignalR groups: conversations belong to users and are delivered by the fan-out.");
+}

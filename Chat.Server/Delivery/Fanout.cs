@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Server.Delivery;
+
+/// <summary>
+/// The connections of this server, each with its <see cref="Outbox"/>, and the frames going to them.
+/// Sending never waits for a client. After committed messages went out, <see cref="PaceAsync"/> makes
+/// the next commits wait a little for clients that fell behind, and drops those that stopped reading.
+/// </summary>
+internal sealed class Fanout : IDisposable
+{
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, Outbox> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Outbox[]> _users = new(StringComparer.Ordinal);
+    private readonly DeliveryBudget _budget;
+    private readonly ITimer _sweep;
+
+    public Fanout(DeliveryBudget budget)
+    {
+        _budget = budget;
+        _sweep = budget.Clock.CreateTimer(_ => DropStalled(), null, SweepInterval, SweepInterval);
+    }
+
+    public int Count => _connections.Count;
+
+    public void Add(HubConnectionContext connection)
+    {
+        var outbox = new Outbox(connection, _budget);
+        _connections[connection.ConnectionId] = outbox;
+        if (connection.UserIdentifier is { } user)
+        {
+            _users.AddOrUpdate(user, _ => [outbox], (_, outboxes) => [.. outboxes, outbox]);
+        }
+    }
+
+    public void Remove(HubConnectionContext connection)
+    {
+        if (!_connections.TryRemove(connection.ConnectionId, out var outbox))
+        {
+            return;
+        }
+
+        outbox.Close();
+        if (connection.UserIdentifier is { } user)
+        {
+            while (_users.TryGetValue(user, out var outboxes))
+            {
+                var rest = Array.FindAll(outboxes, other => other != outbox);
+                if (rest.Length == 0 ? _users.TryRemove(KeyValuePair.Create(user, outboxes)) : _users.TryUpdate(user, rest, outboxes))
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Closes every connection here so that its client reconnects (to this server or another).</summary>
+    public void CloseAll()
+    {
+        foreach (var outbox in _connections.Values)
+        {
+            outbox.Connection.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionLifetimeNotificationFeature>()?.RequestClose();
+        }
+    }
+
+    public void ToAll(Frame frame, IReadOnlyList<string>? except = null)
+    {
+        foreach (var outbox in _connections.Values)
+        {
+            if (except is null || !except.Contains(outbox.Connection.ConnectionId))
+            {
+                outbox.Send(frame);
+            }
+        }
+    }
+
+    public void ToConnections(IReadOnlyList<string> connectionIds, Frame frame)
+    {
+        foreach (var id in connectionIds)
+        {
+            if (_connections.TryGetValue(id, out var outbox))
+            {
+                outbox.Send(frame);
+            }
+        }
+    }
+
+    public void ToUsers(IReadOnlyList<string> users, Frame frame)
+    {
+        foreach (var user in users)
+        {
+            if (_users.TryGetValue(user, out var outboxes))
+            {
+                foreach (var outbox in outboxes)
+                {
+                    outbox.Send(frame);
+                }
+            }
+        }
+    }
+
+    public bool IsHere(string connectionId) => _connections.ContainsKey(connectionId);
+
+    /// <summary>
+    /// After committed messages went out: waits, at most <c>Chat:SlowClient:WaitMilliseconds</c>, for the
+    /// clients that fell half their buffer behind since the last time, and for the total to come back
+    /// under budget. Clients still behind are not waited for again until they catch up; if the total is
+    /// still over budget, clients that made no progress meanwhile are dropped, biggest backlog first.
+    /// </summary>
+    public async Task PaceAsync()
+    {
+        var behind = _budget.TakeBehind();
+        if (behind.Count == 0 && !_budget.Over)
+        {
+            return;
+        }
+
+        var started = _budget.Clock.GetTimestamp();
+        var waits = behind.ConvertAll(outbox => outbox.BelowHalfAsync());
+        waits.Add(_budget.UnderBudgetAsync());
+        try
+        {
+            await Task.WhenAll(waits).WaitAsync(TimeSpan.FromMilliseconds(_budget.Limits.WaitMilliseconds), _budget.Clock);
+        }
+        catch (TimeoutException)
+        {
+            // Go on without them.
+        }
+
+        foreach (var outbox in behind)
+        {
+            outbox.LeaveBehind();
+        }
+
+        if (_budget.Over)
+        {
+            DropStuck(started);
+        }
+    }
+
+    public void Dispose() => _sweep.Dispose();
+
+    /// <summary>Over budget: drops clients whose write has waited since <paramref name="before"/>, biggest backlog first.</summary>
+    private void DropStuck(long before)
+    {
+        var stuck = _connections.Values.Where(outbox => outbox.WaitingSince is > 0 and var since && since <= before).OrderByDescending(outbox => outbox.Bytes);
+        foreach (var outbox in stuck)
+        {
+            if (_budget.Total <= _budget.Limits.MaxTotalBytes * 3 / 4)
+            {
+                break;
+            }
+
+            outbox.Drop($"{outbox.Bytes} bytes waiting while this server's clients together were past Chat:SlowClient:MaxTotalBytes ({_budget.Limits.MaxTotalBytes})");
+        }
+    }
+
+    /// <summary>Drops clients whose write has waited longer than <c>Chat:SlowClient:MaxStallSeconds</c>.</summary>
+    private void DropStalled()
+    {
+        var clock = _budget.Clock;
+        foreach (var outbox in _connections.Values)
+        {
+            if (outbox.WaitingSince is > 0 and var since && clock.GetElapsedTime(since).TotalSeconds > _budget.Limits.MaxStallSeconds)
+            {
+                outbox.Drop($"nothing read for {clock.GetElapsedTime(since).TotalSeconds:F1} s, more than Chat:SlowClient:MaxStallSeconds ({_budget.Limits.MaxStallSeconds})");
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Buffers;
+using Chat.Server.History;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+
+namespace Chat.Server.Delivery;
+
+/// <summary>
+/// One write to a connection: one hub message, or a run of them, serialized once per protocol and
+/// shared by every connection it goes to. A run leaves as one write, so a connection gets several
+/// messages with one flush (and, on WebSockets, in one frame).
+/// </summary>
+internal sealed class Frame
+{
+    /// <summary>About how many bytes of messages one run holds before the next run starts.</summary>
+    public const int RunBytes = 32 * 1024;
+
+    private readonly HubMessage[]? _messages;
+    private readonly Lock _lock = new();
+    private SerializedHubMessage? _single;
+    private (string Protocol, SerializedHubMessage Serialized)[] _runs = [];
+
+    private Frame(HubMessage[]? messages, SerializedHubMessage? single, int chatMessages, int size)
+    {
+        _messages = messages;
+        _single = single;
+        ChatMessages = chatMessages;
+        Size = size;
+    }
+
+    /// <summary>Chat messages this frame carries (what the delivered metric counts); 0 for other hub messages.</summary>
+    public int ChatMessages { get; }
+
+    /// <summary>Roughly its size on the wire, which the delivery budget counts while it waits.</summary>
+    public int Size { get; }
+
+    /// <summary>Roughly what a message takes on the wire (JSON, mostly ASCII).</summary>
+    public static int SizeOf(ChatMessage message) => message.Text.Length + message.User.Length + 100;
+
+    public static Frame Of(HubMessage message, int size, int chatMessages = 0) => new(null, new SerializedHubMessage(message), chatMessages, size);
+
+    /// <summary>A run of chat messages (<c>ReceiveMessage</c> calls) written together; one message needs no run.</summary>
+    public static Frame Run(IReadOnlyList<HubMessage> messages, int size) =>
+        messages.Count == 1 ? Of(messages[0], size, 1) : new Frame([.. messages], null, messages.Count, size);
+
+    /// <summary>A frame serialized elsewhere (another node), for the protocols it was serialized for.</summary>
+    public static Frame Serialized(IReadOnlyList<SerializedMessage> serializations, int chatMessages) =>
+        new(null, new SerializedHubMessage(serializations), chatMessages, serializations.Count == 0 ? 0 : serializations[0].Serialized.Length);
+
+    /// <summary>The bytes to write for a connection speaking <paramref name="protocol"/>.</summary>
+    public SerializedHubMessage For(IHubProtocol protocol)
+    {
+        if (_single is { } single)
+        {
+            return single;
+        }
+
+        lock (_lock)
+        {
+            foreach (var (name, serialized) in _runs)
+            {
+                if (name == protocol.Name)
+                {
+                    return serialized;
+                }
+            }
+
+            // The protocols frame their messages (JSON ends each with a record separator, MessagePack
+            // prefixes each with its length), so a run is the messages' bytes one after another.
+            var bytes = new ArrayBufferWriter<byte>(Size + 256);
+            foreach (var message in _messages!)
+            {
+                protocol.WriteMessage(message, bytes);
+            }
+
+            var run = new SerializedHubMessage([new SerializedMessage(protocol.Name, bytes.WrittenMemory)]);
+            _runs = [.. _runs, (protocol.Name, run)];
+            return run;
+        }
+    }
+
+    /// <summary>Every serialization of this frame, for the protocols given (what another node needs).</summary>
+    public SerializedMessage[] Serializations(IEnumerable<IHubProtocol> protocols) =>
+        [.. protocols.Select(protocol => new SerializedMessage(protocol.Name, For(protocol).GetSerializedMessage(protocol)))];
+}

@@ -1,0 +1,280 @@
+using System.Threading.Channels;
+using Chat.Server.History;
+using Chat.Server.Hubs;
+using Microsoft.AspNetCore.SignalR.Protocol;
+
+namespace Chat.Server.Delivery;
+
+/// <summary>
+/// Hands committed messages to this server's clients strictly in id order, whichever server committed
+/// them and in whatever order they arrive. Ids are dense and in commit order across the cluster (the
+/// store's counter is taken inside each commit), so when a message arrives ahead of an earlier one the
+/// earlier one is committed already: it is held back until the earlier one arrives, or fetched from the
+/// store after <see cref="GapWait"/>. A client's last seen id is therefore a point before which it has
+/// seen everything, and catching up from it never skips a message. While the bus to the other servers
+/// is down the store is polled instead, so their messages still arrive.
+/// </summary>
+internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, ChatLifetimeManager clients, IEnumerable<IClusterBus> buses, ILogger<Sequencer> logger)
+    : IHistoryPublisher, IHostedLifecycleService
+{
+    /// <summary>Committed batches that may wait here before the writer (or the bus) waits too.</summary>
+    public const int MaxWaitingBatches = 4;
+
+    /// <summary>How long a message waits for an earlier one before that one is read from the store.</summary>
+    public static readonly TimeSpan GapWait = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often the store is asked for messages the bus may have lost (faster while it is down).</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    public static readonly TimeSpan PollIntervalWhileBusDown = TimeSpan.FromMilliseconds(500);
+
+    private const int PageSize = 500;
+
+    private readonly Channel<Arrival> _arrivals = Channel.CreateBounded<Arrival>(new BoundedChannelOptions(MaxWaitingBatches) { SingleReader = true });
+    private readonly IClusterBus? _bus = buses.SingleOrDefault();
+    private readonly SortedDictionary<long, ChatMessage> _held = [];
+    private readonly List<ChatMessage> _release = [];
+    private long _next; // the id to release next; 0 until known
+    private DateTime _gapSince;
+    private DateTime _lastPoll;
+    private Task _loop = Task.CompletedTask;
+
+    /// <summary>What this server committed: released here in order, and told to the other servers.</summary>
+    public async Task PublishAsync(IReadOnlyList<ChatMessage> batch)
+    {
+        _bus?.PublishCommitted(batch);
+        await _arrivals.Writer.WriteAsync(new Arrival(batch, Cleared: false));
+    }
+
+    /// <summary>History was cleared: clients hear it after every message committed before the clear.</summary>
+    public async Task PublishClearedAsync() => await _arrivals.Writer.WriteAsync(new Arrival([], Cleared: true));
+
+    /// <summary>What another server committed (from the bus); waits while this server is far behind.</summary>
+    public ValueTask OfferAsync(IReadOnlyList<ChatMessage> batch) => _arrivals.Writer.WriteAsync(new Arrival(batch, Cleared: false));
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _next = await store.LastIdAsync(cancellationToken) + 1;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The first message to arrive tells where to start.
+            LogStartUnknown(exception);
+        }
+
+        _lastPoll = DateTime.UtcNow;
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>After every service stopped (the writer has drained): releases what is still here, then ends.</summary>
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        _arrivals.Writer.TryComplete();
+        await _loop.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _arrivals.Reader;
+        while (true)
+        {
+            try
+            {
+                if (!await WaitForArrivalAsync(reader))
+                {
+                    return;
+                }
+
+                while (reader.TryRead(out var arrival))
+                {
+                    if (arrival.Cleared)
+                    {
+                        Release();
+                        await clients.SendAllAsync(nameof(IChatClient.HistoryCleared), []);
+                        continue;
+                    }
+
+                    Accept(arrival.Messages);
+                }
+
+                Release();
+                await fanout.PaceAsync();
+                await FillGapAsync();
+                await PollAsync();
+            }
+            catch (Exception exception)
+            {
+                // The messages are committed: clients that missed them get them when they catch up.
+                LogReleaseFailed(exception, _next);
+            }
+        }
+    }
+
+    /// <summary>Waits for the next arrival, or until a gap or the poll is due; false once the writer has stopped.</summary>
+    private async Task<bool> WaitForArrivalAsync(ChannelReader<Arrival> reader)
+    {
+        var due = NextDue();
+        if (due is null)
+        {
+            return await reader.WaitToReadAsync();
+        }
+
+        var wait = due.Value - DateTime.UtcNow;
+        if (wait <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        using var timeout = new CancellationTokenSource(wait);
+        try
+        {
+            return await reader.WaitToReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return true;
+        }
+    }
+
+    private DateTime? NextDue()
+    {
+        DateTime? due = _held.Count > 0 ? _gapSince + GapWait : null;
+        if (_bus is not null)
+        {
+            var poll = _lastPoll + (_bus.IsUp ? PollInterval : PollIntervalWhileBusDown);
+            due = due is { } gap && gap < poll ? gap : poll;
+        }
+
+        return due;
+    }
+
+    /// <summary>Takes messages in: the next ones in order go to the release list, later ones wait for the gap to close.</summary>
+    private void Accept(IReadOnlyList<ChatMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            if (_next == 0)
+            {
+                _next = message.Id;
+            }
+
+            if (message.Id < _next)
+            {
+                continue; // released already (the bus and the store may both bring it)
+            }
+
+            if (message.Id > _next)
+            {
+                if (_held.Count == 0)
+                {
+                    _gapSince = DateTime.UtcNow;
+                }
+
+                _held.TryAdd(message.Id, message);
+                continue;
+            }
+
+            _release.Add(message);
+            _next++;
+            while (_held.Remove(_next, out var held))
+            {
+                _release.Add(held);
+                _next++;
+            }
+
+            if (_held.Count > 0)
+            {
+                _gapSince = DateTime.UtcNow;
+            }
+        }
+    }
+
+    /// <summary>Sends the release list to every client here, in runs of up to <see cref="Frame.RunBytes"/>.</summary>
+    private void Release()
+    {
+        for (var start = 0; start < _release.Count;)
+        {
+            var run = new List<HubMessage> { Receive(_release[start]) };
+            var bytes = Frame.SizeOf(_release[start]);
+            var end = start + 1;
+            while (end < _release.Count && bytes + Frame.SizeOf(_release[end]) <= Frame.RunBytes)
+            {
+                bytes += Frame.SizeOf(_release[end]);
+                run.Add(Receive(_release[end]));
+                end++;
+            }
+
+            fanout.ToAll(Frame.Run(run, bytes));
+            start = end;
+        }
+
+        _release.Clear();
+    }
+
+    private static InvocationMessage Receive(ChatMessage message) => new(nameof(IChatClient.ReceiveMessage), [message]);
+
+    /// <summary>A message has waited <see cref="GapWait"/> for an earlier one: reads the missing ones from the store.</summary>
+    private async Task FillGapAsync()
+    {
+        if (_held.Count == 0 || DateTime.UtcNow - _gapSince < GapWait)
+        {
+            return;
+        }
+
+        var first = _held.Keys.First();
+        Accept(await store.GetAllAsync(_next - 1, (int)Math.Min(PageSize, first - _next), CancellationToken.None));
+        if (_next < first)
+        {
+            // Not in the store any more (cleared, or past retention): nothing to wait for.
+            LogGapSkipped(_next, first - 1);
+            _next = first;
+            while (_held.Remove(_next, out var held))
+            {
+                _release.Add(held);
+                _next++;
+            }
+        }
+
+        Release();
+    }
+
+    /// <summary>Asks the store for what was committed after the last released id, in case the bus lost it.</summary>
+    private async Task PollAsync()
+    {
+        if (_bus is null || DateTime.UtcNow - _lastPoll < (_bus.IsUp ? PollInterval : PollIntervalWhileBusDown))
+        {
+            return;
+        }
+
+        _lastPoll = DateTime.UtcNow;
+        if (_next == 0)
+        {
+            _next = await store.LastIdAsync(CancellationToken.None) + 1;
+            return;
+        }
+
+        Accept(await store.GetAllAsync(_next - 1, PageSize, CancellationToken.None));
+        Release();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the last message id at start; the first message to arrive sets it")]
+    private partial void LogStartUnknown(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing committed messages from id {NextId} failed; clients catch up from the history")]
+    private partial void LogReleaseFailed(Exception exception, long nextId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Messages {FirstId} to {LastId} are no longer in the history; releasing what came after them")]
+    private partial void LogGapSkipped(long firstId, long lastId);
+
+    private sealed record Arrival(IReadOnlyList<ChatMessage> Messages, bool Cleared);
+}
