@@ -32,7 +32,8 @@ internal sealed class ChatSession : IAsyncDisposable
     public HubConnectionState State => _connection.State;
 
     /// <summary>
-    /// Builds (does not start) a connection with automatic and stateful reconnect. <paramref name="transport"/>
+    /// Builds (does not start) a connection with automatic reconnect (no stateful reconnect: after a reconnect the
+    /// client catches up from the history, and the server does not offer it). <paramref name="transport"/>
     /// adjusts the HTTP options, e.g. so tests can route it through an in-memory server.
     /// </summary>
     public static ChatSession Create(
@@ -49,7 +50,6 @@ internal sealed class ChatSession : IAsyncDisposable
                 transport?.Invoke(options);
             })
             .WithAutomaticReconnect(new ReconnectPolicy())
-            .WithStatefulReconnect()
             .Build();
         if (listener is not null)
         {

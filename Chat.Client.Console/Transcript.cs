@@ -4,7 +4,7 @@ namespace Chat.Client.Console;
 
 /// <summary>
 /// What the user sees of the chat: each message printed once and in id order, across the first history page,
-/// live messages, replays after a stateful reconnect and catch-up pages after any other reconnect.
+/// live messages and the catch-up pages after a reconnect.
 /// </summary>
 internal sealed class Transcript(TextWriter output, TimeProvider clock)
 {

@@ -21,7 +21,13 @@
   let user = localStorage.getItem(NAME_KEY) || "";
   let token = sessionStorage.getItem(TOKEN_KEY) || "";
   let connection = null;
-  let lastSeenId = null; // highest message id shown; catch-up asks for what came after it
+  // Every message up to lastSeenId has been shown: the server delivers messages in id order, and
+  // catch-up pages are in id order too. A reconnect asks for what came after it. It does not move
+  // with an ack (the broadcasts of earlier messages may still be on their way) nor, during a
+  // catch-up, with live messages (they are newer than the pages still to come).
+  let lastSeenId = null;
+  let catchingUp = false;
+  let liveSince = null; // highest live id shown during the catch-up in progress
   const shown = new Set(); // ids on screen, so a message is never shown twice
 
   // ---- rendering (always as text, never as HTML) ----
@@ -47,11 +53,19 @@
     if (atBottom) box.scrollTop = box.scrollHeight;
   }
 
-  /** Shows a message once, in id order, wherever it came from (live, history or catch-up). */
+  const newer = (a, b) => (a === null || b > a ? b : a);
+
+  /** A live message (ReceiveMessage): shown, and seen in order. */
+  function receive(message) {
+    showMessage(message);
+    if (catchingUp) liveSince = newer(liveSince, message.id);
+    else lastSeenId = newer(lastSeenId, message.id);
+  }
+
+  /** Shows a message once, in id order, wherever it came from (live, history, catch-up or an ack). */
   function showMessage(message) {
     if (shown.has(message.id)) return;
     shown.add(message.id);
-    if (lastSeenId === null || message.id > lastSeenId) lastSeenId = message.id;
 
     const item = element("li", message.user === user ? "message own" : "message");
     item.dataset.id = String(message.id);
@@ -106,17 +120,31 @@
     showOnline();
   }
 
+  /** Until the next catch-up is done, live messages do not move lastSeenId: they are newer than what it brings. */
+  function holdLastSeen() {
+    catchingUp = true;
+    liveSince = null;
+  }
+
+  /** Shows a page of history (oldest first): everything up to its last message is now seen. */
+  function showPage(page) {
+    page.forEach(showMessage);
+    if (page.length > 0) lastSeenId = newer(lastSeenId, page[page.length - 1].id);
+  }
+
   /** Loads the latest page on first connect; afterwards fetches every message after lastSeenId. */
   async function catchUp() {
     if (lastSeenId === null) {
-      (await connection.invoke("GetHistory", null, HISTORY_PAGE)).forEach(showMessage);
-      return;
+      showPage(await connection.invoke("GetHistory", null, HISTORY_PAGE));
+    } else {
+      for (;;) {
+        const page = await connection.invoke("GetHistory", lastSeenId, HISTORY_PAGE);
+        showPage(page);
+        if (page.length < HISTORY_PAGE) break;
+      }
     }
-    for (;;) {
-      const page = await connection.invoke("GetHistory", lastSeenId, HISTORY_PAGE);
-      page.forEach(showMessage);
-      if (page.length < HISTORY_PAGE) return;
-    }
+    if (liveSince !== null) lastSeenId = newer(lastSeenId, liveSince);
+    catchingUp = false;
   }
 
   async function sync() {
@@ -132,11 +160,10 @@
         // Keep trying: quickly at first, then every 5 s.
         nextRetryDelayInMilliseconds: (retry) => Math.min(5000, 250 * 2 ** retry.previousRetryCount),
       })
-      .withStatefulReconnect()
       .configureLogging(signalR.LogLevel.None)
       .build();
 
-    hub.on("ReceiveMessage", showMessage);
+    hub.on("ReceiveMessage", receive);
     hub.on("UserJoined", (name) => { showLine(`${name} joined`); online.add(name); showOnline(); });
     hub.on("UserLeft", (name) => { showLine(`${name} left`); online.delete(name); showOnline(); });
     hub.on("HistoryCleared", () => {
@@ -146,7 +173,10 @@
     });
     hub.on("Notice", showLine);
 
-    hub.onreconnecting(() => showState("reconnecting"));
+    hub.onreconnecting(() => {
+      holdLastSeen();
+      showState("reconnecting");
+    });
     hub.onreconnected(() => {
       showState("connected");
       sync().catch((error) => showError(hubError(error)));
@@ -162,6 +192,7 @@
   async function start() {
     if (connection && connection.state !== signalR.HubConnectionState.Disconnected) return;
     connection = connection || build();
+    holdLastSeen();
     try {
       await connection.start();
       showState("connected");
@@ -190,7 +221,7 @@
     }
     try {
       const ack = await connection.invoke("SendMessage", text, user);
-      if (ack) showMessage(ack);
+      if (ack) showMessage(ack); // shown at once; lastSeenId waits for its broadcast
       if (view.text.value === text) view.text.value = "";
       showError("");
     } catch (error) {

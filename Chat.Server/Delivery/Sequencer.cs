@@ -80,7 +80,14 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         _arrivals.Writer.TryComplete();
-        await _loop.WaitAsync(cancellationToken);
+        try
+        {
+            await _loop.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Out of shutdown time: clients that missed the rest catch up from the history.
+        }
     }
 
     private async Task RunAsync()

@@ -60,7 +60,13 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
         }
         catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
         {
-            await _abandon.CancelAsync();
+            // Fail the senders first: cancelling the store's call may end the commit under way, and with it the record of who waits.
+            var committing = Volatile.Read(ref _committing) ?? [];
+            foreach (var pending in committing)
+            {
+                pending.Done.TrySetException(HistoryUnavailableException.MaybeSaved("the server shut down while the history store was saving it"));
+            }
+
             var waiting = 0;
             while (_queue.Reader.TryRead(out var pending))
             {
@@ -68,12 +74,10 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
                 pending.Done.TrySetException(HistoryUnavailableException.NotSaved("the server is shutting down"));
             }
 
-            var committing = Volatile.Read(ref _committing);
-            LogGaveUp(DrainTimeout.TotalSeconds, committing?.Count ?? 0, waiting);
-            foreach (var pending in committing ?? [])
-            {
-                pending.Done.TrySetException(HistoryUnavailableException.MaybeSaved("the server shut down while the history store was saving it"));
-            }
+            LogGaveUp(DrainTimeout.TotalSeconds, committing.Count, waiting);
+
+            // Not awaited: cancelling a call to a hung store can itself hang (a database client's cancel request).
+            _ = _abandon.CancelAsync();
         }
     }
 

@@ -3,6 +3,9 @@ namespace Chat.Server.History;
 /// <summary>Durable message history. Writes come from one <see cref="HistoryWriter"/> at a time.</summary>
 public interface IHistoryStore
 {
+    /// <summary>How much a readiness probe writes.</summary>
+    const int ProbeBytes = 64 * 1024;
+
     /// <summary>Creates the schema when it is missing; called once at start-up.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
@@ -21,7 +24,10 @@ public interface IHistoryStore
     /// <summary>Throws unless the store answers a trivial query (readiness).</summary>
     Task CheckAsync(CancellationToken cancellationToken);
 
-    /// <summary>Commits a durable write that changes nothing; throws when commits fail (a full disk, a read-only store).</summary>
+    /// <summary>
+    /// Commits a durable write of <see cref="ProbeBytes"/> (bigger than most batches) to a probe row; throws when
+    /// commits fail (a full disk, a read-only store). Readiness uses it to learn that commits work again.
+    /// </summary>
     Task CheckWritableAsync(CancellationToken cancellationToken);
 
     /// <summary>Deletes every message; ids already given out are never given again.</summary>

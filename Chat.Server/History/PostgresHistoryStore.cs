@@ -27,6 +27,10 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
             last_id bigint  NOT NULL
         );
         INSERT INTO chat_counter (last_id) VALUES (0) ON CONFLICT DO NOTHING;
+        CREATE TABLE IF NOT EXISTS chat_probe (
+            id   int   PRIMARY KEY,
+            data bytea NOT NULL
+        );
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -173,7 +177,10 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
 
     public async Task CheckWritableAsync(CancellationToken cancellationToken)
     {
-        await using var touch = _dataSource.CreateCommand("UPDATE chat_counter SET last_id = last_id;");
+        // Random bytes, which neither compression nor deduplication shrink.
+        await using var touch = _dataSource.CreateCommand(
+            "INSERT INTO chat_probe (id, data) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET data = excluded.data;");
+        touch.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = System.Security.Cryptography.RandomNumberGenerator.GetBytes(IHistoryStore.ProbeBytes) });
         await touch.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -14,6 +14,10 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
             text    TEXT    NOT NULL,
             sent_at INTEGER NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS probe (
+            id   INTEGER PRIMARY KEY,
+            data BLOB NOT NULL
+        );
         """;
 
     // Unpooled and never creating the file: a pooled connection would keep answering from a file that is gone.
@@ -190,9 +194,10 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using (var touch = connection.CreateCommand())
         {
-            // Rewrites a row as it is: a page goes to the write-ahead log and is synced, as in a commit.
+            // Random bytes, so that every page of them goes to the write-ahead log and is synced, as in a commit.
             touch.Transaction = transaction;
-            touch.CommandText = "UPDATE sqlite_sequence SET seq = seq WHERE name = 'messages';";
+            touch.CommandText = "INSERT OR REPLACE INTO probe (id, data) VALUES (1, randomblob($bytes));";
+            touch.Parameters.AddWithValue("$bytes", IHistoryStore.ProbeBytes);
             await touch.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -12,4 +12,14 @@ internal static class Eventually
             await Task.Delay(10);
         }
     }
+
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TaskTimeouts.Default;
+        while (!await condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, what);
+            await Task.Delay(50);
+        }
+    }
 }

@@ -20,15 +20,28 @@ internal sealed class RunningChat : IAsyncDisposable
 
     public Uri Url => Server.Url;
 
-    public static async Task<RunningChat> StartAsync(params string[] arguments)
+    public static Task<RunningChat> StartAsync(params string[] arguments) => StartOnAsync(ChatApplication.NewDatabasePath(), arguments);
+
+    /// <summary>A server whose SQLite history is the file <paramref name="databasePath"/>.</summary>
+    public static async Task<RunningChat> StartOnAsync(string databasePath, params string[] arguments)
     {
-        var chat = new RunningChat(ChatApplication.NewDatabasePath(), arguments);
+        var chat = new RunningChat(databasePath, arguments);
         chat.Server = await ServerProcess.StartAsync(chat.DatabasePath, 0, arguments);
         return chat;
     }
 
     /// <summary>SIGKILL, then a new process on the same port and file.</summary>
     public async Task KillAsync() => await Server.KillAsync();
+
+    /// <summary>SIGTERM, as a deployment does, then a new process on the same port and file once it has exited.</summary>
+    public async Task RestartGracefullyAsync()
+    {
+        var port = Url.Port;
+        Server.Terminate();
+        await Server.WaitForExitAsync(TimeSpan.FromSeconds(45));
+        await Server.DisposeAsync();
+        Server = await ServerProcess.StartAsync(DatabasePath, port, _arguments);
+    }
 
     public async Task RestartAsync()
     {

@@ -13,14 +13,17 @@ internal sealed class TcpProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _target;
+    private readonly int? _serverReceiveBuffer;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _open = [];
     private readonly Task _accepting;
     private volatile TaskCompletionSource _resumed = Completed();
 
-    public TcpProxy(int targetPort)
+    /// <param name="serverReceiveBuffer">The socket buffer towards the server, when it should be small: a paused proxy then soon makes the server wait.</param>
+    public TcpProxy(int targetPort, int? serverReceiveBuffer = null)
     {
         _target = targetPort;
+        _serverReceiveBuffer = serverReceiveBuffer;
         _listener.Start();
         _accepting = AcceptAsync();
     }
@@ -88,6 +91,11 @@ internal sealed class TcpProxy : IAsyncDisposable
         {
             var client = await _listener.AcceptTcpClientAsync(_stop.Token);
             var server = new TcpClient { NoDelay = true };
+            if (_serverReceiveBuffer is { } size)
+            {
+                server.ReceiveBufferSize = size;
+            }
+
             try
             {
                 await server.ConnectAsync(IPAddress.Loopback, _target, _stop.Token);

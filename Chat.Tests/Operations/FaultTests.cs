@@ -58,80 +58,12 @@ public class FaultTests
             clients.Add(await chat.ConnectAsync($"sender{i}"));
         }
 
-        return new ContinuousSenders(clients);
+        return new ContinuousSenders(clients, "sender");
     }
 
     private static async Task<List<ChatMessage>> ReadAllHistoryAsync(RunningChat chat)
     {
         await using var reader = await chat.ConnectAsync("auditor");
         return await reader.AllHistoryAsync();
-    }
-
-    /// <summary>Clients that each send one message after another, recording which were acked and which failed.</summary>
-    private sealed class ContinuousSenders
-    {
-        private readonly List<TestClient> _clients;
-        private readonly List<Task> _loops;
-        private readonly List<ChatMessage> _acked = [];
-        private readonly List<string> _failed = [];
-
-        public ContinuousSenders(List<TestClient> clients)
-        {
-            _clients = clients;
-            _loops = [.. clients.Select((client, i) => Task.Run(() => SendUntilFailureAsync(client, i)))];
-        }
-
-        public async Task WaitForAcksAsync(int count)
-        {
-            while (true)
-            {
-                lock (_acked)
-                {
-                    if (_acked.Count >= count)
-                    {
-                        return;
-                    }
-                }
-
-                await Task.Delay(20).WaitAsync(TaskTimeouts.Default);
-            }
-        }
-
-        /// <summary>Waits until every sender's last send has an outcome (each loop ends at its first failure).</summary>
-        public async Task<(List<ChatMessage> Acked, List<string> Failed)> StopAsync()
-        {
-            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(60));
-            foreach (var client in _clients)
-            {
-                await client.DisposeAsync();
-            }
-
-            return (_acked, _failed);
-        }
-
-        private async Task SendUntilFailureAsync(TestClient client, int sender)
-        {
-            for (var n = 0; ; n++)
-            {
-                var text = $"sender{sender} message {n}";
-                try
-                {
-                    var ack = await client.Connection.InvokeAsync<ChatMessage>("SendMessage", text, $"sender{sender}", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(45));
-                    lock (_acked)
-                    {
-                        _acked.Add(ack);
-                    }
-                }
-                catch (Exception exception) when (exception is not TimeoutException)
-                {
-                    lock (_failed)
-                    {
-                        _failed.Add(text);
-                    }
-
-                    return;
-                }
-            }
-        }
     }
 }

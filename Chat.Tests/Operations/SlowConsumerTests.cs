@@ -38,7 +38,7 @@ public class SlowConsumerTests
         using var stalled = await ConnectWithoutReadingAsync(chat.Url, "stalled");
         using var stopPinging = new CancellationTokenSource();
         var pinging = KeepPingingAsync(stalled, stopPinging.Token);
-        (await sender.OnlineUsersAsync()).Should().Contain("stalled");
+        await Eventually.UntilAsync(async () => (await sender.OnlineUsersAsync()).Contains("stalled"), "the stalled client is online");
         var memoryBefore = chat.Server.ResidentBytes;
 
         // Act: 500 messages of 16 KB, 8 MB in all: more than the stalled client's socket buffers hold.
