@@ -16,6 +16,7 @@ internal sealed class Fanout : IDisposable
     private readonly ConcurrentDictionary<string, Outbox[]> _users = new(StringComparer.Ordinal);
     private readonly DeliveryBudget _budget;
     private readonly ITimer _sweep;
+    private readonly List<Outbox> _pacing = []; // clients behind that commits wait for; only PaceAsync (one caller) touches it
 
     public Fanout(DeliveryBudget budget)
     {
@@ -24,6 +25,9 @@ internal sealed class Fanout : IDisposable
     }
 
     public int Count => _connections.Count;
+
+    /// <summary>How much to send to every client before pacing: a quarter of a client's buffer.</summary>
+    public long StepBytes => _budget.Limits.MaxBufferBytes / 4;
 
     public void Add(HubConnectionContext connection)
     {
@@ -104,21 +108,31 @@ internal sealed class Fanout : IDisposable
     public bool IsHere(string connectionId) => _connections.ContainsKey(connectionId);
 
     /// <summary>
-    /// After committed messages went out: waits, at most <c>Chat:SlowClient:WaitMilliseconds</c>, for the
-    /// clients that fell half their buffer behind since the last time, and for the total to come back
-    /// under budget. Clients still behind are not waited for again until they catch up; if the total is
-    /// still over budget, clients that made no progress meanwhile are dropped, biggest backlog first.
+    /// After committed messages went out: waits, at most <c>Chat:SlowClient:WaitMilliseconds</c>, for clients
+    /// more than half their buffer behind, and for the total to come back under budget. A client that keeps
+    /// up, even barely, is waited for again next time (it paces the senders); one that finished no write
+    /// meanwhile is left behind (not waited for until it catches up), and if the total is still over budget,
+    /// such clients are dropped, biggest backlog first.
     /// </summary>
     public async Task PaceAsync()
     {
-        var behind = _budget.TakeBehind();
-        if (behind.Count == 0 && !_budget.Over)
+        foreach (var outbox in _budget.TakeBehind())
+        {
+            if (!_pacing.Contains(outbox))
+            {
+                _pacing.Add(outbox);
+            }
+        }
+
+        _pacing.RemoveAll(outbox => outbox.IsClosed || !outbox.Behind);
+        if (_pacing.Count == 0 && !_budget.Over)
         {
             return;
         }
 
         var started = _budget.Clock.GetTimestamp();
-        var waits = behind.ConvertAll(outbox => outbox.BelowHalfAsync());
+        var progress = _pacing.ConvertAll(outbox => outbox.Writes);
+        var waits = _pacing.ConvertAll(outbox => outbox.BelowHalfAsync());
         waits.Add(_budget.UnderBudgetAsync());
         try
         {
@@ -126,12 +140,16 @@ internal sealed class Fanout : IDisposable
         }
         catch (TimeoutException)
         {
-            // Go on without them.
+            // Go on without them this time.
         }
 
-        foreach (var outbox in behind)
+        for (var i = _pacing.Count - 1; i >= 0; i--)
         {
-            outbox.LeaveBehind();
+            if (_pacing[i].Behind && _pacing[i].Writes == progress[i])
+            {
+                _pacing[i].LeaveBehind();
+                _pacing.RemoveAt(i);
+            }
         }
 
         if (_budget.Over)

@@ -17,6 +17,7 @@ internal sealed class Outbox(HubConnectionContext connection, DeliveryBudget bud
     private TaskCompletionSource? _belowHalf;
     private long _bytes; // queued, plus the write under way once it has to wait
     private long _waitingSince; // when the write under way started waiting for the client; 0 when none waits
+    private long _writes; // writes finished so far: the client's progress
     private bool _writing;
     private bool _leftBehind;
     private bool _closed;
@@ -28,6 +29,23 @@ internal sealed class Outbox(HubConnectionContext connection, DeliveryBudget bud
 
     /// <summary>When the write under way started waiting for the client (a timestamp), or 0.</summary>
     public long WaitingSince => Volatile.Read(ref _waitingSince);
+
+    /// <summary>Writes finished so far; a client whose count does not move is not reading.</summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
+    /// <summary>More than half of its buffer waits for this client.</summary>
+    public bool Behind => Bytes > budget.Limits.MaxBufferBytes / 2;
+
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _closed;
+            }
+        }
+    }
 
     /// <summary>Queues <paramref name="frame"/>, or writes it at once when the connection is idle.</summary>
     public void Send(Frame frame)
@@ -177,6 +195,7 @@ internal sealed class Outbox(HubConnectionContext connection, DeliveryBudget bud
     /// <summary>Accounts for a finished write; returns the next frame to write, or null when done for now.</summary>
     private Frame? Written(Frame frame, bool charged)
     {
+        Interlocked.Increment(ref _writes);
         if (charged)
         {
             budget.Release(frame.Size);

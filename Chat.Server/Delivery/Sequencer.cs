@@ -49,8 +49,12 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
     /// <summary>History was cleared: clients hear it after every message committed before the clear.</summary>
     public async Task PublishClearedAsync() => await _arrivals.Writer.WriteAsync(new Arrival([], Cleared: true));
 
-    /// <summary>What another server committed (from the bus); waits while this server is far behind.</summary>
-    public ValueTask OfferAsync(IReadOnlyList<ChatMessage> batch) => _arrivals.Writer.WriteAsync(new Arrival(batch, Cleared: false));
+    /// <summary>
+    /// What another server committed (from the bus). Dropped when this server is far behind its clients
+    /// (it cannot slow the other server's senders, and need not hold what the store keeps anyway): the gap
+    /// it leaves is read from the store once there is room.
+    /// </summary>
+    public void Offer(IReadOnlyList<ChatMessage> batch) => _arrivals.Writer.TryWrite(new Arrival(batch, Cleared: false));
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -106,7 +110,7 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
                 {
                     if (arrival.Cleared)
                     {
-                        Release();
+                        await ReleaseAsync();
                         await clients.SendAllAsync(nameof(IChatClient.HistoryCleared), []);
                         continue;
                     }
@@ -114,8 +118,7 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
                     Accept(arrival.Messages);
                 }
 
-                Release();
-                await fanout.PaceAsync();
+                await ReleaseAsync();
                 await FillGapAsync();
                 await PollAsync();
             }
@@ -206,23 +209,34 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
         }
     }
 
-    /// <summary>Sends the release list to every client here, in runs of up to <see cref="Frame.RunBytes"/>.</summary>
-    private void Release()
+    /// <summary>
+    /// Sends the release list to every client here, in runs of up to <see cref="Frame.RunBytes"/>, pacing after
+    /// every quarter of a client's buffer: a page read from the store must not land on the clients all at once.
+    /// </summary>
+    private async Task ReleaseAsync()
     {
+        var step = fanout.StepBytes;
         for (var start = 0; start < _release.Count;)
         {
-            var run = new List<HubMessage> { Receive(_release[start]) };
-            var bytes = Frame.SizeOf(_release[start]);
-            var end = start + 1;
-            while (end < _release.Count && bytes + Frame.SizeOf(_release[end]) <= Frame.RunBytes)
+            var stepped = 0L;
+            while (start < _release.Count && stepped < step)
             {
-                bytes += Frame.SizeOf(_release[end]);
-                run.Add(Receive(_release[end]));
-                end++;
+                var run = new List<HubMessage> { Receive(_release[start]) };
+                var bytes = Frame.SizeOf(_release[start]);
+                var end = start + 1;
+                while (end < _release.Count && bytes + Frame.SizeOf(_release[end]) <= Frame.RunBytes)
+                {
+                    bytes += Frame.SizeOf(_release[end]);
+                    run.Add(Receive(_release[end]));
+                    end++;
+                }
+
+                fanout.ToAll(Frame.Run(run, bytes));
+                stepped += bytes;
+                start = end;
             }
 
-            fanout.ToAll(Frame.Run(run, bytes));
-            start = end;
+            await fanout.PaceAsync();
         }
 
         _release.Clear();
@@ -230,29 +244,37 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
 
     private static InvocationMessage Receive(ChatMessage message) => new(nameof(IChatClient.ReceiveMessage), [message]);
 
-    /// <summary>A message has waited <see cref="GapWait"/> for an earlier one: reads the missing ones from the store.</summary>
+    /// <summary>A message has waited <see cref="GapWait"/> for an earlier one: reads the missing ones from the store, page by page.</summary>
     private async Task FillGapAsync()
     {
-        if (_held.Count == 0 || DateTime.UtcNow - _gapSince < GapWait)
+        while (_held.Count > 0 && DateTime.UtcNow - _gapSince >= GapWait)
         {
-            return;
-        }
-
-        var first = _held.Keys.First();
-        Accept(await store.GetAllAsync(_next - 1, (int)Math.Min(PageSize, first - _next), CancellationToken.None));
-        if (_next < first)
-        {
-            // Not in the store any more (cleared, or past retention): nothing to wait for.
-            LogGapSkipped(_next, first - 1);
-            _next = first;
-            while (_held.Remove(_next, out var held))
+            var first = _held.Keys.First();
+            var wanted = (int)Math.Min(PageSize, first - _next);
+            var page = await store.GetAllAsync(_next - 1, wanted, CancellationToken.None);
+            Accept(page);
+            if (_next < first && page.Length < wanted)
             {
-                _release.Add(held);
-                _next++;
-            }
-        }
+                // The page holds every message the store still has before the first one held (the others were
+                // cleared, or are past retention): release those, and go on from there.
+                LogGapSkipped(_next, first - 1);
+                foreach (var id in _held.Keys.TakeWhile(id => id < first).ToList())
+                {
+                    _release.Add(_held[id]);
+                    _held.Remove(id);
+                }
 
-        Release();
+                _next = first;
+                while (_held.Remove(_next, out var held))
+                {
+                    _release.Add(held);
+                    _next++;
+                }
+            }
+
+            await ReleaseAsync();
+            _gapSince = DateTime.MinValue; // a gap still open after this page is read at once
+        }
     }
 
     /// <summary>Asks the store for what was committed after the last released id, in case the bus lost it.</summary>
@@ -271,7 +293,7 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
         }
 
         Accept(await store.GetAllAsync(_next - 1, PageSize, CancellationToken.None));
-        Release();
+        await ReleaseAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the last message id at start; the first message to arrive sets it")]
@@ -280,7 +302,7 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
     [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing committed messages from id {NextId} failed; clients catch up from the history")]
     private partial void LogReleaseFailed(Exception exception, long nextId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Messages {FirstId} to {LastId} are no longer in the history; releasing what came after them")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Messages between {FirstId} and {LastId} are no longer in the history; releasing what came after them")]
     private partial void LogGapSkipped(long firstId, long lastId);
 
     private sealed record Arrival(IReadOnlyList<ChatMessage> Messages, bool Cleared);

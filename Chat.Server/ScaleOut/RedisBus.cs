@@ -46,7 +46,7 @@ internal sealed partial class RedisSubscriber(RedisConnection redis, Sequencer s
             {
                 var subscriber = (await redis.MultiplexerAsync()).GetSubscriber();
                 var committed = await subscriber.SubscribeAsync(RedisBus.CommittedChannel);
-                committed.OnMessage(message => CommittedAsync(message.Message));
+                committed.OnMessage(message => Committed(message.Message));
                 var sent = await subscriber.SubscribeAsync(RedisBus.SentChannel);
                 sent.OnMessage(message => Sent(message.Message));
 
@@ -61,12 +61,12 @@ internal sealed partial class RedisSubscriber(RedisConnection redis, Sequencer s
         }
     }
 
-    private async Task CommittedAsync(RedisValue payload)
+    private void Committed(RedisValue payload)
     {
         var (node, batch) = ClusterWire.ReadCommitted((byte[])payload!);
         if (node != redis.Node)
         {
-            await sequencer.OfferAsync(batch);
+            sequencer.Offer(batch);
         }
     }
 

@@ -50,7 +50,14 @@ internal sealed class PipeConnection : IDisposable
         Frame.Run([.. texts.Select(text => (HubMessage)new InvocationMessage("Say", [text]))], texts.Sum(text => text.Length + 40));
 
     /// <summary>Everything the client can read now, consumed: the texts of the <c>Say</c> invocations, in order.</summary>
-    public List<string> Read()
+    public List<string> Read() => [.. ReadRecords().Select(record => record.GetProperty("arguments")[0].GetString()!)];
+
+    /// <summary>Everything the client can read now, consumed: the ids of the <c>ReceiveMessage</c> calls, in order.</summary>
+    public List<long> ReadIds() => [.. ReadRecords().Select(record => record.GetProperty("arguments")[0].GetProperty("id").GetInt64())];
+
+    public void Dispose() => ToClient.Reader.Complete();
+
+    private List<System.Text.Json.JsonElement> ReadRecords()
     {
         if (!ToClient.Reader.TryRead(out var result))
         {
@@ -59,10 +66,8 @@ internal sealed class PipeConnection : IDisposable
 
         var text = Encoding.UTF8.GetString(result.Buffer.ToArray());
         ToClient.Reader.AdvanceTo(result.Buffer.End);
-        return [.. text.Split('\u001e', StringSplitOptions.RemoveEmptyEntries).Select(record => System.Text.Json.JsonDocument.Parse(record).RootElement.GetProperty("arguments")[0].GetString()!)];
+        return [.. text.Split('\u001e', StringSplitOptions.RemoveEmptyEntries).Select(record => System.Text.Json.JsonDocument.Parse(record).RootElement)];
     }
-
-    public void Dispose() => ToClient.Reader.Complete();
 
     private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
     {

@@ -1,6 +1,3 @@
-using System.Net.Sockets;
-using System.Net.WebSockets;
-using System.Text;
 using Chat.Server.History;
 using Chat.Tests.Infrastructure;
 
@@ -35,9 +32,7 @@ public class SlowConsumerTests
             await reader.MessagesAsync(Messages / 2);
         }
 
-        using var stalled = await ConnectWithoutReadingAsync(chat.Url, "stalled");
-        using var stopPinging = new CancellationTokenSource();
-        var pinging = KeepPingingAsync(stalled, stopPinging.Token);
+        await using var stalled = await StalledClient.ConnectAsync(chat.Url, "stalled");
         await Eventually.UntilAsync(async () => (await sender.OnlineUsersAsync()).Contains("stalled"), "the stalled client is online");
         var memoryBefore = chat.Server.ResidentBytes;
 
@@ -62,48 +57,5 @@ public class SlowConsumerTests
         {
             await reader.DisposeAsync();
         }
-
-        await stopPinging.CancelAsync();
-        await pinging;
-    }
-
-    /// <summary>Sends a SignalR ping every second, so the server's client timeout never drops it: only the guard can.</summary>
-    private static async Task KeepPingingAsync(ClientWebSocket socket, CancellationToken cancellationToken)
-    {
-        var ping = Encoding.UTF8.GetBytes("{\"type\":6}\u001e");
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested && socket.State == WebSocketState.Open)
-            {
-                await socket.SendAsync(ping, WebSocketMessageType.Text, true, cancellationToken);
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            }
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException)
-        {
-            // Stopped, or the server dropped the connection.
-        }
-    }
-
-    /// <summary>A WebSocket hub connection with a tiny receive window that completes the handshake and then reads nothing.</summary>
-    private static async Task<ClientWebSocket> ConnectWithoutReadingAsync(Uri server, string user)
-    {
-        using var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096, NoDelay = true };
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-        };
-        var socket = new ClientWebSocket();
-        var uri = new UriBuilder(server) { Scheme = "ws", Path = "/hubs/chat", Query = $"user={user}" }.Uri;
-        await socket.ConnectAsync(uri, new HttpMessageInvoker(handler, disposeHandler: false), CancellationToken.None).DefaultTimeout();
-        await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"), WebSocketMessageType.Text, true, CancellationToken.None).DefaultTimeout();
-        var buffer = new byte[1024];
-        var handshake = await socket.ReceiveAsync(buffer, CancellationToken.None).DefaultTimeout();
-        Encoding.UTF8.GetString(buffer, 0, handshake.Count).Should().StartWith("{}\u001e");
-        return socket;
     }
 }
