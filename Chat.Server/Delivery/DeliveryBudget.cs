@@ -65,8 +65,8 @@ internal sealed partial class DeliveryBudget(IOptions<ChatOptions> options, Time
         return behind;
     }
 
-    /// <summary>Counts messages actually written to a connection.</summary>
-    public void Delivered(int messages) => metrics.Delivered(messages);
+    /// <summary>Counts a write to a connection and the chat messages it carried.</summary>
+    public void Written(int messages) => metrics.Written(messages);
 
     public void Dropped(string connectionId, string why)
     {

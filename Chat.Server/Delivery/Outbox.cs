@@ -210,7 +210,7 @@ internal sealed class Outbox(HubConnectionContext connection, DeliveryBudget bud
 
             if (!_closed)
             {
-                budget.Delivered(frame.ChatMessages);
+                budget.Written(frame.ChatMessages);
             }
 
             if (_belowHalf is not null && _bytes <= budget.Limits.MaxBufferBytes / 2)

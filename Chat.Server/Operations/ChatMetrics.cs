@@ -12,6 +12,7 @@ public sealed class ChatMetrics
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _dropped;
+    private readonly Counter<long> _writes;
     private readonly Histogram<double> _commitDuration;
     private readonly Histogram<long> _commitBatch;
     private long _open;
@@ -23,6 +24,7 @@ public sealed class ChatMetrics
         _accepted = meter.CreateCounter<long>("chat.messages.accepted", "{message}", "Messages committed to the history.");
         _rejected = meter.CreateCounter<long>("chat.messages.rejected", "{call}", "Hub calls rejected, by reason.");
         _delivered = meter.CreateCounter<long>("chat.messages.delivered", "{message}", "Messages written to connections (one per recipient).");
+        _writes = meter.CreateCounter<long>("chat.connection.writes", "{write}", "Writes to connections; one write carries one or more messages.");
         _dropped = meter.CreateCounter<long>("chat.connections.dropped", "{connection}", "Connections dropped because their client fell too far behind.");
         // Seconds, from a tenth of a millisecond up (the exporter's default buckets are made for milliseconds).
         var seconds = new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] };
@@ -48,7 +50,15 @@ public sealed class ChatMetrics
 
     public void Rejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
-    public void Delivered(long messages) => _delivered.Add(messages);
+    /// <summary>One write to a connection, carrying <paramref name="messages"/> chat messages.</summary>
+    public void Written(long messages)
+    {
+        _writes.Add(1);
+        if (messages > 0)
+        {
+            _delivered.Add(messages);
+        }
+    }
 
     public void DroppedSlowClient() => _dropped.Add(1);
 

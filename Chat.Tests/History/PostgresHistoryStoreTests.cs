@@ -112,6 +112,24 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
     }
 
     [SkippableFact]
+    public async Task A_connection_lost_right_after_COMMIT_is_an_unknown_outcome_and_the_batch_may_well_be_stored()
+    {
+        var database = await NewDatabaseAsync();
+        await using var proxy = new TcpProxy(new NpgsqlConnectionStringBuilder(database).Port);
+        var store = await StartAsync(new NpgsqlConnectionStringBuilder(database) { Port = proxy.Port }.ConnectionString);
+        await store.AppendAsync([new NewMessage("alice", "before")], Now, default);
+
+        // Act: the COMMIT reaches PostgreSQL, its answer never comes back.
+        proxy.CutAfterSending = TcpProxy.Bytes("COMMIT\0"); // the query COMMIT, not READ COMMITTED
+        var append = () => store.AppendAsync([new NewMessage("alice", "was it saved?")], Now, default);
+
+        // Assert
+        await append.Should().ThrowAsync<CommitOutcomeUnknownException>();
+        var direct = await StartAsync(database);
+        (await direct.GetAsync(null, 10, default)).Select(m => m.Text).Should().Equal(["before", "was it saved?"], "PostgreSQL committed it");
+    }
+
+    [SkippableFact]
     public async Task Check_answers_while_the_database_is_up()
     {
         var store = await OpenAsync();

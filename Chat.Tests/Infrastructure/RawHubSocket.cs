@@ -75,6 +75,27 @@ internal sealed class RawHubSocket : IDisposable
         return _records.Dequeue();
     }
 
+    /// <summary>The hub messages of the next WebSocket message (several when the server wrote them together), or null once closed.</summary>
+    public async Task<string[]?> ReceiveFrameAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        using var text = new MemoryStream();
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(buffer, CancellationToken.None).DefaultTimeout();
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return null;
+            }
+
+            text.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage)
+            {
+                return Encoding.UTF8.GetString(text.ToArray()).Split(RecordSeparator, StringSplitOptions.RemoveEmptyEntries);
+            }
+        }
+    }
+
     /// <summary>Reads until the server closes the socket; returns the frames seen before that.</summary>
     public async Task<List<string>> ReceiveUntilClosedAsync()
     {

@@ -160,6 +160,7 @@ internal sealed class TcpProxy : IAsyncDisposable
         try
         {
             var destination = to.GetStream();
+            var tail = Array.Empty<byte>(); // the end of the last chunk, so that a marker split between two chunks is found
             await foreach (var (due, bytes) in line.ReadAllAsync(_stop.Token))
             {
                 if (due > DateTime.UtcNow)
@@ -169,11 +170,17 @@ internal sealed class TcpProxy : IAsyncDisposable
 
                 await _resumed.Task.WaitAsync(_stop.Token);
                 await destination.WriteAsync(bytes, _stop.Token);
-                if (fromClient && CutAfterSending is { } marker && bytes.AsSpan().IndexOf(marker) >= 0)
+                if (fromClient && CutAfterSending is { } marker)
                 {
-                    // Let the server act on it, then make sure its answer never arrives.
-                    from.Client.Close(0);
-                    break;
+                    byte[] seen = [.. tail, .. bytes];
+                    if (seen.AsSpan().IndexOf(marker) >= 0)
+                    {
+                        // Let the server act on it, then make sure its answer never arrives.
+                        from.Client.Close(0);
+                        break;
+                    }
+
+                    tail = seen[Math.Max(0, seen.Length - marker.Length + 1)..];
                 }
             }
         }

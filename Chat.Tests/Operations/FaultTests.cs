@@ -1,6 +1,8 @@
 using Chat.Server.History;
 using Chat.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Npgsql;
 
 namespace Chat.Tests.Operations;
 
@@ -48,6 +50,26 @@ public class FaultTests
         history.Select(m => m.Text).Should().OnlyHaveUniqueItems();
         history.Select(m => (m.Id, m.Text)).Should().Contain(outcomes.Acked.Select(m => (m.Id, m.Text)), "nothing acked is lost");
         outcomes.Failed.Should().HaveCount(Senders, "each sender's in-flight send failed at the sender when the server went away");
+    }
+
+    [SkippableFact]
+    public async Task A_sender_whose_commit_lost_the_store_mid_way_is_told_it_may_have_been_saved_not_that_it_was_not()
+    {
+        var database = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        await using var proxy = new TcpProxy(new NpgsqlConnectionStringBuilder(database).Port);
+        await using var chat = await RunningChat.StartAsync("--ConnectionStrings:Chat", new NpgsqlConnectionStringBuilder(database) { Port = proxy.Port }.ConnectionString);
+        await using var alice = await chat.ConnectAsync("alice");
+        await alice.SendAsync("before", "alice");
+
+        // Act: PostgreSQL gets the COMMIT, and the server never hears back.
+        proxy.CutAfterSending = TcpProxy.Bytes("COMMIT\0"); // the query COMMIT, not READ COMMITTED
+        var send = () => alice.SendAsync("was it saved?", "alice");
+
+        // Assert
+        (await send.Should().ThrowAsync<HubException>()).Which.Message.Should().EndWith(
+            "The message may not have been saved: the history store stopped answering while saving it. Check the history before sending it again.");
+        proxy.CutAfterSending = null;
+        (await alice.HistoryAsync()).Select(m => m.Text).Should().Equal("before", "was it saved?");
     }
 
     private static async Task<ContinuousSenders> StartSendingAsync(RunningChat chat)

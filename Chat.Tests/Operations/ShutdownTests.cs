@@ -36,6 +36,7 @@ public sealed class ShutdownTests
         proxy.Pause();
         var stopping = Stopwatch.StartNew();
         chat.Server.Terminate();
+        await Eventually.Until(() => chat.Server.Output.Contains("Application is shutting down", StringComparison.Ordinal), "the server starts stopping");
         var latecomers = TryToConnectUntilExitAsync(chat);
         var exitCode = await chat.Server.WaitForExitAsync(TimeSpan.FromSeconds(90));
         stopping.Stop();
