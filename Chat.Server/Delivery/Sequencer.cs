@@ -258,15 +258,15 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
     }
 
     /// <summary>
-    /// After a release to many connections: the sends it set off (each connection's transport waking up
-    /// and writing to its socket) cost several times what writing it took, so the next release waits that
-    /// long, at most <see cref="MaxHold"/>. Under load, what commits meanwhile then leaves in the same
-    /// writes, which takes far fewer sends per message; a release to a few connections, or at a quiet
-    /// time, waits for nothing.
+    /// After a release to many connections, while more committed messages are already waiting: the sends
+    /// the release set off (each connection's transport waking up and writing to its socket) cost several
+    /// times what writing it took, so the next release waits that long, at most <see cref="MaxHold"/>, and
+    /// what commits meanwhile leaves in the same writes: far fewer sends per message under load. A release
+    /// to a few connections, or with nothing waiting behind it, waits for nothing (no added latency).
     /// </summary>
     private async Task HoldAfterReleaseAsync()
     {
-        if (_writing >= MinTimeToHold)
+        if (_writing >= MinTimeToHold && _arrivals.Reader.Count > 0)
         {
             await Task.Delay(TimeSpan.FromTicks(Math.Min(_writing.Ticks * HoldFactor, MaxHold.Ticks)));
         }
