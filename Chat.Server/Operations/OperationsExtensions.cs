@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 
 namespace Chat.Server.Operations;
@@ -26,8 +27,16 @@ internal static class OperationsExtensions
     {
         app.UseMiddleware<ShutdownGate>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteReadinessAsync });
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
+    }
+
+    /// <summary>The status, then one line for each check that failed, saying why: what an operator looks at first.</summary>
+    private static Task WriteReadinessAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        var failing = report.Entries.Where(entry => entry.Value.Status != HealthStatus.Healthy).Select(entry => $"\n{entry.Key}: {entry.Value.Description}");
+        return context.Response.WriteAsync(report.Status + string.Concat(failing));
     }
 }

@@ -101,6 +101,7 @@ public sealed class ShutdownTests
         using (var ready = await http.GetAsync("/readyz"))
         {
             ready.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+            (await ready.Content.ReadAsStringAsync()).Should().StartWith("Unhealthy\nhistory: Commits to the history store fail: ").And.Contain("full");
         }
 
         // Act: space comes back.
