@@ -24,8 +24,6 @@ internal sealed class Fanout : IDisposable
         _sweep = budget.Clock.CreateTimer(_ => DropStalled(), null, SweepInterval, SweepInterval);
     }
 
-    public int Count => _connections.Count;
-
     /// <summary>How much to send to every client before pacing: a quarter of a client's buffer.</summary>
     public long StepBytes => _budget.Limits.MaxBufferBytes / 4;
 
@@ -57,15 +55,6 @@ internal sealed class Fanout : IDisposable
                     break;
                 }
             }
-        }
-    }
-
-    /// <summary>Closes every connection here so that its client reconnects (to this server or another).</summary>
-    public void CloseAll()
-    {
-        foreach (var outbox in _connections.Values)
-        {
-            outbox.Connection.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionLifetimeNotificationFeature>()?.RequestClose();
         }
     }
 
