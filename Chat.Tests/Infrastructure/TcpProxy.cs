@@ -169,19 +169,23 @@ internal sealed class TcpProxy : IAsyncDisposable
                 }
 
                 await _resumed.Task.WaitAsync(_stop.Token);
-                await destination.WriteAsync(bytes, _stop.Token);
                 if (fromClient && CutAfterSending is { } marker)
                 {
                     byte[] seen = [.. tail, .. bytes];
                     if (seen.AsSpan().IndexOf(marker) >= 0)
                     {
-                        // Let the server act on it, then make sure its answer never arrives.
+                        // The client loses the connection first, so the server's answer cannot reach it;
+                        // then the server gets what the client sent, and acts on it.
                         from.Client.Close(0);
+                        await destination.WriteAsync(bytes, _stop.Token);
+                        await destination.FlushAsync(_stop.Token);
                         break;
                     }
 
                     tail = seen[Math.Max(0, seen.Length - marker.Length + 1)..];
                 }
+
+                await destination.WriteAsync(bytes, _stop.Token);
             }
         }
         catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException or ObjectDisposedException)

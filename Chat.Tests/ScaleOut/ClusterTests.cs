@@ -58,6 +58,22 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Joins_and_leaves_on_one_node_are_announced_to_clients_on_the_other()
+    {
+        await using var alice = await A.ConnectAsync("alice");
+        (await alice.NextJoinedAsync()).Should().Be("alice");
+
+        // Act
+        var bob = await B.ConnectAsync("bob");
+        var joined = await alice.NextJoinedAsync();
+        await bob.DisposeAsync();
+
+        // Assert
+        joined.Should().Be("bob");
+        (await alice.NextLeftAsync()).Should().Be("bob");
+    }
+
+    [SkippableFact]
     public async Task A_node_killed_with_SIGKILL_disappears_from_presence_within_30_seconds_but_users_still_connected_elsewhere_stay()
     {
         await using var alice = await A.ConnectAsync("alice");
