@@ -16,6 +16,8 @@ internal sealed class DeliveryLog
     private readonly long[]? _latencies;
     private long _received;
     private long _warmUpSeen = -1;
+    private long _awaitedCount = long.MaxValue;
+    private TaskCompletionSource? _awaited;
 
     /// <summary>A log for measured sequence numbers 0 to <paramref name="messages"/> - 1, sender <c>s</c> sending those with <c>seq % senders == s</c>.</summary>
     public DeliveryLog(int messages, int senders, bool keepLatencies)
@@ -29,6 +31,20 @@ internal sealed class DeliveryLog
 
     /// <summary>Measured messages received, each counted once.</summary>
     public long Received => Volatile.Read(ref _received);
+
+    /// <summary>Completes once <paramref name="count"/> measured messages have been received (one caller at a time).</summary>
+    public Task ReachedAsync(long count)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _awaitedCount, count);
+        Volatile.Write(ref _awaited, reached);
+        if (Received >= count)
+        {
+            reached.TrySetResult();
+        }
+
+        return reached.Task;
+    }
 
     /// <summary>The highest warm-up sequence number seen, or -1.</summary>
     public long WarmUpSeen => Volatile.Read(ref _warmUpSeen);
@@ -98,5 +114,9 @@ internal sealed class DeliveryLog
 
         LastAt = now;
         Volatile.Write(ref _received, _received + 1);
+        if (Volatile.Read(ref _awaited) is { } awaited && _received >= Volatile.Read(ref _awaitedCount))
+        {
+            awaited.TrySetResult();
+        }
     }
 }

@@ -10,7 +10,13 @@ namespace Chat.Bench;
 /// </summary>
 internal static class FanoutBenchmark
 {
-    public sealed record Options(int Rounds, int[] Receivers, TimeSpan Duration, int Senders, int Window, int TextLength, TimeSpan WarmUp);
+    /// <param name="Messages">Messages to send in all; 0 sends for <paramref name="Duration"/> instead.</param>
+    /// <param name="WindowAtReceiver">Count the window at the first receiver (sent but not yet received there), not at the acks.</param>
+    public sealed record Options(int Rounds, int[] Receivers, TimeSpan Duration, int Senders, int Window, int TextLength, TimeSpan WarmUp, int Messages = 0, bool WindowAtReceiver = false)
+    {
+        public string Describe() => string.Create(CultureInfo.InvariantCulture,
+            $"{Senders} sender(s) with up to {Window} {(WindowAtReceiver ? "not yet at the first receiver" : "unacked")}, {TextLength}-character texts, {(Messages > 0 ? $"{Messages:N0} messages" : $"sending for {Duration.TotalSeconds:0.#} s")} per run");
+    }
 
     /// <summary>Deliveries one run may make at most, which bounds the receivers' bookkeeping.</summary>
     private const int MaxDeliveries = 20_000_000;
@@ -20,8 +26,7 @@ internal static class FanoutBenchmark
 
     public static async Task RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
     {
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"fan-out: {options.Rounds} alternating rounds, {options.Senders} sender(s) with up to {options.Window} unacked, {options.TextLength}-character texts, sending for {options.Duration.TotalSeconds:0.#} s per run"));
+        output.WriteLine($"fan-out: {options.Rounds} alternating rounds, {options.Describe()}");
         var comparisons = new List<(int Receivers, Comparison<Result> Results)>();
         foreach (var receivers in options.Receivers)
         {
@@ -45,11 +50,13 @@ internal static class FanoutBenchmark
     /// <summary>One run: starts a server, connects, warms up, sends and checks.</summary>
     public static async Task<Result> MeasureAsync(ServerKind kind, int receivers, Options options, CancellationToken cancellationToken)
     {
-        var messages = Math.Max(1000, MaxDeliveries / receivers);
+        var messages = options.Messages > 0 ? options.Messages : Math.Max(1000, MaxDeliveries / receivers);
         await using var stage = await Stage.StartAsync(kind, receivers, options.TextLength, () => new DeliveryLog(messages, options.Senders, keepLatencies: false), cancellationToken);
         await stage.WarmUpAsync(options.WarmUp, cancellationToken);
 
-        var plan = new SendPlan(BenchText.Measured, 0, messages, options.Senders, options.TextLength, options.Window, For: options.Duration);
+        var plan = new SendPlan(
+            BenchText.Measured, 0, messages, options.Senders, options.TextLength, options.Window, For: options.Messages > 0 ? null : options.Duration,
+            WindowAt: options.WindowAtReceiver ? stage.Logs[0] : null);
         var cpu = CpuMeter.Start(stage.Server);
         var start = Stopwatch.GetTimestamp();
         var sent = (await Task.WhenAll(Enumerable.Range(0, options.Senders)

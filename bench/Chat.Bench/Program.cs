@@ -61,15 +61,30 @@ var warmUp = new Option<double>("--warm-up")
     Description = "Seconds of load (one sender, up to 32 unacked) before each measured run, so both servers are measured warm: tiered compilation settled, pools grown.",
     DefaultValueFactory = _ => 5,
 };
+var fanoutMessages = new Option<int>("--messages") { Description = "Send exactly this many messages per run (instead of sending for --seconds).", DefaultValueFactory = _ => 0 };
+var windowAt = new Option<string>("--window-at")
+{
+    Description = "Where the window is counted: ack (sends not yet acked) or receiver (messages not yet received by the first receiver, as a generator that measures delivery sends; one sender only).",
+    DefaultValueFactory = _ => "ack",
+};
+windowAt.AcceptOnlyFromAmong("ack", "receiver");
 var fanout = new Command("fanout", "Fan-out deliveries per second to 100 and 1000 receivers, Chat against a bare SignalR hub, every message checked.")
 {
-    fanoutReceivers, seconds, fanoutSenders, window, textLength, warmUp, rounds,
+    fanoutReceivers, seconds, fanoutMessages, fanoutSenders, window, windowAt, textLength, warmUp, rounds,
 };
+fanout.Validators.Add(result =>
+{
+    var receiverWindow = result.GetResult(windowAt) is { } at && at.GetValueOrDefault<string>() == "receiver";
+    if (receiverWindow && result.GetResult(fanoutSenders) is { } senderCount && senderCount.GetValueOrDefault<int>() != 1)
+    {
+        result.AddError("--window-at receiver takes one sender (--senders 1).");
+    }
+});
 fanout.SetAction(async (parse, cancellationToken) =>
 {
     var options = new FanoutBenchmark.Options(
         parse.GetValue(rounds), parse.GetValue(fanoutReceivers)!, TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(fanoutSenders), parse.GetValue(window), parse.GetValue(textLength),
-        TimeSpan.FromSeconds(parse.GetValue(warmUp)));
+        TimeSpan.FromSeconds(parse.GetValue(warmUp)), parse.GetValue(fanoutMessages), parse.GetValue(windowAt) == "receiver");
     await FanoutBenchmark.RunAsync(options, Console.Out, cancellationToken);
     return 0;
 });
@@ -97,15 +112,17 @@ root.Subcommands.Add(latency);
 var slowReceivers = new Option<int>("--receivers") { Description = "Receivers, the last of which never reads.", DefaultValueFactory = _ => 100 };
 var slowSeconds = new Option<double>("--seconds") { Description = "How long the sender sends in each run.", DefaultValueFactory = _ => 15 };
 var slowTextLength = new Option<int>("--text-length") { Description = "Characters per message text.", DefaultValueFactory = _ => 4096 };
+var slowMessages = new Option<int>("--messages") { Description = "Send exactly this many messages per run (instead of sending for --seconds).", DefaultValueFactory = _ => 0 };
+var slowWindow = new Option<int>("--window") { Description = "Sends the sender may have in flight.", DefaultValueFactory = _ => 32 };
 var slowConsumer = new Command("slow-consumer", "One receiver never reads: deliveries to the others, their longest pause, when it is dropped, server memory growth.")
 {
-    slowReceivers, slowSeconds, slowTextLength, warmUp, rounds,
+    slowReceivers, slowSeconds, slowMessages, slowWindow, windowAt, slowTextLength, warmUp, rounds,
 };
 slowConsumer.SetAction(async (parse, cancellationToken) =>
 {
     var options = new SlowConsumerBenchmark.Options(
         parse.GetValue(rounds), parse.GetValue(slowReceivers), TimeSpan.FromSeconds(parse.GetValue(slowSeconds)), parse.GetValue(slowTextLength),
-        TimeSpan.FromSeconds(parse.GetValue(warmUp)));
+        TimeSpan.FromSeconds(parse.GetValue(warmUp)), parse.GetValue(slowMessages), parse.GetValue(slowWindow), parse.GetValue(windowAt) == "receiver");
     await SlowConsumerBenchmark.RunAsync(options, Console.Out, cancellationToken);
     return 0;
 });
@@ -140,5 +157,23 @@ sends.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 root.Subcommands.Add(sends);
+
+// chat-bench stateful-receiver: what one healthy npm client with stateful reconnect costs the others
+var statefulReceivers = new Option<int>("--receivers") { Description = "Receivers, one of which is the npm client in the second run.", DefaultValueFactory = _ => 20 };
+var statefulWindow = new Option<int>("--window") { Description = "Sends the sender may have unacked.", DefaultValueFactory = _ => 32 };
+var statefulText = new Option<int>("--text-length") { Description = "Characters per message text.", DefaultValueFactory = _ => 100 };
+var statefulReceiver = new Command("stateful-receiver", "Acked sends and the others' deliveries with and without one healthy npm client using withStatefulReconnect() among the receivers.")
+{
+    statefulReceivers, statefulWindow, seconds, statefulText, warmUp, rounds,
+};
+statefulReceiver.SetAction(async (parse, cancellationToken) =>
+{
+    var options = new StatefulReceiverBenchmark.Options(
+        parse.GetValue(rounds), parse.GetValue(statefulReceivers), parse.GetValue(statefulWindow), TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(statefulText),
+        TimeSpan.FromSeconds(parse.GetValue(warmUp)));
+    await StatefulReceiverBenchmark.RunAsync(options, Console.Out, cancellationToken);
+    return 0;
+});
+root.Subcommands.Add(statefulReceiver);
 
 return await root.Parse(args).InvokeAsync();

@@ -6,10 +6,14 @@ namespace Chat.Bench;
 /// How the senders send: sequence numbers <paramref name="First"/> to <paramref name="End"/> - 1 shared by <paramref name="Senders"/>
 /// connections, texts of <paramref name="TextLength"/> characters, at most <paramref name="Window"/> unacked
 /// per sender, at <paramref name="PerSecond"/> in all (0: as fast as acks allow), for at most <paramref name="For"/>;
-/// a sender gives up on a server that has not acked for <paramref name="AckTimeout"/> (default 60 s).
+/// a sender gives up on a server that has not acked for <paramref name="AckTimeout"/> (default 60 s). With
+/// <paramref name="WindowAt"/>, the window counts messages sent but not yet received there (a receiver's
+/// log) instead of unacked ones: the sender runs ahead of its acks, as a load generator that measures
+/// delivery does.
 /// </summary>
 internal sealed record SendPlan(
-    byte Phase, int First, int End, int Senders, int TextLength, int Window, double PerSecond = 0, TimeSpan? For = null, TimeSpan? AckTimeout = null);
+    byte Phase, int First, int End, int Senders, int TextLength, int Window, double PerSecond = 0, TimeSpan? For = null, TimeSpan? AckTimeout = null,
+    DeliveryLog? WindowAt = null);
 
 /// <summary>What one sender managed: invocations written, acked, and failed (an error or a lost connection).</summary>
 internal readonly record struct SendResult(long Sent, long Acked, long Failed)
@@ -40,7 +44,15 @@ internal static class Sender
                 }
             }
 
-            if (inFlight.Count == plan.Window)
+            if (plan.WindowAt is { } receiver)
+            {
+                if (result.Sent - receiver.Received >= plan.Window && !await ReachedAsync(receiver, result.Sent - plan.Window + 1, ackTimeout, cancellationToken))
+                {
+                    // The receiver stopped receiving: the server is stuck.
+                    break;
+                }
+            }
+            else if (inFlight.Count == plan.Window)
             {
                 var acked = await WaitAsync(inFlight.Peek(), Min(ackTimeout, deadline - clock.Elapsed), cancellationToken);
                 if (acked is null)
@@ -51,6 +63,11 @@ internal static class Sender
 
                 _ = inFlight.Dequeue();
                 result = Count(result, acked.Value);
+            }
+
+            while (plan.WindowAt is not null && inFlight.TryPeek(out var done) && done.IsCompleted)
+            {
+                result = Count(result, inFlight.Dequeue().Result);
             }
 
             var text = BenchText.Create(plan.Phase, sequence, Stopwatch.GetTimestamp(), plan.TextLength);
@@ -76,6 +93,19 @@ internal static class Sender
         }
 
         return result;
+    }
+
+    private static async Task<bool> ReachedAsync(DeliveryLog receiver, long count, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await receiver.ReachedAsync(count).WaitAsync(limit, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     private static SendResult Count(SendResult result, bool acked) =>

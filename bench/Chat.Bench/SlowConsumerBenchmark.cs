@@ -10,7 +10,8 @@ namespace Chat.Bench;
 /// </summary>
 internal static class SlowConsumerBenchmark
 {
-    public sealed record Options(int Rounds, int Receivers, TimeSpan Duration, int TextLength, TimeSpan WarmUp);
+    /// <param name="Messages">Messages to send in all; 0 sends for <paramref name="Duration"/> instead.</param>
+    public sealed record Options(int Rounds, int Receivers, TimeSpan Duration, int TextLength, TimeSpan WarmUp, int Messages = 0, int Window = 32, bool WindowAtReceiver = false);
 
     /// <summary>One run on one server; <see cref="DroppedAfter"/> is NaN when the stalled receiver was never dropped.</summary>
     public sealed record Result(double PerSecond, double LongestPause, double DroppedAfter, double MemoryGrowth, long Missing, long Unacked);
@@ -18,7 +19,7 @@ internal static class SlowConsumerBenchmark
     public static async Task RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"slow consumer: {options.Rounds} alternating rounds, {options.Receivers} receivers of which 1 never reads, 1 sender (up to 32 unacked) for {options.Duration.TotalSeconds:0.#} s, {options.TextLength}-character texts"));
+            $"slow consumer: {options.Rounds} alternating rounds, {options.Receivers} receivers of which 1 never reads, 1 sender (up to {options.Window} {(options.WindowAtReceiver ? "not yet at the first receiver" : "unacked")}), {(options.Messages > 0 ? $"{options.Messages:N0} messages" : $"for {options.Duration.TotalSeconds:0.#} s")}, {options.TextLength}-character texts"));
         var results = new Comparison<Result>(output);
         await results.RunAsync(options.Rounds, kind => MeasureAsync(kind, options, cancellationToken), r => string.Create(
             CultureInfo.InvariantCulture,
@@ -45,11 +46,13 @@ internal static class SlowConsumerBenchmark
         using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var baseline = stage.Server.ResidentBytes();
         var peak = SamplePeakAsync(stage.Server, sampling.Token);
-        var plan = new SendPlan(BenchText.Measured, 0, Messages, Senders: 1, options.TextLength, Window: 32, For: options.Duration, AckTimeout: TimeSpan.FromSeconds(2));
+        var plan = new SendPlan(
+            BenchText.Measured, 0, options.Messages > 0 ? options.Messages : Messages, Senders: 1, options.TextLength, options.Window,
+            For: options.Messages > 0 ? null : options.Duration, AckTimeout: TimeSpan.FromSeconds(2), WindowAt: options.WindowAtReceiver ? stage.Logs[0] : null);
         var start = Stopwatch.GetTimestamp();
         var sent = await Sender.RunAsync(stage.Connections[0], "r0", 0, plan, cancellationToken);
-        var end = start + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
-        await Stage.WaitUntilAsync(() => stage.Readers.All(log => log.Received >= sent.Sent), TimeSpan.FromSeconds(5), cancellationToken);
+        var end = options.Messages > 0 ? Stopwatch.GetTimestamp() : start + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
+        await Stage.WaitUntilAsync(() => stage.Readers.All(log => log.Received >= sent.Sent), TimeSpan.FromSeconds(options.Messages > 0 ? 30 : 5), cancellationToken);
         await sampling.CancelAsync();
 
         var delivered = stage.Readers.Sum(log => log.Received);
