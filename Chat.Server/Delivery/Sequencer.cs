@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Chat.Server.History;
 using Chat.Server.Hubs;
@@ -29,15 +28,6 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
 
     public static readonly TimeSpan PollIntervalWhileBusDown = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>How much longer than writing a release its sends take, roughly (measured: 5 to 10 times at 1000 connections).</summary>
-    private const int HoldFactor = 5;
-
-    /// <summary>The longest a release waits after the one before it.</summary>
-    private static readonly TimeSpan MaxHold = TimeSpan.FromMilliseconds(20);
-
-    /// <summary>A release that took less to write than this sets off too little to wait for.</summary>
-    private static readonly TimeSpan MinTimeToHold = TimeSpan.FromMilliseconds(0.2);
-
     private const int PageSize = 500;
 
     private readonly Channel<Arrival> _arrivals = Channel.CreateBounded<Arrival>(new BoundedChannelOptions(MaxWaitingBatches) { SingleReader = true });
@@ -48,7 +38,6 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
     private DateTime _gapSince;
     private DateTime _lastPoll;
     private Task _loop = Task.CompletedTask;
-    private TimeSpan _writing; // how long writing the last release to the connections took
 
     /// <summary>What this server committed: released here in order, and told to the other servers.</summary>
     public async Task PublishAsync(IReadOnlyList<ChatMessage> batch)
@@ -130,7 +119,6 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
                 }
 
                 await ReleaseAsync();
-                await HoldAfterReleaseAsync();
                 await FillGapAsync();
                 await PollAsync();
             }
@@ -227,11 +215,9 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
     /// </summary>
     private async Task ReleaseAsync()
     {
-        _writing = TimeSpan.Zero;
         var step = fanout.StepBytes;
         for (var start = 0; start < _release.Count;)
         {
-            var writing = Stopwatch.GetTimestamp();
             var stepped = 0L;
             while (start < _release.Count && stepped < step)
             {
@@ -250,26 +236,10 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
                 start = end;
             }
 
-            _writing += Stopwatch.GetElapsedTime(writing);
             await fanout.PaceAsync();
         }
 
         _release.Clear();
-    }
-
-    /// <summary>
-    /// After a release to many connections, while more committed messages are already waiting: the sends
-    /// the release set off (each connection's transport waking up and writing to its socket) cost several
-    /// times what writing it took, so the next release waits that long, at most <see cref="MaxHold"/>, and
-    /// what commits meanwhile leaves in the same writes: far fewer sends per message under load. A release
-    /// to a few connections, or with nothing waiting behind it, waits for nothing (no added latency).
-    /// </summary>
-    private async Task HoldAfterReleaseAsync()
-    {
-        if (_writing >= MinTimeToHold && _arrivals.Reader.Count > 0)
-        {
-            await Task.Delay(TimeSpan.FromTicks(Math.Min(_writing.Ticks * HoldFactor, MaxHold.Ticks)));
-        }
     }
 
     private static InvocationMessage Receive(ChatMessage message) => new(nameof(IChatClient.ReceiveMessage), [message]);
