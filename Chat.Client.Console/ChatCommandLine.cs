@@ -29,6 +29,11 @@ internal static class ChatCommandLine
         };
         var user = new Option<string>("--user") { HelpName = "NAME", Description = "Your name, 1 to 32 characters. Required, except with --history." };
         var token = new Option<string>("--token") { HelpName = "JWT", Description = "A JWT, for a server with authentication on." };
+        var tokenFile = new Option<FileInfo>("--token-file")
+        {
+            HelpName = "PATH",
+            Description = "A file holding the JWT, read again at every reconnect: replace the token in it before it expires and the client goes on.",
+        };
         var send = new Option<string>("--send") { HelpName = "TEXT", Description = "Send this one message, wait until the server has stored it, and exit." };
         var history = new Option<int?>("--history")
         {
@@ -39,13 +44,21 @@ internal static class ChatCommandLine
 
         var root = new RootCommand("Chat console client: chat interactively, or send one message (--send), or print recent history (--history).")
         {
-            url, user, token, send, history,
+            url, user, token, tokenFile, send, history,
         };
         root.Validators.Add(result =>
         {
             if (result.GetResult(send) is not null && result.GetResult(history) is not null)
             {
                 result.AddError("Use either --send or --history, not both.");
+            }
+            else if (result.GetResult(token) is not null && result.GetResult(tokenFile) is not null)
+            {
+                result.AddError("Use either --token or --token-file, not both.");
+            }
+            else if (result.GetValue(tokenFile) is { Exists: false } missing)
+            {
+                result.AddError($"The token file {missing.FullName} does not exist.");
             }
             else if (result.GetResult(history) is null && result.GetResult(user) is null)
             {
@@ -55,7 +68,7 @@ internal static class ChatCommandLine
 
         root.SetAction(async (parse, cancel) =>
         {
-            var endpoint = new ChatEndpoint(parse.GetValue(url)!, parse.GetValue(user), parse.GetValue(token));
+            var endpoint = new ChatEndpoint(parse.GetValue(url)!, parse.GetValue(user), parse.GetValue(token), parse.GetValue(tokenFile)?.FullName);
             return await RunModeAsync(endpoint, parse.GetValue(send), parse.GetValue(history), terminal, transport, cancel);
         });
 
@@ -128,7 +141,7 @@ internal static class ChatCommandLine
         catch (Exception error)
         {
             // Every failure is one line a user can act on; never a stack trace.
-            terminal.Error.WriteLine($"error: {ErrorText.Describe(error, endpoint.Server)}");
+            terminal.Error.WriteLine($"error: {ErrorText.Describe(error, endpoint.Server, endpoint)}");
             return Failure;
         }
     }

@@ -19,9 +19,12 @@ internal sealed class ChatSession : IAsyncDisposable
     private readonly HubConnection _connection;
     private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ChatSession(HubConnection connection)
+    private readonly ReconnectPolicy _reconnect;
+
+    private ChatSession(HubConnection connection, ReconnectPolicy reconnect)
     {
         _connection = connection;
+        _reconnect = reconnect;
         _connection.Closed += error =>
         {
             _closed.TrySetResult(error);
@@ -31,6 +34,9 @@ internal sealed class ChatSession : IAsyncDisposable
 
     public HubConnectionState State => _connection.State;
 
+    /// <summary>Why the last reconnect attempt failed, if one did.</summary>
+    public Exception? LastReconnectError => _reconnect.LastReason;
+
     /// <summary>
     /// Builds (does not start) a connection with automatic reconnect (no stateful reconnect: after a reconnect the
     /// client catches up from the history, and the server does not offer it). <paramref name="transport"/>
@@ -39,24 +45,26 @@ internal sealed class ChatSession : IAsyncDisposable
     public static ChatSession Create(
         ChatEndpoint endpoint, IChatListener? listener = null, Action<HttpConnectionOptions>? transport = null)
     {
+        var reconnect = new ReconnectPolicy(endpoint);
         var connection = new HubConnectionBuilder()
             .WithUrl(endpoint.HubUrl, options =>
             {
-                if (!string.IsNullOrEmpty(endpoint.Token))
+                if (endpoint.HasToken)
                 {
-                    options.AccessTokenProvider = () => Task.FromResult<string?>(endpoint.Token);
+                    // Asked at every connect and reconnect: with --token-file, a renewed token is used as soon as it is there.
+                    options.AccessTokenProvider = () => Task.FromResult(endpoint.CurrentToken());
                 }
 
                 transport?.Invoke(options);
             })
-            .WithAutomaticReconnect(new ReconnectPolicy())
+            .WithAutomaticReconnect(reconnect)
             .Build();
         if (listener is not null)
         {
             Listen(connection, listener);
         }
 
-        return new ChatSession(connection);
+        return new ChatSession(connection, reconnect);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => _connection.StartAsync(cancellationToken);

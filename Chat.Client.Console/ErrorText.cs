@@ -15,9 +15,13 @@ internal static partial class ErrorText
     // How SignalR reports a connection the server closed for a protocol reason, e.g. a frame over the size limit.
     private const string ClosedMarker = "Connection closed with an error. ";
 
-    public static string Describe(Exception exception, Uri server) => exception switch
+    public static string Describe(Exception exception, Uri server, ChatEndpoint? endpoint = null) => exception switch
     {
         HubException hub => HubSentence(hub.Message),
+        HttpRequestException { StatusCode: HttpStatusCode.Unauthorized } when endpoint?.TokenExpired(DateTimeOffset.UtcNow) == true =>
+            endpoint.TokenFile is null
+                ? $"token expired: {server} refused it (401); get a new one and pass it with --token (or keep it in a file: --token-file)."
+                : $"token expired: {server} refused it (401); write a new one to {endpoint.TokenFile} and start again.",
         HttpRequestException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } http =>
             $"{server} refused the connection ({(int)http.StatusCode!}); pass a valid --token.",
         HttpRequestException { StatusCode: { } status } =>

@@ -17,6 +17,7 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
     private readonly SemaphoreSlim _catchUpGate = new(1, 1);
     private ChatSession? _session;
     private Uri? _server;
+    private ChatEndpoint? _endpoint;
     private CancellationTokenSource? _running;
     private volatile bool _started;
     private volatile bool _reconnecting;
@@ -30,7 +31,7 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
     {
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var session = ChatSession.Create(endpoint, this, transport);
-        (_session, _server, _running) = (session, endpoint.Server, running);
+        (_session, _server, _endpoint, _running) = (session, endpoint.Server, endpoint, running);
         try
         {
             await session.StartAsync(running.Token);
@@ -93,7 +94,9 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
         }
 
         _transcript.Line(_reconnecting
-            ? "* connection lost: gave up reconnecting"
+            ? _session?.LastReconnectError is { } why
+                ? $"* connection lost: gave up reconnecting: {ErrorText.Describe(why, _server!, _endpoint)}"
+                : "* connection lost: gave up reconnecting"
             : $"* connection lost: {(error is null ? "the server closed the connection" : ErrorText.Describe(error, _server!))}");
         _lost = true;
         _running?.Cancel();

@@ -69,7 +69,8 @@
 
     const item = element("li", message.user === user ? "message own" : "message");
     item.dataset.id = String(message.id);
-    item.append(timeOf(message.sentAt), element("span", "user", message.user), element("span", "text", message.text));
+        // <bdi>: a name (or a text) written right to left cannot reorder what stands next to it.
+    item.append(timeOf(message.sentAt), element("bdi", "user", message.user), element("bdi", "text", message.text));
 
     scrollIfAtBottom(() => {
       let before = null;
@@ -81,15 +82,22 @@
     });
   }
 
-  function showLine(text) {
-    scrollIfAtBottom(() => view.messages.append(element("li", "system", text)));
+  /** A line of its own; with a name, the name first, isolated from the words after it. */
+  function showLine(textOrName, after) {
+    const line = element("li", "system", after === undefined ? textOrName : "");
+    if (after !== undefined) line.append(element("bdi", "", textOrName), after);
+    scrollIfAtBottom(() => view.messages.append(line));
   }
 
   const online = new Set(); // who is online, kept up to date by the presence events
 
   function showOnline() {
     const users = [...online].sort(); // code-unit order, the server's ordinal order
-    view.online.replaceChildren(...users.map((name) => element("li", name === user ? "own" : "", name)));
+    view.online.replaceChildren(...users.map((name) => {
+      const item = element("li", name === user ? "own" : "");
+      item.append(element("bdi", "", name));
+      return item;
+    }));
     view.onlineCount.textContent = String(users.length);
   }
 
@@ -153,7 +161,7 @@
   }
 
   function build() {
-    const options = token ? { accessTokenFactory: () => token } : {};
+    const options = token ? { accessTokenFactory: currentToken } : {};
     const hub = new signalR.HubConnectionBuilder()
       .withUrl(`/hubs/chat?user=${encodeURIComponent(user)}`, options)
       .withAutomaticReconnect({
@@ -164,8 +172,8 @@
       .build();
 
     hub.on("ReceiveMessage", receive);
-    hub.on("UserJoined", (name) => { showLine(`${name} joined`); online.add(name); showOnline(); });
-    hub.on("UserLeft", (name) => { showLine(`${name} left`); online.delete(name); showOnline(); });
+    hub.on("UserJoined", (name) => { showLine(name, " joined"); online.add(name); showOnline(); });
+    hub.on("UserLeft", (name) => { showLine(name, " left"); online.delete(name); showOnline(); });
     hub.on("HistoryCleared", () => {
       shown.clear();
       view.messages.replaceChildren();
@@ -206,6 +214,7 @@
         askToken(token ? "That token was not accepted (expired, or for another server). Paste a new one." : "");
         return;
       }
+      if (/HubException/.test(String(error && error.message))) showError(hubError(error)); // e.g. a name the server refuses, with its reason
       setTimeout(start, 5000);
     }
   }
@@ -233,15 +242,31 @@
 
   // ---- who am I ----
 
-  /** The name in a token, for display; the server checks the token itself. */
-  function nameInToken(jwt) {
+  /** The claims of a token, for display and to know when it expires; the server checks the token itself. */
+  function claimsOf(jwt) {
     try {
       const part = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
       const json = decodeURIComponent(Array.from(atob(part), (c) => "%" + c.charCodeAt(0).toString(16).padStart(2, "0")).join(""));
-      return JSON.parse(json).name || "";
+      return JSON.parse(json) || {};
     } catch {
-      return "";
+      return {};
     }
+  }
+
+  function nameInToken(jwt) {
+    return claimsOf(jwt).name || "";
+  }
+
+  // The server closes a connection when its token expires, and the client reconnects at once. Its token comes
+  // from here: a token that has expired waits for the user to paste a new one (the typed text stays where it is).
+  let tokenWaiters = [];
+  function currentToken() {
+    const expires = claimsOf(token).exp;
+    if (!expires || expires * 1000 > Date.now()) return token;
+    return new Promise((resolve) => {
+      tokenWaiters.push(resolve);
+      askToken("Your sign-in token has expired. Paste a new one to go on; your unsent message is kept.");
+    });
   }
 
   function useToken(value) {
@@ -267,7 +292,13 @@
       return;
     }
     useToken(value);
-    start();
+    if (tokenWaiters.length > 0) {
+      const waiting = tokenWaiters;
+      tokenWaiters = [];
+      waiting.forEach((resolve) => resolve(token)); // the reconnect under way goes on with it
+    } else {
+      start();
+    }
   });
 
   function askName() {
@@ -277,10 +308,17 @@
   }
 
   $("name-form").addEventListener("submit", (event) => {
-    const name = $("name").value.trim();
-    if (!name || name.length > 32 || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
+    // The server's name rules (it checks them again and says why it refuses one): NFC, 1 to 32 characters,
+    // nothing invisible, single spaces, at least one letter or digit.
+    const name = $("name").value.trim().replace(/ {2,}/g, " ").normalize("NFC");
+    const problem = !name || [...name].length > 32 ? "Use 1 to 32 characters."
+      : /[\p{Cc}\p{Cf}]/u.test(name) ? "Remove the control or invisible formatting characters."
+      : /[^\S ]/u.test(name) ? "Use plain spaces only."
+      : !/[\p{L}\p{N}]/u.test(name) ? "Use at least one letter or digit."
+      : "";
+    if (problem) {
       event.preventDefault();
-      $("name-error").textContent = "Use 1 to 32 characters, without control characters.";
+      $("name-error").textContent = problem;
       $("name-error").hidden = false;
       return;
     }

@@ -11,6 +11,9 @@ public sealed class ChatOptions
     /// <summary>Largest incoming SignalR frame; a larger one closes that connection.</summary>
     public long MaxFrameBytes { get; set; } = 32 * 1024;
 
+    /// <summary>Lets anyone run /clear when sign-in is off (with sign-in, only the admin role may).</summary>
+    public bool AllowClearWithoutSignIn { get; set; }
+
     public RateLimitOptions RateLimit { get; set; } = new();
 
     public HistoryOptions History { get; set; } = new();

@@ -1,13 +1,15 @@
 using Chat.Server.Commands;
+using Chat.Server.Configuration;
 using Chat.Server.History;
 using Chat.Server.Presence;
 using Chat.Server.Rules;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Hubs;
 
 /// <summary>The chat hub at <c>/hubs/chat</c>: checks input, hands it to the history writer and presence.</summary>
-public sealed class ChatHub(HistoryWriter writer, IHistoryStore store, IPresence presence, MessageRules rules) : Hub<IChatClient>
+public sealed class ChatHub(HistoryWriter writer, IHistoryStore store, IPresence presence, MessageRules rules, IOptions<ChatOptions> options) : Hub<IChatClient>
 {
     public override async Task OnConnectedAsync()
     {
@@ -29,16 +31,22 @@ public sealed class ChatHub(HistoryWriter writer, IHistoryStore store, IPresence
     public async Task<ChatMessage?> SendMessage(string? text, string? user)
     {
         rules.CheckText(text);
-        MessageRules.CheckUser(user);
-        if (ConnectionUser.IsSignedIn(Context) && ConnectionUser.Of(Context) is var signedInAs && !string.Equals(user, signedInAs, StringComparison.Ordinal))
+        var sender = UserNames.Normalize(user);
+
+        // A connection with a name (its token's, or ?user= without sign-in) speaks only under it; a guest picks a display name.
+        if (ConnectionUser.Of(Context) is { } own && !string.Equals(sender, own, StringComparison.Ordinal))
         {
-            throw new InputRejectedException("wrong_user", $"You are signed in as {signedInAs}; send messages under that name.");
+            throw new InputRejectedException(
+                "wrong_user",
+                ConnectionUser.IsSignedIn(Context)
+                    ? $"You are signed in as {own}; send messages under that name."
+                    : $"You are connected as {own}; send messages under that name, or reconnect under another.");
         }
 
         var command = ChatCommands.Parse(text!, out var message);
         if (command is null)
         {
-            return await writer.AppendAsync(new NewMessage(user!, message));
+            return await writer.AppendAsync(new NewMessage(sender, message));
         }
 
         switch (command)
@@ -54,6 +62,13 @@ public sealed class ChatHub(HistoryWriter writer, IHistoryStore store, IPresence
                 if (ConnectionUser.IsSignedIn(Context) && !ConnectionUser.IsAdmin(Context))
                 {
                     throw new InputRejectedException("not_admin", "Only admins can clear the history; ask one to run /clear.");
+                }
+
+                if (!ConnectionUser.IsSignedIn(Context) && !options.Value.AllowClearWithoutSignIn)
+                {
+                    throw new InputRejectedException(
+                        "clear_refused",
+                        "/clear is off on this server: without sign-in anyone could delete everyone's history. An operator can allow it with Chat:AllowClearWithoutSignIn.");
                 }
 
                 await writer.ClearAsync();

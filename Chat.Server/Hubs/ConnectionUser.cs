@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Chat.Server.Rules;
 using Chat.Server.Security;
 using Microsoft.AspNetCore.SignalR;
@@ -16,13 +17,8 @@ internal static class ConnectionUser
         var state = ChatConnectionState.Of(context);
         if (!state.UserKnown)
         {
-            var name = context.UserIdentifier;
-            if (!string.IsNullOrEmpty(name))
-            {
-                MessageRules.CheckUser(name);
-            }
-
-            state.User = string.IsNullOrEmpty(name) ? null : name;
+            var name = NameGiven(context.User, context.GetHttpContext());
+            state.User = string.IsNullOrEmpty(name) ? null : UserNames.Normalize(name);
             state.UserKnown = true;
         }
 
@@ -30,10 +26,10 @@ internal static class ConnectionUser
     }
 
     /// <summary>The name a connection gives, unchecked: the token's when signed in, else <c>?user=</c>; null or empty for a guest.</summary>
-    public static string? NameGiven(HubConnectionContext connection) =>
-        connection.User.Identity?.IsAuthenticated == true
-            ? connection.User.FindFirst(ChatTokens.NameClaim)?.Value
-            : connection.GetHttpContext()?.Request.Query["user"].ToString();
+    public static string? NameGiven(ClaimsPrincipal? user, HttpContext? http) =>
+        user?.Identity?.IsAuthenticated == true
+            ? user.FindFirst(ChatTokens.NameClaim)?.Value
+            : http?.Request.Query["user"].ToString();
 
     /// <summary>True when the connection came with a valid token (auth is on).</summary>
     public static bool IsSignedIn(HubCallerContext context) => context.User?.Identity?.IsAuthenticated == true;
@@ -44,7 +40,22 @@ internal static class ConnectionUser
 /// <summary>SignalR's user id (for <c>Clients.User</c>) is the chat's user name; guests have none.</summary>
 internal sealed class ChatUserIdProvider : IUserIdProvider
 {
-    public string? GetUserId(HubConnectionContext connection) => ConnectionUser.NameGiven(connection) is { Length: > 0 } name ? name : null;
+    public string? GetUserId(HubConnectionContext connection)
+    {
+        if (ConnectionUser.NameGiven(connection.User, connection.GetHttpContext()) is not { Length: > 0 } name)
+        {
+            return null;
+        }
+
+        try
+        {
+            return UserNames.Normalize(name);
+        }
+        catch (InputRejectedException)
+        {
+            return null; // OnConnectedAsync refuses the connection, saying why
+        }
+    }
 }
 
 /// <summary>

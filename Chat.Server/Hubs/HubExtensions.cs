@@ -49,7 +49,15 @@ internal static class HubExtensions
         // Stateful reconnect is off: after any reconnect the clients catch up from the history, which
         // needs no per-connection replay buffer (and no client's acks to wait for). With it off, a
         // connection writes what the fan-out gives it as it is, several messages in one write.
-        endpoints.MapHub<ChatHub>(Path, connections => connections.AllowStatefulReconnects = false)
+        endpoints.MapHub<ChatHub>(Path, connections =>
+            {
+                connections.AllowStatefulReconnects = false;
+
+                // A connection lives no longer than its token: once a second SignalR's connection manager closes
+                // the connections whose token (JwtBearer's ExpiresUtc) has expired, with a close message that
+                // lets the clients reconnect, which they do with a fresh token. Without sign-in there is nothing to expire.
+                connections.CloseOnAuthenticationExpiration = true;
+            })
             .SecureChatHub(endpoints.ServiceProvider);
         return endpoints;
     }

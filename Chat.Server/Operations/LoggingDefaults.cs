@@ -22,6 +22,12 @@ internal static class LoggingDefaults
             {
                 // "Request starting/finished" lines, at Information: quiet by default, and with them the per-request activity.
                 ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
+
+                // The dispatcher logs every HubException a hub method throws at Error with its stack trace, also a rule's
+                // refusal ("the message is empty"): one client could grow the log by megabytes a second. RejectionFilter
+                // sees every call's failure first and logs it itself: a refusal at Information in one line, anything
+                // unexpected at Error with its exception.
+                ["Logging:LogLevel:Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher"] = "None",
             },
         });
         builder.Services.Configure<LoggerFilterOptions>(filters => filters.CaptureScopes = builder.Configuration.GetValue<bool>(CaptureScopesKey));

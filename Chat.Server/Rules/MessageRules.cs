@@ -6,7 +6,6 @@ namespace Chat.Server.Rules;
 /// <summary>What a message text, a user name and a history request must look like.</summary>
 public sealed class MessageRules(IOptions<ChatOptions> options)
 {
-    public const int MaxUserLength = 32;
     public const int MaxHistoryLimit = 500;
 
     private readonly int _maxMessageLength = options.Value.MaxMessageLength;
@@ -31,29 +30,6 @@ public sealed class MessageRules(IOptions<ChatOptions> options)
             throw new InputRejectedException(
                 "text_too_long",
                 $"The message is {text.Length} characters long; at most {_maxMessageLength} are allowed. Shorten it or split it in parts.");
-        }
-    }
-
-    /// <summary>Throws a <see cref="InputRejectedException"/> unless <paramref name="user"/> is a valid user name.</summary>
-    public static void CheckUser(string? user)
-    {
-        if (string.IsNullOrWhiteSpace(user))
-        {
-            throw new InputRejectedException("invalid_user", "The user name is empty. Choose a name of 1 to 32 characters.");
-        }
-
-        if (user.Length > MaxUserLength)
-        {
-            throw new InputRejectedException(
-                "invalid_user",
-                $"The user name is {user.Length} characters long; at most {MaxUserLength} are allowed.");
-        }
-
-        if (user.Any(char.IsControl))
-        {
-            throw new InputRejectedException(
-                "invalid_user",
-                "The user name contains control characters (such as tabs or line breaks); use letters, digits, spaces and punctuation.");
         }
     }
 

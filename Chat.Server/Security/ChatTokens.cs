@@ -12,6 +12,12 @@ public static class ChatTokens
     public const string RoleClaim = "role";
     public const string AdminRole = "admin";
 
+    /// <summary>How far the server's clock and the minter's may disagree: a token is refused this long after it expired, no longer.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest lifetime <c>token --ttl</c> gives.</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(30);
+
     public static SymmetricSecurityKey KeyOf(string signingKey) => new(Encoding.UTF8.GetBytes(signingKey));
 
     /// <summary>Mints a token for <paramref name="user"/>, valid for <paramref name="lifetime"/>.</summary>
@@ -44,7 +50,7 @@ public static class ChatTokens
         ValidateAudience = false,
         ValidateLifetime = true,
         RequireExpirationTime = true,
-        ClockSkew = TimeSpan.FromSeconds(30),
+        ClockSkew = ClockSkew,
         NameClaimType = NameClaim,
         RoleClaimType = RoleClaim,
     };

@@ -20,7 +20,7 @@ internal static class TokenCommand
         var admin = new Option<bool>("--admin") { Description = "Adds role admin, which may /clear the history." };
         var ttl = new Option<TimeSpan>("--ttl")
         {
-            Description = "How long the token is valid: 90s, 30m, 8h, 7d (default 8h).",
+            Description = "How long the token is valid: 90s, 30m, 8h, 7d (default 8h, at most 30d).",
             DefaultValueFactory = _ => TimeSpan.FromHours(8),
             CustomParser = result => ParseLifetime(result.Tokens.Single().Value, error => result.AddError(error)),
         };
@@ -51,7 +51,7 @@ internal static class TokenCommand
 
         try
         {
-            MessageRules.CheckUser(user);
+            user = UserNames.Normalize(user);
         }
         catch (InputRejectedException rejection)
         {
@@ -72,10 +72,17 @@ internal static class TokenCommand
             && int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count)
             && count > 0)
         {
+            // Compared in seconds before multiplying: 99999999d is no TimeSpan at all.
+            if (unit.TotalSeconds * count > ChatTokens.MaxLifetime.TotalSeconds)
+            {
+                error($"--ttl '{text}' is too long; a token lives at most {ChatTokens.MaxLifetime.TotalDays:0} days (--ttl {ChatTokens.MaxLifetime.TotalDays:0}d).");
+                return default;
+            }
+
             return unit * count;
         }
 
-        error($"--ttl '{text}' is not a lifetime; write a positive number and a unit: 90s, 30m, 8h or 7d.");
+        error($"--ttl '{text}' is not a lifetime; write a positive number and a unit: 90s, 30m, 8h or 7d (at most {ChatTokens.MaxLifetime.TotalDays:0}d).");
         return default;
     }
 

@@ -100,4 +100,27 @@ public class PageTests(BrowserFixture browser)
         await Expect(alice.Online).ToHaveTextAsync(["alice"], new() { Timeout = ChatPage.Timeout });
         await alice.ScreenshotAsync("phone");
     }
+
+    [SkippableFact]
+    public async Task A_name_with_a_right_to_left_override_does_not_reorder_the_message_text()
+    {
+        // The server refuses such names now; a history written before that rule can still hold one.
+        var database = ChatApplication.NewDatabasePath();
+        using var store = new Server.History.SqliteHistoryStore($"Data Source={database}", 100);
+        await store.InitializeAsync(default);
+        await store.AppendAsync([new Server.History.NewMessage("\u202Eecila", "hello world 123")], DateTime.UtcNow, default);
+        await using var chat = await RunningChat.StartOnAsync(database);
+
+        await using var bob = await ChatPage.OpenAsync(browser.Browser, chat.Url, "bob");
+        await Expect(bob.Messages).ToHaveCountAsync(1, new() { Timeout = ChatPage.Timeout });
+
+        // Where the text's first and last characters are drawn: left to right, as written.
+        var positions = await bob.Page.Locator("#messages li.message .text").EvaluateAsync<double[]>(
+            @"node => {
+                const at = (i) => { const range = document.createRange(); range.setStart(node.firstChild, i); range.setEnd(node.firstChild, i + 1); return range.getBoundingClientRect().left; };
+                return [at(0), at(node.textContent.length - 1)];
+            }");
+        await bob.ScreenshotAsync("right-to-left-name");
+        positions[0].Should().BeLessThan(positions[1], "the name's override must not reach the text");
+    }
 }

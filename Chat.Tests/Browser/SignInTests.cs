@@ -39,4 +39,26 @@ public class SignInTests(BrowserFixture browser)
         await Expect(bob.State).ToHaveTextAsync("connected", new() { Timeout = ChatPage.Timeout });
         await Expect(bob.Online).ToHaveTextAsync(["bob"], new() { Timeout = ChatPage.Timeout });
     }
+
+    [SkippableFact]
+    public async Task When_the_token_expires_the_page_asks_for_a_new_one_keeps_the_typed_text_and_goes_on()
+    {
+        await using var chat = await RunningChat.StartAsync("--Chat:Auth:SigningKey", AuthTests.Key);
+        var shortLived = ChatTokens.Create(AuthTests.Key, "alice", admin: false, TimeSpan.FromSeconds(6));
+        await using var alice = await ChatPage.OpenBlankAsync(browser.Browser, chat.Url, $"/#token={shortLived}");
+        await Expect(alice.State).ToHaveTextAsync("connected", new() { Timeout = ChatPage.Timeout });
+        await alice.Input.FillAsync("typed before it expired");
+
+        await Expect(alice.Page.Locator("#token-dialog")).ToBeVisibleAsync(new() { Timeout = ChatPage.Timeout });
+        await Expect(alice.Page.Locator("#token-error")).ToHaveTextAsync("Your sign-in token has expired. Paste a new one to go on; your unsent message is kept.");
+        await alice.ScreenshotAsync("token-expired");
+        await alice.Page.Locator("#token").FillAsync(ChatTokens.Create(AuthTests.Key, "alice", admin: false, TimeSpan.FromHours(1)));
+        await alice.Page.Locator("#token-form button").ClickAsync();
+
+        await Expect(alice.State).ToHaveTextAsync("connected", new() { Timeout = ChatPage.Timeout });
+        await Expect(alice.Input).ToHaveValueAsync("typed before it expired");
+        await alice.Input.PressAsync("Enter");
+        await Expect(alice.Page.Locator("#messages li.message.own .text")).ToHaveTextAsync("typed before it expired", new() { Timeout = ChatPage.Timeout });
+        alice.Problems.Should().BeEmpty();
+    }
 }

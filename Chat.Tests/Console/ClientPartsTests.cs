@@ -10,7 +10,7 @@ public class ClientPartsTests
     [Fact]
     public void Reconnect_retries_at_once_then_backs_off_to_every_10_seconds_and_gives_up_after_2_minutes()
     {
-        var policy = new ReconnectPolicy();
+        var policy = new ReconnectPolicy(new ChatEndpoint(new Uri("http://localhost:5000"), "alice"));
 
         var delays = Enumerable.Range(0, 7).Select(count => policy.NextRetryDelay(new RetryContext { PreviousRetryCount = count, ElapsedTime = TimeSpan.FromSeconds(count) }));
         var late = policy.NextRetryDelay(new RetryContext { PreviousRetryCount = 15, ElapsedTime = TimeSpan.FromMinutes(2) });

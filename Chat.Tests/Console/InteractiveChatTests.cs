@@ -88,7 +88,7 @@ public class InteractiveChatTests
     [Fact]
     public async Task Presence_notices_and_clearing_are_shown_as_lines()
     {
-        await using var app = new ChatApplication();
+        await using var app = new ChatApplication(new Dictionary<string, string?> { ["Chat:AllowClearWithoutSignIn"] = "true" });
         await using var alice = await StartAsync(app, "alice");
 
         var carol = await app.ConnectAsync("carol");

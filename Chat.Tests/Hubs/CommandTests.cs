@@ -37,7 +37,7 @@ public class CommandTests
     [Fact]
     public async Task Clear_deletes_history_tells_everyone_and_ids_are_never_reused()
     {
-        await using var app = new ChatApplication();
+        await using var app = new ChatApplication(new Dictionary<string, string?> { ["Chat:AllowClearWithoutSignIn"] = "true" });
         await using var alice = await app.ConnectAsync("alice");
         await using var bob = await app.ConnectAsync("bob");
         var last = await alice.SendAsync("soon gone");

@@ -84,7 +84,7 @@ public class MalformedFrameTests
     {
         try
         {
-            MessageRules.CheckUser(message.User);
+            UserNames.Normalize(message.User);
             return !string.IsNullOrWhiteSpace(message.Text) && message.Text.Length <= 2000;
         }
         catch (InputRejectedException)

@@ -30,6 +30,29 @@ public class TokenCommandTests
         errors.Should().Contain("error: Chat:Auth:SigningKey is not set").And.NotContain("   at ");
     }
 
+    [Theory]
+    [InlineData("99999999d")]
+    [InlineData("2147483647s")]
+    [InlineData("31d")]
+    public async Task Token_refuses_a_lifetime_over_30_days_with_one_clear_line(string ttl)
+    {
+        var (exitCode, output, errors) = await RunServerCommandAsync(["token", "--user", "alice", "--ttl", ttl], AuthTests.Key);
+
+        exitCode.Should().NotBe(0);
+        errors.Should().Contain($"--ttl '{ttl}' is too long; a token lives at most 30 days").And.NotContain("   at ").And.NotContain("Exception");
+        output.Should().NotContain("eyJ");
+    }
+
+    [Fact]
+    public async Task Token_gives_30_days_at_most()
+    {
+        var (exitCode, output, _) = await RunServerCommandAsync(["token", "--user", "alice", "--ttl", "30d"], AuthTests.Key);
+
+        exitCode.Should().Be(0);
+        var token = new JsonWebToken(output.TrimEnd().Split('\n')[^1]);
+        (token.ValidTo - token.ValidFrom).Should().Be(TimeSpan.FromDays(30));
+    }
+
     [Fact]
     public async Task A_signing_key_shorter_than_32_bytes_stops_the_server_without_showing_the_key()
     {
