@@ -49,6 +49,7 @@ builder.AddChatOperations();
 try
 {
     var app = builder.Build();
+    app.LogChatSetup();
 
     app.UseChatPage();
     app.UseChatSecurity();
@@ -57,6 +58,12 @@ try
 
     await app.RunAsync();
     return 0;
+}
+catch (Exception exception) when (StartupErrors.IsEnvironment(exception, out var line))
+{
+    // A busy port, a store or Redis out of reach: one line saying what and what to do, not a stack trace.
+    Console.Error.WriteLine($"Start-up error: {line}");
+    return 1;
 }
 catch (Exception exception) when (StartupErrors.IsConfiguration(exception, out var lines))
 {

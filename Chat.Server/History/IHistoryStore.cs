@@ -6,6 +6,9 @@ public interface IHistoryStore
     /// <summary>How much a readiness probe writes.</summary>
     const int ProbeBytes = 64 * 1024;
 
+    /// <summary>Which store and where, for the start-up log (no secrets).</summary>
+    string Description => GetType().Name;
+
     /// <summary>Creates the schema when it is missing; called once at start-up.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 

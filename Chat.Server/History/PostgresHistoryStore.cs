@@ -34,19 +34,83 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         """;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlConnectionStringBuilder _settings;
     private readonly string _checkConnectionString;
     private readonly int _maxMessages;
 
     public PostgresHistoryStore(string connectionString, int maxMessages)
     {
         _dataSource = NpgsqlDataSource.Create(connectionString);
+        _settings = new NpgsqlConnectionStringBuilder(connectionString);
         _maxMessages = maxMessages;
 
         // Readiness must answer within seconds when PostgreSQL is gone, and not from a pooled connection.
         _checkConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 3, CommandTimeout = 3 }.ConnectionString;
     }
 
+    /// <summary>Where the history is, for the start-up log (no password).</summary>
+    public string Description => $"PostgreSQL database {_settings.Database} at {_settings.Host}:{_settings.Port}";
+
+    /// <summary>
+    /// Creates the tables. A database that does not exist yet is created when the role may (CREATE DATABASE);
+    /// otherwise, and when PostgreSQL cannot be reached, start-up stops with one line that says what to do.
+    /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CreateTablesAsync(cancellationToken);
+        }
+        catch (PostgresException missing) when (missing.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            await CreateDatabaseAsync(cancellationToken);
+            await CreateTablesAsync(cancellationToken);
+        }
+        catch (NpgsqlException unreachable) when (unreachable is not PostgresException)
+        {
+            throw new Configuration.StartupException(
+                $"cannot reach PostgreSQL at {_settings.Host}:{_settings.Port} (ConnectionStrings:Chat): {Innermost(unreachable).Message}", unreachable);
+        }
+        catch (PostgresException refused) when (refused.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+        {
+            throw new Configuration.StartupException(
+                $"PostgreSQL at {_settings.Host}:{_settings.Port} refused role {_settings.Username}: {refused.MessageText}. Check the user name and password in ConnectionStrings:Chat.", refused);
+        }
+    }
+
+    private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var maintenance = new NpgsqlConnectionStringBuilder(_settings.ConnectionString) { Database = "postgres", Pooling = false };
+        try
+        {
+            await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_settings.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException refused) when (refused.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new Configuration.StartupException(
+                $"the PostgreSQL database {_settings.Database} does not exist, and role {_settings.Username} may not create it. Create it once, as a role that may: createdb -h {_settings.Host} -p {_settings.Port} -O {_settings.Username} {_settings.Database}",
+                refused);
+        }
+        catch (PostgresException raced) when (raced.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Another node created it first.
+        }
+    }
+
+    private static Exception Innermost(Exception exception)
+    {
+        while (exception.InnerException is { } inner)
+        {
+            exception = inner;
+        }
+
+        return exception;
+    }
+
+    private async Task CreateTablesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

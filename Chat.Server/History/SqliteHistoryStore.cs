@@ -36,6 +36,9 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
 
     public string ConnectionString { get; } = connectionString;
 
+    /// <summary>Where the history is, for the start-up log.</summary>
+    public string Description => $"SQLite file {new SqliteConnectionStringBuilder(ConnectionString).DataSource}";
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var writer = new SqliteConnection(ConnectionString);

@@ -28,6 +28,10 @@ internal static class LoggingDefaults
                 // sees every call's failure first and logs it itself: a refusal at Information in one line, anything
                 // unexpected at Error with its exception.
                 ["Logging:LogLevel:Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher"] = "None",
+
+                // "Hosting failed to start" with the whole stack trace: Program says why in one line instead. A background
+                // service that fails and stops the host is still logged, at Critical, with its exception.
+                ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
             },
         });
         builder.Services.Configure<LoggerFilterOptions>(filters => filters.CaptureScopes = builder.Configuration.GetValue<bool>(CaptureScopesKey));

@@ -4,7 +4,7 @@ using OpenTelemetry.Metrics;
 
 namespace Chat.Server.Operations;
 
-internal static class OperationsExtensions
+internal static partial class OperationsExtensions
 {
     /// <summary>Health checks with this tag decide <c>/readyz</c>.</summary>
     public const string ReadyTag = "ready";
@@ -31,6 +31,19 @@ internal static class OperationsExtensions
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
+
+    /// <summary>The first log lines: which store holds the history and whether, and where, nodes share messages.</summary>
+    public static WebApplication LogChatSetup(this WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Chat.Server");
+        var store = app.Services.GetRequiredService<History.IHistoryStore>();
+        var redis = app.Services.GetService<ScaleOut.RedisConnection>();
+        LogSetup(logger, store.Description, redis is null ? "none (one node; set Chat:Redis to scale out)" : $"Redis at {redis.Endpoints}, prefix {redis.Prefix}");
+        return app;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "History: {Store}. Backplane: {Backplane}.")]
+    private static partial void LogSetup(ILogger logger, string store, string backplane);
 
     /// <summary>The status, then one line for each check that failed, saying why: what an operator looks at first.</summary>
     private static Task WriteReadinessAsync(HttpContext context, HealthReport report)

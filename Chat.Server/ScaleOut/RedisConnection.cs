@@ -28,6 +28,7 @@ public sealed partial class RedisConnection : BackgroundService
         var chat = options.Value;
         _logger = logger;
         Prefix = chat.RedisPrefix;
+        Endpoints = string.Join(", ", ConfigurationOptions.Parse(chat.Redis!).EndPoints.Select(endpoint => endpoint.ToString()));
         _multiplexer = new Lazy<Task<IConnectionMultiplexer>>(async () =>
         {
             var configuration = ConfigurationOptions.Parse(chat.Redis!);
@@ -47,6 +48,9 @@ public sealed partial class RedisConnection : BackgroundService
 
     public string Prefix { get; }
 
+    /// <summary>Where Redis is, for log lines and errors (no password).</summary>
+    public string Endpoints { get; }
+
     /// <summary>This server's id in the cluster (new at every start).</summary>
     public Guid Node { get; } = Guid.NewGuid();
 
@@ -57,10 +61,19 @@ public sealed partial class RedisConnection : BackgroundService
 
     public async Task<IDatabase> DatabaseAsync() => (await _multiplexer.Value).GetDatabase();
 
-    /// <summary>Connects and pings once before the server takes connections, so it starts knowing whether Redis is there.</summary>
+    /// <summary>
+    /// Connects and pings once before the server takes connections. A node that cannot reach Redis at start does
+    /// not start (it would serve alone, unseen by the others); once running, it rides out Redis outages.
+    /// </summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await PingAsync(cancellationToken);
+        if (!_up)
+        {
+            throw new StartupException(
+                $"cannot reach Redis at {Endpoints} (Chat:Redis): it did not answer within {PingTimeout.TotalSeconds:0} s. Start it, or unset Chat:Redis to run a single node.");
+        }
+
         await base.StartAsync(cancellationToken);
     }
 

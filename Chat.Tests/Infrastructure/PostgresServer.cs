@@ -53,6 +53,18 @@ internal sealed class PostgresServer : IAsyncDisposable
         return ConnectionString(name);
     }
 
+    /// <summary>A connection string to <paramref name="database"/> (which need not exist) as a new login role without CREATEDB.</summary>
+    public async Task<string> RoleWithoutCreateDbAsync(string database)
+    {
+        var role = $"user_{Guid.NewGuid():N}";
+        await using var command = _admin.CreateCommand($"CREATE ROLE {role} LOGIN NOCREATEDB;");
+        await command.ExecuteNonQueryAsync().DefaultTimeout();
+        return new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = role, Database = database }.ConnectionString;
+    }
+
+    /// <summary>A connection string, as the superuser, to a database nobody has created yet.</summary>
+    public string MissingDatabase() => ConnectionString($"chat_{Guid.NewGuid():N}");
+
     /// <summary>Stops the server at once (<c>pg_ctl stop -m immediate</c>) and deletes its folder.</summary>
     public async ValueTask DisposeAsync()
     {

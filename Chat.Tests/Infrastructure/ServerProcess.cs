@@ -43,20 +43,25 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server with <paramref name="arguments"/> (e.g. <c>--Chat:MaxMessageLength 10</c>) and returns at once.</summary>
-    public static ServerProcess Launch(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    /// <param name="published">A <c>dotnet publish</c> output folder to run the server from, as an operator would (no content root given).</param>
+    public static ServerProcess Launch(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? published = null)
     {
-        var serverDll = Path.Combine(AppContext.BaseDirectory, "Chat.Server.dll");
+        var serverDll = Path.Combine(published ?? AppContext.BaseDirectory, "Chat.Server.dll");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = published ?? AppContext.BaseDirectory,
         };
         start.ArgumentList.Add(serverDll);
-        start.ArgumentList.Add("--contentRoot");
-        start.ArgumentList.Add(Path.Combine(Repository.Root, "Chat.Server"));
+        if (published is null)
+        {
+            start.ArgumentList.Add("--contentRoot");
+            start.ArgumentList.Add(Path.Combine(Repository.Root, "Chat.Server"));
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -96,6 +101,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
         return server;
     }
+
+    /// <summary>Waits until the server says where it listens.</summary>
+    public async Task WaitUntilListeningAsync() => await _listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
     /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
