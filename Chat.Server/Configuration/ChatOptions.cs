@@ -30,6 +30,18 @@ public sealed class ChatOptions
 
     /// <summary>Browser origins, besides the server's own, allowed to connect (CORS with credentials).</summary>
     public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// The origins users reach this server at (e.g. https://chat.example.com). When set, they are "the server's
+    /// own" for the origin check, instead of whatever Host a request claims (a DNS-rebinding page claims its own).
+    /// </summary>
+    public string[] PublicOrigins { get; set; } = [];
+
+    /// <summary>Addresses of reverse proxies whose X-Forwarded-For/Proto/Host headers are trusted; none by default.</summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>When set, <c>/metrics</c> answers only requests with <c>Authorization: Bearer</c> and this token.</summary>
+    public string? MetricsToken { get; set; }
 }
 
 public sealed class AuthOptions

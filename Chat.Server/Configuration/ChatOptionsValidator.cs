@@ -31,11 +31,22 @@ internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
             failures.Add($"Chat:Auth:SigningKey must be at least {MinSigningKeyBytes} bytes (UTF-8) long for HS256; it is {Encoding.UTF8.GetByteCount(options.Auth.SigningKey!)}. Use a long random value.");
         }
 
-        foreach (var origin in options.AllowedOrigins)
+        foreach (var (key, origins) in new[] { ("Chat:AllowedOrigins", options.AllowedOrigins), ("Chat:PublicOrigins", options.PublicOrigins) })
         {
-            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/" || origin.EndsWith('/'))
+            foreach (var origin in origins)
             {
-                failures.Add($"Chat:AllowedOrigins has '{origin}', which is not an origin; write scheme, host and port only, like https://chat.example.com or http://localhost:8080.");
+                if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/" || origin.EndsWith('/'))
+                {
+                    failures.Add($"{key} has '{origin}', which is not an origin; write scheme, host and port only, like https://chat.example.com or http://localhost:8080.");
+                }
+            }
+        }
+
+        foreach (var proxy in options.TrustedProxies)
+        {
+            if (!System.Net.IPAddress.TryParse(proxy, out _))
+            {
+                failures.Add($"Chat:TrustedProxies has '{proxy}', which is not an IP address; write the proxy's address, like 127.0.0.1 or 10.0.0.5.");
             }
         }
 

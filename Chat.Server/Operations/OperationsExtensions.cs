@@ -28,8 +28,36 @@ internal static partial class OperationsExtensions
         app.UseMiddleware<ShutdownGate>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteReadinessAsync });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.ChatOptions>>().Value.MetricsToken is { Length: > 0 } token)
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics").RequireBearer(token);
+        }
+        else
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics");
+        }
         return app;
+    }
+
+    /// <summary>Lets only requests with <c>Authorization: Bearer TOKEN</c> reach the endpoint; others get 401.</summary>
+    private static void RequireBearer(this IEndpointConventionBuilder endpoint, string token)
+    {
+        var expected = System.Text.Encoding.UTF8.GetBytes($"Bearer {token}");
+        endpoint.Add(route =>
+        {
+            var inner = route.RequestDelegate!;
+            route.RequestDelegate = context =>
+            {
+                var given = System.Text.Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
+                if (System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(given, expected))
+                {
+                    return inner(context);
+                }
+
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return context.Response.WriteAsync("The metrics need the header Authorization: Bearer followed by Chat:MetricsToken.");
+            };
+        });
     }
 
     /// <summary>The first log lines: which store holds the history and whether, and where, nodes share messages.</summary>

@@ -32,16 +32,29 @@ internal static class SecurityExtensions
                 .AllowAnyHeader()
                 .WithMethods("GET", "POST")));
 
-        // Behind a reverse proxy on this machine, take the client's scheme and host from X-Forwarded-* headers.
-        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
+        // Behind a reverse proxy listed in Chat:TrustedProxies, take the client's address, scheme and host from its
+        // X-Forwarded-* headers; from anyone else (any local process included) they are ignored.
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ChatOptions>>((forwarded, chat) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            foreach (var proxy in chat.Value.TrustedProxies)
+            {
+                forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+        });
         return builder;
     }
 
     /// <summary>Forwarded headers, CORS, the origin check, then authentication, in that order.</summary>
     public static WebApplication UseChatSecurity(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        if (app.Services.GetRequiredService<IOptions<ChatOptions>>().Value.TrustedProxies.Length > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseCors();
         app.UseMiddleware<OriginCheck>();
         if (app.Services.GetRequiredService<IOptions<ChatOptions>>().Value.Auth.Enabled)

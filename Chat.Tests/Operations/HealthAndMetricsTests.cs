@@ -66,6 +66,25 @@ public class HealthAndMetricsTests
         metrics.Should().Contain("chat_history_commit_duration_seconds_bucket");
         metrics.Should().Contain("le=\"0.001\"", "commit times are seconds, so the buckets start well under one");
     }
+
+    [Fact]
+    public async Task With_a_metrics_token_metrics_answer_only_to_it()
+    {
+        await using var app = new ChatApplication(new Dictionary<string, string?> { ["Chat:MetricsToken"] = "scrape-0123456789" });
+        using var http = app.CreateClient();
+
+        using var anonymous = await http.GetAsync("/metrics");
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new("Bearer", "guess") } };
+        using var right = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new("Bearer", "scrape-0123456789") } };
+        using var wrongAnswer = await http.SendAsync(wrong);
+        using var rightAnswer = await http.SendAsync(right);
+
+        anonymous.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await anonymous.Content.ReadAsStringAsync()).Should().Contain("Chat:MetricsToken");
+        wrongAnswer.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        rightAnswer.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await rightAnswer.Content.ReadAsStringAsync()).Should().Contain("# TYPE");
+    }
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

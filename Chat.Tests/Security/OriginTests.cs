@@ -113,4 +113,65 @@ public class OriginTests
         exitCode.Should().Be(1);
         server.Output.Should().Contain("Chat:AllowedOrigins has 'https://example.com/chat/', which is not an origin");
     }
+
+    [Fact]
+    public async Task A_request_with_two_Origin_headers_is_refused()
+    {
+        await using var app = App();
+        using var http = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/chat/negotiate?negotiateVersion=1");
+        request.Headers.TryAddWithoutValidation("Origin", ["http://localhost", "https://evil.example"]);
+
+        using var response = await http.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await response.Content.ReadAsStringAsync()).Should().Be("A request may carry one Origin header; this one has several.");
+    }
+
+    [Fact]
+    public async Task With_public_origins_a_DNS_rebinding_page_is_refused_and_the_public_origin_connects_whatever_the_Host()
+    {
+        await using var app = new ChatApplication(new Dictionary<string, string?> { ["Chat:PublicOrigins:0"] = "https://chat.example.com" });
+        using var http = app.CreateClient();
+
+        async Task<HttpResponseMessage> NegotiateAsHostAsync(string host, string origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/chat/negotiate?negotiateVersion=1");
+            request.Headers.Host = host;
+            request.Headers.Add("Origin", origin);
+            return await http.SendAsync(request);
+        }
+
+        // The rebinding page: its name now points at this server, so Host and Origin agree.
+        using var rebound = await NegotiateAsHostAsync("evil.example", "http://evil.example");
+        using var own = await NegotiateAsHostAsync("10.0.0.5:5000", "https://chat.example.com");
+
+        rebound.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        own.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData(false, HttpStatusCode.Forbidden)]
+    [InlineData(true, HttpStatusCode.OK)]
+    public async Task Forwarded_headers_count_only_from_a_trusted_proxy(bool trusted, HttpStatusCode expected)
+    {
+        var database = ChatApplication.NewDatabasePath();
+        try
+        {
+            await using var server = await ServerProcess.StartAsync(database, 0, trusted ? ["--Chat:TrustedProxies:0", "127.0.0.1"] : []);
+            using var http = new HttpClient { BaseAddress = server.Url };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/chat/negotiate?negotiateVersion=1");
+            request.Headers.Add("X-Forwarded-Host", "chat.example.com");
+            request.Headers.Add("X-Forwarded-Proto", "https");
+            request.Headers.Add("Origin", "https://chat.example.com");
+
+            using var response = await http.SendAsync(request);
+
+            response.StatusCode.Should().Be(expected, "a local process that is not the proxy must not pick the host the origin check compares with");
+        }
+        finally
+        {
+            ChatApplication.DeleteDatabase(database);
+        }
+    }
 }
