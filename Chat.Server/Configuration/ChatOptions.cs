@@ -16,6 +16,8 @@ public sealed class ChatOptions
 
     public RateLimitOptions RateLimit { get; set; } = new();
 
+    public ConnectionLimitOptions Limits { get; set; } = new();
+
     public HistoryOptions History { get; set; } = new();
 
     public AuthOptions Auth { get; set; } = new();
@@ -52,13 +54,35 @@ public sealed class AuthOptions
     public bool Enabled => !string.IsNullOrEmpty(SigningKey);
 }
 
+/// <summary>Budgets for hub calls, per user (shared by all of a user's connections; per connection for a guest).</summary>
 public sealed class RateLimitOptions
 {
-    /// <summary>Sustained sends per second per connection; 0 turns the limit off.</summary>
+    /// <summary>Sustained sends per second; 0 turns the send budget off.</summary>
     public int PerSecond { get; set; } = 10;
 
-    /// <summary>Sends a connection may make at once before the sustained rate applies.</summary>
+    /// <summary>Sends that may be made at once before the sustained rate applies.</summary>
     public int Burst { get; set; } = 20;
+
+    /// <summary>History messages and online names that may be fetched per second; 0 turns the read budget off.</summary>
+    public int ReadsPerSecond { get; set; } = 2000;
+
+    /// <summary>Messages and names that may be fetched at once (a catch-up of several pages) before the sustained rate applies.</summary>
+    public int ReadBurst { get; set; } = 10_000;
+}
+
+/// <summary>Connection limits per client address (the forwarded one behind a trusted proxy) and per server; 0 turns one off.</summary>
+public sealed class ConnectionLimitOptions
+{
+    /// <summary>Open hub connections from one address (an office behind one NAT may need many).</summary>
+    public int ConnectionsPerAddress { get; set; } = 1000;
+
+    /// <summary>New hub connections per second from one address, after a burst of <see cref="ConnectBurst"/>.</summary>
+    public int ConnectsPerSecond { get; set; } = 100;
+
+    public int ConnectBurst { get; set; } = 500;
+
+    /// <summary>Open hub connections on this server.</summary>
+    public int MaxConnections { get; set; } = 50_000;
 }
 
 public sealed class HistoryOptions

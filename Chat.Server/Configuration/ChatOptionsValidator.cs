@@ -16,6 +16,12 @@ internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
         Require(failures, "Chat:MaxFrameBytes", options.MaxFrameBytes, 1024, 64L * 1024 * 1024);
         Require(failures, "Chat:RateLimit:PerSecond", options.RateLimit.PerSecond, 0, 1_000_000);
         Require(failures, "Chat:RateLimit:Burst", options.RateLimit.Burst, 1, 1_000_000);
+        Require(failures, "Chat:RateLimit:ReadsPerSecond", options.RateLimit.ReadsPerSecond, 0, 100_000_000);
+        Require(failures, "Chat:RateLimit:ReadBurst", options.RateLimit.ReadBurst, Rules.MessageRules.MaxHistoryLimit, 100_000_000);
+        Require(failures, "Chat:Limits:ConnectionsPerAddress", options.Limits.ConnectionsPerAddress, 0, 10_000_000);
+        Require(failures, "Chat:Limits:ConnectsPerSecond", options.Limits.ConnectsPerSecond, 0, 1_000_000);
+        Require(failures, "Chat:Limits:ConnectBurst", options.Limits.ConnectBurst, 1, 10_000_000);
+        Require(failures, "Chat:Limits:MaxConnections", options.Limits.MaxConnections, 0, 10_000_000);
         Require(failures, "Chat:History:MaxMessages", options.History.MaxMessages, 1, int.MaxValue);
         Require(failures, "Chat:SlowClient:MaxBufferBytes", options.SlowClient.MaxBufferBytes, 64 * 1024, 1L << 30);
         Require(failures, "Chat:SlowClient:MaxTotalBytes", options.SlowClient.MaxTotalBytes, 1024 * 1024, 1L << 40);

@@ -6,47 +6,96 @@ using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Hubs;
 
-/// <summary>Limits <c>SendMessage</c> calls per connection with a token bucket (burst, then a steady rate).</summary>
+/// <summary>
+/// Budgets for every hub call, per user: a user's connections share them (opening more connections buys
+/// nothing), a guest has its own per connection. Sends draw on one token bucket, one token each; everything
+/// else on a read bucket, by size: <c>GetHistory</c> costs the messages it may return (its limit),
+/// <c>GetOnlineUsers</c> the names it returns, any other call one.
+/// </summary>
 internal sealed class RateLimitFilter : IHubFilter, IDisposable
 {
-    private readonly PartitionedRateLimiter<string>? _limiter;
-    private readonly string _rejection;
+    private readonly PartitionedRateLimiter<string>? _sends;
+    private readonly PartitionedRateLimiter<string>? _reads;
+    private readonly string _sendRejection;
+    private readonly string _readRejection;
 
     public RateLimitFilter(IOptions<ChatOptions> options)
     {
         var limits = options.Value.RateLimit;
-        _rejection = $"You are sending too fast: at most {limits.PerSecond} messages per second, in bursts of up to {limits.Burst}. Wait a moment, then send again.";
-        if (limits.PerSecond == 0)
+        _sendRejection = $"You are sending too fast: at most {limits.PerSecond} messages per second, in bursts of up to {limits.Burst}. Wait a moment, then send again.";
+        _readRejection = $"You are reading too fast: at most {limits.ReadsPerSecond} messages or names per second, in bursts of up to {limits.ReadBurst}, across your connections. Wait a moment, then try again.";
+        _sends = Buckets(limits.PerSecond, limits.Burst);
+        _reads = Buckets(limits.ReadsPerSecond, limits.ReadBurst);
+    }
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        var context = invocationContext.Context;
+        switch (invocationContext.HubMethodName)
+        {
+            case nameof(ChatHub.SendMessage):
+                Charge(_sends, context, 1, _sendRejection);
+                return await next(invocationContext);
+            case nameof(ChatHub.GetHistory):
+                var limit = invocationContext.HubMethodArguments is [_, int asked] ? Math.Clamp(asked, 1, MessageRules.MaxHistoryLimit) : 1;
+                Charge(_reads, context, limit, _readRejection);
+                return await next(invocationContext);
+            case nameof(ChatHub.GetOnlineUsers):
+                // Paid for after the fact, by what it found; a caller over budget does not get the answer.
+                Charge(_reads, context, 1, _readRejection);
+                var online = await next(invocationContext);
+                if (online is string[] { Length: > 1 } names)
+                {
+                    Charge(_reads, context, names.Length - 1, _readRejection);
+                }
+
+                return online;
+            default:
+                Charge(_reads, context, 1, _readRejection);
+                return await next(invocationContext);
+        }
+    }
+
+    public void Dispose()
+    {
+        _sends?.Dispose();
+        _reads?.Dispose();
+    }
+
+    /// <summary>One token bucket per user, replenished from one timer, or none when the rate is 0.</summary>
+    private static PartitionedRateLimiter<string>? Buckets(int perSecond, int burst)
+    {
+        if (perSecond == 0)
+        {
+            return null;
+        }
+
+        // A rate in tens is replenished every 100 ms (2000 a second is not 2000 ticks), any other one token at a time.
+        var tenths = perSecond % 10 == 0;
+        var bucket = new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = burst,
+            TokensPerPeriod = tenths ? perSecond / 10 : 1,
+            ReplenishmentPeriod = tenths ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1.0 / perSecond),
+            QueueLimit = 0,
+            AutoReplenishment = false,
+        };
+        return PartitionedRateLimiter.Create<string, string>(user => RateLimitPartition.GetTokenBucketLimiter(user, _ => bucket));
+    }
+
+    private static void Charge(PartitionedRateLimiter<string>? limiter, HubCallerContext context, int cost, string rejection)
+    {
+        if (limiter is null)
         {
             return;
         }
 
-        // One partition per connection; the partitioned limiter replenishes all buckets from a single timer.
-        var bucket = new TokenBucketRateLimiterOptions
+        // A named user's connections share the budget; a guest (no name) has one per connection.
+        var key = ConnectionUser.Of(context) is { } user ? "user:" + user : "connection:" + context.ConnectionId;
+        using var lease = limiter.AttemptAcquire(key, cost);
+        if (!lease.IsAcquired)
         {
-            TokenLimit = limits.Burst,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1.0 / limits.PerSecond),
-            QueueLimit = 0,
-            AutoReplenishment = false,
-        };
-        _limiter = PartitionedRateLimiter.Create<string, string>(
-            connectionId => RateLimitPartition.GetTokenBucketLimiter(connectionId, _ => bucket));
-    }
-
-    public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
-    {
-        if (_limiter is not null && invocationContext.HubMethodName == nameof(ChatHub.SendMessage))
-        {
-            using var lease = _limiter.AttemptAcquire(invocationContext.Context.ConnectionId);
-            if (!lease.IsAcquired)
-            {
-                throw new InputRejectedException("rate_limited", _rejection);
-            }
+            throw new InputRejectedException("rate_limited", rejection);
         }
-
-        return next(invocationContext);
     }
-
-    public void Dispose() => _limiter?.Dispose();
 }

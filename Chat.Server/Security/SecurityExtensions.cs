@@ -24,6 +24,7 @@ internal static class SecurityExtensions
             builder.Services.AddAuthorization();
         }
 
+        builder.AddChatConnectionLimits();
         builder.Services.AddCors();
         builder.Services.AddOptions<CorsOptions>().Configure<IOptions<ChatOptions>>((cors, chat) =>
             cors.AddPolicy(CorsPolicy, policy => policy
@@ -57,6 +58,7 @@ internal static class SecurityExtensions
 
         app.UseCors();
         app.UseMiddleware<OriginCheck>();
+        app.UseRateLimiter();
         if (app.Services.GetRequiredService<IOptions<ChatOptions>>().Value.Auth.Enabled)
         {
             app.UseAuthentication();

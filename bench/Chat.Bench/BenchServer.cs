@@ -68,6 +68,10 @@ internal sealed class BenchServer : IAsyncDisposable
                 Path.Combine(AppContext.BaseDirectory, "Chat.Server.dll"), .. common,
                 "--ConnectionStrings:Chat", $"Data Source={Path.Combine(folder, "bench.db")}",
                 "--Chat:RateLimit:PerSecond", "0",
+                "--Chat:RateLimit:ReadsPerSecond", "0",
+                "--Chat:Limits:ConnectionsPerAddress", "0",
+                "--Chat:Limits:ConnectsPerSecond", "0",
+                "--Chat:Limits:MaxConnections", "0",
             ]
             : [Path.Combine(AppContext.BaseDirectory, "Chat.Baseline.dll"), .. common];
         foreach (var argument in arguments.Concat(settings))

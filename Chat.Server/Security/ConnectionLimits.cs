@@ -1,0 +1,61 @@
+using System.Threading.RateLimiting;
+using Chat.Server.Configuration;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Server.Security;
+
+/// <summary>
+/// Connection limits (SPEC section 7) with ASP.NET Core's rate limiting middleware, on hub requests only:
+/// per client address at most <c>Chat:Limits:ConnectionsPerAddress</c> at once and <c>ConnectsPerSecond</c>
+/// new ones (negotiate, or a WebSocket that skipped it), and <c>MaxConnections</c> on the server. A WebSocket
+/// request lasts as long as its connection, so the concurrency limiters count open connections (a
+/// negotiate holds a permit for its few milliseconds too). Over any of them: 429 with what is allowed;
+/// connections already open are not touched.
+/// </summary>
+internal static class ConnectionLimits
+{
+    public static IHostApplicationBuilder AddChatConnectionLimits(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<ChatOptions>>((limiter, chat) =>
+        {
+            var limits = chat.Value.Limits;
+            var refusal = $"Too many connections: this server takes at most {limits.ConnectionsPerAddress} open and {limits.ConnectsPerSecond} new per second " +
+                $"(bursts of {limits.ConnectBurst}) from one address, and {limits.MaxConnections} in all (0: no limit). Close some, or wait a moment and try again.";
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = (context, cancellationToken) => new ValueTask(context.HttpContext.Response.WriteAsync(refusal, cancellationToken));
+            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    IsHub(context) && limits.ConnectionsPerAddress > 0
+                        ? RateLimitPartition.GetConcurrencyLimiter(AddressOf(context), _ => new ConcurrencyLimiterOptions { PermitLimit = limits.ConnectionsPerAddress, QueueLimit = 0 })
+                        : RateLimitPartition.GetNoLimiter(Unlimited)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    IsConnect(context) && limits.ConnectsPerSecond > 0
+                        ? RateLimitPartition.GetTokenBucketLimiter(AddressOf(context), _ => new TokenBucketRateLimiterOptions
+                        {
+                            TokenLimit = limits.ConnectBurst,
+                            TokensPerPeriod = limits.ConnectsPerSecond,
+                            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                            QueueLimit = 0,
+                        })
+                        : RateLimitPartition.GetNoLimiter(Unlimited)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    IsHub(context) && limits.MaxConnections > 0
+                        ? RateLimitPartition.GetConcurrencyLimiter("server", _ => new ConcurrencyLimiterOptions { PermitLimit = limits.MaxConnections, QueueLimit = 0 })
+                        : RateLimitPartition.GetNoLimiter(Unlimited)));
+        });
+        return builder;
+    }
+
+    private static bool IsHub(HttpContext context) => context.Request.Path.StartsWithSegments(Hubs.HubExtensions.Path);
+
+    /// <summary>A new connection: its negotiate, or a WebSocket that skipped negotiation (no connection id in the query).</summary>
+    private static bool IsConnect(HttpContext context) =>
+        IsHub(context) && (context.Request.Path.Value!.EndsWith("/negotiate", StringComparison.Ordinal) || (context.WebSockets.IsWebSocketRequest && !context.Request.Query.ContainsKey("id")));
+
+    // Partitions are kept by key, whatever their kind: the unlimited one must not share a key with an address.
+    private const string Unlimited = "unlimited";
+
+    private static string AddressOf(HttpContext context) => "address " + context.Connection.RemoteIpAddress;
+}
