@@ -9,13 +9,14 @@ using Microsoft.Extensions.Options;
 namespace Chat.Server.Hubs;
 
 /// <summary>The chat hub at <c>/hubs/chat</c>: checks input, hands it to the history writer and presence.</summary>
-public sealed class ChatHub(HistoryWriter writer, IHistoryStore store, IPresence presence, MessageRules rules, IOptions<ChatOptions> options) : Hub<IChatClient>
+public sealed class ChatHub(
+    HistoryWriter writer, IHistoryStore store, IPresence presence, PresenceAnnouncer announcer, MessageRules rules, IOptions<ChatOptions> options) : Hub<IChatClient>
 {
     public override async Task OnConnectedAsync()
     {
         if (ConnectionUser.Of(Context) is { } user && await presence.ConnectedAsync(user, Context.ConnectionId))
         {
-            await Clients.All.UserJoined(user);
+            announcer.Joined(user);
         }
     }
 
@@ -23,7 +24,7 @@ public sealed class ChatHub(HistoryWriter writer, IHistoryStore store, IPresence
     {
         if (ConnectionUser.Of(Context) is { } user && await presence.DisconnectedAsync(user, Context.ConnectionId))
         {
-            await Clients.All.UserLeft(user);
+            announcer.Left(user);
         }
     }
 

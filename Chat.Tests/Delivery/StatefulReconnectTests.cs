@@ -41,7 +41,7 @@ public sealed class StatefulReconnectTests
         offender.OfferedStatefulReconnect.Should().BeFalse("after any reconnect clients catch up from the history instead");
         await Eventually.UntilAsync(async () => (await sender.OnlineUsersAsync()).Contains("offender"), "the offender is online");
         await SendAsync(sender, "round 1", ackLatencies, acked);
-        (await readers[2].NextLeftAsync()).Should().Be("offender", "the client that stopped reading was dropped");
+        await offenderNode.DroppedAsync(1); // the client that stopped reading was dropped
         await offender.DisposeAsync();
 
         // Round 2: it tries to resume as a stateful client does after losing its transport, is refused, connects anew and stalls again.
@@ -50,7 +50,7 @@ public sealed class StatefulReconnectTests
         await Eventually.UntilAsync(async () => (await sender.OnlineUsersAsync()).Contains("offender"), "the offender is online again");
         gaps.ForEach(gap => gap.Restart());
         await SendAsync(sender, "round 2", ackLatencies, acked);
-        (await readers[2].NextLeftAsync()).Should().Be("offender", "dropped again");
+        await offenderNode.DroppedAsync(2); // dropped again
 
         // Assert: nobody else was held up.
         ackLatencies.Max().Should().BeLessThan(Limit, "no ack waits for the offender");

@@ -5,6 +5,46 @@ namespace Chat.Tests.Hubs;
 
 public class PresenceTests
 {
+    private static readonly TimeSpan Quiet = Server.Presence.PresenceAnnouncer.LeaveGrace + TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task A_reload_within_the_grace_makes_no_leave_or_join_line()
+    {
+        await using var app = new ChatApplication();
+        await using var observer = await app.ConnectAsync("observer");
+        var bob = await app.ConnectAsync("bob");
+        (await observer.NextJoinedAsync()).Should().Be("observer");
+        (await observer.NextJoinedAsync()).Should().Be("bob");
+
+        // The page reloads: its connection closes and a new one opens a moment later.
+        await bob.DisposeAsync();
+        await Task.Delay(500);
+        await using var reloaded = await app.ConnectAsync("bob");
+        await Task.Delay(Quiet);
+
+        observer.LeftSoFar().Should().BeEmpty("bob was back before anyone needed to hear he left");
+        observer.JoinedSoFar().Should().BeEmpty();
+        (await observer.OnlineUsersAsync()).Should().Equal("bob", "observer");
+    }
+
+    [Fact]
+    public async Task Connections_that_come_and_go_with_new_names_make_a_bounded_number_of_presence_events()
+    {
+        await using var app = new ChatApplication();
+        await using var observer = await app.ConnectAsync("observer");
+        (await observer.NextJoinedAsync()).Should().Be("observer");
+
+        for (var i = 0; i < 100; i++)
+        {
+            await using var churn = await app.ConnectAsync($"churn{i:000}");
+        }
+
+        await Task.Delay(Quiet);
+
+        (observer.JoinedSoFar().Count + observer.LeftSoFar().Count).Should().BeLessThan(10, "joins that do not last are never announced");
+        (await observer.OnlineUsersAsync()).Should().Equal("observer");
+    }
+
     [Fact]
     public async Task A_user_with_two_connections_joins_once_and_leaves_once()
     {

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,13 @@ internal sealed class RunningChat : IAsyncDisposable
     public ServerProcess Server { get; private set; } = null!;
 
     public Uri Url => Server.Url;
+
+    /// <summary>
+    /// Waits until the server has logged dropping <paramref name="count"/> clients that stopped reading. (Its
+    /// UserLeft is no signal: a dropped client that reconnects within the leave grace makes none.)
+    /// </summary>
+    public async Task DroppedAsync(int count = 1) =>
+        await Eventually.Until(() => Regex.Count(Server.Output, "Dropped connection") >= count, $"{count} client(s) dropped:\n{Server.Output}");
 
     public static Task<RunningChat> StartAsync(params string[] arguments) => StartOnAsync(ChatApplication.NewDatabasePath(), arguments);
 

@@ -18,6 +18,7 @@ internal sealed class BenchServer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _folder;
+    private long _droppedAt;
 
     private BenchServer(Process process, string folder, Uri url)
     {
@@ -88,13 +89,35 @@ internal sealed class BenchServer : IAsyncDisposable
             var at = line.IndexOf(Marker, StringComparison.Ordinal);
             if (at >= 0)
             {
-                // Keep draining its output so the server never blocks on a full pipe.
-                _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, cancellationToken);
-                return new BenchServer(process, folder, new Uri(line[(at + Marker.Length)..].Trim()));
+                var server = new BenchServer(process, folder, new Uri(line[(at + Marker.Length)..].Trim()));
+
+                // Keep draining its output so the server never blocks on a full pipe, and note when it first drops a client.
+                _ = server.WatchOutputAsync(cancellationToken);
+                return server;
             }
         }
 
         throw new InvalidOperationException($"{kind} exited before it listened.");
+    }
+
+    /// <summary>When Chat first logged dropping a client that stopped reading (a <see cref="Stopwatch"/> timestamp), or 0.</summary>
+    public long DroppedAt => Volatile.Read(ref _droppedAt);
+
+    private async Task WatchOutputAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (line.Contains("Dropped connection", StringComparison.Ordinal))
+                {
+                    Interlocked.CompareExchange(ref _droppedAt, Stopwatch.GetTimestamp(), 0);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>The server's resident memory now, from <c>/proc/PID/status</c> (Linux only).</summary>

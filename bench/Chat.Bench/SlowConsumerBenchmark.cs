@@ -6,7 +6,7 @@ namespace Chat.Bench;
 /// <summary>
 /// One receiver stops reading while one sender sends big messages as fast as acks allow: how many
 /// deliveries the others still get, the longest pause they see, when (if ever) the server drops the
-/// stalled one, and how much the server's memory grows meanwhile.
+/// stalled one (Chat's log line, or a UserLeft), and how much the server's memory grows meanwhile.
 /// </summary>
 internal static class SlowConsumerBenchmark
 {
@@ -59,7 +59,8 @@ internal static class SlowConsumerBenchmark
         var last = Math.Max(end, stage.Readers.Max(log => log.LastAt));
         // A receiver that got nothing since its last message up to the end of sending was paused for that long too.
         var pause = stage.Readers.Max(log => Math.Max(log.LongestGap, end - (log.LastAt == 0 ? start : log.LastAt)));
-        var left = stage.Connections[0].UserLeftAt;
+        // Chat logs the drop (its UserLeft comes later: leaves are announced after a grace, as a reload makes none).
+        var left = stage.Server.DroppedAt != 0 ? stage.Server.DroppedAt : stage.Connections[0].UserLeftAt;
         return new Result(
             delivered / Stopwatch.GetElapsedTime(start, last).TotalSeconds,
             (double)pause / Stopwatch.Frequency,
