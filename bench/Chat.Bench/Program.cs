@@ -176,4 +176,27 @@ statefulReceiver.SetAction(async (parse, cancellationToken) =>
 });
 root.Subcommands.Add(statefulReceiver);
 
+// chat-bench floods: one abusive client against the default limits, a normal user beside it
+var floodConnections = new Option<int>("--connections") { Description = "Connection attempts in the connection flood.", DefaultValueFactory = _ => 15_000 };
+var floodChurns = new Option<int>("--churns") { Description = "Connect/close cycles with new names.", DefaultValueFactory = _ => 500 };
+var floodReaders = new Option<int>("--readers") { Description = "GetHistory(null, 500) calls one user keeps in flight.", DefaultValueFactory = _ => 32 };
+var floods = new Command("floods", "Chat with its default limits under a connection flood, connection churn and a history flood from one client, while a normal user sends.")
+{
+    floodConnections, floodChurns, floodReaders, seconds,
+};
+floods.SetAction(async (parse, cancellationToken) =>
+{
+    var options = new FloodsBenchmark.Options(parse.GetValue(floodConnections), parse.GetValue(floodChurns), parse.GetValue(floodReaders), TimeSpan.FromSeconds(parse.GetValue(seconds)));
+    await FloodsBenchmark.RunAsync(options, Console.Out, cancellationToken);
+    return 0;
+});
+root.Subcommands.Add(floods);
+
+// The normal user of `floods`, in a process of its own (started by it).
+var floodsSenderUrl = new Argument<string>("url");
+var floodsSender = new Command("floods-sender") { Hidden = true };
+floodsSender.Arguments.Add(floodsSenderUrl);
+floodsSender.SetAction((parse, cancellationToken) => FloodsBenchmark.RunSenderAsync(new Uri(parse.GetValue(floodsSenderUrl)!), cancellationToken));
+root.Subcommands.Add(floodsSender);
+
 return await root.Parse(args).InvokeAsync();

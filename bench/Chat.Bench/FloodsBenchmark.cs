@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Chat.Bench;
+
+/// <summary>
+/// <c>chat-bench floods</c>: one abusive client against a Chat server with its default limits on, while a
+/// normal user sends at a human rate. Three floods, one after the other: <c>--connections</c> connection
+/// attempts from one address (64 at a time, the accepted ones kept open); <c>--churns</c> connect/close
+/// cycles with a new name each, counted as presence events at an observer; <c>--readers</c> calls of
+/// <c>GetHistory(null, 500)</c> kept in flight by one user. Prints the normal sender's ack p50 quiet and
+/// during the connection flood, what the server refused, and what each flood got.
+/// </summary>
+internal static class FloodsBenchmark
+{
+    public sealed record Options(int Connections, int Churns, int Readers, TimeSpan ReadFor);
+
+    // Chat's defaults, put back over what BenchServer turns off for the other benchmarks.
+    private static readonly string[] DefaultLimits =
+    [
+        "--Chat:RateLimit:PerSecond", "10", "--Chat:RateLimit:ReadsPerSecond", "2000",
+        "--Chat:Limits:ConnectionsPerAddress", "1000", "--Chat:Limits:ConnectsPerSecond", "100", "--Chat:Limits:MaxConnections", "50000",
+    ];
+
+    public static async Task RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var server = await BenchServer.StartAsync(cancellationToken, DefaultLimits);
+        output.WriteLine($"floods: Chat with its default limits; a normal user sends 4 messages/s and awaits each ack");
+        await using var normal = await ConnectAsync(server.Url, "filler", cancellationToken);
+        await using var sender = new SteadySender(server.Url);
+
+        // 1. Quiet, then the connection flood.
+        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+        var quiet = sender.TakeP50();
+        var (accepted, refused, failed, held) = await ConnectionFloodAsync(server.Url, options.Connections, cancellationToken);
+        var during = sender.TakeP50();
+        var rssWithFlood = server.ResidentBytes();
+        foreach (var connection in held)
+        {
+            await connection.DisposeAsync();
+        }
+
+        // Past the leave grace, so the flood's own leaves are told before the churn is counted.
+        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+        output.WriteLine($"connection flood: {options.Connections:N0} attempts from one address: {accepted:N0} accepted, {refused:N0} refused with 429, {failed:N0} failed otherwise");
+        output.WriteLine($"  normal sender's ack p50: {quiet:F1} ms quiet, {during:F1} ms during the flood ({during / quiet:F2}x)");
+        output.WriteLine($"  server RSS {rssWithFlood / 1048576.0:F0} MiB with the flood's connections open, {server.ResidentBytes() / 1048576.0:F0} MiB 5 s after they closed");
+
+        // 2. Churn: connect and close under a new name each time.
+        await using var observer = await ConnectAsync(server.Url, "observer", cancellationToken);
+        var events = 0;
+        observer.On<string>("UserJoined", _ => Interlocked.Increment(ref events));
+        observer.On<string>("UserLeft", _ => Interlocked.Increment(ref events));
+        var churnRefused = 0;
+        var churn = Stopwatch.StartNew();
+        for (var i = 0; i < options.Churns; i++)
+        {
+            try
+            {
+                await using var connection = await ConnectAsync(server.Url, $"churn{i:0000}", cancellationToken);
+            }
+            catch (HttpRequestException)
+            {
+                churnRefused++;
+            }
+        }
+
+        var churnSeconds = churn.Elapsed.TotalSeconds;
+        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+        output.WriteLine($"churn: {options.Churns} connect/close cycles with new names in {churnSeconds:F1} s ({churnRefused} refused): the observer got {events} presence events");
+
+        // 3. History flood: one user keeps many GetHistory(null, 500) calls in flight.
+        for (var i = 0; i < 500; i += 10)
+        {
+            await normal.InvokeAsync<object>("SendMessage", $"history {i}", "filler", cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+
+        await using var reader = await ConnectAsync(server.Url, "reader", cancellationToken);
+        var (messages, calls, readRefused) = await HistoryFloodAsync(reader, options.Readers, options.ReadFor, cancellationToken);
+        var seconds = options.ReadFor.TotalSeconds;
+        output.WriteLine($"history flood: {options.Readers} GetHistory(null, 500) in flight for {seconds:0} s: {calls} calls answered ({calls * 500 / seconds:N0} messages/s charged at 500 a call; " +
+            $"budget 2,000/s after a burst of 10,000: {(10_000 + (2_000 * seconds)) / seconds:N0}/s over this run), {messages / seconds:N0} messages/s delivered, {readRefused:N0} calls refused");
+        output.WriteLine($"  normal sender's ack p50 during it: {sender.TakeP50():F1} ms; its sends refused throughout: {sender.Refused}");
+    }
+
+    public static Task<int> RunSenderAsync(Uri server, CancellationToken cancellationToken) => SteadySender.RunChildAsync(server, cancellationToken);
+
+    private static async Task<HubConnection> ConnectAsync(Uri server, string user, CancellationToken cancellationToken)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server, $"/hubs/chat?user={user}"), options => options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets)
+            .Build();
+        try
+        {
+            await connection.StartAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Raw WebSockets that skip negotiation (as a flooding script would): little work for the generator, all of it for the server.</summary>
+    private static async Task<(int Accepted, int Refused, int Failed, ConcurrentBag<RawConnection> Held)> ConnectionFloodAsync(Uri server, int attempts, CancellationToken cancellationToken)
+    {
+        var held = new ConcurrentBag<RawConnection>();
+        int accepted = 0, refused = 0, failed = 0, next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) < attempts)
+            {
+                try
+                {
+                    held.Add(await RawConnection.ConnectAsync(server, $"flood{next:00000}", null, cancellationToken, bufferBytes: 1024));
+                    Interlocked.Increment(ref accepted);
+                }
+                catch (System.Net.WebSockets.WebSocketException refusal) when (refusal.Message.Contains("429", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref refused);
+                }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            }
+        }));
+        return (accepted, refused, failed, held);
+    }
+
+    private static async Task<(long Messages, int Calls, int Refused)> HistoryFloodAsync(HubConnection reader, int inFlight, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        long messages = 0;
+        int calls = 0, refused = 0;
+        var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
+        {
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                try
+                {
+                    var page = await reader.InvokeAsync<object[]>("GetHistory", null, 500, cancellationToken);
+                    Interlocked.Add(ref messages, page.Length);
+                    Interlocked.Increment(ref calls);
+                }
+                catch (HubException)
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        }));
+        return (messages, calls, refused);
+    }
+
+    /// <summary>
+    /// The normal user in a process of its own (this program's hidden <c>floods-sender</c> command), so that the
+    /// flood's work in this process does not delay its acks: one message every 250 ms, each awaited; it prints
+    /// each ack time, in milliseconds, or "refused".
+    /// </summary>
+    private sealed class SteadySender : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly List<double> _acks = [];
+        private int _refused;
+
+        public SteadySender(Uri server)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Chat.Bench.dll"));
+            start.ArgumentList.Add("floods-sender");
+            start.ArgumentList.Add(server.ToString());
+            _process = Process.Start(start)!;
+            _process.OutputDataReceived += (_, line) =>
+            {
+                if (line.Data == "refused")
+                {
+                    Interlocked.Increment(ref _refused);
+                }
+                else if (double.TryParse(line.Data, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+                {
+                    lock (_acks)
+                    {
+                        _acks.Add(ms);
+                    }
+                }
+            };
+            _process.BeginOutputReadLine();
+        }
+
+        public int Refused => Volatile.Read(ref _refused);
+
+        /// <summary>The median ack time since the last call, in milliseconds.</summary>
+        public double TakeP50()
+        {
+            lock (_acks)
+            {
+                _acks.Sort();
+                var p50 = _acks.Count == 0 ? double.NaN : _acks[_acks.Count / 2];
+                _acks.Clear();
+                return p50;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
+
+        /// <summary>The child's side: sends under the name "normal" until killed.</summary>
+        public static async Task<int> RunChildAsync(Uri server, CancellationToken cancellationToken)
+        {
+            await using var connection = await ConnectAsync(server, "normal", cancellationToken);
+            for (var n = 0; !cancellationToken.IsCancellationRequested; n++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                try
+                {
+                    await connection.InvokeAsync<object>("SendMessage", $"normal {n}", "normal", cancellationToken);
+                    Console.WriteLine(Stopwatch.GetElapsedTime(start).TotalMilliseconds.ToString("F3", System.Globalization.CultureInfo.InvariantCulture));
+                }
+                catch (HubException)
+                {
+                    Console.WriteLine("refused");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+
+            return 0;
+        }
+    }
+}
