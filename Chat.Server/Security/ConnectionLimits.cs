@@ -24,7 +24,12 @@ internal static class ConnectionLimits
             var refusal = $"Too many connections: this server takes at most {limits.ConnectionsPerAddress} open and {limits.ConnectsPerSecond} new per second " +
                 $"(bursts of {limits.ConnectBurst}) from one address, and {limits.MaxConnections} in all (0: no limit). Close some, or wait a moment and try again.";
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = (context, cancellationToken) => new ValueTask(context.HttpContext.Response.WriteAsync(refusal, cancellationToken));
+            limiter.OnRejected = (context, cancellationToken) =>
+            {
+                // The connect budget refills every second; SignalR's clients retry on their own schedule anyway.
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                return new ValueTask(context.HttpContext.Response.WriteAsync(refusal, cancellationToken));
+            };
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
                     IsHub(context) && limits.ConnectionsPerAddress > 0

@@ -45,6 +45,7 @@ public class LimitTests
 
         refused.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
         (await refused.Content.ReadAsStringAsync()).Should().Contain("and 1 new per second (bursts of 2) from one address");
+        refused.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(1));
         (await alice.SendAsync("unaffected")).Should().NotBeNull();
         (await bob.OnlineUsersAsync()).Should().Equal("alice", "bob");
     }
