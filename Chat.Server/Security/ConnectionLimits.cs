@@ -24,11 +24,12 @@ internal static class ConnectionLimits
             var refusal = $"Too many connections: this server takes at most {limits.ConnectionsPerAddress} open and {limits.ConnectsPerSecond} new per second " +
                 $"(bursts of {limits.ConnectBurst}) from one address, and {limits.MaxConnections} in all (0: no limit). Close some, or wait a moment and try again.";
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = (context, cancellationToken) =>
+            limiter.OnRejected = async (context, cancellationToken) =>
             {
                 // The connect budget refills every second; SignalR's clients retry on their own schedule anyway.
                 context.HttpContext.Response.Headers.RetryAfter = "1";
-                return new ValueTask(context.HttpContext.Response.WriteAsync(refusal, cancellationToken));
+                await HoldAsync(cancellationToken);
+                await context.HttpContext.Response.WriteAsync(refusal, cancellationToken);
             };
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -51,6 +52,35 @@ internal static class ConnectionLimits
                         : RateLimitPartition.GetNoLimiter(Unlimited)));
         });
         return builder;
+    }
+
+    /// <summary>Refusals held at once before they are answered; past it they are answered at once.</summary>
+    public const int MaxHeldRefusals = 1000;
+
+    /// <summary>How long a refusal is held: a client that retries as soon as it is refused retries this often.</summary>
+    public static readonly TimeSpan RefusalHold = TimeSpan.FromSeconds(1);
+
+    private static int s_held;
+
+    /// <summary>
+    /// A client that floods connection attempts retries as soon as each is refused, so answering faster only
+    /// brings the next attempt sooner: each refusal is held for <see cref="RefusalHold"/> first, which holds a
+    /// flood to one attempt a second per connection it keeps open. At most <see cref="MaxHeldRefusals"/> are
+    /// held at once (each holds a socket); past that they are answered at once.
+    /// </summary>
+    private static async Task HoldAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (Interlocked.Increment(ref s_held) <= MaxHeldRefusals)
+            {
+                await Task.Delay(RefusalHold, cancellationToken);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref s_held);
+        }
     }
 
     private static bool IsHub(HttpContext context) => context.Request.Path.StartsWithSegments(Hubs.HubExtensions.Path);

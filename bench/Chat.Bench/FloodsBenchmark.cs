@@ -8,14 +8,14 @@ namespace Chat.Bench;
 /// <summary>
 /// <c>chat-bench floods</c>: one abusive client against a Chat server with its default limits on, while a
 /// normal user sends at a human rate. Three floods, one after the other: <c>--connections</c> connection
-/// attempts from one address (64 at a time, the accepted ones kept open); <c>--churns</c> connect/close
+/// attempts from one address (<c>--concurrency</c> at a time, the accepted ones kept open); <c>--churns</c> connect/close
 /// cycles with a new name each, counted as presence events at an observer; <c>--readers</c> calls of
 /// <c>GetHistory(null, 500)</c> kept in flight by one user. Prints the normal sender's ack p50 quiet and
 /// during the connection flood, what the server refused, and what each flood got.
 /// </summary>
 internal static class FloodsBenchmark
 {
-    public sealed record Options(int Connections, int Churns, int Readers, TimeSpan ReadFor);
+    public sealed record Options(int Connections, int Concurrency, int Churns, int Readers, TimeSpan ReadFor);
 
     // Chat's defaults, put back over what BenchServer turns off for the other benchmarks.
     private static readonly string[] DefaultLimits =
@@ -34,7 +34,9 @@ internal static class FloodsBenchmark
         // 1. Quiet, then the connection flood.
         await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
         var quiet = sender.TakeP50();
-        var (accepted, refused, failed, held) = await ConnectionFloodAsync(server.Url, options.Connections, cancellationToken);
+        var flood = Stopwatch.StartNew();
+        var (accepted, refused, failed, held) = await ConnectionFloodAsync(server.Url, options.Connections, options.Concurrency, cancellationToken);
+        var floodSeconds = flood.Elapsed.TotalSeconds;
         var during = sender.TakeP50();
         var rssWithFlood = server.ResidentBytes();
         foreach (var connection in held)
@@ -44,7 +46,7 @@ internal static class FloodsBenchmark
 
         // Past the leave grace, so the flood's own leaves are told before the churn is counted.
         await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
-        output.WriteLine($"connection flood: {options.Connections:N0} attempts from one address: {accepted:N0} accepted, {refused:N0} refused with 429, {failed:N0} failed otherwise");
+        output.WriteLine($"connection flood: {options.Connections:N0} attempts from one address, {options.Concurrency} at a time, in {floodSeconds:F0} s: {accepted:N0} accepted, {refused:N0} refused with 429, {failed:N0} failed otherwise");
         output.WriteLine($"  normal sender's ack p50: {quiet:F1} ms quiet, {during:F1} ms during the flood ({during / quiet:F2}x)");
         output.WriteLine($"  server RSS {rssWithFlood / 1048576.0:F0} MiB with the flood's connections open, {server.ResidentBytes() / 1048576.0:F0} MiB 5 s after they closed");
 
@@ -106,11 +108,11 @@ internal static class FloodsBenchmark
     }
 
     /// <summary>Raw WebSockets that skip negotiation (as a flooding script would): little work for the generator, all of it for the server.</summary>
-    private static async Task<(int Accepted, int Refused, int Failed, ConcurrentBag<RawConnection> Held)> ConnectionFloodAsync(Uri server, int attempts, CancellationToken cancellationToken)
+    private static async Task<(int Accepted, int Refused, int Failed, ConcurrentBag<RawConnection> Held)> ConnectionFloodAsync(Uri server, int attempts, int concurrency, CancellationToken cancellationToken)
     {
         var held = new ConcurrentBag<RawConnection>();
         int accepted = 0, refused = 0, failed = 0, next = -1;
-        await Task.WhenAll(Enumerable.Range(0, 64).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
             while (Interlocked.Increment(ref next) < attempts)
             {

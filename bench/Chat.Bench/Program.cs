@@ -178,15 +178,16 @@ root.Subcommands.Add(statefulReceiver);
 
 // chat-bench floods: one abusive client against the default limits, a normal user beside it
 var floodConnections = new Option<int>("--connections") { Description = "Connection attempts in the connection flood.", DefaultValueFactory = _ => 15_000 };
+var floodConcurrency = new Option<int>("--concurrency") { Description = "Connection attempts the flood keeps going at once.", DefaultValueFactory = _ => 64 };
 var floodChurns = new Option<int>("--churns") { Description = "Connect/close cycles with new names.", DefaultValueFactory = _ => 500 };
 var floodReaders = new Option<int>("--readers") { Description = "GetHistory(null, 500) calls one user keeps in flight.", DefaultValueFactory = _ => 32 };
 var floods = new Command("floods", "Chat with its default limits under a connection flood, connection churn and a history flood from one client, while a normal user sends.")
 {
-    floodConnections, floodChurns, floodReaders, seconds,
+    floodConnections, floodConcurrency, floodChurns, floodReaders, seconds,
 };
 floods.SetAction(async (parse, cancellationToken) =>
 {
-    var options = new FloodsBenchmark.Options(parse.GetValue(floodConnections), parse.GetValue(floodChurns), parse.GetValue(floodReaders), TimeSpan.FromSeconds(parse.GetValue(seconds)));
+    var options = new FloodsBenchmark.Options(parse.GetValue(floodConnections), parse.GetValue(floodConcurrency), parse.GetValue(floodChurns), parse.GetValue(floodReaders), TimeSpan.FromSeconds(parse.GetValue(seconds)));
     await FloodsBenchmark.RunAsync(options, Console.Out, cancellationToken);
     return 0;
 });
