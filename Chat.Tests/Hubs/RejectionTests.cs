@@ -153,4 +153,23 @@ public class RejectionTests
         (await other.MessagesAsync(2)).Select(m => m.Id).Should().Equal(before.Id, after!.Id);
         other.NoticesSoFar().Should().BeEmpty("no other client notices a rejection");
     }
+
+    [Fact]
+    public async Task A_rejected_call_is_logged_once_at_Information_without_a_stack_trace()
+    {
+        await using var app = new ChatApplication();
+        await using var alice = await app.ConnectAsync("alice");
+
+        for (var i = 0; i < 5; i++)
+        {
+            var empty = () => alice.SendAsync("   ");
+            await empty.Should().ThrowAsync<HubException>();
+        }
+
+        var lines = app.Logs.Lines;
+        lines.Where(line => line.Contains("Rejected SendMessage", StringComparison.Ordinal)).Should().HaveCount(5)
+            .And.OnlyContain(line => line.StartsWith("Information ", StringComparison.Ordinal));
+        lines.Should().NotContain(line => line.StartsWith("Error ", StringComparison.Ordinal) || line.StartsWith("Warning ", StringComparison.Ordinal));
+        lines.Should().NotContain(line => line.Contains("   at ", StringComparison.Ordinal), "no stack traces for input a rule refused");
+    }
 }
