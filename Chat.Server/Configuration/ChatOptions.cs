@@ -83,6 +83,9 @@ public sealed class ConnectionLimitOptions
 
     /// <summary>Open hub connections on this server.</summary>
     public int MaxConnections { get; set; } = 50_000;
+
+    /// <summary>At least one of the limits is on.</summary>
+    public bool Any => ConnectionsPerAddress > 0 || ConnectsPerSecond > 0 || MaxConnections > 0;
 }
 
 public sealed class HistoryOptions

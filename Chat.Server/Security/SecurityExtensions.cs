@@ -58,7 +58,12 @@ internal static class SecurityExtensions
 
         app.UseCors();
         app.UseMiddleware<OriginCheck>();
-        app.UseRateLimiter();
+        if (app.Services.GetRequiredService<IOptions<ChatOptions>>().Value.Limits.Any)
+        {
+            // Only with a limit to apply: its lease and the middleware's state live as long as each WebSocket.
+            app.UseRateLimiter();
+        }
+
         if (app.Services.GetRequiredService<IOptions<ChatOptions>>().Value.Auth.Enabled)
         {
             app.UseAuthentication();
