@@ -30,28 +30,35 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
+        if (_sends is null && _reads is null)
+        {
+            return await next(invocationContext);
+        }
+
+        // A named user's connections share the budget; a guest (no name) has one per connection.
         var context = invocationContext.Context;
+        var key = ConnectionUser.Of(context) is { } user ? "user:" + user : "connection:" + context.ConnectionId;
         switch (invocationContext.HubMethodName)
         {
             case nameof(ChatHub.SendMessage):
-                Charge(_sends, context, 1, _sendRejection);
+                Charge(_sends, key, 1, _sendRejection);
                 return await next(invocationContext);
             case nameof(ChatHub.GetHistory):
                 var limit = invocationContext.HubMethodArguments is [_, int asked] ? Math.Clamp(asked, 1, MessageRules.MaxHistoryLimit) : 1;
-                Charge(_reads, context, limit, _readRejection);
+                Charge(_reads, key, limit, _readRejection);
                 return await next(invocationContext);
             case nameof(ChatHub.GetOnlineUsers):
                 // Paid for after the fact, by what it found; a caller over budget does not get the answer.
-                Charge(_reads, context, 1, _readRejection);
+                Charge(_reads, key, 1, _readRejection);
                 var online = await next(invocationContext);
                 if (online is string[] { Length: > 1 } names)
                 {
-                    Charge(_reads, context, names.Length - 1, _readRejection);
+                    Charge(_reads, key, names.Length - 1, _readRejection);
                 }
 
                 return online;
             default:
-                Charge(_reads, context, 1, _readRejection);
+                Charge(_reads, key, 1, _readRejection);
                 return await next(invocationContext);
         }
     }
@@ -83,15 +90,13 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
         return PartitionedRateLimiter.Create<string, string>(user => RateLimitPartition.GetTokenBucketLimiter(user, _ => bucket));
     }
 
-    private static void Charge(PartitionedRateLimiter<string>? limiter, HubCallerContext context, int cost, string rejection)
+    private static void Charge(PartitionedRateLimiter<string>? limiter, string key, int cost, string rejection)
     {
         if (limiter is null)
         {
             return;
         }
 
-        // A named user's connections share the budget; a guest (no name) has one per connection.
-        var key = ConnectionUser.Of(context) is { } user ? "user:" + user : "connection:" + context.ConnectionId;
         using var lease = limiter.AttemptAcquire(key, cost);
         if (!lease.IsAcquired)
         {
