@@ -1,9 +1,44 @@
 namespace Chat.Server.History;
 
-/// <summary>A stored chat message, exactly as it goes over the wire.</summary>
-/// <param name="Id">Assigned by the store: strictly increasing in commit order, never reused.</param>
+/// <summary>A stored chat message. Over the wire it goes as seen by its receiver (<see cref="Rooms.Conversation.ForViewer"/>).</summary>
+/// <param name="Id">Assigned by the store: strictly increasing in commit order across all conversations, never reused.</param>
+/// <param name="Room">
+/// The conversation's key: <c>general</c>, a room name, or for a direct conversation <c>@a\nb</c> with the two
+/// names in ordinal order (<see cref="Rooms.Conversation.Direct"/>); clients see that one as <c>@</c> + the other's name.
+/// </param>
 /// <param name="SentAt">The commit time, in UTC.</param>
-public sealed record ChatMessage(long Id, string User, string Text, DateTime SentAt);
+public sealed record ChatMessage(long Id, string Room, string User, string Text, DateTime SentAt);
 
 /// <summary>A message accepted by the rules and waiting for the store to give it an id.</summary>
-public readonly record struct NewMessage(string User, string Text);
+/// <param name="Room">The conversation's key, as in <see cref="ChatMessage.Room"/>.</param>
+/// <param name="ClientMessageId">Chosen by the sender to make a resend harmless: one message per (user, id), ever.</param>
+public readonly record struct NewMessage(string Room, string User, string Text, string? ClientMessageId = null);
+
+/// <summary>What a store did with one <see cref="NewMessage"/>.</summary>
+/// <param name="IsNew">False when the sender's <see cref="NewMessage.ClientMessageId"/> was stored before: <paramref name="Message"/> is that first message.</param>
+public readonly record struct Appended(ChatMessage Message, bool IsNew);
+
+/// <summary>One of a user's conversations, for the conversation list.</summary>
+/// <param name="Room">The conversation's key in the store; the hub shows it as its viewer sees it.</param>
+/// <param name="LastId">The newest message's id, or null when the conversation has none.</param>
+/// <param name="Unread">Messages after the user's read marker, not counting the user's own.</param>
+public sealed record RoomSummary(string Room, long? LastId, int Unread);
+
+/// <summary>A room in the room directory.</summary>
+public sealed record RoomListing(string Room, int Members);
+
+/// <summary>A user's read marker in one conversation, moved forward to <paramref name="Id"/>.</summary>
+public readonly record struct ReadMark(string User, string Room, long Id);
+
+/// <summary>How a join went.</summary>
+public enum JoinOutcome
+{
+    Joined,
+    AlreadyMember,
+
+    /// <summary>The user is in <c>Chat:Rooms:MaxPerUser</c> rooms already; nothing changed.</summary>
+    TooManyForUser,
+
+    /// <summary>The room is new and <c>Chat:Rooms:MaxRooms</c> rooms exist already; nothing changed.</summary>
+    TooManyRooms,
+}

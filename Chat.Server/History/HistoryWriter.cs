@@ -127,7 +127,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
         {
             var now = clock.GetUtcNow().UtcDateTime;
             var sentAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
-            stored = await store.AppendAsync([.. batch.Select(pending => pending.Message)], sentAt, _abandon.Token);
+            stored = [.. (await store.AppendAsync([.. batch.Select(pending => pending.Message)], sentAt, _abandon.Token)).Select(appended => appended.Message)];
             metrics.Committed(stored.Length, clock.GetElapsedTime(started));
             CommitFailure = null;
         }
@@ -150,7 +150,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     {
         try
         {
-            await store.ClearAsync(_abandon.Token);
+            await store.ClearAsync(Rooms.Conversation.General, _abandon.Token);
         }
         catch (Exception exception) when (!_abandon.IsCancellationRequested)
         {

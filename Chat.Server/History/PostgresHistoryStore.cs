@@ -122,7 +122,7 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<ChatMessage[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken)
+    public async Task<ChatMessage[]> AppendOldAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
@@ -196,13 +196,13 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         var stored = new ChatMessage[batch.Count];
         for (var i = 0; i < stored.Length; i++)
         {
-            stored[i] = new ChatMessage(lastId - stored.Length + 1 + i, users[i], texts[i], sent);
+            stored[i] = new ChatMessage(lastId - stored.Length + 1 + i, Rooms.Conversation.General, users[i], texts[i], sent);
         }
 
         return stored;
     }
 
-    public async Task<ChatMessage[]> GetAsync(long? afterId, int limit, CancellationToken cancellationToken)
+    public async Task<ChatMessage[]> GetAsync(string room, long? afterId, int limit, CancellationToken cancellationToken)
     {
         await using var query = _dataSource.CreateCommand(afterId is null
             ? "SELECT id, user_name, text, sent_at FROM (SELECT * FROM chat_messages ORDER BY id DESC LIMIT $1) latest ORDER BY id;"
@@ -217,13 +217,32 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            messages.Add(new ChatMessage(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTime>(3)));
+            messages.Add(new ChatMessage(reader.GetInt64(0), Rooms.Conversation.General, reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTime>(3)));
         }
 
         return [.. messages];
     }
 
-    public Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken) => GetAsync(afterId, limit, cancellationToken);
+    public Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken) => GetAsync(Rooms.Conversation.General, afterId, limit, cancellationToken);
+
+    public async Task<Appended[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken) =>
+        [.. (await AppendOldAsync(batch, sentAt, cancellationToken)).Select(message => new Appended(message, true))];
+
+    public Task<ChatMessage[]> GetMissedAsync(string user, long? afterId, int limit, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task<JoinOutcome> JoinAsync(string user, string room, int maxPerUser, int maxRooms, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task<bool> LeaveAsync(string user, string room, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task<string[]> ConversationsOfAsync(string user, CancellationToken cancellationToken) => Task.FromResult<string[]>([]);
+
+    public Task<string[]> MembersAsync(string room, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task<RoomListing[]> ListRoomsAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task<RoomSummary[]> SummariesAsync(string user, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task<long[]> MarkReadAsync(IReadOnlyList<ReadMark> marks, CancellationToken cancellationToken) => throw new NotImplementedException();
 
     public async Task<long> LastIdAsync(CancellationToken cancellationToken)
     {
@@ -248,7 +267,7 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         await touch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task ClearAsync(CancellationToken cancellationToken)
+    public async Task ClearAsync(string room, CancellationToken cancellationToken)
     {
         // The counter is left alone, so ids given out before are never given again.
         await using var command = _dataSource.CreateCommand("DELETE FROM chat_messages;");

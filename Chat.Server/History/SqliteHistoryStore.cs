@@ -59,7 +59,7 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         _writer = writer;
     }
 
-    public async Task<ChatMessage[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken)
+    public async Task<ChatMessage[]> AppendOldAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken)
     {
         var connection = _writer ?? throw new InvalidOperationException("The history store is not initialized.");
         var stored = new ChatMessage[batch.Count];
@@ -97,7 +97,7 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
 
         for (var i = 0; i < batch.Count; i++)
         {
-            stored[i] = new ChatMessage(ids[i], batch[i].User, batch[i].Text, sentAt);
+            stored[i] = new ChatMessage(ids[i], Rooms.Conversation.General, batch[i].User, batch[i].Text, sentAt);
         }
 
         // Retention in steps: deleting on every commit would rewrite the oldest page each time.
@@ -144,7 +144,7 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         return _inserts[slot] = insert;
     }
 
-    public async Task<ChatMessage[]> GetAsync(long? afterId, int limit, CancellationToken cancellationToken)
+    public async Task<ChatMessage[]> GetAsync(string room, long? afterId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
@@ -161,6 +161,7 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         {
             messages.Add(new ChatMessage(
                 reader.GetInt64(0),
+                Rooms.Conversation.General,
                 reader.GetString(1),
                 reader.GetString(2),
                 new DateTime(reader.GetInt64(3), DateTimeKind.Utc)));
@@ -169,7 +170,26 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         return [.. messages];
     }
 
-    public Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken) => GetAsync(afterId, limit, cancellationToken);
+    public Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken) => GetAsync(Rooms.Conversation.General, afterId, limit, cancellationToken);
+
+    public async Task<Appended[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken) =>
+        [.. (await AppendOldAsync(batch, sentAt, cancellationToken)).Select(message => new Appended(message, true))];
+
+    public Task<ChatMessage[]> GetMissedAsync(string user, long? afterId, int limit, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task<JoinOutcome> JoinAsync(string user, string room, int maxPerUser, int maxRooms, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task<bool> LeaveAsync(string user, string room, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task<string[]> ConversationsOfAsync(string user, CancellationToken cancellationToken) => Task.FromResult<string[]>([]);
+
+    public Task<string[]> MembersAsync(string room, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task<RoomListing[]> ListRoomsAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task<RoomSummary[]> SummariesAsync(string user, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task<long[]> MarkReadAsync(IReadOnlyList<ReadMark> marks, CancellationToken cancellationToken) => throw new NotImplementedException();
 
     public async Task<long> LastIdAsync(CancellationToken cancellationToken)
     {
@@ -207,7 +227,7 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task ClearAsync(CancellationToken cancellationToken)
+    public async Task ClearAsync(string room, CancellationToken cancellationToken)
     {
         var connection = _writer ?? throw new InvalidOperationException("The history store is not initialized.");
         await using var command = connection.CreateCommand();

@@ -47,7 +47,7 @@ public sealed class ChatHub(
         var command = ChatCommands.Parse(text!, out var message);
         if (command is null)
         {
-            return await writer.AppendAsync(new NewMessage(sender, message));
+            return await writer.AppendAsync(new NewMessage(Rooms.Conversation.General, sender, message));
         }
 
         switch (command)
@@ -83,7 +83,7 @@ public sealed class ChatHub(
     public Task<ChatMessage[]> GetHistory(long? afterId, int limit)
     {
         MessageRules.CheckHistoryLimit(limit);
-        return store.GetAsync(afterId, limit, Context.ConnectionAborted);
+        return store.GetAsync(Rooms.Conversation.General, afterId, limit, Context.ConnectionAborted);
     }
 
     public async Task<string[]> GetOnlineUsers() => await presence.OnlineUsersAsync();

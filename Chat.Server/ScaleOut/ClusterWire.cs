@@ -21,6 +21,7 @@ internal static class ClusterWire
         {
             writer.Write(message.Id);
             writer.Write(message.SentAt.Ticks);
+            writer.Write(message.Room);
             writer.Write(message.User);
             writer.Write(message.Text);
         }
@@ -38,7 +39,7 @@ internal static class ClusterWire
         {
             var id = reader.ReadInt64();
             var sentAt = new DateTime(reader.ReadInt64(), DateTimeKind.Utc);
-            batch[i] = new ChatMessage(id, reader.ReadString(), reader.ReadString(), sentAt);
+            batch[i] = new ChatMessage(id, reader.ReadString(), reader.ReadString(), reader.ReadString(), sentAt);
         }
 
         return (node, batch);

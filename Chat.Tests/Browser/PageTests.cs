@@ -108,7 +108,7 @@ public class PageTests(BrowserFixture browser)
         var database = ChatApplication.NewDatabasePath();
         using var store = new Server.History.SqliteHistoryStore($"Data Source={database}", 100);
         await store.InitializeAsync(default);
-        await store.AppendAsync([new Server.History.NewMessage("\u202Eecila", "hello world 123")], DateTime.UtcNow, default);
+        await store.AppendAsync([new Server.History.NewMessage("general", "\u202Eecila", "hello world 123")], DateTime.UtcNow, default);
         await using var chat = await RunningChat.StartOnAsync(database);
 
         await using var bob = await ChatPage.OpenAsync(browser.Browser, chat.Url, "bob");

@@ -63,7 +63,7 @@ public sealed class SequencerTests : IAsyncLifetime, IDisposable
     {
         // Arrange: 1 to 5 are cleared away; 6, 7 and 8 are stored, and only 8 arrives.
         await AppendAsync(5);
-        await _store.ClearAsync(default);
+        await _store.ClearAsync("general", default);
         var kept = await AppendAsync(3);
 
         // Act
@@ -74,7 +74,7 @@ public sealed class SequencerTests : IAsyncLifetime, IDisposable
     }
 
     private async Task<ChatMessage[]> AppendAsync(int count) =>
-        await _store.AppendAsync([.. Enumerable.Range(0, count).Select(i => new NewMessage("alice", $"m{i}"))], DateTime.UtcNow, default);
+        [.. (await _store.AppendAsync([.. Enumerable.Range(0, count).Select(i => new NewMessage("general", "alice", $"m{i}"))], DateTime.UtcNow, default)).Select(a => a.Message)];
 
     private async Task<List<long>> ReceiveAsync(int count)
     {

@@ -50,9 +50,9 @@ public sealed class HistoryWriterTests : IAsyncLifetime, IDisposable
     {
         _publisher.Release();
 
-        var acks = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Task.Run(() => _writer.AppendAsync(new NewMessage("alice", $"m{i}")))));
+        var acks = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Task.Run(() => _writer.AppendAsync(new NewMessage("general", "alice", $"m{i}")))));
 
-        var stored = await _store.GetAsync(null, 500, default);
+        var stored = await _store.GetAsync("general", null, 500, default);
         stored.Select(m => m.Id).Should().BeEquivalentTo(acks.Select(a => a.Id), "every ack is a stored message");
         await Eventually.Until(() => _publisher.Published.Count == 300, "the publisher should get every message");
         _publisher.Published.Select(m => m.Id).Should().Equal(stored.Select(m => m.Id), "published once each, in id order");
@@ -66,7 +66,7 @@ public sealed class HistoryWriterTests : IAsyncLifetime, IDisposable
         Task<ChatMessage>? stuck = null;
         for (var i = 0; i < 20; i++)
         {
-            var ack = _writer.AppendAsync(new NewMessage("alice", $"m{i}"));
+            var ack = _writer.AppendAsync(new NewMessage("general", "alice", $"m{i}"));
             if (await Task.WhenAny(ack, Task.Delay(TimeSpan.FromSeconds(1))) != ack)
             {
                 stuck = ack;
@@ -90,12 +90,12 @@ public sealed class HistoryWriterTests : IAsyncLifetime, IDisposable
     public async Task Clear_reaches_the_clients_after_every_message_before_it()
     {
         _publisher.Release();
-        await _writer.AppendAsync(new NewMessage("alice", "before"));
+        await _writer.AppendAsync(new NewMessage("general", "alice", "before"));
 
         await _writer.ClearAsync();
 
         _publisher.Events.Should().Equal("message before", "cleared");
-        (await _store.GetAsync(null, 10, default)).Should().BeEmpty();
+        (await _store.GetAsync("general", null, 10, default)).Should().BeEmpty();
     }
 
     /// <summary>Records what it is asked to publish; holds every call until <see cref="Release"/>.</summary>
