@@ -52,6 +52,10 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
     internal const string LatestQuery =
         "SELECT id, room, user, text, sent_at FROM messages WHERE room = $room ORDER BY id DESC LIMIT $limit;";
 
+    /// <summary>The message a user stored with a client id (the unique (user, client_id) index); $user, $clientId.</summary>
+    internal const string SentQuery =
+        "SELECT id, room, user, text, sent_at FROM messages WHERE user = $user AND client_id = $clientId;";
+
     private const string Columns = "id, room, user, text, sent_at";
 
     /// <summary>Most rows in one INSERT statement.</summary>
@@ -230,8 +234,7 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
     /// <summary>The message <paramref name="user"/> stored with <paramref name="clientId"/>, if any (the unique (user, client_id) index).</summary>
     private async Task<ChatMessage?> FindSentAsync(SqliteTransaction transaction, string user, string clientId, CancellationToken cancellationToken)
     {
-        _findSent ??= Prepared(
-            $"SELECT {Columns} FROM messages WHERE user = $user AND client_id = $clientId;", ("$user", SqliteType.Text), ("$clientId", SqliteType.Text));
+        _findSent ??= Prepared(SentQuery, ("$user", SqliteType.Text), ("$clientId", SqliteType.Text));
         _findSent.Transaction = transaction;
         _findSent.Parameters[0].Value = user;
         _findSent.Parameters[1].Value = clientId;
