@@ -29,15 +29,15 @@ public sealed class RoomClusterTests : IAsyncLifetime
         (await aliceOnB.NextRoomEventAsync()).Should().Be("UserJoinedRoom dev alice");
         (await bobOnB.NextRoomEventAsync()).Should().Be("UserJoinedRoom dev bob");
         (await bobOnB.NextRoomEventAsync()).Should().Be("UserJoinedRoom dev alice");
-        var sent = await bobOnB.SendToAsync("dev", "from node B");
-        var marker = await carolOnA.SendAsync("marker", "carol");
+        var sent = (await bobOnB.SendToAsync("dev", "from node B"))!;
+        var marker = (await carolOnA.SendAsync("marker", "carol"))!;
         (await aliceOnA.MessagesAsync(2)).Should().Equal(sent, marker);
         (await aliceOnB.MessagesAsync(2)).Should().Equal(sent, marker);
         (await carolOnA.NextMessageAsync()).Should().Be(marker, "carol is not in #dev");
 
         await aliceOnB.LeaveAsync("dev");
         await bobOnB.SendToAsync("dev", "after alice left");
-        var second = await carolOnA.SendAsync("second marker", "carol");
+        var second = (await carolOnA.SendAsync("second marker", "carol"))!;
         (await aliceOnA.NextMessageAsync()).Should().Be(second, "alice left #dev on node B, and so on node A");
         (await aliceOnA.MembersAsync("dev")).Should().Equal("bob");
     }
@@ -50,8 +50,8 @@ public sealed class RoomClusterTests : IAsyncLifetime
         await using var bobOnA = await A.ConnectAsync("bob");
         await using var carol = await B.ConnectAsync("carol");
 
-        var sent = await alice.SendToAsync("@bob", "across the cluster");
-        var marker = await carol.SendAsync("marker", "carol");
+        var sent = (await alice.SendToAsync("@bob", "across the cluster"))!;
+        var marker = (await carol.SendAsync("marker", "carol"))!;
 
         (await bob.MessagesAsync(2)).Should().Equal(sent! with { Room = "@alice" }, marker);
         (await bobOnA.MessagesAsync(2)).Should().Equal(sent with { Room = "@alice" }, marker);
@@ -73,7 +73,7 @@ public sealed class RoomClusterTests : IAsyncLifetime
         await using var bob = await A.ConnectAsync("bob");
         await bob.JoinAsync("dev");
 
-        var sent = await bob.SendToAsync("dev", "welcome back");
+        var sent = (await bob.SendToAsync("dev", "welcome back"))!;
 
         (await alice.NextMessageAsync()).Should().Be(sent);
         (await alice.RoomsAsync()).Select(room => room.Room).Should().Equal("general", "dev");
