@@ -84,7 +84,7 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
     /// as many, so ids stay dense; direct conversations get their members. Parameters: rooms, users, texts, client
     /// ids, sent at, then the direct members' users and rooms.
     /// </summary>
-    private const string AppendStatement = """
+    internal const string AppendStatement = """
         WITH input AS (
             SELECT m.position, m.room, m.user_name, m.text, m.client_id
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS m(room, user_name, text, client_id, position)
