@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Text.Json;
 using Chat.Server.Rooms;
 using Microsoft.Data.Sqlite;
 
@@ -52,9 +53,16 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
     internal const string LatestQuery =
         "SELECT id, room, user, text, sent_at FROM messages WHERE room = $room ORDER BY id DESC LIMIT $limit;";
 
-    /// <summary>The message a user stored with a client id (the unique (user, client_id) index); $user, $clientId.</summary>
-    internal const string SentQuery =
-        "SELECT id, room, user, text, sent_at FROM messages WHERE user = $user AND client_id = $clientId;";
+    /// <summary>
+    /// The messages stored already with the (user, client id) pairs of <c>$keys</c>, a JSON array of
+    /// <c>[user, clientId]</c>, each with its index in it: one point lookup per pair on the unique (user, client_id)
+    /// index, in one statement (CROSS JOIN keeps the pairs the outer loop).
+    /// </summary>
+    internal const string SentQuery = """
+        SELECT m.id, m.room, m.user, m.text, m.sent_at, k.key
+        FROM json_each($keys) AS k CROSS JOIN messages AS m
+        WHERE m.user = k.value ->> 0 AND m.client_id = k.value ->> 1 AND m.client_id IS NOT NULL;
+        """;
 
     private const string Columns = "id, room, user, text, sent_at";
 
@@ -123,14 +131,11 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
 
         // A resent message (its sender's client id is stored) comes back as first stored; the others are new.
+        await FindSentAsync(transaction, batch, appended, cancellationToken);
         var fresh = new List<int>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
-            if (batch[i].ClientMessageId is { } clientId && await FindSentAsync(transaction, batch[i].User, clientId, cancellationToken) is { } sent)
-            {
-                appended[i] = new Appended(sent, IsNew: false);
-            }
-            else
+            if (appended[i].Message is null)
             {
                 fresh.Add(i);
             }
@@ -174,10 +179,14 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
             var message = batch[fresh[n]];
             appended[fresh[n]] = new Appended(new ChatMessage(ids[n], message.Room, message.User, message.Text, sentAt), IsNew: true);
             inserted[message.Room] = inserted.GetValueOrDefault(message.Room) + 1;
-            if (Conversation.TryParseDirect(message.Room, out var one, out var other))
+        }
+
+        foreach (var room in inserted.Keys)
+        {
+            if (Conversation.TryParseDirect(room, out var one, out var other))
             {
-                await AddMemberAsync(transaction, one, message.Room, cancellationToken);
-                await AddMemberAsync(transaction, other, message.Room, cancellationToken);
+                await AddMemberAsync(transaction, one, room, cancellationToken);
+                await AddMemberAsync(transaction, other, room, cancellationToken);
             }
         }
 
@@ -231,15 +240,33 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         return _inserts[slot] = insert;
     }
 
-    /// <summary>The message <paramref name="user"/> stored with <paramref name="clientId"/>, if any (the unique (user, client_id) index).</summary>
-    private async Task<ChatMessage?> FindSentAsync(SqliteTransaction transaction, string user, string clientId, CancellationToken cancellationToken)
+    /// <summary>Fills in <paramref name="appended"/> for each message of <paramref name="batch"/> whose sender stored its client id before.</summary>
+    private async Task FindSentAsync(SqliteTransaction transaction, IReadOnlyList<NewMessage> batch, Appended[] appended, CancellationToken cancellationToken)
     {
-        _findSent ??= Prepared(SentQuery, ("$user", SqliteType.Text), ("$clientId", SqliteType.Text));
+        var positions = new List<int>();
+        var keys = new List<string[]>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i].ClientMessageId is { } clientId)
+            {
+                positions.Add(i);
+                keys.Add([batch[i].User, clientId]);
+            }
+        }
+
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        _findSent ??= Prepared(SentQuery, ("$keys", SqliteType.Text));
         _findSent.Transaction = transaction;
-        _findSent.Parameters[0].Value = user;
-        _findSent.Parameters[1].Value = clientId;
+        _findSent.Parameters[0].Value = JsonSerializer.Serialize(keys);
         await using var reader = await _findSent.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            appended[positions[reader.GetInt32(5)]] = new Appended(Read(reader), IsNew: false);
+        }
     }
 
     private async Task AddMemberAsync(SqliteTransaction transaction, string user, string room, CancellationToken cancellationToken)

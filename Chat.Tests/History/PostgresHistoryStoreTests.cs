@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -36,15 +37,31 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
         IHistoryStore[] writers = [await StartAsync(database), await StartAsync(database)];
         var reader = await StartAsync(database);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var lastAcked = new ConcurrentDictionary<int, Appended>();
+        var resends = new ConcurrentQueue<(ChatMessage Expected, Appended Got)>();
 
-        // Act: both write batch after batch while the reader catches up again and again
+        // Act: both write batch after batch, in two conversations, each batch resending a message the other
+        // server acked (as after a reconnect to another server), while the reader catches up again and again
         var writing = Task.WhenAll(writers.Select((store, w) => Task.Run(async () =>
         {
             var acked = new List<ChatMessage>();
             for (var b = 0; b < Batches; b++)
             {
-                var batch = Enumerable.Range(0, PerBatch).Select(i => new NewMessage("general", $"writer{w}", $"{b}.{i}")).ToArray();
-                acked.AddRange((await store.AppendAsync(batch, Now, deadline.Token)).Select(appended => appended.Message));
+                var batch = Enumerable.Range(0, PerBatch).Select(i => new NewMessage(i % 2 == 0 ? "general" : "dev", "alice", $"{w}.{b}.{i}", $"{w}.{b}.{i}")).ToList();
+                var resent = lastAcked.TryGetValue(1 - w, out var other) ? other.Message : null;
+                if (resent is not null)
+                {
+                    batch.Insert(PerBatch / 2, new NewMessage(resent.Room, resent.User, resent.Text, resent.Text));
+                }
+
+                var appended = await store.AppendAsync(batch, Now, deadline.Token);
+                acked.AddRange(appended.Where(a => a.IsNew).Select(a => a.Message));
+                if (resent is not null)
+                {
+                    resends.Enqueue((resent, appended[PerBatch / 2]));
+                }
+
+                lastAcked[w] = appended[0];
             }
 
             return acked;
@@ -73,6 +90,7 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
         acked.Select(m => m.Id).Should().Equal(Enumerable.Range(1, Total).Select(id => (long)id), "ids are contiguous and unique across servers");
         seen.Select(m => m.Id).Should().Equal(acked.Select(m => m.Id), "a reader that asks only for ids after the last one it saw still gets every message, once");
         seen.Should().Equal(acked);
+        resends.Should().NotBeEmpty().And.AllSatisfy(resend => resend.Got.Should().Be(new Appended(resend.Expected, IsNew: false)));
     }
 
     [SkippableFact]
