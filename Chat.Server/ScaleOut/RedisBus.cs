@@ -45,18 +45,11 @@ internal sealed class RedisBus(RedisConnection redis, IHubProtocolResolver proto
 /// </summary>
 internal sealed partial class RedisSubscriber(RedisConnection redis, Sequencer sequencer, ChatLifetimeManager clients, Rooms.Memberships memberships, ILogger<RedisSubscriber> logger) : BackgroundService
 {
-    private int _ups;
-
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        // Whenever Redis comes back, joins and leaves published meanwhile are lost: read the rooms again.
-        redis.Up += () =>
-        {
-            if (Interlocked.Increment(ref _ups) > 1)
-            {
-                _ = memberships.ReloadAsync();
-            }
-        };
+        // Whenever Redis comes back, joins and leaves published meanwhile are lost: read the rooms again
+        // (at start-up no user is connected yet, so the first time costs nothing).
+        redis.Up += () => _ = memberships.ReloadAsync();
         return base.StartAsync(cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.ScaleOut;
@@ -103,5 +104,32 @@ public sealed class RoomClusterTests : IAsyncLifetime
         await using var back = await B.ConnectAsync("alice");
 
         (await back.MissedAsync(lastSeen)).Should().Equal(missed);
+    }
+
+    [SkippableFact]
+    public async Task A_join_made_while_Redis_was_down_reaches_the_other_node_once_Redis_is_back()
+    {
+        await using var aliceOnA = await A.ConnectAsync("alice");
+        await using var aliceOnB = await B.ConnectAsync("alice");
+        await using var bobOnA = await A.ConnectAsync("bob");
+        await bobOnA.JoinAsync("dev");
+
+        // Act: alice joins on B while Redis is away, so A cannot hear of it then.
+        await _cluster.Redis.StopAsync();
+        await Cluster.WaitForReadinessAsync(A.Url, HttpStatusCode.ServiceUnavailable);
+        await aliceOnB.JoinAsync("dev");
+        await _cluster.Redis.StartAgainAsync();
+        await Cluster.WaitForReadinessAsync(A.Url, HttpStatusCode.OK);
+        await Cluster.WaitForReadinessAsync(B.Url, HttpStatusCode.OK);
+
+        // Assert: A read alice's rooms again; its connection of hers is in #dev.
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var sent = await bobOnA.SendToAsync("dev", "is alice here?");
+                await Task.Delay(300);
+                return aliceOnA.ReceivedSoFar().Any(message => message.Id == sent!.Id);
+            },
+            "alice's connection on A should be in #dev");
     }
 }
