@@ -47,6 +47,19 @@ internal sealed class ChatPage : IAsyncDisposable
 
     public ILocator Input => Page.Locator("#text");
 
+    /// <summary>The scrolling box around the current conversation's messages.</summary>
+    public ILocator Scroller => Page.Locator("#scroller");
+
+    public ILocator JumpToBottom => Page.Locator("#jump");
+
+    public ILocator NewMessagesMarker => Page.Locator("#messages li.new-marker");
+
+    /// <summary>Scrolls the messages to the top, as a person reading back would.</summary>
+    public Task ScrollToTopAsync() => Scroller.EvaluateAsync("box => { box.scrollTop = 0; box.dispatchEvent(new Event('scroll')); }");
+
+    /// <summary>Whether the end of the messages is on screen.</summary>
+    public Task<bool> AtBottomAsync() => Scroller.EvaluateAsync<bool>("box => box.scrollHeight - box.scrollTop - box.clientHeight < 40");
+
     /// <summary>Console errors, page errors, failed requests and HTTP errors seen so far.</summary>
     public IReadOnlyList<string> Problems
     {
