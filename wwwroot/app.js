@@ -1,97 +1,104 @@
-// The Chat browser client: history on load, live messages, presence, and a reconnect that loses nothing.
+// The Chat browser client: conversations (general, rooms, direct), history on load, live messages,
+// presence, unread counts, and a reconnect that loses nothing.
 import { Composer } from "./js/composer.js";
+import { ChatConnection } from "./js/connection.js";
+import { Conversations, GENERAL, isDirect, labelOf } from "./js/conversations.js";
 import { element, nameOf } from "./js/dom.js";
 import { Identity } from "./js/identity.js";
-import { Outbox, lostConnection } from "./js/outbox.js";
+import { Outbox } from "./js/outbox.js";
+import { Reading } from "./js/reading.js";
 import { Scroller } from "./js/scroller.js";
-import { Timeline } from "./js/timeline.js";
+import { TypingIndicator, throttled } from "./js/typing.js";
 
 const HISTORY_PAGE = 100;
-const GENERAL = "general";
 const $ = (id) => document.getElementById(id);
 
-const view = {
-  online: $("online"),
-  onlineCount: $("online-count"),
-  state: $("state"),
-  error: $("error"),
-};
-
-let connection = null;
-// Every message up to lastSeenId has been shown: the server delivers messages in id order, and
-// catch-up pages are in id order too. A reconnect asks for what came after it. It does not move
-// with an ack (the broadcasts of earlier messages may still be on their way) nor, during a
-// catch-up, with live messages (they are newer than the pages still to come).
-let lastSeenId = null;
-let catchingUp = false;
-let liveSince = null; // highest live id shown during the catch-up in progress
-
-const newer = (a, b) => (a === null || b > a ? b : a);
-
-// ---- conversations ----
-
-/** @type {Map<string, { room: string, timeline: Timeline, unread: number }>} */
-const conversations = new Map();
-
-function conversation(room) {
-  let found = conversations.get(room);
-  if (!found) {
-    found = { room, timeline: new Timeline(room), unread: 0 };
-    conversations.set(room, found);
-  }
-  return found;
-}
-
-let current = conversation(GENERAL);
+const newer = (a, b) => (a === null || (b !== null && b > a) ? b : a);
+const connected = () => connection.connected;
 
 const identity = new Identity({ start, rename });
-const scroller = new Scroller($("scroller"), $("jump"), () => updateSeen());
-scroller.show(current.timeline);
+const conversations = new Conversations($("rooms"), (room) => open(room));
+let current = conversations.ensure(GENERAL);
+const scroller = new Scroller($("scroller"), $("jump"), () => reading.update());
+const typing = new TypingIndicator($("typing"));
+const reading = new Reading({
+  current: () => current,
+  scroller,
+  markRead: (room, id) => connection.invoke("MarkRead", room, id),
+  changed: showUnread,
+});
+const sendTyping = throttled(() => {
+  if (connected() && !composer.value.startsWith("/")) connection.invoke("Typing", current.room).catch(() => {});
+});
+const composer = new Composer({ form: $("composer"), text: $("text"), counter: $("counter") }, { onTyping: sendTyping });
 
-const composer = new Composer({ form: $("composer"), text: $("text"), counter: $("counter") }, { onTyping: () => {} });
+setInterval(() => [...conversations.values()].forEach((conv) => conv.timeline.relabelDays()), 60_000);
 
-/** The current conversation is seen when its end is on screen in a visible tab. */
-function seen(conv) {
-  return conv === current && document.visibilityState === "visible" && scroller.atBottom();
-}
+// ---- what is on screen ----
 
-/** Clears what the user now sees and updates the jump button and the title. */
-function updateSeen() {
-  if (seen(current) && current.unread > 0) current.unread = 0;
-  scroller.showJump(current.unread);
-  const unread = [...conversations.values()].reduce((sum, conv) => sum + conv.unread, 0);
+function showUnread() {
+  conversations.render(current);
+  const unread = conversations.totalUnread();
   document.title = unread > 0 ? `(${unread}) Chat` : "Chat";
+  const elsewhere = unread - current.unread;
+  $("menu-badge").textContent = String(elsewhere);
+  $("menu-badge").hidden = elsewhere === 0;
 }
 
-document.addEventListener("visibilitychange", updateSeen);
-setInterval(() => conversations.forEach((conv) => conv.timeline.relabelDays()), 60_000);
+/** Opens a conversation: its messages (history loaded the first time), its header, who types there. */
+async function open(room) {
+  current = conversations.ensure(room);
+  scroller.show(current.timeline);
+  $("room-title").replaceChildren(nameOf(labelOf(room)));
+  $("leave").hidden = room === GENERAL || isDirect(room);
+  typing.show(room);
+  document.body.classList.remove("drawer-open");
+  showError("");
+  reading.update();
+  if (!current.loaded && connected()) await load(current);
+}
+
+/** The latest page of a conversation, the first time it is opened; where its unread messages start is marked. */
+async function load(conv) {
+  const page = await connection.invoke("GetRoomHistory", conv.room, null, HISTORY_PAGE);
+  conv.loaded = true;
+  page.forEach((message) => showMessage(message, false));
+  const firstUnread = conv.timeline.nthLastFromOthers(conv.unread, identity.user);
+  if (firstUnread) conv.timeline.markUnseenFrom(firstUnread);
+  if (conv === current) scroller.toBottom();
+  reading.update();
+}
 
 /**
  * Shows a message in its conversation, once. A new one (live or caught up) by someone else that the user
  * does not see counts as unread, and the first of them gets the "new messages" line.
  */
 function showMessage(message, fresh) {
-  const conv = conversation(message.room || GENERAL);
+  const conv = conversations.ensure(message.room || GENERAL);
+  conv.lastId = newer(conv.lastId, message.id);
   const own = message.user === identity.user;
   const item = scroller.keep(() => conv.timeline.add(message, own), conv.timeline);
-  if (!item || !fresh || own) return;
-  if (!seen(conv)) {
+  if (!item || !fresh) return;
+  typing.stopped(conv.room, message.user);
+  if (!own && !reading.seen(conv)) {
     if (conv.unread === 0) conv.timeline.markUnseenFrom(item);
     conv.unread += 1;
   }
-  updateSeen();
+  reading.update();
 }
 
 function showLine(textOrName, after, room = GENERAL) {
-  const conv = conversation(room);
-  scroller.keep(() => conv.timeline.line(textOrName, after), conv.timeline);
+  const conv = conversations.get(room);
+  if (conv) scroller.keep(() => conv.timeline.line(textOrName, after), conv.timeline);
 }
 
-/** A live message (ReceiveMessage): shown, and seen in order. */
-function receive(message) {
-  showMessage(message, true);
-  if (catchingUp) liveSince = newer(liveSince, message.id);
-  else lastSeenId = newer(lastSeenId, message.id);
+/** A room that is no longer the user's (left here or in another tab): gone from the list. */
+function forget(room) {
+  if (!conversations.get(room) || room === GENERAL) return;
+  outbox.drop(room);
+  conversations.remove(room);
+  if (current.room === room) open(GENERAL);
+  else showUnread();
 }
 
 // ---- presence, state, errors ----
@@ -100,22 +107,27 @@ const online = new Set(); // who is online, kept up to date by the presence even
 
 function showOnline() {
   const users = [...online].sort(); // code-unit order, the server's ordinal order
-  view.online.replaceChildren(...users.map((name) => {
+  $("online").replaceChildren(...users.map((name) => {
+    const button = element("button", "person");
+    button.type = "button";
+    button.title = `Write to ${name}`;
+    button.append(nameOf(name));
+    button.addEventListener("click", () => open(`@${name}`).catch(showHubError));
     const item = element("li", name === identity.user ? "own" : "");
-    item.append(nameOf(name));
+    item.append(button);
     return item;
   }));
-  view.onlineCount.textContent = String(users.length);
+  $("online-count").textContent = String(users.length);
 }
 
 function showState(state) {
-  view.state.textContent = state;
-  view.state.className = `state ${state}`;
+  $("state").textContent = state;
+  $("state").className = `state ${state}`;
 }
 
 function showError(text) {
-  view.error.textContent = text;
-  view.error.hidden = !text;
+  $("error").textContent = text;
+  $("error").hidden = !text;
 }
 
 /** The server's own sentence, without the SignalR client's prefix. */
@@ -125,179 +137,190 @@ function hubError(error) {
   return match ? match[1] : text;
 }
 
+const showHubError = (error) => showError(hubError(error));
+
 // ---- the connection ----
 
-/** Asks the server once (on connect and reconnect); presence events keep the list current after that. */
-async function refreshOnline() {
-  const users = await connection.invoke("GetOnlineUsers");
-  online.clear();
-  users.forEach((name) => online.add(name));
-  showOnline();
-}
-
-/** Until the next catch-up is done, live messages do not move lastSeenId: they are newer than what it brings. */
-function holdLastSeen() {
-  catchingUp = true;
-  liveSince = null;
-}
-
-/** Shows a page of history (oldest first): everything up to its last message is now seen. */
-function showPage(page, fresh) {
-  page.forEach((message) => showMessage(message, fresh));
-  if (page.length > 0) lastSeenId = newer(lastSeenId, page[page.length - 1].id);
-}
-
-/** Loads the latest page on first connect; afterwards fetches every message after lastSeenId. */
-async function catchUp() {
-  if (lastSeenId === null) {
-    showPage(await connection.invoke("GetHistory", null, HISTORY_PAGE), false);
-  } else {
-    for (;;) {
-      const page = await connection.invoke("GetHistory", lastSeenId, HISTORY_PAGE);
-      showPage(page, true);
-      if (page.length < HISTORY_PAGE) break;
-    }
+/** The user's conversations and unread counts, from the server: new ones listed, rooms left elsewhere gone. */
+async function refreshRooms() {
+  const summaries = await connection.invoke("GetRooms");
+  const rooms = new Set(summaries.map((summary) => summary.room));
+  for (const conv of [...conversations.values()]) {
+    if (!rooms.has(conv.room) && !isDirect(conv.room)) forget(conv.room);
   }
-  if (liveSince !== null) lastSeenId = newer(lastSeenId, liveSince);
-  catchingUp = false;
-}
-
-async function sync() {
-  await catchUp();
-  await refreshOnline();
-  outbox.resend();
-}
-
-function build() {
-  const options = identity.token ? { accessTokenFactory: () => identity.currentToken() } : {};
-  const hub = new signalR.HubConnectionBuilder()
-    .withUrl(`/hubs/chat?user=${encodeURIComponent(identity.user)}`, options)
-    .withAutomaticReconnect({
-      // Keep trying: quickly at first, then every 5 s.
-      nextRetryDelayInMilliseconds: (retry) => Math.min(5000, 250 * 2 ** retry.previousRetryCount),
-    })
-    .configureLogging(signalR.LogLevel.None)
-    .build();
-
-  hub.on("ReceiveMessage", receive);
-  hub.on("UserJoined", (name) => { showLine(name, " joined"); online.add(name); showOnline(); });
-  hub.on("UserLeft", (name) => { showLine(name, " left"); online.delete(name); showOnline(); });
-  hub.on("HistoryCleared", () => {
-    const conv = conversation(GENERAL);
-    conv.timeline.clear();
-    conv.unread = 0;
-    showLine("History was cleared.");
-    updateSeen();
-  });
-  hub.on("Notice", (text) => showLine(text, undefined, current.room));
-
-  hub.onreconnecting(() => {
-    holdLastSeen();
-    showState("reconnecting");
-  });
-  hub.onreconnected(() => {
-    showState("connected");
-    sync().catch((error) => showError(hubError(error)));
-  });
-  hub.onclose(() => {
-    if (hub !== connection) return; // replaced after a change of name
-    showState("offline");
-    setTimeout(start, 5000);
-  });
-  return hub;
-}
-
-async function start() {
-  if (connection && connection.state !== signalR.HubConnectionState.Disconnected) return;
-  connection = connection || build();
-  holdLastSeen();
-  try {
-    await connection.start();
-    showState("connected");
-    await sync();
-  } catch (error) {
-    showState("offline");
-    // A refused negotiate comes back as an error whose message carries the status code.
-    if (error && (error.statusCode === 401 || /\b401\b/.test(String(error.message)))) {
-      // Sign-in is on and there is no valid token: ask for one instead of retrying.
-      connection = null;
-      identity.askToken(identity.token ? "That token was not accepted (expired, or for another server). Paste a new one." : "");
-      return;
-    }
-    if (/HubException/.test(String(error && error.message))) showError(hubError(error)); // e.g. a name the server refuses, with its reason
-    setTimeout(start, 5000);
+  for (const summary of summaries) {
+    const conv = conversations.ensure(summary.room);
+    conv.lastId = newer(conv.lastId, summary.lastId);
+    conv.unread = summary.unread;
   }
+  return summaries;
 }
 
-/** The name is part of the hub URL: reconnect under the new one. */
+function cleared(room) {
+  const conv = conversations.get(room);
+  if (!conv) return;
+  conv.timeline.clear();
+  conv.unread = 0;
+  showLine(room === GENERAL ? "History was cleared." : `The history of ${labelOf(room)} was cleared.`, undefined, room);
+  reading.update();
+}
+
+const connection = new ChatConnection(identity, {
+  message: showMessage,
+  state: showState,
+  error: showHubError,
+  askToken: (message) => identity.askToken(message),
+  first: async () => {
+    const summaries = await refreshRooms();
+    await load(current);
+    return summaries.reduce((max, summary) => newer(max, summary.lastId), null);
+  },
+  caughtUp: async () => {
+    await refreshRooms();
+    if (!current.loaded) await load(current);
+    reading.update();
+  },
+  online: (users) => {
+    online.clear();
+    users.forEach((name) => online.add(name));
+    showOnline();
+  },
+  synced: () => outbox.resend(),
+  events: {
+    UserJoined: (name) => { showLine(name, " joined"); online.add(name); showOnline(); },
+    UserLeft: (name) => { showLine(name, " left"); online.delete(name); showOnline(); },
+    HistoryCleared: () => cleared(GENERAL),
+    RoomCleared: cleared,
+    Notice: (text) => showLine(text, undefined, current.room),
+    UserJoinedRoom: (room, name) => {
+      if (name === identity.user) {
+        conversations.ensure(room);
+        showUnread();
+      }
+      showLine(name, ` joined ${labelOf(room)}`, room);
+    },
+    UserLeftRoom: (room, name) => {
+      if (name === identity.user) forget(room);
+      else showLine(name, ` left ${labelOf(room)}`, room);
+    },
+    RoomRead: (room, id) => {
+      const conv = conversations.get(room);
+      if (conv) reading.read(conv, id, identity.user);
+    },
+    UserTyping: (room, name) => typing.typing(room, name),
+  },
+});
+
+function start() {
+  return connection.start();
+}
+
+/** Conversations belong to the user: a new name starts afresh. */
 function rename() {
-  const old = connection;
-  connection = null;
-  if (old) old.stop().finally(start);
-  else start();
+  outbox.drop();
+  conversations.clear();
+  current = conversations.ensure(GENERAL);
+  open(GENERAL);
+  connection.restart();
 }
 
 // ---- sending ----
 
-const connected = () => connection && connection.state === signalR.HubConnectionState.Connected;
-
 const outbox = new Outbox({
-  invoke: (send) => connection.invoke("SendMessage", send.text, identity.user),
+  invoke: (send) => connection.invoke("SendToRoom", send.room, send.text, send.clientMessageId),
   acked: (send, message) => {
-    conversation(send.room).timeline.removePending(send.clientMessageId);
+    conversations.get(send.room)?.timeline.removePending(send.clientMessageId);
     if (message) showMessage(message, false); // shown at once; lastSeenId waits for its broadcast
   },
   failed: (send, error) => {
-    conversation(send.room).timeline.removePending(send.clientMessageId);
-    const refusal = lostConnection(error)
-      ? "The connection dropped before the server confirmed your message; check whether it arrived before sending it again."
-      : hubError(error);
+    conversations.get(send.room)?.timeline.removePending(send.clientMessageId);
+    const refusal = hubError(error);
     composer.learnLimit(refusal);
     // The text goes back into the input (before anything typed since), so nothing is lost.
     composer.value = composer.value ? `${send.text}\n${composer.value}` : send.text;
     showError(refusal);
   },
-  idempotent: () => false,
+  idempotent: () => true,
 });
 
 /** Commands get no "sending…" line: their answer is a notice, or nothing. */
 const isCommand = (text) => text.startsWith("/") && !text.startsWith("//");
 
-$("composer").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const text = composer.value;
-  const tooLong = composer.tooLong(text);
-  if (tooLong) {
-    showError(tooLong);
+async function runCommand(text) {
+  if (!connected()) {
+    showError("Not connected. Your command is kept; run it again once connected.");
     return;
   }
-  if (!connected()) {
-    showError("Not connected. Your message is kept; send it again once connected.");
+  try {
+    await connection.invoke("SendToRoom", current.room, text, null);
+    if (composer.value === text) composer.value = "";
+    showError("");
+  } catch (error) {
+    showHubError(error); // the text stays in the input, nothing is lost
+  }
+}
+
+$("composer").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = composer.value;
+  const problem = !text.trim() ? "The message is empty. Type some text before sending." : composer.tooLong(text);
+  if (problem) {
+    showError(problem);
     return;
   }
   if (isCommand(text)) {
-    try {
-      await connection.invoke("SendMessage", text, identity.user);
-      if (composer.value === text) composer.value = "";
-      showError("");
-    } catch (error) {
-      showError(hubError(error)); // the text stays in the input, nothing is lost
-    }
-    return;
-  }
-  if (!text.trim()) {
-    showError("The message is empty. Type some text before sending.");
+    runCommand(text);
     return;
   }
   showError("");
   composer.value = "";
   current.timeline.removeMarker(); // the user has caught up by writing
-  const send = outbox.submit(current.room, text, true);
+  // Offline, it waits as "sending…" and goes once the connection is back.
+  const send = outbox.submit(current.room, text, connected());
   current.timeline.addPending(send, identity.user);
   scroller.toBottom();
-  updateSeen();
+  reading.update();
 });
 
 $("text").addEventListener("input", () => showError(""));
 
+// ---- rooms: join, leave, the drawer at phone width ----
+
+$("join-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const name = $("join-name").value.trim();
+  const problem = $("join-error");
+  try {
+    if (!connected()) throw new Error("Not connected; try again once connected.");
+    const summary = await connection.invoke("JoinRoom", name);
+    const conv = conversations.ensure(summary.room);
+    conv.lastId = newer(conv.lastId, summary.lastId);
+    $("join-name").value = "";
+    problem.hidden = true;
+    await open(summary.room);
+    composer.focus();
+  } catch (error) {
+    problem.textContent = hubError(error);
+    problem.hidden = false;
+  }
+});
+
+$("leave").addEventListener("click", async () => {
+  const room = current.room;
+  try {
+    await connection.invoke("LeaveRoom", room);
+    forget(room);
+  } catch (error) {
+    showHubError(error);
+  }
+});
+
+$("menu").addEventListener("click", () => document.body.classList.toggle("drawer-open"));
+// The drawer closes when the user goes back to the conversation, or presses Escape.
+document.querySelector(".chat").addEventListener("click", () => document.body.classList.remove("drawer-open"));
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") document.body.classList.remove("drawer-open");
+});
+
+open(GENERAL);
 identity.begin();
