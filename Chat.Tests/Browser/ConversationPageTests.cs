@@ -47,6 +47,10 @@ public class ConversationPageTests(BrowserFixture browser)
             await Expect(tab.Page).ToHaveTitleAsync("Chat");
         }
 
+
+        // Leaving in one tab takes the room off the other's list too.
+        await tab1.Page.Locator("#leave").ClickAsync();
+        await Expect(tab2.Conversations).ToHaveTextAsync(["#general"], Patiently);
         tab1.Problems.Concat(tab2.Problems).Should().BeEmpty();
     }
 

@@ -49,6 +49,44 @@ public partial class ReconnectTests(BrowserFixture browser)
     }
 
     [SkippableFact]
+    public async Task After_a_server_restart_messages_missed_in_a_room_are_in_that_room_with_their_unread_badge()
+    {
+        await using var chat = await RunningChat.StartAsync();
+        await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
+        await alice.JoinAsync("dev");
+        await Expect(alice.Title).ToHaveTextAsync("#dev", new() { Timeout = ChatPage.Timeout });
+        await alice.OpenConversationAsync("general");
+
+        // Act: while the page cannot reach the server, bob writes in #dev, in general and to alice directly.
+        await chat.KillAsync();
+        await Expect(alice.State).ToHaveTextAsync("reconnecting", new() { Timeout = ChatPage.Timeout });
+        await alice.SetOfflineAsync(true);
+        await chat.RestartAsync();
+        await using (var bob = await chat.ConnectAsync("bob"))
+        {
+            await bob.JoinAsync("dev");
+            await bob.SendToAsync("dev", "missed in dev 1");
+            await bob.SendToAsync("general", "missed in general");
+            await bob.SendToAsync("dev", "missed in dev 2");
+            await bob.SendToAsync("@alice", "missed, just for alice");
+        }
+
+        await alice.SetOfflineAsync(false);
+
+        // Assert
+        await Expect(alice.State).ToHaveTextAsync("connected", new() { Timeout = 30_000 });
+        await Expect(alice.Page.Locator("#messages li.message .text")).ToHaveTextAsync(["missed in general"], new() { Timeout = ChatPage.Timeout });
+        await Expect(alice.Badge("dev")).ToHaveTextAsync("2", new() { Timeout = ChatPage.Timeout });
+        await Expect(alice.Badge("@bob")).ToHaveTextAsync("1");
+        await Expect(alice.Page).ToHaveTitleAsync("(3) Chat");
+        await alice.OpenConversationAsync("dev");
+        await Expect(alice.Page.Locator("#messages li.message .text")).ToHaveTextAsync(["missed in dev 1", "missed in dev 2"], new() { Timeout = ChatPage.Timeout });
+        await alice.OpenConversationAsync("@bob");
+        await Expect(alice.Page.Locator("#messages li.message .text")).ToHaveTextAsync(["missed, just for alice"], new() { Timeout = ChatPage.Timeout });
+        await Expect(alice.Page).ToHaveTitleAsync("Chat");
+    }
+
+    [SkippableFact]
     public async Task A_send_cut_by_a_disconnect_is_sent_again_after_reconnecting_and_shown_once_with_no_error()
     {
         await using var chat = await RunningChat.StartAsync();
