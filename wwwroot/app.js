@@ -55,7 +55,7 @@ async function open(room) {
   document.body.classList.remove("drawer-open");
   showError("");
   reading.update();
-  if (!current.loaded && connected()) await load(current);
+  if (!current.loaded && connected()) await load(current).catch(showHubError);
 }
 
 /** The latest page of a conversation, the first time it is opened; where its unread messages start is marked. */
