@@ -41,6 +41,8 @@ public class ConversationPageTests(BrowserFixture browser)
 
         // Assert: the messages are on the tab that opened it, and the badge is gone on both.
         await Expect(tab1.Page.Locator("#messages li.message .text")).ToHaveTextAsync(["one", "two"], Patiently);
+        (await tab1.NewMessagesMarker.EvaluateAsync<string>("m => m.nextElementSibling.querySelector('.text').textContent"))
+            .Should().Be("one", "the unread ones start after the new-messages line");
         foreach (var tab in new[] { tab1, tab2 })
         {
             await Expect(tab.Badge("dev")).ToHaveCountAsync(0, PatientCount);
