@@ -47,6 +47,38 @@ internal sealed class ChatPage : IAsyncDisposable
 
     public ILocator Input => Page.Locator("#text");
 
+    /// <summary>The scrolling box around the current conversation's messages.</summary>
+    public ILocator Scroller => Page.Locator("#scroller");
+
+    public ILocator JumpToBottom => Page.Locator("#jump");
+
+    public ILocator NewMessagesMarker => Page.Locator("#messages li.new-marker");
+
+    /// <summary>The conversation list, as its entries read (<c>#general</c>, <c>#dev</c>, <c>@bob</c>, with a badge's number after the name).</summary>
+    public ILocator Conversations => Page.Locator("#rooms li");
+
+    /// <summary>The unread badge of one conversation in the list.</summary>
+    public ILocator Badge(string room) => Page.Locator($"#rooms li[data-room='{room}'] .badge");
+
+    /// <summary>The name of the conversation on screen.</summary>
+    public ILocator Title => Page.Locator("#room-title");
+
+    /// <summary>Opens a conversation from the list.</summary>
+    public Task OpenConversationAsync(string room) => Page.Locator($"#rooms li[data-room='{room}'] button").ClickAsync();
+
+    /// <summary>Joins a room with the small form under the list.</summary>
+    public async Task JoinAsync(string room)
+    {
+        await Page.Locator("#join-name").FillAsync(room);
+        await Page.Locator("#join-name").PressAsync("Enter");
+    }
+
+    /// <summary>Scrolls the messages to the top, as a person reading back would.</summary>
+    public Task ScrollToTopAsync() => Scroller.EvaluateAsync("box => { box.scrollTop = 0; box.dispatchEvent(new Event('scroll')); }");
+
+    /// <summary>Whether the end of the messages is on screen.</summary>
+    public Task<bool> AtBottomAsync() => Scroller.EvaluateAsync<bool>("box => box.scrollHeight - box.scrollTop - box.clientHeight < 40");
+
     /// <summary>Console errors, page errors, failed requests and HTTP errors seen so far.</summary>
     public IReadOnlyList<string> Problems
     {
@@ -60,9 +92,9 @@ internal sealed class ChatPage : IAsyncDisposable
     }
 
     /// <summary>Opens the page, enters <paramref name="user"/> in the name dialog and waits until it is connected.</summary>
-    public static async Task<ChatPage> OpenAsync(IBrowser browser, Uri server, string user, int width = 1024)
+    public static async Task<ChatPage> OpenAsync(IBrowser browser, Uri server, string user, int width = 1024, Func<IBrowserContext, Task>? prepare = null)
     {
-        var chat = await OpenBlankAsync(browser, server, "/", width);
+        var chat = await OpenBlankAsync(browser, server, "/", width, prepare);
         await chat.Page.Locator("#name").FillAsync(user);
         await chat.Page.Locator("#name").PressAsync("Enter");
         await Expect(chat.State).ToHaveTextAsync("connected", new() { Timeout = Timeout });
@@ -70,10 +102,16 @@ internal sealed class ChatPage : IAsyncDisposable
     }
 
     /// <summary>Opens <paramref name="path"/> (e.g. <c>/#token=...</c>) and leaves the rest to the test.</summary>
-    public static async Task<ChatPage> OpenBlankAsync(IBrowser browser, Uri server, string path, int width = 1024)
+    /// <param name="prepare">Runs on the new browser context before the page loads (e.g. to route its WebSocket).</param>
+    public static async Task<ChatPage> OpenBlankAsync(IBrowser browser, Uri server, string path, int width = 1024, Func<IBrowserContext, Task>? prepare = null)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 720 } });
         context.SetDefaultTimeout(Timeout);
+        if (prepare is not null)
+        {
+            await prepare(context);
+        }
+
         var chat = new ChatPage(context, await context.NewPageAsync());
         await chat.Page.GotoAsync(new Uri(server, path).ToString());
         return chat;

@@ -1,0 +1,85 @@
+// The user's conversations: general, rooms (#name) and direct ones (@peer), each with its timeline and
+// unread count, and the list that shows them.
+import { element, nameOf } from "./dom.js";
+import { Timeline } from "./timeline.js";
+
+export const GENERAL = "general";
+
+export const isDirect = (room) => room.startsWith("@");
+
+/** How a conversation is named on screen: #general, #dev, @bob. */
+export const labelOf = (room) => (isDirect(room) ? room : `#${room}`);
+
+/** general first, then rooms, then direct conversations, each by name. */
+function order(a, b) {
+  const rank = (room) => (room === GENERAL ? 0 : isDirect(room) ? 2 : 1);
+  return rank(a.room) - rank(b.room) || (a.room < b.room ? -1 : a.room > b.room ? 1 : 0);
+}
+
+export class Conversations {
+  /** @param {HTMLUListElement} list where the conversations are listed; @param {(room: string) => void} onOpen */
+  constructor(list, onOpen) {
+    this.list = list;
+    this.onOpen = onOpen;
+    /** @type {Map<string, { room: string, timeline: Timeline, unread: number, lastId: number|null, loaded: boolean, readSent: number|null }>} */
+    this.all = new Map();
+  }
+
+  get(room) {
+    return this.all.get(room);
+  }
+
+  /** The conversation, created (and listed) if it is new. */
+  ensure(room) {
+    let found = this.all.get(room);
+    if (!found) {
+      found = { room, timeline: new Timeline(room), unread: 0, lastId: null, loaded: false, readSent: null };
+      this.all.set(room, found);
+    }
+    return found;
+  }
+
+  remove(room) {
+    this.all.delete(room);
+  }
+
+  clear() {
+    this.all.clear();
+  }
+
+  values() {
+    return this.all.values();
+  }
+
+  totalUnread() {
+    let total = 0;
+    for (const conv of this.all.values()) total += conv.unread;
+    return total;
+  }
+
+  /** Lists every conversation with its unread badge; the current one is marked. */
+  render(current) {
+    // Called on every scroll: the list is only rebuilt when something in it changed.
+    const state = [...this.all.values()].map((conv) => `${conv.room}:${conv.unread}`).join(",") + `|${current.room}`;
+    if (state === this.shown) return;
+    this.shown = state;
+    const items = [...this.all.values()].sort(order).map((conv) => {
+      const button = element("button", "conversation-link");
+      button.type = "button";
+      button.dataset.room = conv.room;
+      button.append(nameOf(labelOf(conv.room), "label"));
+      if (conv.unread > 0) {
+        const badge = element("span", "badge", String(conv.unread));
+        badge.setAttribute("aria-label", `${conv.unread} unread`);
+        button.append(badge);
+      }
+      if (conv === current) button.setAttribute("aria-current", "true");
+      button.addEventListener("click", () => this.onOpen(conv.room));
+      const item = element("li");
+      item.dataset.room = conv.room;
+      item.append(button);
+      return item;
+    });
+    this.list.replaceChildren(...items);
+  }
+}
