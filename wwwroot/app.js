@@ -31,6 +31,10 @@ const sendTyping = throttled(() => {
   if (connected() && !composer.value.startsWith("/")) connection.invoke("Typing", current.room).catch(() => {});
 });
 const composer = new Composer({ form: $("composer"), text: $("text"), counter: $("counter") }, { onTyping: sendTyping });
+fetch("settings.json")
+  .then((response) => (response.ok ? response.json() : null))
+  .then((settings) => settings && composer.setLimit(settings.maxMessageLength))
+  .catch(() => {}); // the default limit until the server says; a refusal names it too
 
 setInterval(() => [...conversations.values()].forEach((conv) => conv.timeline.relabelDays()), 60_000);
 

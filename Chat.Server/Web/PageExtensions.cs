@@ -1,4 +1,6 @@
+using Chat.Server.Configuration;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Web;
 
@@ -23,11 +25,18 @@ internal static class PageExtensions
         return builder;
     }
 
-    /// <summary>Serves the browser client: <c>/</c> is <c>index.html</c>.</summary>
+    /// <summary>
+    /// Serves the browser client: <c>/</c> is <c>index.html</c>, and <c>/settings.json</c> the limits it shows
+    /// (the message length its counter counts to), so that the page follows how the server is configured.
+    /// </summary>
     public static WebApplication UseChatPage(this WebApplication app)
     {
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.MapGet("/settings.json", (IOptions<ChatOptions> options) => new PageSettings(options.Value.MaxMessageLength));
         return app;
     }
+
+    /// <summary>What the page needs to know of the server's configuration.</summary>
+    private sealed record PageSettings(int MaxMessageLength);
 }

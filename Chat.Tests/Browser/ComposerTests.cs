@@ -66,4 +66,20 @@ public class ComposerTests(BrowserFixture browser)
         await Expect(counter).ToBeHiddenAsync();
         alice.Problems.Should().BeEmpty();
     }
+
+    [SkippableFact]
+    public async Task The_counter_counts_to_the_servers_own_limit()
+    {
+        await using var chat = await RunningChat.StartAsync("--Chat:MaxMessageLength", "3000");
+        await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
+        var counter = alice.Page.Locator("#counter");
+
+        await alice.Input.FillAsync(new string('a', 2800));
+        await Expect(counter).ToHaveTextAsync("2800/3000");
+        await alice.Input.PressAsync("Enter");
+
+        await Expect(alice.Messages).ToHaveCountAsync(1, new() { Timeout = ChatPage.Timeout });
+        await Expect(alice.Error).ToBeHiddenAsync();
+        alice.Problems.Should().BeEmpty();
+    }
 }

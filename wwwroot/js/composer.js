@@ -9,7 +9,7 @@ export class Composer {
     this.form = form;
     this.text = text;
     this.counter = counter;
-    this.maxLength = 2000; // the server's default Chat:MaxMessageLength; a refusal naming another one replaces it
+    this.maxLength = 2000; // the server's default Chat:MaxMessageLength, until its settings.json says
 
     text.addEventListener("keydown", (event) => {
       if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
@@ -39,7 +39,15 @@ export class Composer {
       : "";
   }
 
-  /** Learns the limit from a refusal, when the server's is not the default. */
+  /** The server's limit, from its settings.json. */
+  setLimit(maxLength) {
+    if (Number.isInteger(maxLength) && maxLength > 0) {
+      this.maxLength = maxLength;
+      this.update();
+    }
+  }
+
+  /** Learns the limit from a refusal (a server that changed it since the page loaded). */
   learnLimit(refusal) {
     const match = /at most (\d+) are allowed/.exec(refusal);
     if (match && /^The message is/.test(refusal)) {
