@@ -30,6 +30,9 @@ public interface IHistoryStore
     /// <summary>One conversation: the latest <paramref name="limit"/> messages, or those after <paramref name="afterId"/>; oldest first.</summary>
     Task<ChatMessage[]> GetAsync(string room, long? afterId, int limit, CancellationToken cancellationToken);
 
+    /// <summary>One conversation: the <paramref name="limit"/> messages just before <paramref name="beforeId"/>, oldest first (scrolling back).</summary>
+    Task<ChatMessage[]> GetBeforeAsync(string room, long beforeId, int limit, CancellationToken cancellationToken);
+
     /// <summary>
     /// The messages of <c>general</c> and every conversation <paramref name="user"/> is a member of (rooms and direct),
     /// after <paramref name="afterId"/> (null: the latest), at most <paramref name="limit"/>, oldest first.

@@ -56,6 +56,9 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
     /// <summary>One conversation after an id (the (room, id) index): $1 room, $2 after id, $3 limit.</summary>
     internal const string AfterQuery = $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND id > $2 ORDER BY id LIMIT $3;";
 
+    /// <summary>One conversation's messages before an id, newest first (the (room, id) index): $1 room, $2 id, $3 limit.</summary>
+    internal const string BeforeQuery = $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3;";
+
     /// <summary>One conversation's latest, newest first (the (room, id) index): $1 room, $3 limit.</summary>
     internal const string LatestQuery = $"SELECT {Columns} FROM chat_messages WHERE room = $1 ORDER BY id DESC LIMIT $3;";
 
@@ -350,6 +353,17 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
             messages.Reverse();
         }
 
+        return [.. messages];
+    }
+
+    public async Task<ChatMessage[]> GetBeforeAsync(string room, long beforeId, int limit, CancellationToken cancellationToken)
+    {
+        await using var query = _dataSource.CreateCommand(BeforeQuery);
+        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
+        query.Parameters.Add(new NpgsqlParameter<long> { TypedValue = beforeId });
+        query.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var messages = await ReadAllAsync(query, cancellationToken);
+        messages.Reverse();
         return [.. messages];
     }
 

@@ -53,6 +53,10 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
     internal const string LatestQuery =
         "SELECT id, room, user, text, sent_at FROM messages WHERE room = $room ORDER BY id DESC LIMIT $limit;";
 
+    /// <summary>One conversation's messages before an id, newest first (the (room, id) index); $room, $beforeId, $limit.</summary>
+    internal const string BeforeQuery =
+        "SELECT id, room, user, text, sent_at FROM messages WHERE room = $room AND id < $beforeId ORDER BY id DESC LIMIT $limit;";
+
     /// <summary>
     /// The messages stored already with the (user, client id) pairs of <c>$keys</c>, a JSON array of
     /// <c>[user, clientId]</c>, each with its index in it: one point lookup per pair on the unique (user, client_id)
@@ -322,6 +326,19 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
             messages.Reverse();
         }
 
+        return [.. messages];
+    }
+
+    public async Task<ChatMessage[]> GetBeforeAsync(string room, long beforeId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = BeforeQuery;
+        query.Parameters.AddWithValue("$room", room);
+        query.Parameters.AddWithValue("$beforeId", beforeId);
+        query.Parameters.AddWithValue("$limit", limit);
+        var messages = await ReadAllAsync(query, cancellationToken);
+        messages.Reverse();
         return [.. messages];
     }
 

@@ -101,6 +101,16 @@ internal sealed class ChatHub(
         return Viewed(await store.GetAsync(key, afterId, limit, Context.ConnectionAborted), user);
     }
 
+    /// <summary>The <paramref name="limit"/> messages of one of the caller's conversations just before <paramref name="beforeId"/>, oldest first: scrolling back.</summary>
+    public async Task<ChatMessage[]> GetRoomHistoryBefore(string? room, long beforeId, int limit)
+    {
+        var user = ConnectionUser.Of(Context);
+        var key = RoomNames.Resolve(room, user);
+        MessageRules.CheckHistoryLimit(limit);
+        await RequireMemberAsync(user, key);
+        return Viewed(await store.GetBeforeAsync(key, beforeId, limit, Context.ConnectionAborted), user);
+    }
+
     /// <summary>Every message after <paramref name="afterId"/> in <c>general</c> and the caller's conversations, oldest first.</summary>
     public async Task<ChatMessage[]> GetMissedMessages(long? afterId, int limit)
     {

@@ -43,7 +43,7 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
             case nameof(ChatHub.SendMessage) or nameof(ChatHub.SendToRoom) or nameof(ChatHub.JoinRoom):
                 Charge(_sends, key, 1, _sendRejection);
                 return await next(invocationContext);
-            case nameof(ChatHub.GetHistory) or nameof(ChatHub.GetRoomHistory) or nameof(ChatHub.GetMissedMessages):
+            case nameof(ChatHub.GetHistory) or nameof(ChatHub.GetRoomHistory) or nameof(ChatHub.GetRoomHistoryBefore) or nameof(ChatHub.GetMissedMessages):
                 // The limit is the last argument of each.
                 var limit = invocationContext.HubMethodArguments is [.., int asked] ? Math.Clamp(asked, 1, MessageRules.MaxHistoryLimit) : 1;
                 Charge(_reads, key, limit, _readRejection);

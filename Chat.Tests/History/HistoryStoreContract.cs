@@ -100,6 +100,9 @@ public abstract partial class HistoryStoreContract
         (await store.GetAsync("dev", 0, 1, default)).Should().Equal(dev[0]);
         (await store.GetAsync("general", null, 10, default)).Select(m => m.Text).Should().Equal("general 0", "general 1", "general 2");
         (await store.GetAsync("nowhere", null, 10, default)).Should().BeEmpty();
+        (await store.GetBeforeAsync("dev", dev[2].Id, 1, default)).Should().Equal(dev[1]);
+        (await store.GetBeforeAsync("dev", dev[2].Id, 10, default)).Should().Equal(dev[0], dev[1]);
+        (await store.GetBeforeAsync("dev", dev[0].Id, 10, default)).Should().BeEmpty();
     }
 
     [SkippableFact]

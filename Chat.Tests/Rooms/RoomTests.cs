@@ -50,6 +50,29 @@ public class RoomTests
     }
 
     [Fact]
+    public async Task GetRoomHistoryBefore_pages_back_through_one_conversation()
+    {
+        await using var app = new ChatApplication();
+        await using var alice = await app.ConnectAsync("alice");
+        await alice.JoinAsync("dev");
+        var dev = new List<ChatMessage>();
+        for (var i = 0; i < 5; i++)
+        {
+            dev.Add((await alice.SendToAsync("dev", $"dev {i}"))!);
+            await alice.SendAsync($"general {i}", "alice");
+        }
+
+        var page = await alice.Connection.InvokeAsync<ChatMessage[]>("GetRoomHistoryBefore", "dev", dev[3].Id, 2).DefaultTimeout();
+        var first = await alice.Connection.InvokeAsync<ChatMessage[]>("GetRoomHistoryBefore", "dev", page[0].Id, 2).DefaultTimeout();
+
+        page.Should().Equal(dev[1], dev[2]);
+        first.Should().Equal(dev[0]);
+        await using var bob = await app.ConnectAsync("bob");
+        (await bob.Connection.Invoking(c => c.InvokeAsync<ChatMessage[]>("GetRoomHistoryBefore", "dev", dev[3].Id, 2)).Should().ThrowAsync<HubException>())
+            .Which.Message.Should().EndWith("You are not in #dev; join it first.");
+    }
+
+    [Fact]
     public async Task A_new_connection_is_in_all_the_users_rooms_before_its_first_call_is_answered()
     {
         var database = ChatApplication.NewDatabasePath();
