@@ -31,6 +31,99 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
             id   int   PRIMARY KEY,
             data bytea NOT NULL
         );
+        ALTER TABLE chat_messages ADD COLUMN IF NOT EXISTS room text NOT NULL DEFAULT 'general';
+        ALTER TABLE chat_messages ADD COLUMN IF NOT EXISTS client_id text;
+        CREATE INDEX IF NOT EXISTS chat_messages_room_id ON chat_messages (room, id);
+        CREATE UNIQUE INDEX IF NOT EXISTS chat_messages_user_client_id ON chat_messages (user_name, client_id) WHERE client_id IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS chat_rooms (
+            name       text        PRIMARY KEY,
+            created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE IF NOT EXISTS chat_memberships (
+            user_name text   NOT NULL,
+            room      text   NOT NULL,
+            read_id   bigint NOT NULL DEFAULT 0,
+            PRIMARY KEY (user_name, room)
+        );
+        CREATE INDEX IF NOT EXISTS chat_memberships_room ON chat_memberships (room, user_name);
+        """;
+
+    /// <summary>Joins take turns across processes on this advisory lock, so two cannot both pass a limit.</summary>
+    private const long MembershipLock = 4857112365243057254;
+
+    private const string Columns = "id, room, user_name, text, sent_at";
+
+    /// <summary>One conversation after an id (the (room, id) index): $1 room, $2 after id, $3 limit.</summary>
+    internal const string AfterQuery = $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND id > $2 ORDER BY id LIMIT $3;";
+
+    /// <summary>One conversation's latest, newest first (the (room, id) index): $1 room, $3 limit.</summary>
+    internal const string LatestQuery = $"SELECT {Columns} FROM chat_messages WHERE room = $1 ORDER BY id DESC LIMIT $3;";
+
+    /// <summary>
+    /// What <c>$1</c> missed after <c>$2</c>, at most <c>$3</c>: general and each of the user's conversations read
+    /// on its own range of the (room, id) index, so the cost follows the conversations, not all messages.
+    /// </summary>
+    internal const string MissedQuery = $"""
+        SELECT m.id, m.room, m.user_name, m.text, m.sent_at
+        FROM (SELECT 'general'::text AS room UNION SELECT room FROM chat_memberships WHERE user_name = $1) AS c
+        CROSS JOIN LATERAL (SELECT {Columns} FROM chat_messages WHERE room = c.room AND id > $2 ORDER BY id LIMIT $3) AS m
+        ORDER BY m.id LIMIT $3;
+        """;
+
+    /// <summary>As <see cref="MissedQuery"/> without an id: the latest, newest first.</summary>
+    internal const string LatestMissedQuery = $"""
+        SELECT m.id, m.room, m.user_name, m.text, m.sent_at
+        FROM (SELECT 'general'::text AS room UNION SELECT room FROM chat_memberships WHERE user_name = $1) AS c
+        CROSS JOIN LATERAL (SELECT {Columns} FROM chat_messages WHERE room = c.room ORDER BY id DESC LIMIT $3) AS m
+        ORDER BY m.id DESC LIMIT $3;
+        """;
+
+    /// <summary>
+    /// Stores a batch once the counter's row is locked (by the statement before): resent ones are looked up on the
+    /// unique (user_name, client_id) index and returned; the others take the ids after the counter, which moves by
+    /// as many, so ids stay dense; direct conversations get their members. Parameters: rooms, users, texts, client
+    /// ids, sent at, then the direct members' users and rooms.
+    /// </summary>
+    internal const string AppendStatement = """
+        WITH input AS (
+            SELECT m.position, m.room, m.user_name, m.text, m.client_id
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS m(room, user_name, text, client_id, position)
+        ),
+        sent AS (
+            SELECT i.position, s.id, s.room, s.text, s.sent_at
+            FROM input i
+            CROSS JOIN LATERAL (
+                SELECT id, room, text, sent_at FROM chat_messages
+                WHERE user_name = i.user_name AND client_id = i.client_id AND client_id IS NOT NULL
+            ) AS s
+        ),
+        fresh AS (
+            SELECT i.*, row_number() OVER (ORDER BY i.position) AS n
+            FROM input i
+            WHERE i.position NOT IN (SELECT position FROM sent)
+        ),
+        counter AS (
+            UPDATE chat_counter SET last_id = last_id + (SELECT count(*) FROM fresh)
+            RETURNING last_id - (SELECT count(*) FROM fresh) AS before
+        ),
+        inserted AS (
+            INSERT INTO chat_messages (id, room, user_name, text, client_id, sent_at)
+            SELECT c.before + f.n, f.room, f.user_name, f.text, f.client_id, $5
+            FROM fresh f, counter c
+        ),
+        members AS (
+            INSERT INTO chat_memberships (user_name, room)
+            SELECT d.user_name, d.room FROM unnest($6::text[], $7::text[]) AS d(user_name, room)
+            WHERE d.room IN (SELECT room FROM fresh)
+            ON CONFLICT DO NOTHING
+        )
+        SELECT position, id, room, text, sent_at FROM sent;
+        """;
+
+    /// <summary>Deletes a conversation's rows older than its newest $2 (a range of the (room, id) index).</summary>
+    private const string TrimStatement = """
+        DELETE FROM chat_messages WHERE room = $1
+            AND id < (SELECT id FROM chat_messages WHERE room = $1 ORDER BY id DESC OFFSET $2 - 1 LIMIT 1);
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -38,11 +131,18 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
     private readonly string _checkConnectionString;
     private readonly int _maxMessages;
 
+    // Up to 1/16 more than maxMessages (at most 64 rows) may wait for the next trim.
+    private readonly int _trimStep;
+
+    // This process's inserts per conversation since its last trim; one not listed is trimmed on its first append. Only the writer touches it.
+    private readonly Dictionary<string, int> _sinceTrim = new(StringComparer.Ordinal);
+
     public PostgresHistoryStore(string connectionString, int maxMessages)
     {
         _dataSource = NpgsqlDataSource.Create(connectionString);
         _settings = new NpgsqlConnectionStringBuilder(connectionString);
         _maxMessages = maxMessages;
+        _trimStep = Math.Clamp(maxMessages / 16, 1, 64);
 
         // Readiness must answer within seconds when PostgreSQL is gone, and not from a pooled connection.
         _checkConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 3, CommandTimeout = 3 }.ConnectionString;
@@ -52,7 +152,7 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
     public string Description => $"PostgreSQL database {_settings.Database} at {_settings.Host}:{_settings.Port}";
 
     /// <summary>
-    /// Creates the tables. A database that does not exist yet is created when the role may (CREATE DATABASE);
+    /// Creates the tables, or upgrades those of an earlier release in place (one transaction, under the advisory lock). A database that does not exist yet is created when the role may (CREATE DATABASE);
     /// otherwise, and when PostgreSQL cannot be reached, start-up stops with one line that says what to do.
     /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
@@ -122,7 +222,7 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<ChatMessage[]> AppendOldAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken)
+    public async Task<Appended[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
@@ -130,54 +230,76 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         }
 
         var sent = DateTime.SpecifyKind(sentAt, DateTimeKind.Utc);
+        var rooms = new string[batch.Count];
         var users = new string[batch.Count];
         var texts = new string[batch.Count];
+        var clientIds = new string?[batch.Count];
+        var inBatch = new Dictionary<string, int>(StringComparer.Ordinal);
+        var members = new HashSet<(string User, string Room)>();
         for (var i = 0; i < batch.Count; i++)
         {
+            rooms[i] = Storable(batch[i].Room);
             users[i] = Storable(batch[i].User);
             texts[i] = Storable(batch[i].Text);
+            clientIds[i] = batch[i].ClientMessageId is { } clientId ? Storable(clientId) : null;
+            inBatch[rooms[i]] = inBatch.GetValueOrDefault(rooms[i]) + 1;
+            if (Rooms.Conversation.TryParseDirect(rooms[i], out var one, out var other))
+            {
+                members.Add((one, rooms[i]));
+                members.Add((other, rooms[i]));
+            }
         }
+
+        // Retention in steps (resends counted too: an early trim is harmless).
+        var due = inBatch.Where(room => !_sinceTrim.TryGetValue(room.Key, out var since) || since + room.Value >= _trimStep).Select(room => room.Key).ToArray();
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // One round trip: take the ids (the counter's row lock is held until commit), insert, apply retention.
+        // One round trip. The counter's row lock comes first, in a statement of its own: the next statement's
+        // snapshot (READ COMMITTED) then sees every batch committed before ours, resends among them.
         await using var commands = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand("UPDATE chat_counter SET last_id = last_id + $1 RETURNING last_id;")
-                {
-                    Parameters = { new NpgsqlParameter<long> { TypedValue = batch.Count } },
-                },
-                new NpgsqlBatchCommand("""
-                    INSERT INTO chat_messages (id, user_name, text, sent_at)
-                    SELECT c.last_id - $1 + m.position, m.user_name, m.text, $4
-                    FROM chat_counter c, unnest($2::text[], $3::text[]) WITH ORDINALITY AS m(user_name, text, position);
-                    """)
+                new NpgsqlBatchCommand("SELECT last_id FROM chat_counter FOR UPDATE;"),
+                new NpgsqlBatchCommand(AppendStatement)
                 {
                     Parameters =
                     {
-                        new NpgsqlParameter<long> { TypedValue = batch.Count },
+                        new NpgsqlParameter<string[]> { TypedValue = rooms },
                         new NpgsqlParameter<string[]> { TypedValue = users },
                         new NpgsqlParameter<string[]> { TypedValue = texts },
+                        new NpgsqlParameter<string?[]> { TypedValue = clientIds },
                         new NpgsqlParameter<DateTime> { TypedValue = sent, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                        new NpgsqlParameter<string[]> { TypedValue = [.. members.Select(m => m.User)] },
+                        new NpgsqlParameter<string[]> { TypedValue = [.. members.Select(m => m.Room)] },
                     },
-                },
-                new NpgsqlBatchCommand("DELETE FROM chat_messages WHERE id <= (SELECT last_id FROM chat_counter) - $1;")
-                {
-                    Parameters = { new NpgsqlParameter<long> { TypedValue = _maxMessages } },
                 },
             },
         };
+        foreach (var room in due)
+        {
+            commands.BatchCommands.Add(new NpgsqlBatchCommand(TrimStatement)
+            {
+                Parameters = { new NpgsqlParameter<string> { TypedValue = room }, new NpgsqlParameter<int> { TypedValue = _maxMessages } },
+            });
+        }
 
         long lastId;
+        var resent = new Dictionary<long, ChatMessage>();
         await using (var reader = await commands.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
             lastId = reader.GetInt64(0);
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var position = reader.GetInt64(0) - 1;
+                resent[position] = new ChatMessage(reader.GetInt64(1), reader.GetString(2), users[position], reader.GetString(3), reader.GetFieldValue<DateTime>(4));
+            }
 
-            // Reading every result surfaces an error in the insert or delete before we commit.
+            // Reading every result surfaces an error in a trim before we commit.
             while (await reader.NextResultAsync(cancellationToken))
             {
             }
@@ -193,56 +315,210 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
             throw new CommitOutcomeUnknownException(exception);
         }
 
-        var stored = new ChatMessage[batch.Count];
-        for (var i = 0; i < stored.Length; i++)
+        foreach (var (room, count) in inBatch)
         {
-            stored[i] = new ChatMessage(lastId - stored.Length + 1 + i, Rooms.Conversation.General, users[i], texts[i], sent);
+            _sinceTrim[room] = _sinceTrim.GetValueOrDefault(room) + count;
         }
 
-        return stored;
+        foreach (var room in due)
+        {
+            _sinceTrim[room] = 0;
+        }
+
+        // The new ones took the ids after the counter's value, in batch order.
+        var appended = new Appended[batch.Count];
+        for (var i = 0; i < appended.Length; i++)
+        {
+            appended[i] = resent.TryGetValue(i, out var first)
+                ? new Appended(first, IsNew: false)
+                : new Appended(new ChatMessage(++lastId, rooms[i], users[i], texts[i], sent), IsNew: true);
+        }
+
+        return appended;
     }
 
     public async Task<ChatMessage[]> GetAsync(string room, long? afterId, int limit, CancellationToken cancellationToken)
     {
-        await using var query = _dataSource.CreateCommand(afterId is null
-            ? "SELECT id, user_name, text, sent_at FROM (SELECT * FROM chat_messages ORDER BY id DESC LIMIT $1) latest ORDER BY id;"
-            : "SELECT id, user_name, text, sent_at FROM chat_messages WHERE id > $2 ORDER BY id LIMIT $1;");
+        await using var query = _dataSource.CreateCommand(afterId is null ? LatestQuery : AfterQuery);
+        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
+        query.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterId ?? 0 });
         query.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        if (afterId is { } after)
-        {
-            query.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
-        }
 
-        var messages = new List<ChatMessage>(Math.Min(limit, 128));
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var messages = await ReadAllAsync(query, cancellationToken);
+        if (afterId is null)
         {
-            messages.Add(new ChatMessage(reader.GetInt64(0), Rooms.Conversation.General, reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTime>(3)));
+            messages.Reverse();
         }
 
         return [.. messages];
     }
 
-    public Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken) => GetAsync(Rooms.Conversation.General, afterId, limit, cancellationToken);
+    public async Task<ChatMessage[]> GetMissedAsync(string user, long? afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var query = _dataSource.CreateCommand(afterId is null ? LatestMissedQuery : MissedQuery);
+        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user });
+        query.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterId ?? 0 });
+        query.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var messages = await ReadAllAsync(query, cancellationToken);
+        if (afterId is null)
+        {
+            messages.Reverse();
+        }
 
-    public async Task<Appended[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken) =>
-        [.. (await AppendOldAsync(batch, sentAt, cancellationToken)).Select(message => new Appended(message, true))];
+        return [.. messages];
+    }
 
-    public Task<ChatMessage[]> GetMissedAsync(string user, long? afterId, int limit, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var query = _dataSource.CreateCommand($"SELECT {Columns} FROM chat_messages WHERE id > $1 ORDER BY id LIMIT $2;");
+        query.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterId });
+        query.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        return [.. await ReadAllAsync(query, cancellationToken)];
+    }
 
-    public Task<JoinOutcome> JoinAsync(string user, string room, int maxPerUser, int maxRooms, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task<JoinOutcome> JoinAsync(string user, string room, int maxPerUser, int maxRooms, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ScalarAsync(transaction, $"SELECT pg_advisory_xact_lock({MembershipLock});", cancellationToken);
+        if (await ScalarAsync(transaction, "SELECT count(*) FROM chat_memberships WHERE user_name = $1 AND room = $2;", cancellationToken, user, room) > 0)
+        {
+            return JoinOutcome.AlreadyMember;
+        }
 
-    public Task<bool> LeaveAsync(string user, string room, CancellationToken cancellationToken) => throw new NotImplementedException();
+        // Only real rooms count: direct conversations and general are not in chat_rooms.
+        if (await ScalarAsync(transaction, "SELECT count(*) FROM chat_memberships m JOIN chat_rooms r ON r.name = m.room WHERE m.user_name = $1;", cancellationToken, user) >= maxPerUser)
+        {
+            return JoinOutcome.TooManyForUser;
+        }
 
-    public Task<string[]> ConversationsOfAsync(string user, CancellationToken cancellationToken) => Task.FromResult<string[]>([]);
+        if (await ScalarAsync(transaction, "SELECT count(*) FROM chat_rooms WHERE name = $1;", cancellationToken, room) == 0)
+        {
+            if (await ScalarAsync(transaction, "SELECT count(*) FROM chat_rooms;", cancellationToken) >= maxRooms)
+            {
+                return JoinOutcome.TooManyRooms;
+            }
 
-    public Task<string[]> MembersAsync(string room, CancellationToken cancellationToken) => throw new NotImplementedException();
+            await ScalarAsync(transaction, "INSERT INTO chat_rooms (name) VALUES ($1);", cancellationToken, room);
+        }
 
-    public Task<RoomListing[]> ListRoomsAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+        // What was said before joining counts as read.
+        await ScalarAsync(
+            transaction,
+            "INSERT INTO chat_memberships (user_name, room, read_id) VALUES ($1, $2, coalesce((SELECT max(id) FROM chat_messages WHERE room = $2), 0));",
+            cancellationToken,
+            user,
+            room);
+        await transaction.CommitAsync(cancellationToken);
+        return JoinOutcome.Joined;
+    }
 
-    public Task<RoomSummary[]> SummariesAsync(string user, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task<bool> LeaveAsync(string user, string room, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("DELETE FROM chat_memberships WHERE user_name = $1 AND room = $2;");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
 
-    public Task<long[]> MarkReadAsync(IReadOnlyList<ReadMark> marks, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task<string[]> ConversationsOfAsync(string user, CancellationToken cancellationToken)
+    {
+        await using var query = _dataSource.CreateCommand("SELECT room FROM chat_memberships WHERE user_name = $1 AND room <> 'general';");
+        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user });
+        return await ReadStringsAsync(query, cancellationToken);
+    }
+
+    public async Task<string[]> MembersAsync(string room, CancellationToken cancellationToken)
+    {
+        await using var query = _dataSource.CreateCommand("SELECT user_name FROM chat_memberships WHERE room = $1 ORDER BY user_name COLLATE \"C\";");
+        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
+        return await ReadStringsAsync(query, cancellationToken);
+    }
+
+    public async Task<RoomListing[]> ListRoomsAsync(CancellationToken cancellationToken)
+    {
+        await using var query = _dataSource.CreateCommand("""
+            SELECT name, (SELECT count(*)::int FROM chat_memberships m WHERE m.room = r.name)
+            FROM chat_rooms r ORDER BY name COLLATE "C";
+            """);
+        var rooms = new List<RoomListing>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rooms.Add(new RoomListing(reader.GetString(0), reader.GetInt32(1)));
+        }
+
+        return [.. rooms];
+    }
+
+    public async Task<RoomSummary[]> SummariesAsync(string user, CancellationToken cancellationToken)
+    {
+        // general first; a null marker (no general row yet) means nothing is unread.
+        await using var query = _dataSource.CreateCommand("""
+            SELECT c.room,
+                (SELECT max(id) FROM chat_messages WHERE room = c.room),
+                CASE WHEN c.read_id IS NULL THEN 0
+                     ELSE (SELECT count(*)::int FROM chat_messages WHERE room = c.room AND id > c.read_id AND user_name <> $1) END
+            FROM (SELECT 0 AS place, 'general'::text AS room, (SELECT read_id FROM chat_memberships WHERE user_name = $1 AND room = 'general') AS read_id
+                  UNION ALL
+                  SELECT 1, room, read_id FROM chat_memberships WHERE user_name = $1 AND room <> 'general') AS c
+            ORDER BY c.place;
+            """);
+        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user });
+        var summaries = new List<RoomSummary>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            summaries.Add(new RoomSummary(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2)));
+        }
+
+        return [.. summaries];
+    }
+
+    public async Task<long[]> MarkReadAsync(IReadOnlyList<ReadMark> marks, CancellationToken cancellationToken)
+    {
+        if (marks.Count == 0)
+        {
+            return [];
+        }
+
+        const string Target = "greatest(0, least($3, coalesce((SELECT max(id) FROM chat_messages WHERE room = $2), 0)))";
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var commands = new NpgsqlBatch(connection, transaction);
+        foreach (var mark in marks)
+        {
+            // A room's marker exists only while its user is a member; general's and a direct one's appear on first use.
+            commands.BatchCommands.Add(new NpgsqlBatchCommand(SqliteHistoryStore.MayCreateMarker(mark)
+                ? $"""
+                  INSERT INTO chat_memberships (user_name, room, read_id) VALUES ($1, $2, {Target})
+                  ON CONFLICT (user_name, room) DO UPDATE SET read_id = greatest(chat_memberships.read_id, excluded.read_id)
+                  RETURNING read_id;
+                  """
+                : $"UPDATE chat_memberships SET read_id = greatest(read_id, {Target}) WHERE user_name = $1 AND room = $2 RETURNING read_id;")
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<string> { TypedValue = mark.User },
+                    new NpgsqlParameter<string> { TypedValue = mark.Room },
+                    new NpgsqlParameter<long> { TypedValue = mark.Id },
+                },
+            });
+        }
+
+        var markers = new long[marks.Count];
+        await using (var reader = await commands.ExecuteReaderAsync(cancellationToken))
+        {
+            for (var i = 0; i < markers.Length; i++)
+            {
+                markers[i] = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : 0;
+                await reader.NextResultAsync(cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return markers;
+    }
 
     public async Task<long> LastIdAsync(CancellationToken cancellationToken)
     {
@@ -270,8 +546,45 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
     public async Task ClearAsync(string room, CancellationToken cancellationToken)
     {
         // The counter is left alone, so ids given out before are never given again.
-        await using var command = _dataSource.CreateCommand("DELETE FROM chat_messages;");
+        await using var command = _dataSource.CreateCommand("DELETE FROM chat_messages WHERE room = $1;");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
         await command.ExecuteNonQueryAsync(cancellationToken);
+        _sinceTrim[room] = 0;
+    }
+
+    private static async Task<List<ChatMessage>> ReadAllAsync(NpgsqlCommand query, CancellationToken cancellationToken)
+    {
+        var messages = new List<ChatMessage>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            messages.Add(new ChatMessage(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTime>(4)));
+        }
+
+        return messages;
+    }
+
+    private static async Task<string[]> ReadStringsAsync(NpgsqlCommand query, CancellationToken cancellationToken)
+    {
+        var values = new List<string>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return [.. values];
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params string[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, transaction.Connection, transaction);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
+        }
+
+        return await command.ExecuteScalarAsync(cancellationToken) is long count ? count : 0;
     }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -36,15 +37,31 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
         IHistoryStore[] writers = [await StartAsync(database), await StartAsync(database)];
         var reader = await StartAsync(database);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var lastAcked = new ConcurrentDictionary<int, Appended>();
+        var resends = new ConcurrentQueue<(ChatMessage Expected, Appended Got)>();
 
-        // Act: both write batch after batch while the reader catches up again and again
+        // Act: both write batch after batch, in two conversations, each batch resending a message the other
+        // server acked (as after a reconnect to another server), while the reader catches up again and again
         var writing = Task.WhenAll(writers.Select((store, w) => Task.Run(async () =>
         {
             var acked = new List<ChatMessage>();
             for (var b = 0; b < Batches; b++)
             {
-                var batch = Enumerable.Range(0, PerBatch).Select(i => new NewMessage($"writer{w}", $"{b}.{i}")).ToArray();
-                acked.AddRange(await store.AppendAsync(batch, Now, deadline.Token));
+                var batch = Enumerable.Range(0, PerBatch).Select(i => new NewMessage(i % 2 == 0 ? "general" : "dev", "alice", $"{w}.{b}.{i}", $"{w}.{b}.{i}")).ToList();
+                var resent = lastAcked.TryGetValue(1 - w, out var other) ? other.Message : null;
+                if (resent is not null)
+                {
+                    batch.Insert(PerBatch / 2, new NewMessage(resent.Room, resent.User, resent.Text, resent.Text));
+                }
+
+                var appended = await store.AppendAsync(batch, Now, deadline.Token);
+                acked.AddRange(appended.Where(a => a.IsNew).Select(a => a.Message));
+                if (resent is not null)
+                {
+                    resends.Enqueue((resent, appended[PerBatch / 2]));
+                }
+
+                lastAcked[w] = appended[0];
             }
 
             return acked;
@@ -57,7 +74,7 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
             {
                 // One more pass after the writers finish picks up their last commits.
                 writersDone = writing.IsCompleted;
-                while (await reader.GetAsync(seen.Count == 0 ? 0 : seen[^1].Id, 500, deadline.Token) is { Length: > 0 } page)
+                while (await reader.GetAllAsync(seen.Count == 0 ? 0 : seen[^1].Id, 500, deadline.Token) is { Length: > 0 } page)
                 {
                     seen.AddRange(page);
                 }
@@ -73,6 +90,7 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
         acked.Select(m => m.Id).Should().Equal(Enumerable.Range(1, Total).Select(id => (long)id), "ids are contiguous and unique across servers");
         seen.Select(m => m.Id).Should().Equal(acked.Select(m => m.Id), "a reader that asks only for ids after the last one it saw still gets every message, once");
         seen.Should().Equal(acked);
+        resends.Should().NotBeEmpty().And.AllSatisfy(resend => resend.Got.Should().Be(new Appended(resend.Expected, IsNew: false)));
     }
 
     [SkippableFact]
@@ -83,7 +101,7 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
 
         await Task.WhenAll(stores.Select(store => Task.Run(() => store.InitializeAsync(default)))).DefaultTimeout();
 
-        var stored = await stores[^1].AppendAsync([new NewMessage("alice", "first")], Now, default);
+        var stored = await AppendAsync(stores[^1], [new NewMessage("general", "alice", "first")]);
         stored.Single().Id.Should().Be(1);
     }
 
@@ -93,8 +111,8 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
         var store = await OpenAsync();
         var sentAt = Now.AddMilliseconds(987);
 
-        await store.AppendAsync([new NewMessage("alice", "hi")], sentAt, default);
-        var read = (await store.GetAsync(null, 1, default)).Single();
+        await store.AppendAsync([new NewMessage("general", "alice", "hi")], sentAt, default);
+        var read = (await store.GetAsync("general", null, 1, default)).Single();
 
         read.SentAt.Should().Be(sentAt);
         read.SentAt.Kind.Should().Be(DateTimeKind.Utc);
@@ -105,10 +123,10 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
     {
         var store = await OpenAsync();
 
-        var stored = await store.AppendAsync([new NewMessage("alice", "a\0b"), new NewMessage("bob", "x\uD800"), new NewMessage("carol", "fine 👋")], Now, default);
+        var stored = await AppendAsync(store, [new NewMessage("general", "alice", "a\0b"), new NewMessage("general", "bob", "x\uD800"), new NewMessage("general", "carol", "fine 👋")]);
 
         stored.Select(m => m.Text).Should().Equal("a\uFFFDb", "x\uFFFD", "fine 👋");
-        (await store.GetAsync(null, 10, default)).Should().Equal(stored);
+        (await store.GetAsync("general", null, 10, default)).Should().Equal(stored);
     }
 
     [SkippableFact]
@@ -117,16 +135,16 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
         var database = await NewDatabaseAsync();
         await using var proxy = new TcpProxy(new NpgsqlConnectionStringBuilder(database).Port);
         var store = await StartAsync(new NpgsqlConnectionStringBuilder(database) { Port = proxy.Port }.ConnectionString);
-        await store.AppendAsync([new NewMessage("alice", "before")], Now, default);
+        await store.AppendAsync([new NewMessage("general", "alice", "before")], Now, default);
 
         // Act: the COMMIT reaches PostgreSQL, its answer never comes back.
         proxy.CutAfterSending = TcpProxy.Bytes("COMMIT\0"); // the query COMMIT, not READ COMMITTED
-        var append = () => store.AppendAsync([new NewMessage("alice", "was it saved?")], Now, default);
+        var append = () => store.AppendAsync([new NewMessage("general", "alice", "was it saved?")], Now, default);
 
         // Assert
         await append.Should().ThrowAsync<CommitOutcomeUnknownException>();
         var direct = await StartAsync(database);
-        (await direct.GetAsync(null, 10, default)).Select(m => m.Text).Should().Equal(["before", "was it saved?"], "PostgreSQL committed it");
+        (await direct.GetAsync("general", null, 10, default)).Select(m => m.Text).Should().Equal(["before", "was it saved?"], "PostgreSQL committed it");
     }
 
     [SkippableFact]

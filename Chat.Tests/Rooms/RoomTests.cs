@@ -20,6 +20,7 @@ public class RoomTests
         var summary = await alice.JoinAsync("dev");
 
         summary.Should().Be(new RoomSummary("dev", null, 0));
+        (await bob.NextRoomEventAsync()).Should().Be("UserJoinedRoom dev bob");
         (await bob.NextRoomEventAsync()).Should().Be("UserJoinedRoom dev alice");
         (await alice.NextRoomEventAsync()).Should().Be("UserJoinedRoom dev alice");
         (await aliceOnPhone.NextRoomEventAsync()).Should().Be("UserJoinedRoom dev alice");
@@ -36,8 +37,8 @@ public class RoomTests
         await alice.JoinAsync("dev");
         await bob.JoinAsync("dev");
 
-        var sent = await alice.SendToAsync("dev", "in dev");
-        var general = await carol.SendAsync("in general", "carol");
+        var sent = (await alice.SendToAsync("dev", "in dev"))!;
+        var general = (await carol.SendAsync("in general", "carol"))!;
 
         sent!.Room.Should().Be("dev");
         (await alice.MessagesAsync(2)).Should().Equal(sent, general);
@@ -71,7 +72,7 @@ public class RoomTests
 
             // Its first call: once answered, the connection is in #dev.
             (await aliceAgain.RoomsAsync()).Select(room => room.Room).Should().BeEquivalentTo(["general", "dev", "ops"]);
-            var sent = await bob.SendToAsync("dev", "are you there?");
+            var sent = (await bob.SendToAsync("dev", "are you there?"))!;
 
             (await aliceAgain.NextMessageAsync()).Should().Be(sent);
         }
@@ -91,13 +92,13 @@ public class RoomTests
         await bob.JoinAsync("dev");
 
         await laptop.JoinAsync("dev");
-        var whileIn = await bob.SendToAsync("dev", "hello alice");
+        var whileIn = (await bob.SendToAsync("dev", "hello alice"))!;
         (await laptop.NextMessageAsync()).Should().Be(whileIn);
         (await phone.NextMessageAsync()).Should().Be(whileIn);
 
         await laptop.LeaveAsync("dev");
         await bob.SendToAsync("dev", "gone?");
-        var marker = await bob.SendAsync("marker", "bob");
+        var marker = (await bob.SendAsync("marker", "bob"))!;
 
         (await laptop.NextMessageAsync()).Should().Be(marker, "alice left #dev on every connection");
         (await phone.NextMessageAsync()).Should().Be(marker);
@@ -113,7 +114,7 @@ public class RoomTests
         await using var bob = await app.ConnectAsync("bob");
         await bob.JoinAsync("dev");
         await bob.SendToAsync("dev", "members only");
-        var general = await bob.SendAsync("for everyone", "bob");
+        var general = (await bob.SendAsync("for everyone", "bob"))!;
         await using var guest = await app.ConnectAsync(user: null);
         const string rule = "Guests can only use #general; connect with a name (or sign in) for rooms and direct messages.";
 
@@ -244,7 +245,7 @@ public class RoomTests
         await alice.JoinAsync("dev");
         await bob.JoinAsync("dev");
         await alice.SendToAsync("dev", "old plans");
-        var general = await carol.SendAsync("general stays", "carol");
+        var general = (await carol.SendAsync("general stays", "carol"))!;
 
         (await alice.SendToAsync("dev", "/clear")).Should().BeNull();
 
@@ -254,7 +255,7 @@ public class RoomTests
         (await bob.NextRoomEventAsync()).Should().Be("RoomCleared dev");
         carol.RoomEventsSoFar().Should().BeEmpty();
         await carol.Invoking(c => c.NextClearedAsync()).Should().NotCompleteWithinAsync(TimeSpan.FromMilliseconds(200));
-        var next = await alice.SendToAsync("dev", "fresh start");
+        var next = (await alice.SendToAsync("dev", "fresh start"))!;
         next!.Id.Should().BeGreaterThan(general!.Id);
     }
 
