@@ -99,19 +99,18 @@ var roomFanout = new Command("room-fanout", "Deliveries per second to a room of 
 {
     roomConnections, roomMembers, roomMessages, roomWindow, textLength, warmUp, rounds,
 };
-roomFanout.Validators.Add(result =>
-{
-    var members = result.GetValue(roomMembers);
-    if (members < 1 || result.GetValue(roomConnections) < members)
-    {
-        result.AddError("--members must be at least 1 and at most --connections.");
-    }
-});
 roomFanout.SetAction(async (parse, cancellationToken) =>
 {
+    // Checked here rather than in a validator, which does not see the defaults.
     var options = new RoomFanoutBenchmark.Options(
         parse.GetValue(rounds), parse.GetValue(roomConnections), parse.GetValue(roomMembers), parse.GetValue(roomMessages), parse.GetValue(roomWindow), parse.GetValue(textLength),
         TimeSpan.FromSeconds(parse.GetValue(warmUp)));
+    if (options.Members < 1 || options.Connections < options.Members)
+    {
+        await Console.Error.WriteLineAsync($"--members ({options.Members}) must be at least 1 and at most --connections ({options.Connections}).");
+        return 1;
+    }
+
     await RoomFanoutBenchmark.RunAsync(options, Console.Out, cancellationToken);
     return 0;
 });
