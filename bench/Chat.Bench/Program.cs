@@ -161,13 +161,20 @@ var idleInRoom = new Option<bool>("--in-room")
 {
     Description = $"Compare connections that are each a named user in a room (rooms of {IdleMemoryBenchmark.RoomSize}) with guests, both on Chat, instead of Chat with the bare hub. Named users' arrivals are announced to all: mind the square of --connections.",
 };
-var idleMemory = new Command("idle-memory", "Server memory per idle connection, Chat against a bare SignalR hub (or, with --in-room, named users in a room against guests).")
+var idleVersus = new Option<string>("--versus")
 {
-    idleConnections, rounds, idleHold, idleInRoom,
+    Description = "With --in-room, what the users in a room are compared with: guests (today's idle connections) or named (named users in no room: what the room alone adds).",
+    DefaultValueFactory = _ => "guests",
+};
+idleVersus.AcceptOnlyFromAmong("guests", "named");
+var idleMemory = new Command("idle-memory", "Server memory per idle connection, Chat against a bare SignalR hub (or, with --in-room, named users in a room against guests or named users in no room).")
+{
+    idleConnections, rounds, idleHold, idleInRoom, idleVersus,
 };
 idleMemory.SetAction(async (parse, cancellationToken) =>
 {
-    var options = new IdleMemoryBenchmark.Options(parse.GetValue(rounds), parse.GetValue(idleConnections), TimeSpan.FromSeconds(parse.GetValue(idleHold)), parse.GetValue(idleInRoom));
+    var options = new IdleMemoryBenchmark.Options(parse.GetValue(rounds), parse.GetValue(idleConnections), TimeSpan.FromSeconds(parse.GetValue(idleHold)), parse.GetValue(idleInRoom),
+        parse.GetValue(idleVersus) == "named" ? IdleMemoryBenchmark.Idler.Named : IdleMemoryBenchmark.Idler.Guest);
     await IdleMemoryBenchmark.RunAsync(options, Console.Out, cancellationToken);
     return 0;
 });
