@@ -3,29 +3,36 @@ using System.Globalization;
 namespace Chat.Bench;
 
 /// <summary>
-/// Chat against the bare hub over alternating rounds (each round swaps which goes first, so drift on a
-/// shared machine hits both alike), printed as a table of medians and Chat/baseline ratios.
+/// Two setups over alternating rounds (each round swaps which goes first, so drift on a shared machine
+/// hits both alike), printed as a table of medians and first/second ratios: by default Chat against the
+/// bare hub, or any two named setups (a room against general, say).
 /// </summary>
-internal sealed class Comparison<T>(TextWriter output)
+internal sealed class Comparison<T>(TextWriter output, string first = "Chat", string second = "baseline")
 {
-    private readonly List<T> _chat = [];
-    private readonly List<T> _baseline = [];
+    private readonly List<T> _first = [];
+    private readonly List<T> _second = [];
 
-    public IReadOnlyList<T> Chat => _chat;
+    /// <summary>The results of the first setup (Chat, by default).</summary>
+    public IReadOnlyList<T> First => _first;
 
-    public IReadOnlyList<T> Baseline => _baseline;
+    /// <summary>The results of the second setup (the baseline, by default).</summary>
+    public IReadOnlyList<T> Second => _second;
 
     /// <summary>Runs <paramref name="rounds"/> rounds of both servers, printing each result with <paramref name="describe"/>.</summary>
-    public async Task RunAsync(int rounds, Func<ServerKind, Task<T>> measure, Func<T, string> describe)
+    public Task RunAsync(int rounds, Func<ServerKind, Task<T>> measure, Func<T, string> describe) =>
+        AlternateAsync(rounds, isFirst => measure(isFirst ? ServerKind.Chat : ServerKind.Baseline), describe);
+
+    /// <summary>Runs <paramref name="rounds"/> rounds of both setups (<paramref name="measure"/>(true) is the first), printing each result.</summary>
+    public async Task AlternateAsync(int rounds, Func<bool, Task<T>> measure, Func<T, string> describe)
     {
         for (var round = 1; round <= rounds; round++)
         {
-            ServerKind[] order = round % 2 == 1 ? [ServerKind.Chat, ServerKind.Baseline] : [ServerKind.Baseline, ServerKind.Chat];
-            foreach (var kind in order)
+            bool[] order = round % 2 == 1 ? [true, false] : [false, true];
+            foreach (var isFirst in order)
             {
-                var result = await measure(kind);
-                (kind == ServerKind.Chat ? _chat : _baseline).Add(result);
-                output.WriteLine($"round {round} {Name(kind),-8} {describe(result)}");
+                var result = await measure(isFirst);
+                (isFirst ? _first : _second).Add(result);
+                output.WriteLine($"round {round} {(isFirst ? first : second),-8} {describe(result)}");
             }
         }
     }
@@ -33,24 +40,24 @@ internal sealed class Comparison<T>(TextWriter output)
     public void Header(string title)
     {
         output.WriteLine();
-        output.WriteLine($"| {title} | Chat | baseline | Chat/baseline |");
+        output.WriteLine($"| {title} | {first} | {second} | {first}/{second} |");
         output.WriteLine("| --- | ---: | ---: | ---: |");
     }
 
     /// <summary>A row of medians; <paramref name="format"/> is a .NET numeric format such as <c>N0</c>.</summary>
     public void Median(string label, Func<T, double> value, string format, string unit = "")
     {
-        var chat = Median(_chat.Select(value));
-        var baseline = Median(_baseline.Select(value));
-        var ratio = baseline == 0 || double.IsNaN(chat / baseline) ? "-" : (chat / baseline).ToString("F2", CultureInfo.InvariantCulture);
-        output.WriteLine($"| {label} | {Format(chat, format, unit)} | {Format(baseline, format, unit)} | {ratio} |");
+        var (one, other) = Medians(value);
+        var ratio = other == 0 || double.IsNaN(one / other) ? "-" : (one / other).ToString("F2", CultureInfo.InvariantCulture);
+        output.WriteLine($"| {label} | {Format(one, format, unit)} | {Format(other, format, unit)} | {ratio} |");
     }
+
+    /// <summary>The medians of <paramref name="value"/> over the first setup's rounds and over the second's (NaN when none).</summary>
+    public (double First, double Second) Medians(Func<T, double> value) => (Median(_first.Select(value)), Median(_second.Select(value)));
 
     /// <summary>A row of text, e.g. check results summed over the rounds, with no ratio.</summary>
     public void Text(string label, Func<IReadOnlyList<T>, string> value) =>
-        output.WriteLine($"| {label} | {value(_chat)} | {value(_baseline)} | |");
-
-    public static string Name(ServerKind kind) => kind == ServerKind.Chat ? "Chat" : "baseline";
+        output.WriteLine($"| {label} | {value(_first)} | {value(_second)} | |");
 
     private static string Format(double value, string format, string unit) =>
         double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture) + unit;

@@ -15,6 +15,7 @@ internal sealed class DeliveryLog
     private readonly long[] _lastBySender;
     private readonly long[]? _latencies;
     private long _received;
+    private long _records;
     private long _warmUpSeen = -1;
     private long _awaitedCount = long.MaxValue;
     private TaskCompletionSource? _awaited;
@@ -31,6 +32,9 @@ internal sealed class DeliveryLog
 
     /// <summary>Measured messages received, each counted once.</summary>
     public long Received => Volatile.Read(ref _received);
+
+    /// <summary>Every <c>ReceiveMessage</c> that came, of any phase or none (a connection that should get nothing counts them).</summary>
+    public long Records => Volatile.Read(ref _records);
 
     /// <summary>Completes once <paramref name="count"/> measured messages have been received (one caller at a time).</summary>
     public Task ReachedAsync(long count)
@@ -66,6 +70,7 @@ internal sealed class DeliveryLog
     /// <summary>Takes one <c>ReceiveMessage</c> record, received at Stopwatch timestamp <paramref name="now"/>.</summary>
     public void Record(ReadOnlySpan<byte> record, long now)
     {
+        Volatile.Write(ref _records, _records + 1);
         // Anything else (a message from another client) is not counted; a measured one lost that way shows as missing.
         if (!BenchText.TryRead(Json.After(record, "\"text\":\""u8), out var phase, out var sequence, out var sentAt))
         {

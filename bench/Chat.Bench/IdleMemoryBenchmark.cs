@@ -6,11 +6,28 @@ namespace Chat.Bench;
 /// <summary>
 /// Server memory per idle connection: the server's resident memory before and after many connections
 /// that only answer pings. They connect as guests (no user name), so the figure is the connection's own
-/// cost, not presence broadcasts (which grow with the square of the count).
+/// cost, not presence broadcasts (which grow with the square of the count). With <see cref="Options.InRoom"/>,
+/// connections that are each a named user who joined a room (rooms of <see cref="RoomSize"/>) are compared,
+/// on Chat, with guests (what names and memberships add) or with named users in no room (what the room adds).
+/// Named users' arrivals are announced to everyone (the square of the count), and the buffers that takes stay
+/// in Kestrel's pool: their RSS growth is mostly that, so tell a room's own cost with a heap dump (--hold).
 /// </summary>
 internal static class IdleMemoryBenchmark
 {
-    public sealed record Options(int Rounds, int Connections, TimeSpan Hold);
+    /// <summary>Who the idle connections are.</summary>
+    public enum Idler
+    {
+        Guest,
+        Named,
+        InRoom,
+    }
+
+    /// <param name="InRoom">Compare named users in a room with <paramref name="Versus"/>, both on Chat, instead of Chat's guests with the bare hub's.</param>
+    /// <param name="Versus">What the users in a room are compared with: <see cref="Idler.Guest"/> or <see cref="Idler.Named"/>.</param>
+    public sealed record Options(int Rounds, int Connections, TimeSpan Hold, bool InRoom = false, Idler Versus = Idler.Guest);
+
+    /// <summary>Members per room with <see cref="Options.InRoom"/>: each join is announced to the room, so one room of everyone would cost the square of the count.</summary>
+    public const int RoomSize = 100;
 
     /// <summary>One run on one server.</summary>
     public sealed record Result(double KiBPerConnection, double ConnectsPerSecond, double ResidentMiB);
@@ -22,42 +39,59 @@ internal static class IdleMemoryBenchmark
     {
         var limit = OpenFileLimit();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"idle memory: {options.Rounds} alternating rounds, {options.Connections:N0} idle connections after {WarmUpConnections} warm-up ones; open-file limit {limit:N0}"));
+            $"idle memory: {options.Rounds} alternating rounds, {options.Connections:N0} idle connections after {WarmUpConnections} warm-up ones{(options.InRoom ? $", named users each in a room of {RoomSize} against {Name(options.Versus)}, both on Chat" : "")}; open-file limit {limit:N0}"));
         if (limit < options.Connections + WarmUpConnections + 200)
         {
             throw new InvalidOperationException($"The open-file limit ({limit}) is too low for {options.Connections} connections; raise it with ulimit -n.");
         }
 
-        var results = new Comparison<Result>(output);
-        await results.RunAsync(options.Rounds, kind => MeasureAsync(kind, options, cancellationToken), r => string.Create(
+        Func<Result, string> describe = r => string.Create(
             CultureInfo.InvariantCulture,
-            $"{r.KiBPerConnection,6:F1} KiB per connection  server RSS {r.ResidentMiB:F0} MiB  connected {r.ConnectsPerSecond:N0}/s"));
+            $"{r.KiBPerConnection,6:F1} KiB per connection  server RSS {r.ResidentMiB:F0} MiB  connected {r.ConnectsPerSecond:N0}/s");
+        var results = options.InRoom ? new Comparison<Result>(output, Name(Idler.InRoom), Name(options.Versus)) : new Comparison<Result>(output);
+        if (options.InRoom)
+        {
+            await results.AlternateAsync(options.Rounds, inRoom => MeasureAsync(ServerKind.Chat, inRoom ? Idler.InRoom : options.Versus, options, cancellationToken), describe);
+        }
+        else
+        {
+            await results.RunAsync(options.Rounds, kind => MeasureAsync(kind, Idler.Guest, options, cancellationToken), describe);
+        }
 
         results.Header(string.Create(CultureInfo.InvariantCulture, $"idle memory, {options.Connections:N0} connections (medians)"));
         results.Median("server memory per idle connection (RSS growth / connections)", r => r.KiBPerConnection, "F1", " KiB");
         results.Median("server RSS with all connected", r => r.ResidentMiB, "F0", " MiB");
-        results.Median("connections opened per second (64 at a time)", r => r.ConnectsPerSecond, "N0");
+        results.Median(options.InRoom ? "connections opened (and rooms joined) per second (64 at a time)" : "connections opened per second (64 at a time)", r => r.ConnectsPerSecond, "N0");
+        if (options.InRoom)
+        {
+            var (inRoom, versus) = results.Medians(r => r.KiBPerConnection);
+            output.WriteLine();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Name(Idler.InRoom)} - {Name(options.Versus)}: {inRoom - versus:+0.0;-0.0} KiB per idle connection (the issue: at most +1 KiB)"));
+        }
     }
 
-    private static async Task<Result> MeasureAsync(ServerKind kind, Options options, CancellationToken cancellationToken)
+    /// <param name="idler">Who connects: guests, or (Chat only) named users, in a room or not.</param>
+    private static async Task<Result> MeasureAsync(ServerKind kind, Idler idler, Options options, CancellationToken cancellationToken)
     {
         var server = await BenchServer.StartAsync(kind, cancellationToken);
         var groups = new List<RawClients>();
         try
         {
-            groups.Add(await RawClients.ConnectAsync(WarmUpConnections, Guest, cancellationToken));
+            groups.Add(await RawClients.ConnectAsync(WarmUpConnections, Connect("warm"), cancellationToken));
+            await PresenceSettledAsync(groups[0], WarmUpConnections);
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             var before = server.ResidentBytes();
 
             var clock = Stopwatch.StartNew();
-            groups.Add(await RawClients.ConnectAsync(options.Connections, Guest, cancellationToken));
+            groups.Add(await RawClients.ConnectAsync(options.Connections, Connect("idle"), cancellationToken));
             var connecting = clock.Elapsed;
+            await PresenceSettledAsync(groups[0], WarmUpConnections + options.Connections);
             // Let the server finish what connecting started (handshakes, first pings) before reading its memory.
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             var after = server.ResidentBytes();
             if (options.Hold > TimeSpan.Zero)
             {
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding {kind} (process {server.ProcessId}) with {options.Connections:N0} connections for {options.Hold.TotalSeconds:F0} s"));
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"holding {kind} (process {server.ProcessId}) with {options.Connections:N0} connections ({Name(idler)}) for {options.Hold.TotalSeconds:F0} s"));
                 await Task.Delay(options.Hold, cancellationToken);
             }
 
@@ -73,9 +107,37 @@ internal static class IdleMemoryBenchmark
             }
         }
 
-        Task<RawConnection> Guest(int index, CancellationToken token) =>
-            RawConnection.ConnectAsync(server.Url, user: null, log: null, token, bufferBytes: 1024);
+        // A guest, or user prefix + index, who (in a room) joins room prefix-(index / RoomSize) once connected.
+        Func<int, CancellationToken, Task<RawConnection>> Connect(string prefix) => async (index, token) =>
+        {
+            var user = idler == Idler.Guest ? null : $"{prefix}{index}";
+            var connection = await RawConnection.ConnectAsync(server.Url, user, log: null, token, bufferBytes: 1024);
+            if (idler == Idler.InRoom && !await connection.JoinRoomAsync($"{prefix}-{index / RoomSize}", token))
+            {
+                await connection.DisposeAsync();
+                throw new InvalidOperationException($"{prefix}{index} could not join a room: {connection.FirstError ?? "the connection closed"}");
+            }
+
+            return connection;
+        };
+
+        // Named users' arrivals are announced to everyone a second after they connect, which the first connection hears
+        // too: memory is read once those broadcasts (the square of the count) are over. Guests make none.
+        async Task PresenceSettledAsync(RawClients first, int users)
+        {
+            if (idler != Idler.Guest && !await Stage.WaitUntilAsync(() => first.Connections[0].UsersJoined >= users, TimeSpan.FromMinutes(5), cancellationToken))
+            {
+                throw new InvalidOperationException($"The first connection heard {first.Connections[0].UsersJoined:N0} of the {users:N0} arrivals within 5 minutes.");
+            }
+        }
     }
+
+    private static string Name(Idler idler) => idler switch
+    {
+        Idler.Guest => "guests",
+        Idler.Named => "named",
+        _ => "in a room",
+    };
 
     /// <summary>This process's soft limit on open files (each connection is one), from <c>/proc/self/limits</c>.</summary>
     private static long OpenFileLimit()

@@ -20,7 +20,7 @@ var url = new Option<Uri?>("--url")
     },
 };
 var messages = new Option<int>("--messages") { Description = "Messages each sender sends per round.", DefaultValueFactory = _ => 1000 };
-var root = new RootCommand("Chat benchmark: acked sends per second with one sender and with many (default); one node versus two (cluster); Chat against a bare SignalR hub (fanout, latency, slow-consumer, idle-memory, sends).")
+var root = new RootCommand("Chat benchmark: acked sends per second with one sender and with many (default); one node versus two (cluster); Chat against a bare SignalR hub (fanout, latency, slow-consumer, idle-memory, sends); a room against general (room-fanout).")
 {
     url, rounds, messages, senders,
 };
@@ -90,6 +90,32 @@ fanout.SetAction(async (parse, cancellationToken) =>
 });
 root.Subcommands.Add(fanout);
 
+// chat-bench room-fanout: a room's fan-out among many connections against general's to as many receivers, on one Chat server
+var roomConnections = new Option<int>("--connections") { Description = "Connections in the room runs, each a named user: the room's members and others only in general.", DefaultValueFactory = _ => 1000 };
+var roomMembers = new Option<int>("--members") { Description = "Members of the room, the sender included; the general runs have this many connections.", DefaultValueFactory = _ => 100 };
+var roomMessages = new Option<int>("--messages") { Description = "Messages per run.", DefaultValueFactory = _ => 5000 };
+var roomWindow = new Option<int>("--window") { Description = "Messages the sender may have sent but not yet received by the first receiver (itself).", DefaultValueFactory = _ => 200 };
+var roomFanout = new Command("room-fanout", "Deliveries per second to a room of 100 among 1000 connections against general with 100 connections, alternating on one Chat server, every message checked.")
+{
+    roomConnections, roomMembers, roomMessages, roomWindow, textLength, warmUp, rounds,
+};
+roomFanout.SetAction(async (parse, cancellationToken) =>
+{
+    // Checked here rather than in a validator, which does not see the defaults.
+    var options = new RoomFanoutBenchmark.Options(
+        parse.GetValue(rounds), parse.GetValue(roomConnections), parse.GetValue(roomMembers), parse.GetValue(roomMessages), parse.GetValue(roomWindow), parse.GetValue(textLength),
+        TimeSpan.FromSeconds(parse.GetValue(warmUp)));
+    if (options.Members < 1 || options.Connections < options.Members)
+    {
+        await Console.Error.WriteLineAsync($"--members ({options.Members}) must be at least 1 and at most --connections ({options.Connections}).");
+        return 1;
+    }
+
+    await RoomFanoutBenchmark.RunAsync(options, Console.Out, cancellationToken);
+    return 0;
+});
+root.Subcommands.Add(roomFanout);
+
 // chat-bench latency: delivery latency percentiles at a fixed rate, Chat against the bare hub
 var latencyReceivers = new Option<int>("--receivers") { Description = "Receivers.", DefaultValueFactory = _ => 1000 };
 var rate = new Option<double>("--rate") { Description = "Messages per second, on a fixed schedule.", DefaultValueFactory = _ => 50 };
@@ -131,13 +157,25 @@ root.Subcommands.Add(slowConsumer);
 // chat-bench idle-memory: server memory per idle connection
 var idleConnections = new Option<int>("--connections") { Description = "Idle connections (each needs an open file here and in the server: see ulimit -n).", DefaultValueFactory = _ => 10_000 };
 var idleHold = new Option<double>("--hold") { Description = "Seconds to keep each server and its connections after measuring, so a profiler (dotnet-gcdump, dotnet-counters) can attach; its process id is printed.", DefaultValueFactory = _ => 0 };
-var idleMemory = new Command("idle-memory", "Server memory per idle connection, Chat against a bare SignalR hub.")
+var idleInRoom = new Option<bool>("--in-room")
 {
-    idleConnections, rounds, idleHold,
+    Description = $"Compare connections that are each a named user in a room (rooms of {IdleMemoryBenchmark.RoomSize}) with guests, both on Chat, instead of Chat with the bare hub. Named users' arrivals are announced to all: mind the square of --connections.",
+};
+var idleVersus = new Option<string>("--versus")
+{
+    Description = "With --in-room, what the users in a room are compared with: guests (today's idle connections) or named (named users in no room: what the room alone adds).",
+    DefaultValueFactory = _ => "guests",
+};
+idleVersus.AcceptOnlyFromAmong("guests", "named");
+var idleMemory = new Command("idle-memory", "Server memory per idle connection, Chat against a bare SignalR hub (or, with --in-room, named users in a room against guests or named users in no room).")
+{
+    idleConnections, rounds, idleHold, idleInRoom, idleVersus,
 };
 idleMemory.SetAction(async (parse, cancellationToken) =>
 {
-    await IdleMemoryBenchmark.RunAsync(new IdleMemoryBenchmark.Options(parse.GetValue(rounds), parse.GetValue(idleConnections), TimeSpan.FromSeconds(parse.GetValue(idleHold))), Console.Out, cancellationToken);
+    var options = new IdleMemoryBenchmark.Options(parse.GetValue(rounds), parse.GetValue(idleConnections), TimeSpan.FromSeconds(parse.GetValue(idleHold)), parse.GetValue(idleInRoom),
+        parse.GetValue(idleVersus) == "named" ? IdleMemoryBenchmark.Idler.Named : IdleMemoryBenchmark.Idler.Guest);
+    await IdleMemoryBenchmark.RunAsync(options, Console.Out, cancellationToken);
     return 0;
 });
 root.Subcommands.Add(idleMemory);

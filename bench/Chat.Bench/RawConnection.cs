@@ -21,13 +21,15 @@ internal sealed class RawConnection : IAsyncDisposable
     private readonly SemaphoreSlim _sending = new(1, 1); // a WebSocket takes one send at a time
     private readonly ConcurrentDictionary<long, TaskCompletionSource<bool>> _invocations = new();
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly DeliveryLog? _log;
+    private DeliveryLog? _log;
     private byte[] _buffer;
     private bool _handshaken;
     private volatile bool _stalled;
     private Task _receiving = Task.CompletedTask;
     private long _lastInvocationId;
     private long _userLeftAt;
+    private long _usersJoined;
+    private long _usersLeft;
 
     private RawConnection(ClientWebSocket socket, DeliveryLog? log, int bufferBytes)
     {
@@ -38,6 +40,19 @@ internal sealed class RawConnection : IAsyncDisposable
 
     /// <summary>When this connection first heard <c>UserLeft</c> (a Stopwatch timestamp), or 0.</summary>
     public long UserLeftAt => Volatile.Read(ref _userLeftAt);
+
+    /// <summary>How many <c>UserJoined</c> this connection has heard, to tell when the presence announcements of a connect are over.</summary>
+    public long UsersJoined => Volatile.Read(ref _usersJoined);
+
+    /// <summary>How many <c>UserLeft</c> this connection has heard.</summary>
+    public long UsersLeft => Volatile.Read(ref _usersLeft);
+
+    /// <summary>Where the <c>ReceiveMessage</c> records go (null: nowhere); a benchmark that reuses the connection gives each run a fresh log.</summary>
+    public DeliveryLog? Log
+    {
+        get => Volatile.Read(ref _log);
+        set => Volatile.Write(ref _log, value);
+    }
 
     /// <summary>The first error a completion carried, for the report.</summary>
     public string? FirstError { get; private set; }
@@ -74,27 +89,16 @@ internal sealed class RawConnection : IAsyncDisposable
     }
 
     /// <summary>Invokes <c>SendMessage(text, user)</c>; completes with true on its ack, false on an error or a lost connection.</summary>
-    public async Task<bool> SendMessageAsync(string text, string user, CancellationToken cancellationToken)
-    {
-        var id = Interlocked.Increment(ref _lastInvocationId);
-        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _invocations[id] = done;
-        // The texts and names the benchmarks send need no JSON escaping.
-        var frame = Encoding.UTF8.GetBytes(string.Create(
-            CultureInfo.InvariantCulture,
-            $"{{\"type\":1,\"invocationId\":\"{id}\",\"target\":\"SendMessage\",\"arguments\":[\"{text}\",\"{user}\"]}}\u001e"));
-        try
-        {
-            await SendAsync(frame, cancellationToken);
-        }
-        catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException)
-        {
-            _invocations.TryRemove(id, out _);
-            return false;
-        }
+    public Task<bool> SendMessageAsync(string text, string user, CancellationToken cancellationToken) =>
+        InvokeAsync("SendMessage", $"\"{text}\",\"{user}\"", cancellationToken);
 
-        return await done.Task;
-    }
+    /// <summary>Invokes <c>SendToRoom(room, text, null)</c>; completes with true on its ack, false on an error or a lost connection.</summary>
+    public Task<bool> SendToRoomAsync(string room, string text, CancellationToken cancellationToken) =>
+        InvokeAsync("SendToRoom", $"\"{room}\",\"{text}\",null", cancellationToken);
+
+    /// <summary>Invokes <c>JoinRoom(room)</c>; completes with true once the user is a member, false on an error or a lost connection.</summary>
+    public Task<bool> JoinRoomAsync(string room, CancellationToken cancellationToken) =>
+        InvokeAsync("JoinRoom", $"\"{room}\"", cancellationToken);
 
     /// <summary>Sends a SignalR ping, so the server does not time an idle client out (30 s by default).</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
@@ -116,6 +120,29 @@ internal sealed class RawConnection : IAsyncDisposable
         await _receiving;
         _socket.Dispose();
         _sending.Dispose();
+    }
+
+    /// <summary>Invokes the hub method <paramref name="target"/> with <paramref name="arguments"/> (the JSON array's content); true on its ack.</summary>
+    private async Task<bool> InvokeAsync(string target, string arguments, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _lastInvocationId);
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _invocations[id] = done;
+        // The texts, names and rooms the benchmarks send need no JSON escaping.
+        var frame = Encoding.UTF8.GetBytes(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{{\"type\":1,\"invocationId\":\"{id}\",\"target\":\"{target}\",\"arguments\":[{arguments}]}}\u001e"));
+        try
+        {
+            await SendAsync(frame, cancellationToken);
+        }
+        catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException)
+        {
+            _invocations.TryRemove(id, out _);
+            return false;
+        }
+
+        return await done.Task;
     }
 
     private async Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
@@ -213,11 +240,16 @@ internal sealed class RawConnection : IAsyncDisposable
             var target = Json.After(record, "\"target\":\""u8);
             if (target.StartsWith("ReceiveMessage\""u8))
             {
-                _log?.Record(record, now);
+                Log?.Record(record, now);
+            }
+            else if (target.StartsWith("UserJoined\""u8))
+            {
+                Volatile.Write(ref _usersJoined, _usersJoined + 1); // only this loop writes it
             }
             else if (target.StartsWith("UserLeft\""u8))
             {
                 Interlocked.CompareExchange(ref _userLeftAt, now, 0);
+                Volatile.Write(ref _usersLeft, _usersLeft + 1);
             }
         }
         else if (type[0] == (byte)'3')

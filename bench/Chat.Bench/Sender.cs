@@ -9,11 +9,12 @@ namespace Chat.Bench;
 /// a sender gives up on a server that has not acked for <paramref name="AckTimeout"/> (default 60 s). With
 /// <paramref name="WindowAt"/>, the window counts messages sent but not yet received there (a receiver's
 /// log) instead of unacked ones: the sender runs ahead of its acks, as a load generator that measures
-/// delivery does.
+/// delivery does. With <paramref name="Room"/>, the messages go there with <c>SendToRoom(room, text, null)</c>
+/// instead of to <c>general</c> with <c>SendMessage</c>.
 /// </summary>
 internal sealed record SendPlan(
     byte Phase, int First, int End, int Senders, int TextLength, int Window, double PerSecond = 0, TimeSpan? For = null, TimeSpan? AckTimeout = null,
-    DeliveryLog? WindowAt = null);
+    DeliveryLog? WindowAt = null, string? Room = null);
 
 /// <summary>What one sender managed: invocations written, acked, and failed (an error or a lost connection).</summary>
 internal readonly record struct SendResult(long Sent, long Acked, long Failed)
@@ -71,7 +72,7 @@ internal static class Sender
             }
 
             var text = BenchText.Create(plan.Phase, sequence, Stopwatch.GetTimestamp(), plan.TextLength);
-            inFlight.Enqueue(connection.SendMessageAsync(text, user, cancellationToken));
+            inFlight.Enqueue(plan.Room is null ? connection.SendMessageAsync(text, user, cancellationToken) : connection.SendToRoomAsync(plan.Room, text, cancellationToken));
             result = result with { Sent = result.Sent + 1 };
         }
 

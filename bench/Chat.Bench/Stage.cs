@@ -62,9 +62,18 @@ internal sealed class Stage : IAsyncDisposable
     /// Warms the server up before a measured run: first until every reader receives, then with
     /// <paramref name="busy"/> of load.
     /// </summary>
-    public async Task WarmUpAsync(TimeSpan busy, CancellationToken cancellationToken)
+    public Task WarmUpAsync(TimeSpan busy, CancellationToken cancellationToken) =>
+        WarmUpAsync(Connections[0], "r0", [.. Readers], _textLength, busy, room: null, cancellationToken);
+
+    /// <summary>
+    /// Warms a server up from <paramref name="sender"/> (user <paramref name="user"/>) in <paramref name="room"/>
+    /// (null: <c>general</c>): first until every one of <paramref name="readers"/> receives, then with
+    /// <paramref name="busy"/> of load.
+    /// </summary>
+    public static async Task WarmUpAsync(
+        RawConnection sender, string user, IReadOnlyList<DeliveryLog> readers, int textLength, TimeSpan busy, string? room, CancellationToken cancellationToken)
     {
-        await ReachEveryReaderAsync(cancellationToken);
+        await ReachEveryReaderAsync(sender, user, readers, textLength, room, cancellationToken);
         if (busy <= TimeSpan.Zero)
         {
             return;
@@ -73,34 +82,35 @@ internal sealed class Stage : IAsyncDisposable
         // Then load like the measured run's for a while: the runtime's tiered compilation settles and the
         // pools grow to size, so the run measures a server in its steady state (as a long-running one is).
         const int First = 1_000_000;
-        var plan = new SendPlan(BenchText.WarmUp, First, int.MaxValue, Senders: 1, _textLength, Window: 32, For: busy);
-        var sent = await Sender.RunAsync(Connections[0], "r0", 0, plan, cancellationToken);
+        var plan = new SendPlan(BenchText.WarmUp, First, int.MaxValue, Senders: 1, textLength, Window: 32, For: busy, Room: room);
+        var sent = await Sender.RunAsync(sender, user, 0, plan, cancellationToken);
         var last = First + sent.Sent - 1;
-        if (!await WaitUntilAsync(() => Readers.All(log => log.WarmUpSeen >= last), TimeSpan.FromSeconds(30), cancellationToken))
+        if (!await WaitUntilAsync(() => readers.All(log => log.WarmUpSeen >= last), TimeSpan.FromSeconds(30), cancellationToken))
         {
             throw new InvalidOperationException("Some receivers never got the last warm-up message.");
         }
     }
 
     /// <summary>
-    /// Sends warm-up messages from the first connection until every reader has one batch complete: then
+    /// Sends warm-up messages from <paramref name="sender"/> until every reader has one batch complete: then
     /// every receiver is subscribed (a handshake completes just before that) and the connect-time
     /// presence broadcasts are behind us.
     /// </summary>
-    private async Task ReachEveryReaderAsync(CancellationToken cancellationToken)
+    private static async Task ReachEveryReaderAsync(
+        RawConnection sender, string user, IReadOnlyList<DeliveryLog> readers, int textLength, string? room, CancellationToken cancellationToken)
     {
         const int Batch = 20;
         for (var round = 1; round <= 50; round++)
         {
-            var plan = new SendPlan(BenchText.WarmUp, (round - 1) * Batch, round * Batch, Senders: 1, _textLength, Window: Batch);
-            var sent = await Sender.RunAsync(Connections[0], "r0", 0, plan, cancellationToken);
+            var plan = new SendPlan(BenchText.WarmUp, (round - 1) * Batch, round * Batch, Senders: 1, textLength, Window: Batch, Room: room);
+            var sent = await Sender.RunAsync(sender, user, 0, plan, cancellationToken);
             if (sent.Acked == 0)
             {
-                throw new InvalidOperationException($"The server acked no warm-up message: {Connections[0].FirstError ?? "the connection closed"}");
+                throw new InvalidOperationException($"The server acked no warm-up message: {sender.FirstError ?? "the connection closed"}");
             }
 
             var last = (round * Batch) - 1;
-            if (await WaitUntilAsync(() => Readers.All(log => log.WarmUpSeen >= last), TimeSpan.FromSeconds(2), cancellationToken))
+            if (await WaitUntilAsync(() => readers.All(log => log.WarmUpSeen >= last), TimeSpan.FromSeconds(2), cancellationToken))
             {
                 return;
             }
