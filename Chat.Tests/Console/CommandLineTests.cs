@@ -100,6 +100,9 @@ public class CommandLineTests
     [InlineData(new[] { "--user", "a", "--url", "localhost" }, "error: --url must be an absolute http:// or https:// address, such as http://localhost:5000, not 'localhost'. See --help.")]
     [InlineData(new[] { "--user", "a", "--send", "x", "--history", "3" }, "error: Use either --send or --history, not both. See --help.")]
     [InlineData(new[] { "--user", "a", "--colour" }, "error: Unrecognized command or argument '--colour'. See --help.")]
+    [InlineData(new[] { "--user", "a", "--room", "dev", "--to", "bob", "--send", "x" }, "error: Use either --room or --to, not both. See --help.")]
+    [InlineData(new[] { "--user", "a", "--room", "dev" }, "error: --room goes with --send or --history. See --help.")]
+    [InlineData(new[] { "--user", "a", "--to", "bob", "--history", "3" }, "error: --to goes with --send. See --help.")]
     public async Task Bad_arguments_exit_2_with_one_line_on_stderr(string[] args, string expected)
     {
         var result = await RunAsync(app: null, args);
@@ -113,7 +116,7 @@ public class CommandLineTests
         var result = await RunAsync(app: null, "--help");
 
         result.ExitCode.Should().Be(0);
-        result.Output.Should().ContainAll("--url <URL>", "--user <NAME>", "--token <JWT>", "--send <TEXT>", "--history <N>");
+        result.Output.Should().ContainAll("--url <URL>", "--user <NAME>", "--token <JWT>", "--send <TEXT>", "--history <N>", "--room <NAME>", "--to <USER>");
         result.Error.Should().BeEmpty();
     }
 
