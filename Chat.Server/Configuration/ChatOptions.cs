@@ -20,6 +20,8 @@ public sealed class ChatOptions
 
     public HistoryOptions History { get; set; } = new();
 
+    public RoomOptions Rooms { get; set; } = new();
+
     public AuthOptions Auth { get; set; } = new();
 
     public SlowClientOptions SlowClient { get; set; } = new();
@@ -92,6 +94,16 @@ public sealed class HistoryOptions
 {
     /// <summary>How many of the newest messages the store keeps.</summary>
     public int MaxMessages { get; set; } = 10_000;
+}
+
+/// <summary>Limits on rooms (direct conversations are not rooms and need no join).</summary>
+public sealed class RoomOptions
+{
+    /// <summary>Rooms one user may be a member of.</summary>
+    public int MaxPerUser { get; set; } = 100;
+
+    /// <summary>Rooms that may exist on the server; joining a new name past it is refused.</summary>
+    public int MaxRooms { get; set; } = 10_000;
 }
 
 public sealed class SlowClientOptions

@@ -22,6 +22,8 @@ internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
         Require(failures, "Chat:Limits:ConnectsPerSecond", options.Limits.ConnectsPerSecond, 0, 1_000_000);
         Require(failures, "Chat:Limits:ConnectBurst", options.Limits.ConnectBurst, 1, 10_000_000);
         Require(failures, "Chat:Limits:MaxConnections", options.Limits.MaxConnections, 0, 10_000_000);
+        Require(failures, "Chat:Rooms:MaxPerUser", options.Rooms.MaxPerUser, 0, 100_000);
+        Require(failures, "Chat:Rooms:MaxRooms", options.Rooms.MaxRooms, 0, 100_000_000);
         Require(failures, "Chat:History:MaxMessages", options.History.MaxMessages, 1, int.MaxValue);
         Require(failures, "Chat:SlowClient:MaxBufferBytes", options.SlowClient.MaxBufferBytes, 64 * 1024, 1L << 30);
         Require(failures, "Chat:SlowClient:MaxTotalBytes", options.SlowClient.MaxTotalBytes, 1024 * 1024, 1L << 40);

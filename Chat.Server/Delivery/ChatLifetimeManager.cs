@@ -9,7 +9,9 @@ namespace Chat.Server.Delivery;
 /// SignalR's extension point for everything sent to clients (<c>Clients.All</c>, <c>Clients.User</c>,
 /// <c>Clients.Caller</c>...), on one server or many: each send goes to this server's connections through
 /// their outboxes (<see cref="Fanout"/>) and, when scaled out, to the other servers through the
-/// <see cref="IClusterBus"/>. No send waits for a client. Groups are not used (rooms belong to users).
+/// <see cref="IClusterBus"/>. No send waits for a client. A SignalR group is a room: sending to it reaches
+/// the room's members on every node; membership belongs to users (see <see cref="Rooms.Memberships"/>), so
+/// connections are never added to groups one by one.
 /// </summary>
 internal sealed class ChatLifetimeManager(Fanout fanout, IEnumerable<IClusterBus> buses) : HubLifetimeManager<ChatHub>
 {
@@ -64,11 +66,36 @@ internal sealed class ChatLifetimeManager(Fanout fanout, IEnumerable<IClusterBus
         return Task.CompletedTask;
     }
 
-    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) => throw GroupsUnused();
+    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendRoomAsync(groupName, methodName, args);
 
-    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) => throw GroupsUnused();
+    public override async Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        foreach (var room in groupNames)
+        {
+            await SendRoomAsync(room, methodName, args);
+        }
+    }
 
     public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) => throw GroupsUnused();
+
+    /// <summary>To the members of <paramref name="room"/> on every node, except the connections of <paramref name="exceptUser"/>.</summary>
+    public Task SendRoomAsync(string room, string methodName, object?[] args, string? exceptUser = null)
+    {
+        var frame = Invocation(methodName, args);
+        fanout.ToRoom(room, frame, exceptUser);
+        _bus?.Publish(new Audience(AudienceKind.Room, [room], exceptUser), frame);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>To every connection on every node but those of <paramref name="exceptUser"/>.</summary>
+    public Task SendAllExceptUserAsync(string exceptUser, string methodName, object?[] args)
+    {
+        var frame = Invocation(methodName, args);
+        fanout.ToAll(frame, exceptUser: exceptUser);
+        _bus?.Publish(new Audience(AudienceKind.All, [], exceptUser), frame);
+        return Task.CompletedTask;
+    }
 
     public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) => throw GroupsUnused();
 
@@ -80,7 +107,10 @@ internal sealed class ChatLifetimeManager(Fanout fanout, IEnumerable<IClusterBus
         switch (audience.Kind)
         {
             case AudienceKind.All:
-                fanout.ToAll(frame, audience.Names.Count == 0 ? null : audience.Names);
+                fanout.ToAll(frame, audience.Names.Count == 0 ? null : audience.Names, audience.ExceptUser);
+                break;
+            case AudienceKind.Room:
+                fanout.ToRoom(audience.Names[0], frame, audience.ExceptUser);
                 break;
             case AudienceKind.Connections:
                 fanout.ToConnections(audience.Names, frame);
@@ -108,5 +138,5 @@ internal sealed class ChatLifetimeManager(Fanout fanout, IEnumerable<IClusterBus
     }
 
     private static NotSupportedException GroupsUnused() =>
-        new("Chat does not use SignalR groups: conversations belong to users and are delivered by the fan-out.");
+        new("Chat's groups are rooms, whose members are users: connections are not added to them one by one.");
 }

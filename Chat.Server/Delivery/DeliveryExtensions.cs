@@ -16,6 +16,7 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<Fanout>();
         builder.Services.AddSingleton<ChatLifetimeManager>();
         builder.Services.AddSingleton<HubLifetimeManager<ChatHub>>(services => services.GetRequiredService<ChatLifetimeManager>());
+        builder.Services.AddSingleton<Rooms.Memberships>();
         builder.Services.AddSingleton<Sequencer>();
         builder.Services.AddSingleton<IHistoryPublisher>(services => services.GetRequiredService<Sequencer>());
         builder.Services.AddHostedService(services => services.GetRequiredService<Sequencer>());

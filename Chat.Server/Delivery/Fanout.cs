@@ -18,6 +18,12 @@ internal sealed class Fanout : IDisposable
     private readonly ITimer _sweep;
     private readonly List<Outbox> _pacing = []; // clients behind that commits wait for; only PaceAsync (one caller) touches it
 
+    // Rooms: each room's member connections here (read without a lock, replaced whole), and what is known of
+    // each user with connections here. Both change under _membership: connects, disconnects, joins and leaves.
+    private readonly ConcurrentDictionary<string, Outbox[]> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LocalUser> _local = new(StringComparer.Ordinal);
+    private readonly Lock _membership = new();
+
     public Fanout(DeliveryBudget budget)
     {
         _budget = budget;
@@ -31,9 +37,24 @@ internal sealed class Fanout : IDisposable
     {
         var outbox = new Outbox(connection, _budget);
         _connections[connection.ConnectionId] = outbox;
-        if (connection.UserIdentifier is { } user)
+        if (connection.UserIdentifier is not { } user)
         {
-            _users.AddOrUpdate(user, _ => [outbox], (_, outboxes) => [.. outboxes, outbox]);
+            return;
+        }
+
+        lock (_membership)
+        {
+            _users[user] = _users.TryGetValue(user, out var outboxes) ? [.. outboxes, outbox] : [outbox];
+            if (!_local.TryGetValue(user, out var local))
+            {
+                _local[user] = local = new LocalUser();
+            }
+
+            // A user whose rooms are known here already: the new connection is in them at once.
+            foreach (var room in local.Rooms ?? [])
+            {
+                _rooms[room] = _rooms.TryGetValue(room, out var members) ? [.. members, outbox] : [outbox];
+            }
         }
     }
 
@@ -45,24 +66,179 @@ internal sealed class Fanout : IDisposable
         }
 
         outbox.Close();
-        if (connection.UserIdentifier is { } user)
+        if (connection.UserIdentifier is not { } user)
         {
-            while (_users.TryGetValue(user, out var outboxes))
+            return;
+        }
+
+        lock (_membership)
+        {
+            if (!_users.TryGetValue(user, out var outboxes))
             {
-                var rest = Array.FindAll(outboxes, other => other != outbox);
-                if (rest.Length == 0 ? _users.TryRemove(KeyValuePair.Create(user, outboxes)) : _users.TryUpdate(user, rest, outboxes))
+                return;
+            }
+
+            var rest = Array.FindAll(outboxes, other => other != outbox);
+            if (rest.Length > 0)
+            {
+                _users[user] = rest;
+            }
+            else
+            {
+                _users.TryRemove(user, out _);
+            }
+
+            if (_local.TryGetValue(user, out var local))
+            {
+                foreach (var room in local.Rooms ?? [])
                 {
-                    break;
+                    RemoveFromRoom(room, [outbox]);
+                }
+
+                if (rest.Length == 0)
+                {
+                    _local.Remove(user);
                 }
             }
         }
     }
 
-    public void ToAll(Frame frame, IReadOnlyList<string>? except = null)
+    /// <summary>True when the rooms of <paramref name="user"/> (who has a connection here) are known here.</summary>
+    public bool KnowsRoomsOf(string user)
+    {
+        lock (_membership)
+        {
+            return !_local.TryGetValue(user, out var local) || local.Rooms is not null;
+        }
+    }
+
+    /// <summary>Counts the changes to <paramref name="user"/>'s rooms, so that a load from the store can tell it raced one.</summary>
+    public int RoomsVersion(string user)
+    {
+        lock (_membership)
+        {
+            return _local.TryGetValue(user, out var local) ? local.Version : 0;
+        }
+    }
+
+    /// <summary>
+    /// The rooms of <paramref name="user"/>, as read from the store when their version was <paramref name="version"/>:
+    /// their connections here join them. False, changing nothing, when a join or leave came in meanwhile (read again).
+    /// </summary>
+    public bool SetRooms(string user, IEnumerable<string> rooms, int version)
+    {
+        lock (_membership)
+        {
+            if (!_local.TryGetValue(user, out var local))
+            {
+                return true; // gone meanwhile
+            }
+
+            if (local.Version != version)
+            {
+                return false;
+            }
+
+            var outboxes = _users.TryGetValue(user, out var open) ? open : [];
+            var known = new HashSet<string>(rooms.Where(room => !Rooms.Conversation.IsDirect(room)), StringComparer.Ordinal);
+            foreach (var room in local.Rooms ?? [])
+            {
+                if (!known.Contains(room))
+                {
+                    RemoveFromRoom(room, outboxes);
+                }
+            }
+
+            foreach (var room in known)
+            {
+                if (local.Rooms?.Contains(room) != true)
+                {
+                    _rooms[room] = _rooms.TryGetValue(room, out var members) ? [.. members, .. outboxes] : outboxes;
+                }
+            }
+
+            local.Rooms = known;
+            return true;
+        }
+    }
+
+    /// <summary>Whether <paramref name="user"/> is in <paramref name="room"/>, when their rooms are known here; null otherwise.</summary>
+    public bool? IsInRoom(string user, string room)
+    {
+        lock (_membership)
+        {
+            return _local.TryGetValue(user, out var local) && local.Rooms is { } rooms ? rooms.Contains(room) : null;
+        }
+    }
+
+    /// <summary>A join (here or on another node): the user's connections here are in the room from now on.</summary>
+    public void Join(string user, string room)
+    {
+        lock (_membership)
+        {
+            if (!_local.TryGetValue(user, out var local))
+            {
+                return;
+            }
+
+            local.Version++;
+            if (local.Rooms is { } rooms && rooms.Add(room) && _users.TryGetValue(user, out var outboxes))
+            {
+                _rooms[room] = _rooms.TryGetValue(room, out var members) ? [.. members, .. outboxes] : outboxes;
+            }
+        }
+    }
+
+    /// <summary>A leave (here or on another node): the user's connections here are out of the room from now on.</summary>
+    public void Leave(string user, string room)
+    {
+        lock (_membership)
+        {
+            if (!_local.TryGetValue(user, out var local))
+            {
+                return;
+            }
+
+            local.Version++;
+            if (local.Rooms is { } rooms && rooms.Remove(room) && _users.TryGetValue(user, out var outboxes))
+            {
+                RemoveFromRoom(room, outboxes);
+            }
+        }
+    }
+
+    /// <summary>The users with connections here (whose rooms a node that missed joins and leaves reads again).</summary>
+    public string[] LocalUsers()
+    {
+        lock (_membership)
+        {
+            return [.. _local.Keys];
+        }
+    }
+
+    /// <summary>To every connection here, except <paramref name="except"/> (connection ids) and the connections of <paramref name="exceptUser"/>.</summary>
+    public void ToAll(Frame frame, IReadOnlyList<string>? except = null, string? exceptUser = null)
     {
         foreach (var outbox in _connections.Values)
         {
-            if (except is null || !except.Contains(outbox.Connection.ConnectionId))
+            if ((except is null || !except.Contains(outbox.Connection.ConnectionId)) && (exceptUser is null || outbox.Connection.UserIdentifier != exceptUser))
+            {
+                outbox.Send(frame);
+            }
+        }
+    }
+
+    /// <summary>To the connections here of the room's members, except those of <paramref name="exceptUser"/>.</summary>
+    public void ToRoom(string room, Frame frame, string? exceptUser = null)
+    {
+        if (!_rooms.TryGetValue(room, out var members))
+        {
+            return;
+        }
+
+        foreach (var outbox in members)
+        {
+            if (exceptUser is null || outbox.Connection.UserIdentifier != exceptUser)
             {
                 outbox.Send(frame);
             }
@@ -148,6 +324,32 @@ internal sealed class Fanout : IDisposable
     }
 
     public void Dispose() => _sweep.Dispose();
+
+    private void RemoveFromRoom(string room, Outbox[] outboxes)
+    {
+        if (!_rooms.TryGetValue(room, out var members))
+        {
+            return;
+        }
+
+        var rest = Array.FindAll(members, member => Array.IndexOf(outboxes, member) < 0);
+        if (rest.Length > 0)
+        {
+            _rooms[room] = rest;
+        }
+        else
+        {
+            _rooms.TryRemove(room, out _);
+        }
+    }
+
+    /// <summary>A user with connections here: the rooms they are in (null until read from the store), and a count of changes to them.</summary>
+    private sealed class LocalUser
+    {
+        public HashSet<string>? Rooms { get; set; }
+
+        public int Version { get; set; }
+    }
 
     /// <summary>Over budget: drops clients whose write has waited since <paramref name="before"/>, biggest backlog first.</summary>
     private void DropStuck(long before)

@@ -17,6 +17,12 @@ internal interface IClusterBus
 
     /// <summary>Sends a hub message to the other servers' connections in <paramref name="audience"/>.</summary>
     void Publish(Audience audience, Frame frame);
+
+    /// <summary>
+    /// Tells the other servers that <paramref name="user"/> joined or left <paramref name="room"/> (committed already),
+    /// ahead of anything this server publishes after it.
+    /// </summary>
+    void PublishMembership(string user, string room, bool joined);
 }
 
 /// <summary>Who a hub message is for.</summary>
@@ -25,10 +31,14 @@ internal enum AudienceKind
     All,
     Connections,
     Users,
+
+    /// <summary>The members of the room named first in <see cref="Audience.Names"/>.</summary>
+    Room,
 }
 
-/// <param name="Names">Connection ids or user names, by <paramref name="Kind"/>; for <see cref="AudienceKind.All"/>, connections left out.</param>
-internal readonly record struct Audience(AudienceKind Kind, IReadOnlyList<string> Names)
+/// <param name="Names">Connection ids, user names or the room, by <paramref name="Kind"/>; for <see cref="AudienceKind.All"/>, connections left out.</param>
+/// <param name="ExceptUser">A user whose connections are left out (the typist of <c>UserTyping</c>).</param>
+internal readonly record struct Audience(AudienceKind Kind, IReadOnlyList<string> Names, string? ExceptUser = null)
 {
     public static readonly Audience All = new(AudienceKind.All, []);
 }

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Chat.Server.History;
 using Chat.Server.Hubs;
+using Chat.Server.Rooms;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace Chat.Server.Delivery;
@@ -43,18 +44,18 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
     public async Task PublishAsync(IReadOnlyList<ChatMessage> batch)
     {
         _bus?.PublishCommitted(batch);
-        await _arrivals.Writer.WriteAsync(new Arrival(batch, Cleared: false));
+        await _arrivals.Writer.WriteAsync(new Arrival(batch, Cleared: null));
     }
 
-    /// <summary>History was cleared: clients hear it after every message committed before the clear.</summary>
-    public async Task PublishClearedAsync() => await _arrivals.Writer.WriteAsync(new Arrival([], Cleared: true));
+    /// <summary>A conversation's history was cleared: its clients hear it after every message committed before the clear.</summary>
+    public async Task PublishClearedAsync(string room) => await _arrivals.Writer.WriteAsync(new Arrival([], Cleared: room));
 
     /// <summary>
     /// What another server committed (from the bus). Dropped when this server is far behind its clients
     /// (it cannot slow the other server's senders, and need not hold what the store keeps anyway): the gap
     /// it leaves is read from the store once there is room.
     /// </summary>
-    public void Offer(IReadOnlyList<ChatMessage> batch) => _arrivals.Writer.TryWrite(new Arrival(batch, Cleared: false));
+    public void Offer(IReadOnlyList<ChatMessage> batch) => _arrivals.Writer.TryWrite(new Arrival(batch, Cleared: null));
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -108,10 +109,10 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
 
                 while (reader.TryRead(out var arrival))
                 {
-                    if (arrival.Cleared)
+                    if (arrival.Cleared is { } room)
                     {
                         await ReleaseAsync();
-                        await clients.SendAllAsync(nameof(IChatClient.HistoryCleared), []);
+                        await ClearedAsync(room);
                         continue;
                     }
 
@@ -210,8 +211,9 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
     }
 
     /// <summary>
-    /// Sends the release list to every client here, in runs of up to <see cref="Frame.RunBytes"/>, pacing after
-    /// every quarter of a client's buffer: a page read from the store must not land on the clients all at once.
+    /// Sends the release list to the clients here, each message to its conversation's members, in runs of up to
+    /// <see cref="Frame.RunBytes"/> of one conversation, pacing after every quarter of a client's buffer: a page
+    /// read from the store must not land on the clients all at once. Each client gets its messages in id order.
     /// </summary>
     private async Task ReleaseAsync()
     {
@@ -221,17 +223,16 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
             var stepped = 0L;
             while (start < _release.Count && stepped < step)
             {
-                var run = new List<HubMessage> { Receive(_release[start]) };
+                var room = _release[start].Room;
                 var bytes = Frame.SizeOf(_release[start]);
                 var end = start + 1;
-                while (end < _release.Count && bytes + Frame.SizeOf(_release[end]) <= Frame.RunBytes)
+                while (end < _release.Count && _release[end].Room == room && bytes + Frame.SizeOf(_release[end]) <= Frame.RunBytes)
                 {
                     bytes += Frame.SizeOf(_release[end]);
-                    run.Add(Receive(_release[end]));
                     end++;
                 }
 
-                fanout.ToAll(Frame.Run(run, bytes));
+                Send(room, start, end, bytes);
                 stepped += bytes;
                 start = end;
             }
@@ -242,7 +243,59 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
         _release.Clear();
     }
 
-    private static InvocationMessage Receive(ChatMessage message) => new(nameof(IChatClient.ReceiveMessage), [message]);
+    /// <summary>Messages <paramref name="start"/> to <paramref name="end"/> of the release list, all of <paramref name="room"/>, to its members here.</summary>
+    private void Send(string room, int start, int end, int bytes)
+    {
+        if (room == Conversation.General)
+        {
+            fanout.ToAll(Run(start, end, bytes, viewer: null));
+        }
+        else if (Conversation.TryParseDirect(room, out var first, out var second))
+        {
+            // Each of the two sees the conversation under the other's name.
+            fanout.ToUsers([first], Run(start, end, bytes, first));
+            if (second != first)
+            {
+                fanout.ToUsers([second], Run(start, end, bytes, second));
+            }
+        }
+        else
+        {
+            fanout.ToRoom(room, Run(start, end, bytes, viewer: null));
+        }
+    }
+
+    private Frame Run(int start, int end, int bytes, string? viewer)
+    {
+        var run = new List<HubMessage>(end - start);
+        for (var i = start; i < end; i++)
+        {
+            run.Add(new InvocationMessage(nameof(IChatClient.ReceiveMessage), [Conversation.ForViewer(_release[i], viewer)]));
+        }
+
+        return Frame.Run(run, bytes);
+    }
+
+    /// <summary>Tells a cleared conversation's members, on every node (after every message committed before the clear).</summary>
+    private async Task ClearedAsync(string room)
+    {
+        if (room == Conversation.General)
+        {
+            await clients.SendAllAsync(nameof(IChatClient.HistoryCleared), []);
+        }
+        else if (Conversation.TryParseDirect(room, out var first, out var second))
+        {
+            await clients.SendUserAsync(first, nameof(IChatClient.RoomCleared), [Conversation.ForViewer(room, first)]);
+            if (second != first)
+            {
+                await clients.SendUserAsync(second, nameof(IChatClient.RoomCleared), [Conversation.ForViewer(room, second)]);
+            }
+        }
+        else
+        {
+            await clients.SendRoomAsync(room, nameof(IChatClient.RoomCleared), [room]);
+        }
+    }
 
     /// <summary>A message has waited <see cref="GapWait"/> for an earlier one: reads the missing ones from the store, page by page.</summary>
     private async Task FillGapAsync()
@@ -305,5 +358,6 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
     [LoggerMessage(Level = LogLevel.Information, Message = "Messages between {FirstId} and {LastId} are no longer in the history; releasing what came after them")]
     private partial void LogGapSkipped(long firstId, long lastId);
 
-    private sealed record Arrival(IReadOnlyList<ChatMessage> Messages, bool Cleared);
+    /// <param name="Cleared">The conversation whose history was cleared, instead of messages.</param>
+    private sealed record Arrival(IReadOnlyList<ChatMessage> Messages, string? Cleared);
 }

@@ -28,14 +28,24 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     /// <summary>Why the last commit failed, while no commit has succeeded since; null when commits succeed.</summary>
     public string? CommitFailure { get; private set; }
 
-    /// <summary>Queues <paramref name="message"/>; completes with the stored message once it is committed.</summary>
-    public Task<ChatMessage> AppendAsync(NewMessage message) => Enqueue(new Pending(Work.Append, message));
+    /// <summary>
+    /// Queues <paramref name="message"/>; completes once it is committed with the stored message, or with the
+    /// message stored before under the same client message id (then nothing new is stored or published).
+    /// </summary>
+    public async Task<Appended> AppendAsync(NewMessage message) => (Appended)(await Enqueue(new Pending(Work.Append) { Message = message }))!;
 
-    /// <summary>Deletes all history after every message queued before it, then tells the clients.</summary>
-    public Task ClearAsync() => Enqueue(new Pending(Work.Clear, default));
+    /// <summary>Moves a read marker forward, committed with the messages around it; completes with the marker as stored.</summary>
+    public async Task<long> MarkReadAsync(ReadMark mark) => (long)(await Enqueue(new Pending(Work.MarkRead) { Mark = mark }))!;
+
+    /// <summary>Deletes the history of one conversation after every message queued before it, then tells its clients.</summary>
+    public Task ClearAsync(string room) => Enqueue(new Pending(Work.Clear) { Room = room });
+
+    /// <summary>Runs a write of the store's (a join, a leave) in turn with the commits, so it lands between the messages queued around it.</summary>
+    public async Task<T> RunAsync<T>(Func<IHistoryStore, CancellationToken, Task<T>> write) =>
+        (T)(await Enqueue(new Pending(Work.Run) { Write = async (store, cancellationToken) => await write(store, cancellationToken) }))!;
 
     /// <summary>Commits a write that changes nothing, to learn whether commits succeed again (readiness).</summary>
-    public Task ProbeAsync() => Enqueue(new Pending(Work.Probe, default));
+    public Task ProbeAsync() => Enqueue(new Pending(Work.Probe));
 
     // The store must be ready before anything (the sequencer among them) starts reading it.
     public Task StartingAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
@@ -85,8 +95,8 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
 
     public void Dispose() => _abandon.Dispose();
 
-    private Task<ChatMessage> Enqueue(Pending pending) =>
-        _queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromException<ChatMessage>(HistoryUnavailableException.NotSaved("the server is shutting down"));
+    private Task<object?> Enqueue(Pending pending) =>
+        _queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromException<object?>(HistoryUnavailableException.NotSaved("the server is shutting down"));
 
     private async Task RunAsync()
     {
@@ -95,21 +105,32 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
         {
             while (await reader.WaitToReadAsync(_abandon.Token))
             {
-                if (reader.TryPeek(out var first) && first.Work is not Work.Append)
+                if (!reader.TryPeek(out var first))
                 {
-                    reader.TryRead(out _);
-                    await (first.Work is Work.Clear ? ClearAsync(first) : ProbeAsync(first));
                     continue;
                 }
 
+                if (first.Work is not (Work.Append or Work.MarkRead))
+                {
+                    reader.TryRead(out _);
+                    await (first.Work switch
+                    {
+                        Work.Clear => ClearAsync(first),
+                        Work.Run => RunWriteAsync(first),
+                        _ => ProbeAsync(first),
+                    });
+                    continue;
+                }
+
+                // What arrived together and is of one kind goes in one transaction.
                 var batch = new List<Pending>();
-                while (batch.Count < MaxBatch && reader.TryPeek(out var next) && next.Work is Work.Append)
+                while (batch.Count < MaxBatch && reader.TryPeek(out var next) && next.Work == first.Work)
                 {
                     reader.TryRead(out _);
                     batch.Add(next);
                 }
 
-                await CommitAsync(batch);
+                await (first.Work is Work.Append ? CommitAsync(batch) : MarkReadAsync(batch));
             }
         }
         catch (Exception) when (_abandon.IsCancellationRequested)
@@ -120,14 +141,16 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
 
     private async Task CommitAsync(List<Pending> batch)
     {
-        ChatMessage[] stored;
+        // A resend that arrives while its first send still waits here is answered with the first one's result.
+        var unique = Unique(batch, out var positions, out var repeats);
+        Appended[] stored;
         var started = clock.GetTimestamp();
         Volatile.Write(ref _committing, batch);
         try
         {
             var now = clock.GetUtcNow().UtcDateTime;
             var sentAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
-            stored = [.. (await store.AppendAsync([.. batch.Select(pending => pending.Message)], sentAt, _abandon.Token)).Select(appended => appended.Message)];
+            stored = await store.AppendAsync([.. unique.Select(pending => pending.Message)], sentAt, _abandon.Token);
             metrics.Committed(stored.Length, clock.GetElapsedTime(started));
             CommitFailure = null;
         }
@@ -141,16 +164,87 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
             Volatile.Write(ref _committing, null);
         }
 
-        // Durable: ack the senders, then hand the batch to the clients (waiting while they are far behind).
-        Settle(batch, stored, null);
-        await PublishAsync(() => publisher.PublishAsync(stored), stored[0].Id, stored[^1].Id);
+        // Durable: ack the senders, then hand what is new to the clients (waiting while they are far behind).
+        var results = new object?[batch.Count];
+        for (var i = 0; i < unique.Count; i++)
+        {
+            results[positions[i]] = stored[i];
+        }
+
+        foreach (var (repeat, original) in repeats)
+        {
+            results[repeat] = ((Appended)results[original]!) with { IsNew = false };
+        }
+
+        Settle(batch, results, null);
+        var fresh = Array.FindAll(stored, appended => appended.IsNew).Select(appended => appended.Message).ToArray();
+        if (fresh.Length > 0)
+        {
+            await PublishAsync(() => publisher.PublishAsync(fresh), fresh[0].Id, fresh[^1].Id);
+        }
+    }
+
+    /// <summary>
+    /// The batch without later sends of a (user, client message id) it already holds: <paramref name="positions"/> gives
+    /// each kept one's place in the batch, <paramref name="repeats"/> maps each one left out to the first.
+    /// </summary>
+    private static List<Pending> Unique(List<Pending> batch, out List<int> positions, out List<(int Repeat, int Original)> repeats)
+    {
+        repeats = [];
+        positions = new List<int>(batch.Count);
+        Dictionary<(string, string), int>? seen = null;
+        var unique = new List<Pending>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i].Message.ClientMessageId is { } id)
+            {
+                seen ??= [];
+                if (seen.TryGetValue((batch[i].Message.User, id), out var original))
+                {
+                    repeats.Add((i, original));
+                    continue;
+                }
+
+                seen[(batch[i].Message.User, id)] = i;
+            }
+
+            unique.Add(batch[i]);
+            positions.Add(i);
+        }
+
+        return unique;
+    }
+
+    private async Task MarkReadAsync(List<Pending> batch)
+    {
+        try
+        {
+            var markers = await store.MarkReadAsync([.. batch.Select(pending => pending.Mark)], _abandon.Token);
+            Settle(batch, [.. markers.Select(marker => (object?)marker)], null);
+        }
+        catch (Exception exception) when (!_abandon.IsCancellationRequested)
+        {
+            Failed(exception, batch);
+        }
+    }
+
+    private async Task RunWriteAsync(Pending pending)
+    {
+        try
+        {
+            Settle([pending], [await pending.Write!(store, _abandon.Token)], null);
+        }
+        catch (Exception exception) when (!_abandon.IsCancellationRequested)
+        {
+            Failed(exception, [pending]);
+        }
     }
 
     private async Task ClearAsync(Pending pending)
     {
         try
         {
-            await store.ClearAsync(Rooms.Conversation.General, _abandon.Token);
+            await store.ClearAsync(pending.Room!, _abandon.Token);
         }
         catch (Exception exception) when (!_abandon.IsCancellationRequested)
         {
@@ -158,8 +252,8 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
             return;
         }
 
-        await PublishAsync(publisher.PublishClearedAsync, 0, 0);
-        Settle([pending], [null!], null);
+        await PublishAsync(() => publisher.PublishClearedAsync(pending.Room!), 0, 0);
+        Settle([pending], [null], null);
     }
 
     private async Task ProbeAsync(Pending pending)
@@ -168,7 +262,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
         {
             await store.CheckWritableAsync(_abandon.Token);
             CommitFailure = null;
-            Settle([pending], [null!], null);
+            Settle([pending], [null], null);
         }
         catch (Exception exception) when (!_abandon.IsCancellationRequested)
         {
@@ -203,16 +297,16 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     /// Completes the senders' calls on one pool thread, off the writer loop: their continuations (the
     /// hub's replies) run there one after another, so a batch costs one thread hop rather than one each.
     /// </summary>
-    private static void Settle(List<Pending> batch, ChatMessage[]? stored, Exception? failure) =>
+    private static void Settle(List<Pending> batch, object?[]? results, Exception? failure) =>
         ThreadPool.UnsafeQueueUserWorkItem(
             static state =>
             {
-                var (batch, stored, failure) = state;
+                var (batch, results, failure) = state;
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    if (stored is not null)
+                    if (results is not null)
                     {
-                        batch[i].Done.TrySetResult(stored[i]);
+                        batch[i].Done.TrySetResult(results[i]);
                     }
                     else
                     {
@@ -220,7 +314,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
                     }
                 }
             },
-            (batch, stored, failure),
+            (batch, results, failure),
             preferLocal: false);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "History commit of {Count} messages failed; their senders get an error")]
@@ -235,19 +329,27 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     private enum Work
     {
         Append,
+        MarkRead,
         Clear,
+        Run,
         Probe,
     }
 
-    /// <summary>A queued append, clear or probe, and the caller waiting for it.</summary>
-    private sealed class Pending(Work work, NewMessage message)
+    /// <summary>A queued write and the caller waiting for it.</summary>
+    private sealed class Pending(Work work)
     {
         public Work Work { get; } = work;
 
-        public NewMessage Message { get; } = message;
+        public NewMessage Message { get; init; }
+
+        public ReadMark Mark { get; init; }
+
+        public string? Room { get; init; }
+
+        public Func<IHistoryStore, CancellationToken, Task<object?>>? Write { get; init; }
 
         /// <summary>Completed only by <see cref="Settle"/>, never inline on the writer loop (or by a drain that gave up).</summary>
-        public TaskCompletionSource<ChatMessage> Done { get; } = new();
+        public TaskCompletionSource<object?> Done { get; } = new();
     }
 }
 

@@ -6,5 +6,6 @@ public interface IHistoryPublisher
     /// <summary>Sends one committed batch, in id order; every message is attempted even if one fails.</summary>
     Task PublishAsync(IReadOnlyList<ChatMessage> batch);
 
-    Task PublishClearedAsync();
+    /// <summary>The history of one conversation was cleared.</summary>
+    Task PublishClearedAsync(string room);
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Chat.Server.Rooms;
 using Microsoft.Data.Sqlite;
 
 namespace Chat.Server.History;
@@ -6,8 +7,13 @@ namespace Chat.Server.History;
 /// <summary>History in an embedded SQLite file (WAL). One open connection writes; reads use pooled connections.</summary>
 public sealed class SqliteHistoryStore(string connectionString, int maxMessages) : IHistoryStore, IDisposable
 {
-    private const string Schema = """
-        PRAGMA journal_mode = WAL;
+    /// <summary>
+    /// Each schema version's step, applied in order from the file's <c>PRAGMA user_version</c>. Version 1 is the
+    /// first release's schema (its files say 0: it set no version); version 2 adds conversations.
+    /// </summary>
+    private static readonly string[] Migrations =
+    [
+        """
         CREATE TABLE IF NOT EXISTS messages (
             id      INTEGER PRIMARY KEY AUTOINCREMENT,
             user    TEXT    NOT NULL,
@@ -18,20 +24,57 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
             id   INTEGER PRIMARY KEY,
             data BLOB NOT NULL
         );
-        """;
+        """,
+        """
+        ALTER TABLE messages ADD COLUMN room TEXT NOT NULL DEFAULT 'general';
+        ALTER TABLE messages ADD COLUMN client_id TEXT;
+        CREATE INDEX messages_room_id ON messages (room, id);
+        CREATE UNIQUE INDEX messages_user_client_id ON messages (user, client_id) WHERE client_id IS NOT NULL;
+        CREATE TABLE rooms (
+            name       TEXT    PRIMARY KEY,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE memberships (
+            user    TEXT    NOT NULL,
+            room    TEXT    NOT NULL,
+            read_id INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (user, room)
+        ) WITHOUT ROWID;
+        CREATE INDEX memberships_room ON memberships (room, user);
+        """,
+    ];
+
+    /// <summary>One conversation after an id (the (room, id) index); $room, $afterId, $limit.</summary>
+    internal const string AfterQuery =
+        "SELECT id, room, user, text, sent_at FROM messages WHERE room = $room AND id > $afterId ORDER BY id LIMIT $limit;";
+
+    /// <summary>One conversation's latest, newest first (the (room, id) index); $room, $limit.</summary>
+    internal const string LatestQuery =
+        "SELECT id, room, user, text, sent_at FROM messages WHERE room = $room ORDER BY id DESC LIMIT $limit;";
+
+    /// <summary>The message a user stored with a client id (the unique (user, client_id) index); $user, $clientId.</summary>
+    internal const string SentQuery =
+        "SELECT id, room, user, text, sent_at FROM messages WHERE user = $user AND client_id = $clientId;";
+
+    private const string Columns = "id, room, user, text, sent_at";
+
+    /// <summary>Most rows in one INSERT statement.</summary>
+    private const int MaxRowsPerInsert = 64;
 
     // Unpooled and never creating the file: a pooled connection would keep answering from a file that is gone.
     private readonly string _checkConnectionString =
         new SqliteConnectionStringBuilder(connectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ToString();
 
-    /// <summary>Most rows in one INSERT statement.</summary>
-    private const int MaxRowsPerInsert = 64;
-
     // Up to 1/16 more than maxMessages (at most 64 rows) may wait for the next trim.
-    private readonly long _trimStep = Math.Clamp(maxMessages / 16, 1, 64);
-    private long _trimmedThrough; // ids up to here are known deleted; only the writer touches it
+    private readonly int _trimStep = Math.Clamp(maxMessages / 16, 1, 64);
+
+    // Inserts per conversation since its last trim; one not listed is trimmed on its first append. Only the writer touches it.
+    private readonly Dictionary<string, int> _sinceTrim = new(StringComparer.Ordinal);
 
     private readonly SqliteCommand?[] _inserts = new SqliteCommand?[BitOperations.Log2(MaxRowsPerInsert) + 1];
+    private SqliteCommand? _findSent;
+    private SqliteCommand? _addMember;
+    private SqliteCommand? _trim;
     private SqliteConnection? _writer;
 
     public string ConnectionString { get; } = connectionString;
@@ -39,48 +82,78 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
     /// <summary>Where the history is, for the start-up log.</summary>
     public string Description => $"SQLite file {new SqliteConnectionStringBuilder(ConnectionString).DataSource}";
 
+    private SqliteConnection Writer => _writer ?? throw new InvalidOperationException("The history store is not initialized.");
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var writer = new SqliteConnection(ConnectionString);
         await writer.OpenAsync(cancellationToken);
-        await using (var command = writer.CreateCommand())
-        {
-            command.CommandText = Schema;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await ExecuteAsync(writer, null, "PRAGMA journal_mode = WAL;", cancellationToken);
 
         // FULL makes each commit durable on disk before it is acked; group commit pays it once per batch.
-        await using (var command = writer.CreateCommand())
+        await ExecuteAsync(writer, null, "PRAGMA synchronous = FULL;", cancellationToken);
+
+        // The upgrade is one transaction, begun IMMEDIATE so that two processes opening one file take turns.
+        await using (var transaction = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken))
         {
-            command.CommandText = "PRAGMA synchronous = FULL;";
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await using var version = writer.CreateCommand();
+            version.Transaction = transaction;
+            version.CommandText = "PRAGMA user_version;";
+            var from = Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            for (var step = from; step < Migrations.Length; step++)
+            {
+                await ExecuteAsync(writer, transaction, Migrations[step], cancellationToken);
+            }
+
+            if (from < Migrations.Length)
+            {
+                await ExecuteAsync(writer, transaction, $"PRAGMA user_version = {Migrations.Length};", cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
         }
 
         _writer = writer;
     }
 
-    public async Task<ChatMessage[]> AppendOldAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken)
+    public async Task<Appended[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken)
     {
-        var connection = _writer ?? throw new InvalidOperationException("The history store is not initialized.");
-        var stored = new ChatMessage[batch.Count];
-
+        var connection = Writer;
+        var appended = new Appended[batch.Count];
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+
+        // A resent message (its sender's client id is stored) comes back as first stored; the others are new.
+        var fresh = new List<int>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i].ClientMessageId is { } clientId && await FindSentAsync(transaction, batch[i].User, clientId, cancellationToken) is { } sent)
+            {
+                appended[i] = new Appended(sent, IsNew: false);
+            }
+            else
+            {
+                fresh.Add(i);
+            }
+        }
 
         // Rows go in with one statement per chunk of up to MaxRowsPerInsert; sizes are powers of two so
         // that a few prepared statements serve every batch.
-        var ids = new List<long>(batch.Count);
-        for (var offset = 0; offset < batch.Count;)
+        var ids = new List<long>(fresh.Count);
+        for (var offset = 0; offset < fresh.Count;)
         {
-            var rows = Math.Min(MaxRowsPerInsert, 1 << BitOperations.Log2((uint)(batch.Count - offset)));
+            var rows = Math.Min(MaxRowsPerInsert, 1 << BitOperations.Log2((uint)(fresh.Count - offset)));
             var insert = InsertCommand(connection, rows);
             insert.Transaction = transaction;
             for (var i = 0; i < rows; i++)
             {
-                insert.Parameters[2 * i].Value = batch[offset + i].User;
-                insert.Parameters[(2 * i) + 1].Value = batch[offset + i].Text;
+                var message = batch[fresh[offset + i]];
+                insert.Parameters[4 * i].Value = message.Room;
+                insert.Parameters[(4 * i) + 1].Value = message.User;
+                insert.Parameters[(4 * i) + 2].Value = message.Text;
+                insert.Parameters[(4 * i) + 3].Value = (object?)message.ClientMessageId ?? DBNull.Value;
             }
 
-            insert.Parameters[2 * rows].Value = sentAt.Ticks;
+            insert.Parameters[4 * rows].Value = sentAt.Ticks;
             var first = ids.Count;
             await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
             {
@@ -95,33 +168,45 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
             offset += rows;
         }
 
-        for (var i = 0; i < batch.Count; i++)
+        var inserted = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var n = 0; n < fresh.Count; n++)
         {
-            stored[i] = new ChatMessage(ids[i], Rooms.Conversation.General, batch[i].User, batch[i].Text, sentAt);
+            var message = batch[fresh[n]];
+            appended[fresh[n]] = new Appended(new ChatMessage(ids[n], message.Room, message.User, message.Text, sentAt), IsNew: true);
+            inserted[message.Room] = inserted.GetValueOrDefault(message.Room) + 1;
+            if (Conversation.TryParseDirect(message.Room, out var one, out var other))
+            {
+                await AddMemberAsync(transaction, one, message.Room, cancellationToken);
+                await AddMemberAsync(transaction, other, message.Room, cancellationToken);
+            }
         }
 
         // Retention in steps: deleting on every commit would rewrite the oldest page each time.
-        var expired = stored[^1].Id - maxMessages;
-        var trim = expired - _trimmedThrough >= _trimStep;
-        if (trim)
+        var trimmed = new List<string>();
+        foreach (var (room, count) in inserted)
         {
-            await using var retain = connection.CreateCommand();
-            retain.Transaction = transaction;
-            retain.CommandText = "DELETE FROM messages WHERE id <= $expired;";
-            retain.Parameters.AddWithValue("$expired", expired);
-            await retain.ExecuteNonQueryAsync(cancellationToken);
+            if (!_sinceTrim.TryGetValue(room, out var since) || since + count >= _trimStep)
+            {
+                await TrimAsync(transaction, room, cancellationToken);
+                trimmed.Add(room);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
-        if (trim)
+        foreach (var (room, count) in inserted)
         {
-            _trimmedThrough = expired;
+            _sinceTrim[room] = _sinceTrim.GetValueOrDefault(room) + count;
         }
 
-        return stored;
+        foreach (var room in trimmed)
+        {
+            _sinceTrim[room] = 0;
+        }
+
+        return appended;
     }
 
-    /// <summary>The prepared insert of <paramref name="rows"/> rows (a power of two): parameters $u0, $t0, $u1, $t1, ..., then $sentAt.</summary>
+    /// <summary>The prepared insert of <paramref name="rows"/> rows (a power of two): parameters $r0, $u0, $t0, $c0, $r1, ..., then $sentAt.</summary>
     private SqliteCommand InsertCommand(SqliteConnection connection, int rows)
     {
         var slot = BitOperations.Log2((uint)rows);
@@ -131,12 +216,14 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         }
 
         var insert = connection.CreateCommand();
-        var values = string.Join(", ", Enumerable.Range(0, rows).Select(i => $"($u{i}, $t{i}, $sentAt)"));
-        insert.CommandText = $"INSERT INTO messages (user, text, sent_at) VALUES {values} RETURNING id;";
+        var values = string.Join(", ", Enumerable.Range(0, rows).Select(i => $"($r{i}, $u{i}, $t{i}, $c{i}, $sentAt)"));
+        insert.CommandText = $"INSERT INTO messages (room, user, text, client_id, sent_at) VALUES {values} RETURNING id;";
         for (var i = 0; i < rows; i++)
         {
+            insert.Parameters.Add($"$r{i}", SqliteType.Text);
             insert.Parameters.Add($"$u{i}", SqliteType.Text);
             insert.Parameters.Add($"$t{i}", SqliteType.Text);
+            insert.Parameters.Add($"$c{i}", SqliteType.Text);
         }
 
         insert.Parameters.Add("$sentAt", SqliteType.Integer);
@@ -144,57 +231,261 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         return _inserts[slot] = insert;
     }
 
+    /// <summary>The message <paramref name="user"/> stored with <paramref name="clientId"/>, if any (the unique (user, client_id) index).</summary>
+    private async Task<ChatMessage?> FindSentAsync(SqliteTransaction transaction, string user, string clientId, CancellationToken cancellationToken)
+    {
+        _findSent ??= Prepared(SentQuery, ("$user", SqliteType.Text), ("$clientId", SqliteType.Text));
+        _findSent.Transaction = transaction;
+        _findSent.Parameters[0].Value = user;
+        _findSent.Parameters[1].Value = clientId;
+        await using var reader = await _findSent.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    private async Task AddMemberAsync(SqliteTransaction transaction, string user, string room, CancellationToken cancellationToken)
+    {
+        _addMember ??= Prepared(
+            "INSERT OR IGNORE INTO memberships (user, room, read_id) VALUES ($user, $room, 0);", ("$user", SqliteType.Text), ("$room", SqliteType.Text));
+        _addMember.Transaction = transaction;
+        _addMember.Parameters[0].Value = user;
+        _addMember.Parameters[1].Value = room;
+        await _addMember.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Deletes the conversation's rows older than its newest <c>maxMessages</c> (a range of the (room, id) index).</summary>
+    private async Task TrimAsync(SqliteTransaction transaction, string room, CancellationToken cancellationToken)
+    {
+        _trim ??= Prepared(
+            """
+            DELETE FROM messages WHERE room = $room
+                AND id < (SELECT id FROM messages WHERE room = $room ORDER BY id DESC LIMIT 1 OFFSET $keep - 1);
+            """,
+            ("$room", SqliteType.Text),
+            ("$keep", SqliteType.Integer));
+        _trim.Transaction = transaction;
+        _trim.Parameters[0].Value = room;
+        _trim.Parameters[1].Value = maxMessages;
+        await _trim.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private SqliteCommand Prepared(string sql, params (string Name, SqliteType Type)[] parameters)
+    {
+        var command = Writer.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters)
+        {
+            command.Parameters.Add(name, type);
+        }
+
+        command.Prepare();
+        return command;
+    }
+
     public async Task<ChatMessage[]> GetAsync(string room, long? afterId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(ConnectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = afterId is null
-            ? "SELECT id, user, text, sent_at FROM (SELECT * FROM messages ORDER BY id DESC LIMIT $limit) ORDER BY id;"
-            : "SELECT id, user, text, sent_at FROM messages WHERE id > $afterId ORDER BY id LIMIT $limit;";
-        query.Parameters.AddWithValue("$limit", limit);
+        query.CommandText = afterId is null ? LatestQuery : AfterQuery;
+        query.Parameters.AddWithValue("$room", room);
         query.Parameters.AddWithValue("$afterId", afterId ?? 0);
-
-        var messages = new List<ChatMessage>(Math.Min(limit, 128));
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        query.Parameters.AddWithValue("$limit", limit);
+        var messages = await ReadAllAsync(query, cancellationToken);
+        if (afterId is null)
         {
-            messages.Add(new ChatMessage(
-                reader.GetInt64(0),
-                Rooms.Conversation.General,
-                reader.GetString(1),
-                reader.GetString(2),
-                new DateTime(reader.GetInt64(3), DateTimeKind.Utc)));
+            messages.Reverse();
         }
 
         return [.. messages];
     }
 
-    public Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken) => GetAsync(Rooms.Conversation.General, afterId, limit, cancellationToken);
+    public async Task<ChatMessage[]> GetMissedAsync(string user, long? afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var conversations = await MembershipsAsync(connection, user, cancellationToken);
 
-    public async Task<Appended[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken) =>
-        [.. (await AppendOldAsync(batch, sentAt, cancellationToken)).Select(message => new Appended(message, true))];
+        // One indexed query per conversation, merged: the cost follows the conversations, not all messages.
+        await using var query = connection.CreateCommand();
+        query.CommandText = afterId is null ? LatestQuery : AfterQuery;
+        var room = query.Parameters.Add("$room", SqliteType.Text);
+        query.Parameters.AddWithValue("$afterId", afterId ?? 0);
+        query.Parameters.AddWithValue("$limit", limit);
+        query.Prepare();
+        var messages = new List<ChatMessage>();
+        foreach (var conversation in conversations.Prepend(Conversation.General))
+        {
+            room.Value = conversation;
+            messages.AddRange(await ReadAllAsync(query, cancellationToken));
+        }
 
-    public Task<ChatMessage[]> GetMissedAsync(string user, long? afterId, int limit, CancellationToken cancellationToken) => throw new NotImplementedException();
+        messages.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return afterId is null ? [.. messages.TakeLast(limit)] : [.. messages.Take(limit)];
+    }
 
-    public Task<JoinOutcome> JoinAsync(string user, string room, int maxPerUser, int maxRooms, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = $"SELECT {Columns} FROM messages WHERE id > $afterId ORDER BY id LIMIT $limit;";
+        query.Parameters.AddWithValue("$afterId", afterId);
+        query.Parameters.AddWithValue("$limit", limit);
+        return [.. await ReadAllAsync(query, cancellationToken)];
+    }
 
-    public Task<bool> LeaveAsync(string user, string room, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task<JoinOutcome> JoinAsync(string user, string room, int maxPerUser, int maxRooms, CancellationToken cancellationToken)
+    {
+        var connection = Writer;
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var parameters = new (string, object)[] { ("$user", user), ("$room", room) };
+        if (await ScalarAsync(transaction, "SELECT count(*) FROM memberships WHERE user = $user AND room = $room;", parameters, cancellationToken) > 0)
+        {
+            return JoinOutcome.AlreadyMember;
+        }
 
-    public Task<string[]> ConversationsOfAsync(string user, CancellationToken cancellationToken) => Task.FromResult<string[]>([]);
+        // Only real rooms count: direct conversations and general are not in the rooms table.
+        if (await ScalarAsync(transaction, "SELECT count(*) FROM memberships JOIN rooms ON rooms.name = memberships.room WHERE user = $user;", parameters, cancellationToken) >= maxPerUser)
+        {
+            return JoinOutcome.TooManyForUser;
+        }
 
-    public Task<string[]> MembersAsync(string room, CancellationToken cancellationToken) => throw new NotImplementedException();
+        if (await ScalarAsync(transaction, "SELECT count(*) FROM rooms WHERE name = $room;", parameters, cancellationToken) == 0)
+        {
+            if (await ScalarAsync(transaction, "SELECT count(*) FROM rooms;", [], cancellationToken) >= maxRooms)
+            {
+                return JoinOutcome.TooManyRooms;
+            }
 
-    public Task<RoomListing[]> ListRoomsAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+            await ScalarAsync(transaction, "INSERT INTO rooms (name, created_at) VALUES ($room, $now);", [.. parameters, ("$now", DateTime.UtcNow.Ticks)], cancellationToken);
+        }
 
-    public Task<RoomSummary[]> SummariesAsync(string user, CancellationToken cancellationToken) => throw new NotImplementedException();
+        // What was said before joining counts as read.
+        await ScalarAsync(
+            transaction,
+            "INSERT INTO memberships (user, room, read_id) VALUES ($user, $room, coalesce((SELECT max(id) FROM messages WHERE room = $room), 0));",
+            parameters,
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return JoinOutcome.Joined;
+    }
 
-    public Task<long[]> MarkReadAsync(IReadOnlyList<ReadMark> marks, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task<bool> LeaveAsync(string user, string room, CancellationToken cancellationToken)
+    {
+        await using var command = Writer.CreateCommand();
+        command.CommandText = "DELETE FROM memberships WHERE user = $user AND room = $room;";
+        command.Parameters.AddWithValue("$user", user);
+        command.Parameters.AddWithValue("$room", room);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<string[]> ConversationsOfAsync(string user, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return [.. await MembershipsAsync(connection, user, cancellationToken)];
+    }
+
+    public async Task<string[]> MembersAsync(string room, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT user FROM memberships WHERE room = $room ORDER BY user COLLATE BINARY;";
+        query.Parameters.AddWithValue("$room", room);
+        var members = new List<string>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            members.Add(reader.GetString(0));
+        }
+
+        return [.. members];
+    }
+
+    public async Task<RoomListing[]> ListRoomsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = """
+            SELECT name, (SELECT count(*) FROM memberships WHERE memberships.room = rooms.name)
+            FROM rooms ORDER BY name COLLATE BINARY;
+            """;
+        var rooms = new List<RoomListing>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rooms.Add(new RoomListing(reader.GetString(0), reader.GetInt32(1)));
+        }
+
+        return [.. rooms];
+    }
+
+    public async Task<RoomSummary[]> SummariesAsync(string user, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+
+        // general first; a null marker (no general row yet) means nothing is unread.
+        query.CommandText = """
+            SELECT c.room,
+                (SELECT max(id) FROM messages WHERE room = c.room),
+                CASE WHEN c.read_id IS NULL THEN 0
+                     ELSE (SELECT count(*) FROM messages WHERE room = c.room AND id > c.read_id AND user <> $user) END
+            FROM (SELECT 0 AS place, 'general' AS room, (SELECT read_id FROM memberships WHERE user = $user AND room = 'general') AS read_id
+                  UNION ALL
+                  SELECT 1, room, read_id FROM memberships WHERE user = $user AND room <> 'general') AS c
+            ORDER BY c.place;
+            """;
+        query.Parameters.AddWithValue("$user", user);
+        var summaries = new List<RoomSummary>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            summaries.Add(new RoomSummary(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2)));
+        }
+
+        return [.. summaries];
+    }
+
+    public async Task<long[]> MarkReadAsync(IReadOnlyList<ReadMark> marks, CancellationToken cancellationToken)
+    {
+        var connection = Writer;
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var upsert = connection.CreateCommand();
+        upsert.Transaction = transaction;
+        upsert.CommandText = """
+            INSERT INTO memberships (user, room, read_id)
+            VALUES ($user, $room, max(0, min($id, coalesce((SELECT max(id) FROM messages WHERE room = $room), 0))))
+            ON CONFLICT (user, room) DO UPDATE SET read_id = max(read_id, excluded.read_id)
+            RETURNING read_id;
+            """;
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = """
+            UPDATE memberships SET read_id = max(read_id, min($id, coalesce((SELECT max(id) FROM messages WHERE room = $room), 0)))
+            WHERE user = $user AND room = $room
+            RETURNING read_id;
+            """;
+        var markers = new long[marks.Count];
+        for (var i = 0; i < marks.Count; i++)
+        {
+            // A room's marker exists only while its user is a member; general's and a direct one's appear on first use.
+            var command = MayCreateMarker(marks[i]) ? upsert : update;
+            command.Parameters.Clear();
+            command.Parameters.AddWithValue("$user", marks[i].User);
+            command.Parameters.AddWithValue("$room", marks[i].Room);
+            command.Parameters.AddWithValue("$id", marks[i].Id);
+            markers[i] = (long?)await command.ExecuteScalarAsync(cancellationToken) ?? 0;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return markers;
+    }
+
+    /// <summary>Whether a read marker may be created by marking: in general, and in a direct conversation by one of its two users.</summary>
+    internal static bool MayCreateMarker(ReadMark mark) =>
+        mark.Room == Conversation.General
+        || (Conversation.TryParseDirect(mark.Room, out var one, out var other) && (mark.User == one || mark.User == other));
 
     public async Task<long> LastIdAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(ConnectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
 
         // AUTOINCREMENT keeps the highest id ever given in sqlite_sequence, even after /clear.
@@ -213,7 +504,7 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
 
     public async Task CheckWritableAsync(CancellationToken cancellationToken)
     {
-        var connection = _writer ?? throw new InvalidOperationException("The history store is not initialized.");
+        var connection = Writer;
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using (var touch = connection.CreateCommand())
         {
@@ -229,23 +520,84 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
 
     public async Task ClearAsync(string room, CancellationToken cancellationToken)
     {
-        var connection = _writer ?? throw new InvalidOperationException("The history store is not initialized.");
-        await using var command = connection.CreateCommand();
+        await using var command = Writer.CreateCommand();
 
         // AUTOINCREMENT keeps the highest id in sqlite_sequence, so ids are not reused after this.
-        command.CommandText = "DELETE FROM messages;";
+        command.CommandText = "DELETE FROM messages WHERE room = $room;";
+        command.Parameters.AddWithValue("$room", room);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        _sinceTrim[room] = 0;
     }
 
     public void Dispose()
     {
-        foreach (var insert in _inserts)
+        foreach (var command in (SqliteCommand?[])[.. _inserts, _findSent, _addMember, _trim])
         {
-            insert?.Dispose();
+            command?.Dispose();
         }
 
         _writer?.Dispose();
         _writer = null;
         SqliteConnection.ClearPool(new SqliteConnection(ConnectionString));
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>The user's membership rows other than general: rooms and direct conversations (the memberships primary key).</summary>
+    private static async Task<List<string>> MembershipsAsync(SqliteConnection connection, string user, CancellationToken cancellationToken)
+    {
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT room FROM memberships WHERE user = $user AND room <> 'general';";
+        query.Parameters.AddWithValue("$user", user);
+        var rows = new List<string>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
+    }
+
+    private static async Task<List<ChatMessage>> ReadAllAsync(SqliteCommand query, CancellationToken cancellationToken)
+    {
+        var messages = new List<ChatMessage>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            messages.Add(Read(reader));
+        }
+
+        return messages;
+    }
+
+    /// <summary>A message from a row of <see cref="Columns"/>.</summary>
+    private static ChatMessage Read(SqliteDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), new DateTime(reader.GetInt64(4), DateTimeKind.Utc));
+
+    private static async Task<long> ScalarAsync(SqliteTransaction transaction, string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

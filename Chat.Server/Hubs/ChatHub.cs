@@ -1,20 +1,43 @@
 using Chat.Server.Commands;
 using Chat.Server.Configuration;
+using Chat.Server.Delivery;
 using Chat.Server.History;
 using Chat.Server.Presence;
+using Chat.Server.Rooms;
 using Chat.Server.Rules;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Hubs;
 
-/// <summary>The chat hub at <c>/hubs/chat</c>: checks input, hands it to the history writer and presence.</summary>
-public sealed class ChatHub(
-    HistoryWriter writer, IHistoryStore store, IPresence presence, PresenceAnnouncer announcer, MessageRules rules, IOptions<ChatOptions> options) : Hub<IChatClient>
+/// <summary>
+/// The chat hub at <c>/hubs/chat</c>: checks input, hands it to the history writer, presence and memberships.
+/// Conversations are named as clients see them (<c>general</c>, <c>dev</c>, <c>@bob</c>) and resolved to the
+/// store's keys (<see cref="Conversation"/>); every message and event goes back out as its receiver sees it.
+/// </summary>
+internal sealed class ChatHub(
+    HistoryWriter writer,
+    IHistoryStore store,
+    IPresence presence,
+    PresenceAnnouncer announcer,
+    Memberships memberships,
+    ChatLifetimeManager lifetime,
+    MessageRules rules,
+    IOptions<ChatOptions> options) : Hub<IChatClient>
 {
+    /// <summary>At most one <c>Typing</c> per connection per this long is passed on.</summary>
+    public static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(2);
+
     public override async Task OnConnectedAsync()
     {
-        if (ConnectionUser.Of(Context) is { } user && await presence.ConnectedAsync(user, Context.ConnectionId))
+        if (ConnectionUser.Of(Context) is not { } user)
+        {
+            return;
+        }
+
+        // Before the connection's first call is answered, it is in every room of its user.
+        await memberships.LoadAsync(user, Context.ConnectionAborted);
+        if (await presence.ConnectedAsync(user, Context.ConnectionId))
         {
             announcer.Joined(user);
         }
@@ -28,7 +51,7 @@ public sealed class ChatHub(
         }
     }
 
-    /// <summary>Stores and broadcasts a message, or runs a command. Returns the committed message, or null for a command.</summary>
+    /// <summary>Stores and broadcasts a message in <c>general</c>, or runs a command. Returns the committed message, or null for a command.</summary>
     public async Task<ChatMessage?> SendMessage(string? text, string? user)
     {
         rules.CheckText(text);
@@ -44,10 +67,195 @@ public sealed class ChatHub(
                     : $"You are connected as {own}; send messages under that name, or reconnect under another.");
         }
 
-        var command = ChatCommands.Parse(text!, out var message);
+        return await SendAsync(Conversation.General, sender, text!, clientMessageId: null);
+    }
+
+    /// <summary>
+    /// Stores and sends a message to one conversation under the caller's name, or runs a command there. The same
+    /// <paramref name="clientMessageId"/> from the same user again returns the first message and stores nothing.
+    /// </summary>
+    public async Task<ChatMessage?> SendToRoom(string? room, string? text, string? clientMessageId)
+    {
+        var user = Named();
+        var key = RoomNames.Resolve(room, user);
+        rules.CheckText(text);
+        MessageRules.CheckClientMessageId(clientMessageId);
+        await RequireMemberAsync(user, key);
+        return await SendAsync(key, user, text!, clientMessageId);
+    }
+
+    /// <summary>The latest <paramref name="limit"/> messages of <c>general</c>, or those after <paramref name="afterId"/>; oldest first.</summary>
+    public Task<ChatMessage[]> GetHistory(long? afterId, int limit)
+    {
+        MessageRules.CheckHistoryLimit(limit);
+        return store.GetAsync(Conversation.General, afterId, limit, Context.ConnectionAborted);
+    }
+
+    /// <summary>As <see cref="GetHistory"/>, for one conversation of the caller's.</summary>
+    public async Task<ChatMessage[]> GetRoomHistory(string? room, long? afterId, int limit)
+    {
+        var user = ConnectionUser.Of(Context);
+        var key = RoomNames.Resolve(room, user);
+        MessageRules.CheckHistoryLimit(limit);
+        await RequireMemberAsync(user, key);
+        return Viewed(await store.GetAsync(key, afterId, limit, Context.ConnectionAborted), user);
+    }
+
+    /// <summary>Every message after <paramref name="afterId"/> in <c>general</c> and the caller's conversations, oldest first.</summary>
+    public async Task<ChatMessage[]> GetMissedMessages(long? afterId, int limit)
+    {
+        MessageRules.CheckHistoryLimit(limit);
+        return ConnectionUser.Of(Context) is { } user
+            ? Viewed(await store.GetMissedAsync(user, afterId, limit, Context.ConnectionAborted), user)
+            : await store.GetAsync(Conversation.General, afterId, limit, Context.ConnectionAborted);
+    }
+
+    /// <summary>The caller's conversations with their newest id and unread count: <c>general</c> first.</summary>
+    public async Task<RoomSummary[]> GetRooms()
+    {
+        var user = ConnectionUser.Of(Context);
+        var summaries = await store.SummariesAsync(user ?? "", Context.ConnectionAborted);
+        return user is null
+            ? [summaries[0] with { Unread = 0 }]
+            : [.. summaries.Select(summary => summary with { Room = Conversation.ForViewer(summary.Room, user) })];
+    }
+
+    /// <summary>Every room but <c>general</c>, with its member count, by name.</summary>
+    public Task<RoomListing[]> ListRooms() => store.ListRoomsAsync(Context.ConnectionAborted);
+
+    /// <summary>The members of a room the caller is in (<c>general</c>: who is online; a direct conversation: its two users).</summary>
+    public async Task<string[]> GetRoomMembers(string? room)
+    {
+        var user = ConnectionUser.Of(Context);
+        var key = RoomNames.Resolve(room, user);
+        if (key == Conversation.General)
+        {
+            return await presence.OnlineUsersAsync();
+        }
+
+        if (Conversation.TryParseDirect(key, out var first, out var second))
+        {
+            return first == second ? [first] : [first, second];
+        }
+
+        await RequireMemberAsync(user, key);
+        return await store.MembersAsync(key, Context.ConnectionAborted);
+    }
+
+    /// <summary>Makes the caller's user a member of a room (created if new), on every connection and node.</summary>
+    public async Task<RoomSummary> JoinRoom(string? room)
+    {
+        var user = Named();
+        if (room is ['@', .. var peer])
+        {
+            throw new InputRejectedException("direct_join", $"Direct conversations need no join: send to @{peer}.");
+        }
+
+        var key = RoomNames.Room(room);
+        if (key != Conversation.General)
+        {
+            var limits = options.Value.Rooms;
+            switch (await memberships.JoinAsync(user, key))
+            {
+                case JoinOutcome.TooManyForUser:
+                    throw new InputRejectedException(
+                        "too_many_rooms", $"You are in {limits.MaxPerUser} rooms, the most allowed (Chat:Rooms:MaxPerUser); leave one first.");
+                case JoinOutcome.TooManyRooms:
+                    throw new InputRejectedException(
+                        "too_many_rooms_on_server", $"This server has {limits.MaxRooms} rooms, the most allowed (Chat:Rooms:MaxRooms); join an existing one.");
+                case JoinOutcome.Joined:
+                    await lifetime.SendRoomAsync(key, nameof(IChatClient.UserJoinedRoom), [key, user]);
+                    break;
+            }
+        }
+
+        var summaries = await store.SummariesAsync(user, Context.ConnectionAborted);
+        return summaries.FirstOrDefault(summary => summary.Room == key) ?? new RoomSummary(key, null, 0);
+    }
+
+    /// <summary>Ends the caller's user's membership of a room, on every connection and node.</summary>
+    public async Task LeaveRoom(string? room)
+    {
+        var user = Named();
+        if (room is ['@', ..])
+        {
+            throw new InputRejectedException("direct_leave", "Direct conversations cannot be left.");
+        }
+
+        var key = RoomNames.Room(room);
+        if (key == Conversation.General)
+        {
+            throw new InputRejectedException("leave_general", "Everyone is in #general; it cannot be left.");
+        }
+
+        if (await memberships.LeaveAsync(user, key))
+        {
+            await lifetime.SendRoomAsync(key, nameof(IChatClient.UserLeftRoom), [key, user]);
+            await Clients.User(user).UserLeftRoom(key, user);
+        }
+    }
+
+    /// <summary>Moves the caller's read marker in a conversation forward; the user's connections hear where it is now.</summary>
+    public async Task MarkRead(string? room, long id)
+    {
+        var user = ConnectionUser.Of(Context);
+        var key = RoomNames.Resolve(room, user);
+        if (user is null)
+        {
+            return; // a guest has no marker to keep
+        }
+
+        await RequireMemberAsync(user, key);
+        var marker = await writer.MarkReadAsync(new ReadMark(user, key, id));
+        await Clients.User(user).RoomRead(Conversation.ForViewer(key, user), marker);
+    }
+
+    /// <summary>Tells the conversation's other users that the caller is typing; at most once per connection per <see cref="TypingInterval"/>.</summary>
+    public async Task Typing(string? room)
+    {
+        var user = ConnectionUser.Of(Context);
+        var key = RoomNames.Resolve(room, user);
+        if (user is null)
+        {
+            return; // a guest has no name to show
+        }
+
+        await RequireMemberAsync(user, key);
+        var state = ChatConnectionState.Of(Context);
+        var now = Environment.TickCount64;
+        if (state.TypingAt != 0 && now - state.TypingAt < (long)TypingInterval.TotalMilliseconds)
+        {
+            return;
+        }
+
+        state.TypingAt = now;
+        if (key == Conversation.General)
+        {
+            await lifetime.SendAllExceptUserAsync(user, nameof(IChatClient.UserTyping), [key, user]);
+        }
+        else if (Conversation.TryParseDirect(key, out var first, out var second))
+        {
+            var peer = first == user ? second : first;
+            if (peer != user)
+            {
+                await Clients.User(peer).UserTyping(Conversation.ForViewer(key, peer), user);
+            }
+        }
+        else
+        {
+            await lifetime.SendRoomAsync(key, nameof(IChatClient.UserTyping), [key, user], exceptUser: user);
+        }
+    }
+
+    public async Task<string[]> GetOnlineUsers() => await presence.OnlineUsersAsync();
+
+    private async Task<ChatMessage?> SendAsync(string key, string sender, string text, string? clientMessageId)
+    {
+        var command = ChatCommands.Parse(text, out var message);
         if (command is null)
         {
-            return await writer.AppendAsync(new NewMessage(Rooms.Conversation.General, sender, message));
+            var appended = await writer.AppendAsync(new NewMessage(key, sender, message, clientMessageId));
+            return Conversation.ForViewer(appended.Message, sender);
         }
 
         switch (command)
@@ -72,19 +280,36 @@ public sealed class ChatHub(
                         "/clear is off on this server: without sign-in anyone could delete everyone's history. An operator can allow it with Chat:AllowClearWithoutSignIn.");
                 }
 
-                await writer.ClearAsync();
+                await writer.ClearAsync(key);
                 break;
         }
 
         return null;
     }
 
-    /// <summary>The latest <paramref name="limit"/> messages, or those after <paramref name="afterId"/>; oldest first.</summary>
-    public Task<ChatMessage[]> GetHistory(long? afterId, int limit)
+    /// <summary>The caller's name; throws for a guest, who can only use <c>general</c> through <see cref="SendMessage"/>.</summary>
+    private string Named()
     {
-        MessageRules.CheckHistoryLimit(limit);
-        return store.GetAsync(Rooms.Conversation.General, afterId, limit, Context.ConnectionAborted);
+        var user = ConnectionUser.Of(Context);
+        RoomNames.RequireName(user);
+        return user!;
     }
 
-    public async Task<string[]> GetOnlineUsers() => await presence.OnlineUsersAsync();
+    private async Task RequireMemberAsync(string? user, string key)
+    {
+        if (key != Conversation.General && !await memberships.IsMemberAsync(user!, key, Context.ConnectionAborted))
+        {
+            throw new InputRejectedException("not_member", $"You are not in #{key}; join it first.");
+        }
+    }
+
+    private static ChatMessage[] Viewed(ChatMessage[] messages, string? viewer)
+    {
+        for (var i = 0; i < messages.Length; i++)
+        {
+            messages[i] = Conversation.ForViewer(messages[i], viewer);
+        }
+
+        return messages;
+    }
 }

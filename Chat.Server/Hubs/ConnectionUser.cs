@@ -72,6 +72,9 @@ internal sealed class ChatConnectionState
     /// <summary>The connection finished connecting and is counted in the metrics.</summary>
     public bool Counted { get; set; }
 
+    /// <summary>When its last <c>Typing</c> was passed on (<see cref="Environment.TickCount64"/>), or 0.</summary>
+    public long TypingAt { get; set; }
+
     public static ChatConnectionState Of(HubCallerContext context)
     {
         if (context.Features.Get<ChatConnectionState>() is { } state)

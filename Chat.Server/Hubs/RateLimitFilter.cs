@@ -8,9 +8,9 @@ namespace Chat.Server.Hubs;
 
 /// <summary>
 /// Budgets for every hub call, per user: a user's connections share them (opening more connections buys
-/// nothing), a guest has its own per connection. Sends draw on one token bucket, one token each; everything
-/// else on a read bucket, by size: <c>GetHistory</c> costs the messages it may return (its limit),
-/// <c>GetOnlineUsers</c> the names it returns, any other call one.
+/// nothing), a guest has its own per connection. Sends and joins draw on one token bucket, one token each;
+/// everything else on a read bucket, by size: a history call costs the messages it may return (its limit),
+/// a list (online users, members, rooms) what it returns, any other call one.
 /// </summary>
 internal sealed class RateLimitFilter : IHubFilter, IDisposable
 {
@@ -40,23 +40,24 @@ internal sealed class RateLimitFilter : IHubFilter, IDisposable
         var key = ConnectionUser.Of(context) is { } user ? "user:" + user : "connection:" + context.ConnectionId;
         switch (invocationContext.HubMethodName)
         {
-            case nameof(ChatHub.SendMessage):
+            case nameof(ChatHub.SendMessage) or nameof(ChatHub.SendToRoom) or nameof(ChatHub.JoinRoom):
                 Charge(_sends, key, 1, _sendRejection);
                 return await next(invocationContext);
-            case nameof(ChatHub.GetHistory):
-                var limit = invocationContext.HubMethodArguments is [_, int asked] ? Math.Clamp(asked, 1, MessageRules.MaxHistoryLimit) : 1;
+            case nameof(ChatHub.GetHistory) or nameof(ChatHub.GetRoomHistory) or nameof(ChatHub.GetMissedMessages):
+                // The limit is the last argument of each.
+                var limit = invocationContext.HubMethodArguments is [.., int asked] ? Math.Clamp(asked, 1, MessageRules.MaxHistoryLimit) : 1;
                 Charge(_reads, key, limit, _readRejection);
                 return await next(invocationContext);
-            case nameof(ChatHub.GetOnlineUsers):
+            case nameof(ChatHub.GetOnlineUsers) or nameof(ChatHub.GetRoomMembers) or nameof(ChatHub.ListRooms) or nameof(ChatHub.GetRooms):
                 // Paid for after the fact, by what it found; a caller over budget does not get the answer.
                 Charge(_reads, key, 1, _readRejection);
-                var online = await next(invocationContext);
-                if (online is string[] { Length: > 1 } names)
+                var found = await next(invocationContext);
+                if (found is Array { Length: > 1 } items)
                 {
-                    Charge(_reads, key, names.Length - 1, _readRejection);
+                    Charge(_reads, key, items.Length - 1, _readRejection);
                 }
 
-                return online;
+                return found;
             default:
                 Charge(_reads, key, 1, _readRejection);
                 return await next(invocationContext);

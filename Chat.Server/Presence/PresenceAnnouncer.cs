@@ -10,7 +10,7 @@ namespace Chat.Server.Presence;
 /// faster than the settle time (a flood of new names) make none either. The online list
 /// (<c>GetOnlineUsers</c>) is not delayed.
 /// </summary>
-public sealed class PresenceAnnouncer(IPresence presence, IHubContext<ChatHub, IChatClient> hub, TimeProvider time) : IDisposable
+internal sealed class PresenceAnnouncer(IPresence presence, IHubContext<ChatHub, IChatClient> hub, TimeProvider time) : IDisposable
 {
     public static readonly TimeSpan JoinSettle = TimeSpan.FromSeconds(1);
 

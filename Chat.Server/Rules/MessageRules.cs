@@ -33,6 +33,29 @@ public sealed class MessageRules(IOptions<ChatOptions> options)
         }
     }
 
+    public const int MaxClientMessageIdLength = 64;
+
+    /// <summary>Throws a <see cref="InputRejectedException"/> unless <paramref name="id"/> is null or 1 to 64 characters without control characters.</summary>
+    public static void CheckClientMessageId(string? id)
+    {
+        if (id is null)
+        {
+            return;
+        }
+
+        if (id.Length is 0 or > MaxClientMessageIdLength)
+        {
+            throw new InputRejectedException(
+                "invalid_client_message_id",
+                $"The clientMessageId is {id.Length} characters long; use null or 1 to {MaxClientMessageIdLength} characters (a UUID).");
+        }
+
+        if (id.Any(char.IsControl))
+        {
+            throw new InputRejectedException("invalid_client_message_id", "The clientMessageId contains a control character; use null or 1 to 64 printable characters (a UUID).");
+        }
+    }
+
     /// <summary>Throws a <see cref="InputRejectedException"/> unless <paramref name="limit"/> is an allowed history page size.</summary>
     public static void CheckHistoryLimit(int limit)
     {

@@ -4,36 +4,78 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.Server.ScaleOut;
 
+/// <summary>What one server tells the others.</summary>
+internal enum WireKind : byte
+{
+    /// <summary>Messages it committed.</summary>
+    Committed = 1,
+
+    /// <summary>A hub message for some of the others' connections.</summary>
+    Sent = 2,
+
+    /// <summary>A user joined or left a room.</summary>
+    Membership = 3,
+}
+
 /// <summary>
 /// What the servers of a cluster send each other over Redis, in a small binary form: the messages a
-/// server committed, and hub messages already serialized for every protocol. Each starts with the
-/// sending server's id, so a server can skip what it sent itself.
+/// server committed, hub messages already serialized for every protocol, and room joins and leaves. Each
+/// starts with the sending server's id, so a server can skip what it sent itself, then its kind.
 /// </summary>
 internal static class ClusterWire
 {
-    public static byte[] Committed(Guid node, IReadOnlyList<ChatMessage> batch)
-    {
-        using var buffer = new MemoryStream();
-        using var writer = new BinaryWriter(buffer);
-        writer.Write(node.ToByteArray());
-        writer.Write(batch.Count);
-        foreach (var message in batch)
+    public static byte[] Committed(Guid node, IReadOnlyList<ChatMessage> batch) =>
+        Write(node, WireKind.Committed, writer =>
         {
-            writer.Write(message.Id);
-            writer.Write(message.SentAt.Ticks);
-            writer.Write(message.Room);
-            writer.Write(message.User);
-            writer.Write(message.Text);
-        }
+            writer.Write(batch.Count);
+            foreach (var message in batch)
+            {
+                writer.Write(message.Id);
+                writer.Write(message.SentAt.Ticks);
+                writer.Write(message.Room);
+                writer.Write(message.User);
+                writer.Write(message.Text);
+            }
+        });
 
-        writer.Flush();
-        return buffer.ToArray();
+    public static byte[] Sent(Guid node, Audience audience, int count, IReadOnlyList<SerializedMessage> serializations) =>
+        Write(node, WireKind.Sent, writer =>
+        {
+            writer.Write((byte)audience.Kind);
+            writer.Write(audience.Names.Count);
+            foreach (var name in audience.Names)
+            {
+                writer.Write(name);
+            }
+
+            writer.Write(audience.ExceptUser ?? "");
+            writer.Write(count);
+            writer.Write(serializations.Count);
+            foreach (var serialization in serializations)
+            {
+                writer.Write(serialization.ProtocolName);
+                writer.Write(serialization.Serialized.Length);
+                writer.Write(serialization.Serialized.Span);
+            }
+        });
+
+    public static byte[] Membership(Guid node, string user, string room, bool joined) =>
+        Write(node, WireKind.Membership, writer =>
+        {
+            writer.Write(user);
+            writer.Write(room);
+            writer.Write(joined);
+        });
+
+    /// <summary>The sender and kind of a payload, and a reader positioned at its body.</summary>
+    public static (Guid Node, WireKind Kind, BinaryReader Body) Read(byte[] payload)
+    {
+        var reader = new BinaryReader(new MemoryStream(payload));
+        return (new Guid(reader.ReadBytes(16)), (WireKind)reader.ReadByte(), reader);
     }
 
-    public static (Guid Node, ChatMessage[] Batch) ReadCommitted(byte[] payload)
+    public static ChatMessage[] ReadCommitted(BinaryReader reader)
     {
-        using var reader = new BinaryReader(new MemoryStream(payload));
-        var node = new Guid(reader.ReadBytes(16));
         var batch = new ChatMessage[reader.ReadInt32()];
         for (var i = 0; i < batch.Length; i++)
         {
@@ -42,38 +84,11 @@ internal static class ClusterWire
             batch[i] = new ChatMessage(id, reader.ReadString(), reader.ReadString(), reader.ReadString(), sentAt);
         }
 
-        return (node, batch);
+        return batch;
     }
 
-    public static byte[] Sent(Guid node, Audience audience, int count, IReadOnlyList<SerializedMessage> serializations)
+    public static (Audience Audience, Frame Frame) ReadSent(BinaryReader reader)
     {
-        using var buffer = new MemoryStream();
-        using var writer = new BinaryWriter(buffer);
-        writer.Write(node.ToByteArray());
-        writer.Write((byte)audience.Kind);
-        writer.Write(audience.Names.Count);
-        foreach (var name in audience.Names)
-        {
-            writer.Write(name);
-        }
-
-        writer.Write(count);
-        writer.Write(serializations.Count);
-        foreach (var serialization in serializations)
-        {
-            writer.Write(serialization.ProtocolName);
-            writer.Write(serialization.Serialized.Length);
-            writer.Write(serialization.Serialized.Span);
-        }
-
-        writer.Flush();
-        return buffer.ToArray();
-    }
-
-    public static (Guid Node, Audience Audience, Frame Frame) ReadSent(byte[] payload)
-    {
-        using var reader = new BinaryReader(new MemoryStream(payload));
-        var node = new Guid(reader.ReadBytes(16));
         var kind = (AudienceKind)reader.ReadByte();
         var names = new string[reader.ReadInt32()];
         for (var i = 0; i < names.Length; i++)
@@ -81,6 +96,7 @@ internal static class ClusterWire
             names[i] = reader.ReadString();
         }
 
+        var exceptUser = reader.ReadString();
         var count = reader.ReadInt32();
         var serializations = new SerializedMessage[reader.ReadInt32()];
         for (var i = 0; i < serializations.Length; i++)
@@ -89,6 +105,19 @@ internal static class ClusterWire
             serializations[i] = new SerializedMessage(protocol, reader.ReadBytes(reader.ReadInt32()));
         }
 
-        return (node, new Audience(kind, names), Frame.Serialized(serializations, count));
+        return (new Audience(kind, names, exceptUser.Length == 0 ? null : exceptUser), Frame.Serialized(serializations, count));
+    }
+
+    public static (string User, string Room, bool Joined) ReadMembership(BinaryReader reader) => (reader.ReadString(), reader.ReadString(), reader.ReadBoolean());
+
+    private static byte[] Write(Guid node, WireKind kind, Action<BinaryWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using var writer = new BinaryWriter(buffer);
+        writer.Write(node.ToByteArray());
+        writer.Write((byte)kind);
+        body(writer);
+        writer.Flush();
+        return buffer.ToArray();
     }
 }

@@ -9,21 +9,25 @@ namespace Chat.Server.ScaleOut;
 /// The cluster bus on Redis pub/sub: each server publishes what it committed and what it sends to
 /// clients, and hands what the others publish to its own sequencer and connections (see
 /// <see cref="RedisSubscriber"/>). Pub/sub may lose a message (while Redis is down, or to a subscriber
-/// that reconnects); committed messages are then read from the history by the sequencer.
+/// that reconnects); committed messages are then read from the history by the sequencer, and the rooms
+/// of the users here are read again once Redis is back.
+/// Everything goes on one channel: Redis delivers one publisher's messages on a channel in order, so a
+/// server that hears of a join hears of it before the messages sent to that room after it.
 /// </summary>
 internal sealed class RedisBus(RedisConnection redis, IHubProtocolResolver protocols) : IClusterBus
 {
-    public static readonly RedisChannel CommittedChannel = RedisChannel.Literal(":committed");
-    public static readonly RedisChannel SentChannel = RedisChannel.Literal(":sent");
+    public static readonly RedisChannel Channel = RedisChannel.Literal(":bus");
 
     public bool IsUp => redis.IsUp;
 
-    public void PublishCommitted(IReadOnlyList<ChatMessage> batch) => Publish(CommittedChannel, () => ClusterWire.Committed(redis.Node, batch));
+    public void PublishCommitted(IReadOnlyList<ChatMessage> batch) => Publish(() => ClusterWire.Committed(redis.Node, batch));
 
     public void Publish(Audience audience, Frame frame) =>
-        Publish(SentChannel, () => ClusterWire.Sent(redis.Node, audience, frame.ChatMessages, frame.Serializations(protocols.AllProtocols)));
+        Publish(() => ClusterWire.Sent(redis.Node, audience, frame.ChatMessages, frame.Serializations(protocols.AllProtocols)));
 
-    private void Publish(RedisChannel channel, Func<byte[]> payload)
+    public void PublishMembership(string user, string room, bool joined) => Publish(() => ClusterWire.Membership(redis.Node, user, room, joined));
+
+    private void Publish(Func<byte[]> payload)
     {
         // Nothing is queued for a Redis that does not answer: the others fill in from the history.
         if (!redis.IsUp || !redis.MultiplexerAsync().IsCompletedSuccessfully)
@@ -31,13 +35,31 @@ internal sealed class RedisBus(RedisConnection redis, IHubProtocolResolver proto
             return;
         }
 
-        redis.MultiplexerAsync().Result.GetSubscriber().Publish(channel, payload(), CommandFlags.FireAndForget);
+        redis.MultiplexerAsync().Result.GetSubscriber().Publish(Channel, payload(), CommandFlags.FireAndForget);
     }
 }
 
-/// <summary>Receives what the other servers publish: committed messages go to the sequencer, hub messages to the connections here.</summary>
-internal sealed partial class RedisSubscriber(RedisConnection redis, Sequencer sequencer, ChatLifetimeManager clients, ILogger<RedisSubscriber> logger) : BackgroundService
+/// <summary>
+/// Receives what the other servers publish, one message at a time in the order published: committed messages
+/// go to the sequencer, hub messages to the connections here, joins and leaves to the rooms here.
+/// </summary>
+internal sealed partial class RedisSubscriber(RedisConnection redis, Sequencer sequencer, ChatLifetimeManager clients, Rooms.Memberships memberships, ILogger<RedisSubscriber> logger) : BackgroundService
 {
+    private int _ups;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Whenever Redis comes back, joins and leaves published meanwhile are lost: read the rooms again.
+        redis.Up += () =>
+        {
+            if (Interlocked.Increment(ref _ups) > 1)
+            {
+                _ = memberships.ReloadAsync();
+            }
+        };
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -45,10 +67,8 @@ internal sealed partial class RedisSubscriber(RedisConnection redis, Sequencer s
             try
             {
                 var subscriber = (await redis.MultiplexerAsync()).GetSubscriber();
-                var committed = await subscriber.SubscribeAsync(RedisBus.CommittedChannel);
-                committed.OnMessage(message => Committed(message.Message));
-                var sent = await subscriber.SubscribeAsync(RedisBus.SentChannel);
-                sent.OnMessage(message => Sent(message.Message));
+                var messages = await subscriber.SubscribeAsync(RedisBus.Channel);
+                messages.OnMessage(message => Received(message.Message));
 
                 // Subscriptions come back by themselves when the connection does.
                 return;
@@ -61,21 +81,27 @@ internal sealed partial class RedisSubscriber(RedisConnection redis, Sequencer s
         }
     }
 
-    private void Committed(RedisValue payload)
+    private void Received(RedisValue payload)
     {
-        var (node, batch) = ClusterWire.ReadCommitted((byte[])payload!);
-        if (node != redis.Node)
+        var (node, kind, body) = ClusterWire.Read((byte[])payload!);
+        if (node == redis.Node)
         {
-            sequencer.Offer(batch);
+            return;
         }
-    }
 
-    private void Sent(RedisValue payload)
-    {
-        var (node, audience, frame) = ClusterWire.ReadSent((byte[])payload!);
-        if (node != redis.Node)
+        switch (kind)
         {
-            clients.DeliverFromCluster(audience, frame);
+            case WireKind.Committed:
+                sequencer.Offer(ClusterWire.ReadCommitted(body));
+                break;
+            case WireKind.Sent:
+                var (audience, frame) = ClusterWire.ReadSent(body);
+                clients.DeliverFromCluster(audience, frame);
+                break;
+            case WireKind.Membership:
+                var (user, room, joined) = ClusterWire.ReadMembership(body);
+                memberships.Apply(user, room, joined);
+                break;
         }
     }
 

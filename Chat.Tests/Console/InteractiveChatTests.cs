@@ -139,6 +139,6 @@ public class InteractiveChatTests
             await inner.PublishAsync(batch);
         }
 
-        public Task PublishClearedAsync() => inner.PublishClearedAsync();
+        public Task PublishClearedAsync(string room) => inner.PublishClearedAsync(room);
     }
 }

@@ -53,7 +53,7 @@ public sealed class HistoryWriterTests : IAsyncLifetime, IDisposable
         var acks = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Task.Run(() => _writer.AppendAsync(new NewMessage("general", "alice", $"m{i}")))));
 
         var stored = await _store.GetAsync("general", null, 500, default);
-        stored.Select(m => m.Id).Should().BeEquivalentTo(acks.Select(a => a.Id), "every ack is a stored message");
+        stored.Select(m => m.Id).Should().BeEquivalentTo(acks.Select(a => a.Message.Id), "every ack is a stored message");
         await Eventually.Until(() => _publisher.Published.Count == 300, "the publisher should get every message");
         _publisher.Published.Select(m => m.Id).Should().Equal(stored.Select(m => m.Id), "published once each, in id order");
     }
@@ -63,7 +63,7 @@ public sealed class HistoryWriterTests : IAsyncLifetime, IDisposable
     {
         // Each send awaits its ack, so each is a batch of its own.
         var acked = 0;
-        Task<ChatMessage>? stuck = null;
+        Task<Appended>? stuck = null;
         for (var i = 0; i < 20; i++)
         {
             var ack = _writer.AppendAsync(new NewMessage("general", "alice", $"m{i}"));
@@ -81,7 +81,7 @@ public sealed class HistoryWriterTests : IAsyncLifetime, IDisposable
 
         _publisher.Release();
 
-        (await stuck!.WaitAsync(Plenty)).Text.Should().Be($"m{acked}");
+        (await stuck!.WaitAsync(Plenty)).Message.Text.Should().Be($"m{acked}");
         await Eventually.Until(() => _publisher.Published.Count == acked + 1, "the publisher should get every message");
         _publisher.Published.Select(m => m.Text).Should().Equal(Enumerable.Range(0, acked + 1).Select(i => $"m{i}"));
     }
@@ -92,7 +92,7 @@ public sealed class HistoryWriterTests : IAsyncLifetime, IDisposable
         _publisher.Release();
         await _writer.AppendAsync(new NewMessage("general", "alice", "before"));
 
-        await _writer.ClearAsync();
+        await _writer.ClearAsync("general");
 
         _publisher.Events.Should().Equal("message before", "cleared");
         (await _store.GetAsync("general", null, 10, default)).Should().BeEmpty();
@@ -119,7 +119,7 @@ public sealed class HistoryWriterTests : IAsyncLifetime, IDisposable
             }
         }
 
-        public async Task PublishClearedAsync()
+        public async Task PublishClearedAsync(string room)
         {
             await _released.Task;
             Events.Enqueue("cleared");

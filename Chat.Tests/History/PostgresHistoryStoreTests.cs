@@ -43,8 +43,8 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
             var acked = new List<ChatMessage>();
             for (var b = 0; b < Batches; b++)
             {
-                var batch = Enumerable.Range(0, PerBatch).Select(i => new NewMessage($"writer{w}", $"{b}.{i}")).ToArray();
-                acked.AddRange(await store.AppendAsync(batch, Now, deadline.Token));
+                var batch = Enumerable.Range(0, PerBatch).Select(i => new NewMessage("general", $"writer{w}", $"{b}.{i}")).ToArray();
+                acked.AddRange((await store.AppendAsync(batch, Now, deadline.Token)).Select(appended => appended.Message));
             }
 
             return acked;
@@ -57,7 +57,7 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
             {
                 // One more pass after the writers finish picks up their last commits.
                 writersDone = writing.IsCompleted;
-                while (await reader.GetAsync(seen.Count == 0 ? 0 : seen[^1].Id, 500, deadline.Token) is { Length: > 0 } page)
+                while (await reader.GetAllAsync(seen.Count == 0 ? 0 : seen[^1].Id, 500, deadline.Token) is { Length: > 0 } page)
                 {
                     seen.AddRange(page);
                 }
@@ -83,7 +83,7 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
 
         await Task.WhenAll(stores.Select(store => Task.Run(() => store.InitializeAsync(default)))).DefaultTimeout();
 
-        var stored = await stores[^1].AppendAsync([new NewMessage("alice", "first")], Now, default);
+        var stored = await AppendAsync(stores[^1], [new NewMessage("general", "alice", "first")]);
         stored.Single().Id.Should().Be(1);
     }
 
@@ -93,8 +93,8 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
         var store = await OpenAsync();
         var sentAt = Now.AddMilliseconds(987);
 
-        await store.AppendAsync([new NewMessage("alice", "hi")], sentAt, default);
-        var read = (await store.GetAsync(null, 1, default)).Single();
+        await store.AppendAsync([new NewMessage("general", "alice", "hi")], sentAt, default);
+        var read = (await store.GetAsync("general", null, 1, default)).Single();
 
         read.SentAt.Should().Be(sentAt);
         read.SentAt.Kind.Should().Be(DateTimeKind.Utc);
@@ -105,10 +105,10 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
     {
         var store = await OpenAsync();
 
-        var stored = await store.AppendAsync([new NewMessage("alice", "a\0b"), new NewMessage("bob", "x\uD800"), new NewMessage("carol", "fine 👋")], Now, default);
+        var stored = await AppendAsync(store, [new NewMessage("general", "alice", "a\0b"), new NewMessage("general", "bob", "x\uD800"), new NewMessage("general", "carol", "fine 👋")]);
 
         stored.Select(m => m.Text).Should().Equal("a\uFFFDb", "x\uFFFD", "fine 👋");
-        (await store.GetAsync(null, 10, default)).Should().Equal(stored);
+        (await store.GetAsync("general", null, 10, default)).Should().Equal(stored);
     }
 
     [SkippableFact]
@@ -117,16 +117,16 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
         var database = await NewDatabaseAsync();
         await using var proxy = new TcpProxy(new NpgsqlConnectionStringBuilder(database).Port);
         var store = await StartAsync(new NpgsqlConnectionStringBuilder(database) { Port = proxy.Port }.ConnectionString);
-        await store.AppendAsync([new NewMessage("alice", "before")], Now, default);
+        await store.AppendAsync([new NewMessage("general", "alice", "before")], Now, default);
 
         // Act: the COMMIT reaches PostgreSQL, its answer never comes back.
         proxy.CutAfterSending = TcpProxy.Bytes("COMMIT\0"); // the query COMMIT, not READ COMMITTED
-        var append = () => store.AppendAsync([new NewMessage("alice", "was it saved?")], Now, default);
+        var append = () => store.AppendAsync([new NewMessage("general", "alice", "was it saved?")], Now, default);
 
         // Assert
         await append.Should().ThrowAsync<CommitOutcomeUnknownException>();
         var direct = await StartAsync(database);
-        (await direct.GetAsync(null, 10, default)).Select(m => m.Text).Should().Equal(["before", "was it saved?"], "PostgreSQL committed it");
+        (await direct.GetAsync("general", null, 10, default)).Select(m => m.Text).Should().Equal(["before", "was it saved?"], "PostgreSQL committed it");
     }
 
     [SkippableFact]

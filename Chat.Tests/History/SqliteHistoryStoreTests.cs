@@ -42,9 +42,9 @@ public sealed class SqliteHistoryStoreTests : HistoryStoreContract, IDisposable
         var stored = new List<ChatMessage>();
         foreach (var size in BatchSizes)
         {
-            stored.AddRange(await store.AppendAsync(Messages(Enumerable.Range(stored.Count, size).Select(i => $"m{i}").ToArray()), Now, default));
+            stored.AddRange(await AppendAsync(store, Messages([.. Enumerable.Range(stored.Count, size).Select(i => $"m{i}")])));
 
-            var kept = await store.GetAsync(null, 500, default);
+            var kept = await store.GetAsync("general", null, 500, default);
             kept.Length.Should().BeInRange(Math.Min(stored.Count, 160), 169);
             kept.Should().Equal(stored.TakeLast(kept.Length), "the store keeps the newest messages, as appended");
         }

@@ -12,6 +12,7 @@ internal sealed class TestClient : IAsyncDisposable
     private readonly Channel<string> _left = Channel.CreateUnbounded<string>();
     private readonly Channel<string> _notices = Channel.CreateUnbounded<string>();
     private readonly Channel<bool> _cleared = Channel.CreateUnbounded<bool>();
+    private readonly Channel<string> _roomEvents = Channel.CreateUnbounded<string>();
     private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public TestClient(HubConnection connection)
@@ -22,6 +23,13 @@ internal sealed class TestClient : IAsyncDisposable
         connection.On<string>("UserLeft", user => _left.Writer.TryWrite(user));
         connection.On<string>("Notice", text => _notices.Writer.TryWrite(text));
         connection.On("HistoryCleared", () => _cleared.Writer.TryWrite(true));
+
+        // Room events, each as one line: "UserJoinedRoom dev bob", "RoomRead dev 12", ...
+        connection.On<string, string>("UserJoinedRoom", (room, user) => _roomEvents.Writer.TryWrite($"UserJoinedRoom {room} {user}"));
+        connection.On<string, string>("UserLeftRoom", (room, user) => _roomEvents.Writer.TryWrite($"UserLeftRoom {room} {user}"));
+        connection.On<string>("RoomCleared", room => _roomEvents.Writer.TryWrite($"RoomCleared {room}"));
+        connection.On<string, long>("RoomRead", (room, id) => _roomEvents.Writer.TryWrite($"RoomRead {room} {id}"));
+        connection.On<string, string>("UserTyping", (room, user) => _roomEvents.Writer.TryWrite($"UserTyping {room} {user}"));
         connection.Closed += error =>
         {
             _closed.TrySetResult(error);
@@ -53,6 +61,34 @@ internal sealed class TestClient : IAsyncDisposable
 
         return all;
     }
+
+    public Task<ChatMessage?> SendToAsync(string room, string text, string? clientMessageId = null) =>
+        Connection.InvokeAsync<ChatMessage?>("SendToRoom", room, text, clientMessageId).DefaultTimeout();
+
+    public Task<RoomSummary> JoinAsync(string room) => Connection.InvokeAsync<RoomSummary>("JoinRoom", room).DefaultTimeout();
+
+    public Task LeaveAsync(string room) => Connection.InvokeAsync("LeaveRoom", room).DefaultTimeout();
+
+    public Task<ChatMessage[]> RoomHistoryAsync(string room, long? afterId = null, int limit = 100) =>
+        Connection.InvokeAsync<ChatMessage[]>("GetRoomHistory", room, afterId, limit).DefaultTimeout();
+
+    public Task<ChatMessage[]> MissedAsync(long? afterId, int limit = 100) =>
+        Connection.InvokeAsync<ChatMessage[]>("GetMissedMessages", afterId, limit).DefaultTimeout();
+
+    public Task<RoomSummary[]> RoomsAsync() => Connection.InvokeAsync<RoomSummary[]>("GetRooms").DefaultTimeout();
+
+    public Task<RoomListing[]> ListRoomsAsync() => Connection.InvokeAsync<RoomListing[]>("ListRooms").DefaultTimeout();
+
+    public Task<string[]> MembersAsync(string room) => Connection.InvokeAsync<string[]>("GetRoomMembers", room).DefaultTimeout();
+
+    public Task MarkReadAsync(string room, long id) => Connection.InvokeAsync("MarkRead", room, id).DefaultTimeout();
+
+    public Task TypingAsync(string room) => Connection.InvokeAsync("Typing", room).DefaultTimeout();
+
+    /// <summary>The next room event, as one line ("UserJoinedRoom dev bob").</summary>
+    public Task<string> NextRoomEventAsync() => _roomEvents.Reader.ReadAsync().DefaultTimeout();
+
+    public IReadOnlyList<string> RoomEventsSoFar() => Drain(_roomEvents);
 
     public Task<string[]> OnlineUsersAsync() => Connection.InvokeAsync<string[]>("GetOnlineUsers").DefaultTimeout();
 

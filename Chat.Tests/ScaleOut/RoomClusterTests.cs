@@ -1,0 +1,107 @@
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.ScaleOut;
+
+/// <summary>Rooms and direct conversations across two Chat processes with real Redis and PostgreSQL.</summary>
+public sealed class RoomClusterTests : IAsyncLifetime
+{
+    private Cluster _cluster = null!;
+
+    private RunningChat A => _cluster.A;
+
+    private RunningChat B => _cluster.B;
+
+    public async Task InitializeAsync() => _cluster = await Cluster.StartAsync();
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [SkippableFact]
+    public async Task Joining_on_one_node_puts_the_users_connection_on_the_other_node_in_the_room()
+    {
+        await using var aliceOnA = await A.ConnectAsync("alice");
+        await using var aliceOnB = await B.ConnectAsync("alice");
+        await using var bobOnB = await B.ConnectAsync("bob");
+        await using var carolOnA = await A.ConnectAsync("carol");
+        await bobOnB.JoinAsync("dev");
+
+        await aliceOnA.JoinAsync("dev");
+
+        (await aliceOnB.NextRoomEventAsync()).Should().Be("UserJoinedRoom dev alice");
+        (await bobOnB.NextRoomEventAsync()).Should().Be("UserJoinedRoom dev bob");
+        (await bobOnB.NextRoomEventAsync()).Should().Be("UserJoinedRoom dev alice");
+        var sent = (await bobOnB.SendToAsync("dev", "from node B"))!;
+        var marker = (await carolOnA.SendAsync("marker", "carol"))!;
+        (await aliceOnA.MessagesAsync(2)).Should().Equal(sent, marker);
+        (await aliceOnB.MessagesAsync(2)).Should().Equal(sent, marker);
+        (await carolOnA.NextMessageAsync()).Should().Be(marker, "carol is not in #dev");
+
+        await aliceOnB.LeaveAsync("dev");
+        await bobOnB.SendToAsync("dev", "after alice left");
+        var second = (await carolOnA.SendAsync("second marker", "carol"))!;
+        (await aliceOnA.NextMessageAsync()).Should().Be(second, "alice left #dev on node B, and so on node A");
+        (await aliceOnA.MembersAsync("dev")).Should().Equal("bob");
+    }
+
+    [SkippableFact]
+    public async Task A_direct_message_crosses_nodes_to_the_two_users_only()
+    {
+        await using var alice = await A.ConnectAsync("alice");
+        await using var bob = await B.ConnectAsync("bob");
+        await using var bobOnA = await A.ConnectAsync("bob");
+        await using var carol = await B.ConnectAsync("carol");
+
+        var sent = (await alice.SendToAsync("@bob", "across the cluster"))!;
+        var marker = (await carol.SendAsync("marker", "carol"))!;
+
+        (await bob.MessagesAsync(2)).Should().Equal(sent! with { Room = "@alice" }, marker);
+        (await bobOnA.MessagesAsync(2)).Should().Equal(sent with { Room = "@alice" }, marker);
+        (await alice.MessagesAsync(2)).Should().Equal(sent, marker);
+        (await carol.NextMessageAsync()).Should().Be(marker);
+        (await bob.RoomHistoryAsync("@alice")).Should().Equal(sent with { Room = "@alice" });
+    }
+
+    [SkippableFact]
+    public async Task A_node_that_restarts_restores_its_connections_rooms_from_the_store()
+    {
+        await using (var before = await B.ConnectAsync("alice"))
+        {
+            await before.JoinAsync("dev");
+        }
+
+        await B.RestartAsync();
+        await using var alice = await B.ConnectAsync("alice");
+        await using var bob = await A.ConnectAsync("bob");
+        await bob.JoinAsync("dev");
+
+        var sent = (await bob.SendToAsync("dev", "welcome back"))!;
+
+        (await alice.NextMessageAsync()).Should().Be(sent);
+        (await alice.RoomsAsync()).Select(room => room.Room).Should().Equal("general", "dev");
+    }
+
+    [SkippableFact]
+    public async Task Catch_up_after_a_restart_brings_every_conversation_missed_from_either_node()
+    {
+        long lastSeen;
+        await using (var alice = await B.ConnectAsync("alice"))
+        {
+            await alice.JoinAsync("dev");
+            lastSeen = (await alice.SendAsync("last one seen", "alice"))!.Id;
+        }
+
+        await using var bob = await A.ConnectAsync("bob");
+        await bob.JoinAsync("dev");
+        await bob.JoinAsync("ops");
+        var missed = new[]
+        {
+            (await bob.SendToAsync("dev", "dev while away"))!,
+            (await bob.SendToAsync("@alice", "direct while away"))! with { Room = "@bob" },
+            (await bob.SendAsync("general while away", "bob"))!,
+        };
+        await bob.SendToAsync("ops", "not alice's");
+
+        await using var back = await B.ConnectAsync("alice");
+
+        (await back.MissedAsync(lastSeen)).Should().Equal(missed);
+    }
+}
