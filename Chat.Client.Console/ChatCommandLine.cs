@@ -94,7 +94,8 @@ internal static class ChatCommandLine
             return await RunModeAsync(endpoint, parse.GetValue(send), parse.GetValue(history), conversation, terminal, transport, cancel);
         });
 
-        var parsed = root.Parse(args);
+        // No response files: "--room @bob" names a direct conversation, not a file of arguments.
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Action is ParseErrorAction)
         {
             // One line, not System.CommandLine's errors followed by the whole help text.

@@ -103,11 +103,12 @@ public class CommandLineTests
     [InlineData(new[] { "--user", "a", "--room", "dev", "--to", "bob", "--send", "x" }, "error: Use either --room or --to, not both. See --help.")]
     [InlineData(new[] { "--user", "a", "--room", "dev" }, "error: --room goes with --send or --history. See --help.")]
     [InlineData(new[] { "--user", "a", "--to", "bob", "--history", "3" }, "error: --to goes with --send. See --help.")]
-    public async Task Bad_arguments_exit_2_with_one_line_on_stderr(string[] args, string expected)
+    [InlineData(new[] { "--user", "a", "--to", "@bob" }, "error: --to goes with --send. See --help.", "an @ is a name, not a response file")]
+    public async Task Bad_arguments_exit_2_with_one_line_on_stderr(string[] args, string expected, string because = "")
     {
         var result = await RunAsync(app: null, args);
 
-        result.Should().Be((2, "", expected + "\n"));
+        result.Should().Be((2, "", expected + "\n"), because);
     }
 
     [Fact]
