@@ -13,7 +13,7 @@ internal abstract record TypedLine
     /// <summary>Text for the current conversation; the server decides whether it is a message or a command.</summary>
     public sealed record Text(string Value) : TypedLine;
 
-    /// <summary><c>/join NAME</c>: join the room and make it current.</summary>
+    /// <summary><c>/join NAME</c>: join the room and make it current. The name goes as typed: the server takes <c>Dev</c> and <c>#dev</c> as <c>dev</c>, and its refusals quote what was typed.</summary>
     public sealed record Join(string Room) : TypedLine;
 
     /// <summary><c>/leave NAME</c>.</summary>
@@ -38,7 +38,7 @@ internal abstract record TypedLine
         var argument = parts.Length == 2 ? parts[1] : "";
         return parts.FirstOrDefault()?.ToLowerInvariant() switch
         {
-            "/join" => argument.Length == 0 ? new Usage("/join needs a room name, e.g. /join dev.") : new Join(RoomOf(argument)),
+            "/join" => argument.Length == 0 ? new Usage("/join needs a room name, e.g. /join dev.") : new Join(argument),
             "/leave" => argument.Length == 0 ? new Usage("/leave needs a room name, e.g. /leave dev.") : new Leave(Conversations.Parse(argument)),
             "/rooms" => new Rooms(),
             "/go" => argument.Length == 0 ? new Usage("/go needs a conversation, e.g. /go dev, /go @bob or /go general.") : new Go(Conversations.Parse(argument)),
@@ -48,7 +48,4 @@ internal abstract record TypedLine
             _ => new Text(line),
         };
     }
-
-    // /join takes a room; "@bob" goes to the server as typed, which explains that direct conversations need no join.
-    private static string RoomOf(string argument) => Conversations.IsDirect(argument) ? argument : Conversations.Parse(argument);
 }

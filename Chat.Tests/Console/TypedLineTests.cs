@@ -7,9 +7,9 @@ public class TypedLineTests
 {
     [Theory]
     [InlineData("/join dev", "dev")]
-    [InlineData("/join #dev", "dev")]
-    [InlineData("/JOIN  Dev ", "dev")]
-    public void Join_takes_a_room_with_or_without_its_hash(string line, string room)
+    [InlineData("/join #dev", "#dev")]
+    [InlineData("/JOIN  Dev ", "Dev")]
+    public void Join_takes_the_room_as_typed_for_the_server_to_read_and_quote(string line, string room)
     {
         TypedLine.Parse(line).Should().Be(new TypedLine.Join(room));
     }
