@@ -5,6 +5,7 @@ namespace Chat.Client.Console;
 /// <summary>
 /// Carries out what is typed at the prompt: text goes to the current conversation (again after a reconnect when
 /// the connection dropped under it), and <c>/join</c>, <c>/leave</c>, <c>/rooms</c>, <c>/go</c>, <c>/msg</c> are run here.
+/// Messages printed in the current conversation count as read: its marker moves on <c>/rooms</c> and when another becomes current.
 /// </summary>
 internal sealed class Prompt(ChatSession session, Transcript transcript, Uri server)
 {
@@ -85,9 +86,19 @@ internal sealed class Prompt(ChatSession session, Transcript transcript, Uri ser
         }
     }
 
+    /// <summary>Messages printed in the current conversation have been read there: moves its read marker to the newest, if any.</summary>
+    private async Task MarkShownReadAsync(CancellationToken cancellationToken)
+    {
+        if (transcript.CurrentRead is { NewestShown: > 0 } read)
+        {
+            await session.MarkReadAsync(read.Room, read.NewestShown, cancellationToken);
+        }
+    }
+
     private async Task JoinAsync(string room, CancellationToken cancellationToken)
     {
         var joined = await session.JoinRoomAsync(room, cancellationToken);
+        await MarkShownReadAsync(cancellationToken);
         transcript.Current = joined.Room;
         transcript.Line($"* now in {Conversations.Display(joined.Room)}");
     }
@@ -105,6 +116,7 @@ internal sealed class Prompt(ChatSession session, Transcript transcript, Uri ser
 
     private async Task ListAsync(CancellationToken cancellationToken)
     {
+        await MarkShownReadAsync(cancellationToken);
         var current = transcript.Current;
         var rooms = await session.RoomsAsync(cancellationToken);
         foreach (var room in rooms)
@@ -123,6 +135,7 @@ internal sealed class Prompt(ChatSession session, Transcript transcript, Uri ser
     private async Task GoAsync(string room, CancellationToken cancellationToken)
     {
         var recent = await session.RoomHistoryAsync(room, afterId: null, GoHistory, cancellationToken);
+        await MarkShownReadAsync(cancellationToken);
         transcript.Current = room;
         transcript.Line($"* now in {Conversations.Display(room)}");
         transcript.Recent(recent);

@@ -16,6 +16,7 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
     private bool _catchingUp = true;
     private long _lastSeenId;
     private string _current = Conversations.General;
+    private long _newestShownInCurrent; // since it became current; 0: none
 
     // One caller at a time may wait for a message to be printed (see PrintedAsync).
     private long _awaitedId;
@@ -36,7 +37,22 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
         {
             lock (_gate)
             {
-                _current = value;
+                if (_current != value)
+                {
+                    (_current, _newestShownInCurrent) = (value, 0);
+                }
+            }
+        }
+    }
+
+    /// <summary>The current conversation and the newest of its messages printed since it became current (0: none): what the user has read there.</summary>
+    public (string Room, long NewestShown) CurrentRead
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_current, _newestShownInCurrent);
             }
         }
     }
@@ -172,6 +188,11 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
         }
 
         _lastSeenId = message.Id;
+        if (message.Room == _current)
+        {
+            _newestShownInCurrent = message.Id;
+        }
+
         output.WriteLine(Format(message, clock, _current));
         if (_awaited is not null && _lastSeenId >= _awaitedId)
         {

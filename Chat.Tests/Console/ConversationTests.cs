@@ -54,23 +54,28 @@ public class ConversationTests
     }
 
     [Fact]
-    public async Task Rooms_lists_each_conversation_with_its_unread_count_and_marks_the_current_one()
+    public async Task Rooms_lists_each_conversation_with_its_unread_count_and_the_current_one_read_as_printed()
     {
         await using var chat = await RunningChat.StartAsync();
         await using var bob = await chat.ConnectAsync("bob");
         await bob.JoinAsync("dev");
+        await bob.JoinAsync("ops");
         await using var alice = await StartAsync(chat, "alice");
+        alice.Input.Type("/join ops");
+        await alice.Output.LineAsync("* now in #ops");
         alice.Input.Type("/join dev");
         await alice.Output.LineAsync("* now in #dev");
-        await bob.SendToAsync("dev", "one");
-        await bob.SendToAsync("dev", "two");
+        await bob.SendToAsync("ops", "one");
+        await bob.SendToAsync("ops", "two");
+        await bob.SendToAsync("dev", "seen in the current room");
         await bob.SendToAsync("@alice", "psst");
         await alice.Output.MessageLineAsync("@bob bob: psst");
 
         alice.Input.Type("/rooms");
 
         await alice.Output.LineAsync("* @bob: 1 unread");
-        alice.Output.Lines.Should().ContainInOrder("* #general: 0 unread", "* #dev: 2 unread (current)");
+        await alice.Output.LineAsync("* #ops: 2 unread");
+        alice.Output.Lines.Should().ContainInOrder("* #general: 0 unread", "* #dev: 0 unread (current)");
     }
 
     [Fact]

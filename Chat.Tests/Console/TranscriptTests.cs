@@ -105,6 +105,26 @@ public class TranscriptTests
         transcript.LastSeenId.Should().Be(4);
     }
 
+    [Fact]
+    public void What_was_read_is_the_newest_message_printed_in_the_current_conversation_since_it_became_current()
+    {
+        using var output = new RecordedOutput();
+        var transcript = new Transcript(output, new TestClock());
+        transcript.EndCatchUp();
+
+        transcript.Live(Message(1));
+        transcript.Live(Message(2, "dev"));
+        var inGeneral = transcript.CurrentRead;
+        transcript.Current = "dev";
+        var justSwitched = transcript.CurrentRead;
+        transcript.Live(Message(3, "dev"));
+        transcript.Live(Message(4, "@bob"));
+
+        inGeneral.Should().Be(("general", 1L));
+        justSwitched.Should().Be(("dev", 0L), "message 2 was printed as another room's");
+        transcript.CurrentRead.Should().Be(("dev", 3L));
+    }
+
     private static ChatMessage Message(long id, string room = "general") => new(id, room, "bob", $"message {id}", Noon);
 
     private static string[] Lines(params long[] ids) => [.. ids.Select(id => $"[17:30] bob: message {id}")];
