@@ -45,7 +45,7 @@ internal static class ChatCommandLine
         var room = new Option<string>("--room")
         {
             HelpName = "NAME",
-            Description = "With --send or --history: that room (dev or #dev) instead of general. Join it first (/join in interactive mode).",
+            Description = "With --send or --history: that room (dev or #dev), or direct conversation (@bob), instead of general. Join a room first (/join).",
         };
         var to = new Option<string>("--to") { HelpName = "USER", Description = "With --send: a direct message to this user." };
 

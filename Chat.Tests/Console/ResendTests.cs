@@ -76,7 +76,7 @@ public class ResendTests
             if (first)
             {
                 _committed.TrySetResult();
-                await _released.Task;
+                await _released.Task.DefaultTimeout();
             }
 
             return result;
