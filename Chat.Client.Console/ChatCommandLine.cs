@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.Connections.Client;
 
 namespace Chat.Client.Console;
 
-/// <summary>The command line (SPEC section 8): its options, their checks, and which mode runs.</summary>
+/// <summary>The command line (SPEC sections 8 and 11): its options, their checks, and which mode runs.</summary>
 internal static class ChatCommandLine
 {
     public const int Success = 0;
@@ -42,9 +42,16 @@ internal static class ChatCommandLine
             CustomParser = ParseHistoryCount,
         };
 
+        var room = new Option<string>("--room")
+        {
+            HelpName = "NAME",
+            Description = "With --send or --history: that room (dev or #dev), or direct conversation (@bob), instead of general. Join a room first (/join).",
+        };
+        var to = new Option<string>("--to") { HelpName = "USER", Description = "With --send: a direct message to this user." };
+
         var root = new RootCommand("Chat console client: chat interactively, or send one message (--send), or print recent history (--history).")
         {
-            url, user, token, tokenFile, send, history,
+            url, user, token, tokenFile, send, history, room, to,
         };
         root.Validators.Add(result =>
         {
@@ -64,15 +71,31 @@ internal static class ChatCommandLine
             {
                 result.AddError("Option '--user' is required (except with --history).");
             }
+            else if (result.GetResult(room) is not null && result.GetResult(to) is not null)
+            {
+                result.AddError("Use either --room or --to, not both.");
+            }
+            else if (result.GetResult(room) is not null && result.GetResult(send) is null && result.GetResult(history) is null)
+            {
+                result.AddError("--room goes with --send or --history.");
+            }
+            else if (result.GetResult(to) is not null && result.GetResult(send) is null)
+            {
+                result.AddError("--to goes with --send.");
+            }
         });
 
         root.SetAction(async (parse, cancel) =>
         {
             var endpoint = new ChatEndpoint(parse.GetValue(url)!, parse.GetValue(user), parse.GetValue(token), parse.GetValue(tokenFile)?.FullName);
-            return await RunModeAsync(endpoint, parse.GetValue(send), parse.GetValue(history), terminal, transport, cancel);
+            var conversation = parse.GetValue(to) is { } peer ? Conversations.Direct(peer)
+                : parse.GetValue(room) is { } name ? Conversations.Parse(name)
+                : null;
+            return await RunModeAsync(endpoint, parse.GetValue(send), parse.GetValue(history), conversation, terminal, transport, cancel);
         });
 
-        var parsed = root.Parse(args);
+        // No response files: "--room @bob" names a direct conversation, not a file of arguments.
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Action is ParseErrorAction)
         {
             // One line, not System.CommandLine's errors followed by the whole help text.
@@ -113,20 +136,22 @@ internal static class ChatCommandLine
         return null;
     }
 
+    /// <param name="conversation">From <c>--room</c> or <c>--to</c>: the conversation <c>--send</c> and <c>--history</c> use instead of general.</param>
     private static async Task<int> RunModeAsync(
-        ChatEndpoint endpoint, string? send, int? history, Terminal terminal, Action<HttpConnectionOptions>? transport, CancellationToken cancellationToken)
+        ChatEndpoint endpoint, string? send, int? history, string? conversation, Terminal terminal, Action<HttpConnectionOptions>? transport,
+        CancellationToken cancellationToken)
     {
         try
         {
             if (history is { } count)
             {
-                await ScriptedChat.PrintHistoryAsync(endpoint, count, terminal, transport, cancellationToken);
+                await ScriptedChat.PrintHistoryAsync(endpoint, count, conversation, terminal, transport, cancellationToken);
                 return Success;
             }
 
             if (send is not null)
             {
-                await ScriptedChat.SendAsync(endpoint, send, terminal.Output, transport, cancellationToken);
+                await ScriptedChat.SendAsync(endpoint, send, conversation, terminal.Output, transport, cancellationToken);
                 return Success;
             }
 

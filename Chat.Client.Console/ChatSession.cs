@@ -21,6 +21,11 @@ internal sealed class ChatSession : IAsyncDisposable
 
     private readonly ReconnectPolicy _reconnect;
 
+    // Counts reconnects, so a send cut by a disconnect knows when it may go again (see ReconnectedSinceAsync).
+    private readonly Lock _gate = new();
+    private int _reconnects;
+    private TaskCompletionSource _nextReconnect = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private ChatSession(HubConnection connection, ReconnectPolicy reconnect)
     {
         _connection = connection;
@@ -30,9 +35,33 @@ internal sealed class ChatSession : IAsyncDisposable
             _closed.TrySetResult(error);
             return Task.CompletedTask;
         };
+        _connection.Reconnected += _ =>
+        {
+            TaskCompletionSource reconnected;
+            lock (_gate)
+            {
+                _reconnects++;
+                (reconnected, _nextReconnect) = (_nextReconnect, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            }
+
+            reconnected.TrySetResult();
+            return Task.CompletedTask;
+        };
     }
 
     public HubConnectionState State => _connection.State;
+
+    /// <summary>How many times the connection has come back so far.</summary>
+    public int Reconnects
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _reconnects;
+            }
+        }
+    }
 
     /// <summary>Why the last reconnect attempt failed, if one did.</summary>
     public Exception? LastReconnectError => _reconnect.LastReason;
@@ -59,12 +88,14 @@ internal sealed class ChatSession : IAsyncDisposable
             })
             .WithAutomaticReconnect(reconnect)
             .Build();
+        var session = new ChatSession(connection, reconnect);
         if (listener is not null)
         {
+            // After the session's own handlers, so a reconnect is counted before the listener hears of it.
             Listen(connection, listener);
         }
 
-        return new ChatSession(connection, reconnect);
+        return session;
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => _connection.StartAsync(cancellationToken);
@@ -76,6 +107,51 @@ internal sealed class ChatSession : IAsyncDisposable
     /// <summary>The latest <paramref name="limit"/> messages, or those after <paramref name="afterId"/>; oldest first.</summary>
     public Task<ChatMessage[]> HistoryAsync(long? afterId, int limit, CancellationToken cancellationToken) =>
         InvokeAsync<ChatMessage[]>("GetHistory", [afterId, limit], cancellationToken);
+
+    /// <summary>Sends to a room, <c>general</c> or <c>@user</c>; the same <paramref name="clientMessageId"/> again returns the first send's message and stores nothing.</summary>
+    public Task<ChatMessage?> SendToRoomAsync(string room, string text, string clientMessageId, CancellationToken cancellationToken) =>
+        InvokeAsync<ChatMessage?>("SendToRoom", [room, text, clientMessageId], cancellationToken);
+
+    /// <summary>One conversation's latest <paramref name="limit"/> messages, or those after <paramref name="afterId"/>; oldest first.</summary>
+    public Task<ChatMessage[]> RoomHistoryAsync(string room, long? afterId, int limit, CancellationToken cancellationToken) =>
+        InvokeAsync<ChatMessage[]>("GetRoomHistory", [room, afterId, limit], cancellationToken);
+
+    /// <summary>Messages after <paramref name="afterId"/> (null: the latest) in all the user's conversations, oldest first.</summary>
+    public Task<ChatMessage[]> MissedMessagesAsync(long? afterId, int limit, CancellationToken cancellationToken) =>
+        InvokeAsync<ChatMessage[]>("GetMissedMessages", [afterId, limit], cancellationToken);
+
+    public Task<RoomSummary> JoinRoomAsync(string room, CancellationToken cancellationToken) =>
+        InvokeAsync<RoomSummary>("JoinRoom", [room], cancellationToken);
+
+    public Task LeaveRoomAsync(string room, CancellationToken cancellationToken) =>
+        InvokeAsync<object?>("LeaveRoom", [room], cancellationToken);
+
+    /// <summary>The user's conversations, <c>general</c> first, with their unread counts.</summary>
+    public Task<RoomSummary[]> RoomsAsync(CancellationToken cancellationToken) =>
+        InvokeAsync<RoomSummary[]>("GetRooms", [], cancellationToken);
+
+    public Task MarkReadAsync(string room, long id, CancellationToken cancellationToken) =>
+        InvokeAsync<object?>("MarkRead", [room, id], cancellationToken);
+
+    /// <summary>Completes once the connection has come back more than <paramref name="reconnects"/> times (see <see cref="Reconnects"/>).</summary>
+    public async Task ReconnectedSinceAsync(int reconnects, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task next;
+            lock (_gate)
+            {
+                if (_reconnects > reconnects)
+                {
+                    return;
+                }
+
+                next = _nextReconnect.Task;
+            }
+
+            await next.WaitAsync(cancellationToken);
+        }
+    }
 
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
@@ -109,6 +185,13 @@ internal sealed class ChatSession : IAsyncDisposable
         connection.On<string>("UserLeft", listener.UserLeft);
         connection.On<string>("Notice", listener.Notice);
         connection.On("HistoryCleared", listener.HistoryCleared);
+        connection.On<string, string>("UserJoinedRoom", listener.UserJoinedRoom);
+        connection.On<string, string>("UserLeftRoom", listener.UserLeftRoom);
+        connection.On<string>("RoomCleared", listener.RoomCleared);
+
+        // Read markers and typing are for the page; the console shows neither (a typing line would interleave with messages).
+        connection.On<string, long>("RoomRead", (_, _) => { });
+        connection.On<string, string>("UserTyping", (_, _) => { });
         connection.Reconnecting += error =>
         {
             listener.Reconnecting(error);

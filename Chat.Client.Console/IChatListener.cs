@@ -1,6 +1,6 @@
 namespace Chat.Client.Console;
 
-/// <summary>What the hub and the connection tell a client (SPEC section 3); each method does nothing unless implemented.</summary>
+/// <summary>What the hub and the connection tell a client (SPEC sections 3 and 11); each method does nothing unless implemented.</summary>
 internal interface IChatListener
 {
     void MessageReceived(ChatMessage message)
@@ -20,6 +20,18 @@ internal interface IChatListener
     }
 
     void HistoryCleared()
+    {
+    }
+
+    void UserJoinedRoom(string room, string user)
+    {
+    }
+
+    void UserLeftRoom(string room, string user)
+    {
+    }
+
+    void RoomCleared(string room)
     {
     }
 

@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Chat.Client.Console;
 
 /// <summary>
-/// The interactive client: prints recent history, then live messages, presence, notices and connection state,
-/// and sends each input line. After a reconnect it prints the messages missed, each once.
+/// The interactive client: prints recent history, then live messages of all the user's conversations, presence,
+/// notices and connection state, and runs each input line (<see cref="Prompt"/>). After a reconnect it prints
+/// the messages missed, each once.
 /// </summary>
 internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeProvider clock) : IChatListener, IDisposable
 {
@@ -13,7 +14,6 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
     private static readonly TimeSpan EchoWait = TimeSpan.FromSeconds(5);
 
     private readonly Transcript _transcript = new(output, clock);
-    private long _lastSentId; // the highest id the server acked for this client's sends; only the input loop touches it
     private readonly SemaphoreSlim _catchUpGate = new(1, 1);
     private ChatSession? _session;
     private Uri? _server;
@@ -31,24 +31,27 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
     {
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var session = ChatSession.Create(endpoint, this, transport);
+        var prompt = new Prompt(session, _transcript, endpoint.Server);
         (_session, _server, _endpoint, _running) = (session, endpoint.Server, endpoint, running);
         try
         {
             await session.StartAsync(running.Token);
-            _transcript.History(await session.HistoryAsync(afterId: null, ChatSession.PageSize, running.Token));
+            _transcript.History(await session.MissedMessagesAsync(afterId: null, ChatSession.PageSize, running.Token));
             _transcript.EndCatchUp();
             _started = true;
-            _transcript.Line($"* connected to {endpoint.Server} as {endpoint.User}; type a message and press Enter (/help lists commands, Ctrl+D quits)");
+            _transcript.Line(
+                $"* connected to {endpoint.Server} as {endpoint.User}, in #general; type a message and press Enter " +
+                "(/help lists commands; /join, /leave, /rooms, /go and /msg move between conversations; Ctrl+D quits)");
 
             while (await ReadLineAsync(running.Token) is { } line)
             {
                 if (!string.IsNullOrWhiteSpace(line))
                 {
-                    await SendAsync(session, endpoint, line, running.Token);
+                    await prompt.RunAsync(line, running.Token);
                 }
             }
 
-            await WaitForEchoAsync(running.Token);
+            await WaitForEchoAsync(prompt.LastSentId, running.Token);
             return 0;
         }
         catch (OperationCanceledException) when (running.IsCancellationRequested)
@@ -70,6 +73,12 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
     public void Notice(string text) => _transcript.Line($"* {text}");
 
     public void HistoryCleared() => _transcript.Line("* history cleared");
+
+    public void UserJoinedRoom(string room, string user) => _transcript.Line($"* {user} joined {Conversations.Display(room)}");
+
+    public void UserLeftRoom(string room, string user) => _transcript.Line($"* {user} left {Conversations.Display(room)}");
+
+    public void RoomCleared(string room) => _transcript.Line($"* {Conversations.Display(room)} cleared");
 
     public void Reconnecting(Exception? error)
     {
@@ -102,7 +111,7 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
         _running?.Cancel();
     }
 
-    /// <summary>Pages through <c>GetHistory(lastSeenId)</c> until a page is not full, printing what was missed.</summary>
+    /// <summary>Pages through <c>GetMissedMessages(lastSeenId)</c> until a page is not full, printing what was missed in every conversation.</summary>
     private async Task CatchUpAsync()
     {
         var stopping = _running!.Token;
@@ -113,7 +122,7 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
             ChatMessage[] page;
             do
             {
-                page = await _session!.HistoryAsync(_transcript.LastSeenId, ChatSession.PageSize, stopping);
+                page = await _session!.MissedMessagesAsync(_transcript.LastSeenId, ChatSession.PageSize, stopping);
                 _transcript.History(page);
             }
             while (page.Length == ChatSession.PageSize);
@@ -136,32 +145,16 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
         }
     }
 
-    private async Task SendAsync(ChatSession session, ChatEndpoint endpoint, string line, CancellationToken cancellationToken)
-    {
-        try
-        {
-            // The message itself shows when ReceiveMessage brings it back, in order with everyone else's.
-            if (await session.SendAsync(line, endpoint.User, cancellationToken) is { } stored)
-            {
-                _lastSentId = Math.Max(_lastSentId, stored.Id);
-            }
-        }
-        catch (Exception error) when (!cancellationToken.IsCancellationRequested)
-        {
-            _transcript.Line($"error: {ErrorText.Describe(error, endpoint.Server)}");
-        }
-    }
-
     /// <summary>
     /// At end of input, waits (at most <see cref="EchoWait"/>) until the last message this client sent has
     /// come back and been printed: the ack comes as soon as the message is committed, and its broadcast
     /// just after it, so a client that exited on the ack could leave without showing what was typed.
     /// </summary>
-    private async Task WaitForEchoAsync(CancellationToken cancellationToken)
+    private async Task WaitForEchoAsync(long lastSentId, CancellationToken cancellationToken)
     {
         try
         {
-            await _transcript.PrintedAsync(_lastSentId).WaitAsync(EchoWait, clock, cancellationToken);
+            await _transcript.PrintedAsync(lastSentId).WaitAsync(EchoWait, clock, cancellationToken);
         }
         catch (TimeoutException)
         {

@@ -4,7 +4,8 @@ namespace Chat.Client.Console;
 
 /// <summary>
 /// What the user sees of the chat: each message printed once and in id order, across the first history page,
-/// live messages and the catch-up pages after a reconnect.
+/// live messages and the catch-up pages after a reconnect, in all the user's conversations; messages of the
+/// current one plain, the others with <c>#room</c> or <c>@peer</c> before the sender.
 /// </summary>
 internal sealed class Transcript(TextWriter output, TimeProvider clock)
 {
@@ -14,12 +15,49 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
     // Live messages wait while history is fetched: printing one first would skip the older ones still to come.
     private bool _catchingUp = true;
     private long _lastSeenId;
+    private string _current = Conversations.General;
+    private long _newestShownInCurrent; // since it became current; 0: none
 
     // One caller at a time may wait for a message to be printed (see PrintedAsync).
     private long _awaitedId;
     private TaskCompletionSource? _awaited;
 
-    /// <summary>The highest id printed: what a reconnecting client asks <c>GetHistory</c> for messages after.</summary>
+    /// <summary>The conversation typed lines go to; its messages print without a prefix.</summary>
+    public string Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                if (_current != value)
+                {
+                    (_current, _newestShownInCurrent) = (value, 0);
+                }
+            }
+        }
+    }
+
+    /// <summary>The current conversation and the newest of its messages printed since it became current (0: none): what the user has read there.</summary>
+    public (string Room, long NewestShown) CurrentRead
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_current, _newestShownInCurrent);
+            }
+        }
+    }
+
+    /// <summary>The highest id printed: what a reconnecting client asks <c>GetMissedMessages</c> for messages after.</summary>
     public long LastSeenId
     {
         get
@@ -72,7 +110,7 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
         }
     }
 
-    /// <summary>A page from <c>GetHistory</c>: prints the messages not printed yet.</summary>
+    /// <summary>A page from <c>GetMissedMessages</c> (or <c>GetHistory</c>): prints the messages not printed yet.</summary>
     public void History(IEnumerable<ChatMessage> page)
     {
         lock (_gate)
@@ -99,6 +137,21 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// A conversation's recent messages, shown again when it becomes current. Only those up to <see cref="LastSeenId"/>:
+    /// newer ones are on their way live or in a catch-up page, and print there, once.
+    /// </summary>
+    public void Recent(IEnumerable<ChatMessage> page)
+    {
+        lock (_gate)
+        {
+            foreach (var message in page.Where(m => m.Id <= _lastSeenId).OrderBy(m => m.Id))
+            {
+                output.WriteLine(Format(message, clock, _current));
+            }
+        }
+    }
+
     /// <summary>A line that is not a message: presence, notices, connection state, errors.</summary>
     public void Line(string text)
     {
@@ -108,12 +161,17 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
         }
     }
 
-    /// <summary><c>[HH:mm] user: text</c>, in the local time of <paramref name="clock"/>.</summary>
-    public static string Format(ChatMessage message, TimeProvider clock)
+    /// <summary>
+    /// <c>[HH:mm] user: text</c> in the local time of <paramref name="clock"/>, for a message of the
+    /// <paramref name="current"/> conversation; <c>[HH:mm] #room user: text</c> or <c>[HH:mm] @peer user: text</c> for another.
+    /// </summary>
+    public static string Format(ChatMessage message, TimeProvider clock, string current = Conversations.General)
     {
         var utc = message.SentAt.Kind == DateTimeKind.Local ? message.SentAt.ToUniversalTime() : DateTime.SpecifyKind(message.SentAt, DateTimeKind.Utc);
         var local = TimeZoneInfo.ConvertTimeFromUtc(utc, clock.LocalTimeZone);
-        return string.Create(CultureInfo.InvariantCulture, $"[{local:HH:mm}] {Printable(message.User)}: {Printable(message.Text)}");
+        var room = message.Room ?? Conversations.General; // a server from before rooms sends none
+        var where = string.Equals(room, current, StringComparison.Ordinal) ? "" : Printable(Conversations.Display(room)) + " ";
+        return string.Create(CultureInfo.InvariantCulture, $"[{local:HH:mm}] {where}{Printable(message.User)}: {Printable(message.Text)}");
     }
 
     // Text is shown as given, except control characters that would let a sender move the cursor or recolour the screen.
@@ -130,7 +188,12 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
         }
 
         _lastSeenId = message.Id;
-        output.WriteLine(Format(message, clock));
+        if (message.Room == _current)
+        {
+            _newestShownInCurrent = message.Id;
+        }
+
+        output.WriteLine(Format(message, clock, _current));
         if (_awaited is not null && _lastSeenId >= _awaitedId)
         {
             _awaited.TrySetResult();

@@ -100,11 +100,15 @@ public class CommandLineTests
     [InlineData(new[] { "--user", "a", "--url", "localhost" }, "error: --url must be an absolute http:// or https:// address, such as http://localhost:5000, not 'localhost'. See --help.")]
     [InlineData(new[] { "--user", "a", "--send", "x", "--history", "3" }, "error: Use either --send or --history, not both. See --help.")]
     [InlineData(new[] { "--user", "a", "--colour" }, "error: Unrecognized command or argument '--colour'. See --help.")]
-    public async Task Bad_arguments_exit_2_with_one_line_on_stderr(string[] args, string expected)
+    [InlineData(new[] { "--user", "a", "--room", "dev", "--to", "bob", "--send", "x" }, "error: Use either --room or --to, not both. See --help.")]
+    [InlineData(new[] { "--user", "a", "--room", "dev" }, "error: --room goes with --send or --history. See --help.")]
+    [InlineData(new[] { "--user", "a", "--to", "bob", "--history", "3" }, "error: --to goes with --send. See --help.")]
+    [InlineData(new[] { "--user", "a", "--to", "@bob" }, "error: --to goes with --send. See --help.", "an @ is a name, not a response file")]
+    public async Task Bad_arguments_exit_2_with_one_line_on_stderr(string[] args, string expected, string because = "")
     {
         var result = await RunAsync(app: null, args);
 
-        result.Should().Be((2, "", expected + "\n"));
+        result.Should().Be((2, "", expected + "\n"), because);
     }
 
     [Fact]
@@ -113,7 +117,7 @@ public class CommandLineTests
         var result = await RunAsync(app: null, "--help");
 
         result.ExitCode.Should().Be(0);
-        result.Output.Should().ContainAll("--url <URL>", "--user <NAME>", "--token <JWT>", "--send <TEXT>", "--history <N>");
+        result.Output.Should().ContainAll("--url <URL>", "--user <NAME>", "--token <JWT>", "--send <TEXT>", "--history <N>", "--room <NAME>", "--to <USER>");
         result.Error.Should().BeEmpty();
     }
 

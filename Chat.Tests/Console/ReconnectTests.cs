@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.Tests.ConsoleClient;
 
-/// <summary>Reconnecting loses nothing: messages sent while the client was away are printed once, in order.</summary>
+/// <summary>
+/// Reconnecting loses nothing: messages sent while the client was away, in any of its conversations, are printed
+/// once, in order, and a line typed meanwhile is sent once it is back.
+/// </summary>
 public class ReconnectTests
 {
     [Fact]
@@ -48,6 +51,88 @@ public class ReconnectTests
             lines.Should().ContainInOrder("* reconnecting...", "* reconnected");
             lines.IndexOf("* reconnected").Should().BeLessThan(lines.FindIndex(line => line.EndsWith("missed 1", StringComparison.Ordinal)));
             (await alice.EndAsync()).Should().Be(0);
+        }
+        finally
+        {
+            ChatApplication.DeleteDatabase(database);
+        }
+    }
+
+    [Fact]
+    public async Task After_a_restart_it_prints_what_it_missed_in_general_a_joined_room_and_a_direct_conversation_once()
+    {
+        var database = ChatApplication.NewDatabasePath();
+        try
+        {
+            var gate = new NegotiateGate();
+            await using var first = await ServerProcess.StartAsync(database);
+            var url = first.Url;
+            await using var alice = await InteractiveRun.StartAsync(new ChatEndpoint(url, "alice"), gate.Configure);
+            alice.Input.Type("/join dev");
+            await alice.Output.LineAsync("* now in #dev");
+            alice.Input.Type("/go general");
+            await alice.Output.LineAsync("* now in #general");
+            await using (var bob = await ConnectAsync(url, "bob"))
+            {
+                await bob.JoinAsync("dev");
+                await bob.SendToAsync("dev", "before the crash");
+                await alice.Output.MessageAsync("bob: before the crash");
+            }
+
+            gate.Close();
+            await first.KillAsync();
+            await alice.Output.LineAsync("* reconnecting...");
+            await using var second = await ServerProcess.StartAsync(database, url.Port);
+            await using (var bob = await ConnectAsync(url, "bob"))
+            {
+                await bob.SendAsync("missed in general", "bob");
+                await bob.SendToAsync("dev", "missed in dev");
+                await bob.SendToAsync("@alice", "missed between us");
+
+                gate.Open();
+                await alice.Output.LineAsync("* reconnected");
+                await alice.Output.MessageAsync("bob: missed between us");
+                await bob.SendToAsync("dev", "after the reconnect");
+                await alice.Output.MessageAsync("bob: after the reconnect");
+            }
+
+            alice.Output.MessageBodies.Should().Equal(
+                "#dev bob: before the crash", "bob: missed in general", "#dev bob: missed in dev", "@bob bob: missed between us", "#dev bob: after the reconnect");
+            (await alice.EndAsync()).Should().Be(0);
+        }
+        finally
+        {
+            ChatApplication.DeleteDatabase(database);
+        }
+    }
+
+    [Fact]
+    public async Task A_line_typed_while_the_server_is_down_is_sent_once_after_the_reconnect()
+    {
+        var database = ChatApplication.NewDatabasePath();
+        try
+        {
+            var gate = new NegotiateGate();
+            await using var first = await ServerProcess.StartAsync(database);
+            var url = first.Url;
+            await using var alice = await InteractiveRun.StartAsync(new ChatEndpoint(url, "alice"), gate.Configure);
+
+            // Refused, not held: a reconnect attempt in progress would make the send wait for it instead of failing.
+            gate.Refuse();
+            await first.KillAsync();
+            await alice.Output.LineAsync("* reconnecting...");
+            alice.Input.Type("typed while away");
+            await alice.Output.LineAsync("* not sent yet: it is sent again once reconnected");
+            await using var second = await ServerProcess.StartAsync(database, url.Port);
+            await using var bob = await ConnectAsync(url, "bob");
+            gate.Open();
+
+            (await bob.NextMessageAsync()).Text.Should().Be("typed while away");
+            await alice.Output.MessageAsync("alice: typed while away");
+            (await alice.EndAsync()).Should().Be(0);
+            alice.Output.MessageBodies.Should().Equal("alice: typed while away");
+            alice.Output.Lines.Should().NotContain(line => line.StartsWith("error", StringComparison.Ordinal));
+            (await bob.AllHistoryAsync()).Select(m => m.Text).Should().Equal("typed while away");
         }
         finally
         {

@@ -43,6 +43,14 @@ internal sealed class RecordedOutput : TextWriter
     /// <summary>The message line (<c>[HH:mm] user: text</c>) ending with <paramref name="suffix"/>.</summary>
     public Task<string> MessageAsync(string suffix) => LineAsync(line => line.StartsWith('[') && line.EndsWith(suffix, StringComparison.Ordinal));
 
+    /// <summary>The message line that is exactly <c>[HH:mm] </c> + <paramref name="body"/>, e.g. <c>#dev bob: hi</c>.</summary>
+    public Task<string> MessageLineAsync(string body) => LineAsync(line => IsMessage(line) && line[8..] == body);
+
+    /// <summary>Every message line so far without its <c>[HH:mm] </c>, in the order printed.</summary>
+    public IReadOnlyList<string> MessageBodies => [.. Lines.Where(IsMessage).Select(line => line[8..])];
+
+    private static bool IsMessage(string line) => line.Length > 8 && line[0] == '[' && line[6] == ']';
+
     public override void Write(char value)
     {
         lock (_gate)

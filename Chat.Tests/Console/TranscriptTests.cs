@@ -44,7 +44,7 @@ public class TranscriptTests
     [Fact]
     public void A_message_line_is_local_time_user_and_text()
     {
-        var line = Transcript.Format(new ChatMessage(1, "bob", "hi there", Noon), new TestClock());
+        var line = Transcript.Format(new ChatMessage(1, "general", "bob", "hi there", Noon), new TestClock());
 
         line.Should().Be("[17:30] bob: hi there", "noon UTC is 17:30 at UTC+05:30");
     }
@@ -52,12 +52,80 @@ public class TranscriptTests
     [Fact]
     public void Control_characters_that_could_drive_the_terminal_are_not_printed()
     {
-        var line = Transcript.Format(new ChatMessage(1, "bob", "\u001b[2Jgone?\ttab\nnext", Noon), new TestClock());
+        var line = Transcript.Format(new ChatMessage(1, "general", "bob", "\u001b[2Jgone?\ttab\nnext", Noon), new TestClock());
 
         line.Should().Be("[17:30] bob: \uFFFD[2Jgone?\ttab\nnext");
     }
 
-    private static ChatMessage Message(long id) => new(id, "bob", $"message {id}", Noon);
+    [Theory]
+    [InlineData("general", "general", "[17:30] bob: hi")]
+    [InlineData("dev", "general", "[17:30] #dev bob: hi")]
+    [InlineData("@bob", "general", "[17:30] @bob bob: hi")]
+    [InlineData("dev", "dev", "[17:30] bob: hi")]
+    [InlineData("general", "dev", "[17:30] #general bob: hi")]
+    [InlineData("@bob", "@bob", "[17:30] bob: hi")]
+    public void A_message_of_another_conversation_names_it_before_the_sender(string room, string current, string expected)
+    {
+        var line = Transcript.Format(new ChatMessage(1, room, "bob", "hi", Noon), new TestClock(), current);
+
+        line.Should().Be(expected);
+    }
+
+    [Fact]
+    public void After_the_current_conversation_changes_its_messages_print_plain_and_generals_with_a_prefix()
+    {
+        using var output = new RecordedOutput();
+        var transcript = new Transcript(output, new TestClock());
+        transcript.EndCatchUp();
+
+        transcript.Live(Message(1));
+        transcript.Current = "dev";
+        transcript.Live(Message(2, "dev"));
+        transcript.Live(Message(3));
+
+        output.Lines.Should().Equal("[17:30] bob: message 1", "[17:30] bob: message 2", "[17:30] #general bob: message 3");
+    }
+
+    [Fact]
+    public void Recent_messages_print_again_but_not_those_still_to_come_and_the_last_seen_id_stays()
+    {
+        using var output = new RecordedOutput();
+        var transcript = new Transcript(output, new TestClock());
+        transcript.History([Message(1, "dev"), Message(2), Message(3, "dev")]);
+        transcript.EndCatchUp();
+        transcript.Current = "dev";
+
+        transcript.Recent([Message(1, "dev"), Message(3, "dev"), Message(4, "dev")]);
+        transcript.Live(Message(4, "dev"));
+
+        output.Lines.Should().Equal(
+            "[17:30] #dev bob: message 1", "[17:30] bob: message 2", "[17:30] #dev bob: message 3",
+            "[17:30] bob: message 1", "[17:30] bob: message 3",
+            "[17:30] bob: message 4");
+        transcript.LastSeenId.Should().Be(4);
+    }
+
+    [Fact]
+    public void What_was_read_is_the_newest_message_printed_in_the_current_conversation_since_it_became_current()
+    {
+        using var output = new RecordedOutput();
+        var transcript = new Transcript(output, new TestClock());
+        transcript.EndCatchUp();
+
+        transcript.Live(Message(1));
+        transcript.Live(Message(2, "dev"));
+        var inGeneral = transcript.CurrentRead;
+        transcript.Current = "dev";
+        var justSwitched = transcript.CurrentRead;
+        transcript.Live(Message(3, "dev"));
+        transcript.Live(Message(4, "@bob"));
+
+        inGeneral.Should().Be(("general", 1L));
+        justSwitched.Should().Be(("dev", 0L), "message 2 was printed as another room's");
+        transcript.CurrentRead.Should().Be(("dev", 3L));
+    }
+
+    private static ChatMessage Message(long id, string room = "general") => new(id, room, "bob", $"message {id}", Noon);
 
     private static string[] Lines(params long[] ids) => [.. ids.Select(id => $"[17:30] bob: message {id}")];
 }

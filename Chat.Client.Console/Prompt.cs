@@ -1,0 +1,147 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Client.Console;
+
+/// <summary>
+/// Carries out what is typed at the prompt: text goes to the current conversation (again after a reconnect when
+/// the connection dropped under it), and <c>/join</c>, <c>/leave</c>, <c>/rooms</c>, <c>/go</c>, <c>/msg</c> are run here.
+/// Messages printed in the current conversation count as read: its marker moves on <c>/rooms</c> and when another becomes current.
+/// </summary>
+internal sealed class Prompt(ChatSession session, Transcript transcript, Uri server)
+{
+    /// <summary>How many recent messages <c>/go</c> shows of the conversation it makes current.</summary>
+    public const int GoHistory = 20;
+
+    /// <summary>The highest id the server acked for this client's sends.</summary>
+    public long LastSentId { get; private set; }
+
+    /// <summary>Runs one typed line; a refusal or failure is printed as an <c>error:</c> line and the prompt goes on.</summary>
+    public async Task RunAsync(string line, CancellationToken cancellationToken)
+    {
+        try
+        {
+            switch (TypedLine.Parse(line))
+            {
+                case TypedLine.Text text:
+                    await SendAsync(transcript.Current, text.Value, cancellationToken);
+                    break;
+                case TypedLine.DirectMessage direct:
+                    await SendAsync(direct.Room, direct.Value, cancellationToken);
+                    break;
+                case TypedLine.Join join:
+                    await JoinAsync(join.Room, cancellationToken);
+                    break;
+                case TypedLine.Leave leave:
+                    await LeaveAsync(leave.Room, cancellationToken);
+                    break;
+                case TypedLine.Rooms:
+                    await ListAsync(cancellationToken);
+                    break;
+                case TypedLine.Go go:
+                    await GoAsync(go.Room, cancellationToken);
+                    break;
+                case TypedLine.Usage usage:
+                    transcript.Line($"error: {usage.Message}");
+                    break;
+            }
+        }
+        catch (Exception error) when (!cancellationToken.IsCancellationRequested)
+        {
+            transcript.Line($"error: {ErrorText.Describe(error, server)}");
+        }
+    }
+
+    /// <summary>
+    /// Sends with a new client message id. When the connection drops before the ack (anything but a
+    /// <see cref="HubException"/>, which is the server's answer), the message may or may not be stored: it is sent
+    /// again with the same id once reconnected, and the server stores it once.
+    /// </summary>
+    private async Task SendAsync(string room, string text, CancellationToken cancellationToken)
+    {
+        var clientMessageId = Guid.NewGuid().ToString();
+        var waited = false;
+        while (true)
+        {
+            var reconnects = session.Reconnects;
+            try
+            {
+                // The message itself shows when ReceiveMessage (or the catch-up) brings it, in order with everyone else's.
+                if (await session.SendToRoomAsync(room, text, clientMessageId, cancellationToken) is { } stored)
+                {
+                    LastSentId = Math.Max(LastSentId, stored.Id);
+                }
+
+                return;
+            }
+            catch (Exception error) when (error is not HubException && !cancellationToken.IsCancellationRequested)
+            {
+                if (!waited)
+                {
+                    transcript.Line("* not sent yet: it is sent again once reconnected");
+                    waited = true;
+                }
+
+                await session.ReconnectedSinceAsync(reconnects, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Messages printed in the current conversation have been read there: moves its read marker to the newest, if any.</summary>
+    private async Task MarkShownReadAsync(CancellationToken cancellationToken)
+    {
+        if (transcript.CurrentRead is { NewestShown: > 0 } read)
+        {
+            await session.MarkReadAsync(read.Room, read.NewestShown, cancellationToken);
+        }
+    }
+
+    private async Task JoinAsync(string room, CancellationToken cancellationToken)
+    {
+        var joined = await session.JoinRoomAsync(room, cancellationToken);
+        await MarkShownReadAsync(cancellationToken);
+        transcript.Current = joined.Room;
+        transcript.Line($"* now in {Conversations.Display(joined.Room)}");
+    }
+
+    private async Task LeaveAsync(string room, CancellationToken cancellationToken)
+    {
+        // The server's UserLeftRoom says it left; this only says where typing goes now, when that changed.
+        await session.LeaveRoomAsync(room, cancellationToken);
+        if (transcript.Current == room)
+        {
+            transcript.Current = Conversations.General;
+            transcript.Line($"* now in {Conversations.Display(Conversations.General)}");
+        }
+    }
+
+    private async Task ListAsync(CancellationToken cancellationToken)
+    {
+        await MarkShownReadAsync(cancellationToken);
+        var current = transcript.Current;
+        var rooms = await session.RoomsAsync(cancellationToken);
+        foreach (var room in rooms)
+        {
+            transcript.Line($"* {Conversations.Display(room.Room)}: {room.Unread} unread{(room.Room == current ? " (current)" : "")}");
+        }
+
+        if (!rooms.Any(room => room.Room == current))
+        {
+            // A direct conversation with no message yet is not listed by the server.
+            transcript.Line($"* {Conversations.Display(current)}: 0 unread (current)");
+        }
+    }
+
+    /// <summary>Reads the conversation first, so a room the user is not in is refused and nothing changes.</summary>
+    private async Task GoAsync(string room, CancellationToken cancellationToken)
+    {
+        var recent = await session.RoomHistoryAsync(room, afterId: null, GoHistory, cancellationToken);
+        await MarkShownReadAsync(cancellationToken);
+        transcript.Current = room;
+        transcript.Line($"* now in {Conversations.Display(room)}");
+        transcript.Recent(recent);
+        if (recent.Length > 0)
+        {
+            await session.MarkReadAsync(room, recent[^1].Id, cancellationToken);
+        }
+    }
+}

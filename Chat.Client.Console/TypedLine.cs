@@ -1,0 +1,51 @@
+namespace Chat.Client.Console;
+
+/// <summary>
+/// What a line typed at the prompt asks for: one of the client's own conversation commands, or text (a
+/// message, or a server command such as <c>/help</c>) for the current conversation.
+/// </summary>
+internal abstract record TypedLine
+{
+    private TypedLine()
+    {
+    }
+
+    /// <summary>Text for the current conversation; the server decides whether it is a message or a command.</summary>
+    public sealed record Text(string Value) : TypedLine;
+
+    /// <summary><c>/join NAME</c>: join the room and make it current. The name goes as typed: the server takes <c>Dev</c> and <c>#dev</c> as <c>dev</c>, and its refusals quote what was typed.</summary>
+    public sealed record Join(string Room) : TypedLine;
+
+    /// <summary><c>/leave NAME</c>.</summary>
+    public sealed record Leave(string Room) : TypedLine;
+
+    /// <summary><c>/rooms</c>: the user's conversations with their unread counts.</summary>
+    public sealed record Rooms : TypedLine;
+
+    /// <summary><c>/go NAME</c>: make a joined room, <c>general</c> or <c>@user</c> current.</summary>
+    public sealed record Go(string Room) : TypedLine;
+
+    /// <summary><c>/msg USER TEXT</c>: a direct message, without changing the current conversation.</summary>
+    public sealed record DirectMessage(string Room, string Value) : TypedLine;
+
+    /// <summary>One of the commands above, used wrongly: <see cref="Message"/> says how to use it.</summary>
+    public sealed record Usage(string Message) : TypedLine;
+
+    public static TypedLine Parse(string line)
+    {
+        var trimmed = line.Trim();
+        var parts = trimmed.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var argument = parts.Length == 2 ? parts[1] : "";
+        return parts.FirstOrDefault()?.ToLowerInvariant() switch
+        {
+            "/join" => argument.Length == 0 ? new Usage("/join needs a room name, e.g. /join dev.") : new Join(argument),
+            "/leave" => argument.Length == 0 ? new Usage("/leave needs a room name, e.g. /leave dev.") : new Leave(Conversations.Parse(argument)),
+            "/rooms" => new Rooms(),
+            "/go" => argument.Length == 0 ? new Usage("/go needs a conversation, e.g. /go dev, /go @bob or /go general.") : new Go(Conversations.Parse(argument)),
+            "/msg" => argument.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [var user, var text]
+                ? new DirectMessage(Conversations.Direct(user), text)
+                : new Usage("/msg needs a user and a message, e.g. /msg bob hello."),
+            _ => new Text(line),
+        };
+    }
+}

@@ -1,0 +1,67 @@
+using Chat.Client.Console;
+
+namespace Chat.Tests.ConsoleClient;
+
+/// <summary>What a line typed at the prompt asks for: the client's conversation commands, or text for the current conversation.</summary>
+public class TypedLineTests
+{
+    [Theory]
+    [InlineData("/join dev", "dev")]
+    [InlineData("/join #dev", "#dev")]
+    [InlineData("/JOIN  Dev ", "Dev")]
+    public void Join_takes_the_room_as_typed_for_the_server_to_read_and_quote(string line, string room)
+    {
+        TypedLine.Parse(line).Should().Be(new TypedLine.Join(room));
+    }
+
+    [Theory]
+    [InlineData("/go dev", "dev")]
+    [InlineData("/go #dev", "dev")]
+    [InlineData("/go general", "general")]
+    [InlineData("/go @bob", "@bob")]
+    [InlineData("/go bob", "bob")]
+    [InlineData("/leave #dev", "dev")]
+    public void Go_and_leave_take_a_room_or_an_at_user(string line, string room)
+    {
+        var parsed = TypedLine.Parse(line);
+
+        (parsed switch { TypedLine.Go go => go.Room, TypedLine.Leave leave => leave.Room, _ => null }).Should().Be(room);
+    }
+
+    [Theory]
+    [InlineData("/msg bob hello there", "@bob", "hello there")]
+    [InlineData("/msg @bob  hi", "@bob", "hi")]
+    [InlineData("/Msg bob /who is not a command here", "@bob", "/who is not a command here")]
+    public void Msg_is_a_direct_message_to_the_user(string line, string room, string text)
+    {
+        TypedLine.Parse(line).Should().Be(new TypedLine.DirectMessage(room, text));
+    }
+
+    [Theory]
+    [InlineData("hello")]
+    [InlineData("/help")]
+    [InlineData("/who")]
+    [InlineData("/clear")]
+    [InlineData("//join is text")]
+    [InlineData("/joined the club")]
+    public void Anything_else_is_text_for_the_current_conversation_as_typed(string line)
+    {
+        TypedLine.Parse(line).Should().Be(new TypedLine.Text(line));
+    }
+
+    [Theory]
+    [InlineData("/join", "/join needs a room name, e.g. /join dev.")]
+    [InlineData("/leave ", "/leave needs a room name, e.g. /leave dev.")]
+    [InlineData("/go", "/go needs a conversation, e.g. /go dev, /go @bob or /go general.")]
+    [InlineData("/msg bob", "/msg needs a user and a message, e.g. /msg bob hello.")]
+    public void A_command_without_its_arguments_says_how_to_use_it(string line, string message)
+    {
+        TypedLine.Parse(line).Should().Be(new TypedLine.Usage(message));
+    }
+
+    [Fact]
+    public void Rooms_lists_the_conversations()
+    {
+        TypedLine.Parse("/rooms").Should().BeOfType<TypedLine.Rooms>();
+    }
+}
