@@ -4,13 +4,13 @@ import { Composer } from "./js/composer.js";
 import { ChatConnection } from "./js/connection.js";
 import { Conversations, GENERAL, isDirect, labelOf } from "./js/conversations.js";
 import { element, nameOf } from "./js/dom.js";
+import { Earlier, PAGE as HISTORY_PAGE } from "./js/earlier.js";
 import { Identity } from "./js/identity.js";
 import { Outbox } from "./js/outbox.js";
 import { Reading } from "./js/reading.js";
 import { Scroller } from "./js/scroller.js";
 import { TypingIndicator, throttled } from "./js/typing.js";
 
-const HISTORY_PAGE = 100;
 const $ = (id) => document.getElementById(id);
 
 const newer = (a, b) => (a === null || (b !== null && b > a) ? b : a);
@@ -19,8 +19,18 @@ const connected = () => connection.connected;
 const identity = new Identity({ start, rename });
 const conversations = new Conversations($("rooms"), (room) => open(room));
 let current = conversations.ensure(GENERAL);
-const scroller = new Scroller($("scroller"), $("jump"), () => reading.update());
+const scroller = new Scroller($("scroller"), $("jump"), () => {
+  reading.update();
+  earlier.check();
+});
 const typing = new TypingIndicator($("typing"));
+const earlier = new Earlier({
+  current: () => current,
+  scroller,
+  user: () => identity.user,
+  fetch: (room, beforeId, limit) => (connected() ? connection.invoke("GetRoomHistoryBefore", room, beforeId, limit) : null),
+  failed: (error) => connected() && showHubError(error), // a cut connection says so in the header already
+});
 const reading = new Reading({
   current: () => current,
   scroller,
@@ -60,17 +70,23 @@ async function open(room) {
   showError("");
   reading.update();
   if (!current.loaded && connected()) await load(current).catch(showHubError);
+  else earlier.check(); // left at its top: older messages now
 }
 
-/** The latest page of a conversation, the first time it is opened; where its unread messages start is marked. */
+/**
+ * The latest page of a conversation, the first time it is opened; where its unread messages start is marked.
+ * Older pages come when the user scrolls to the top.
+ */
 async function load(conv) {
   const page = await connection.invoke("GetRoomHistory", conv.room, null, HISTORY_PAGE);
   conv.loaded = true;
   page.forEach((message) => showMessage(message, false));
+  earlier.loaded(conv, page.length);
   const firstUnread = conv.timeline.nthLastFromOthers(conv.unread, identity.user);
   if (firstUnread) conv.timeline.markUnseenFrom(firstUnread);
   if (conv === current) scroller.toBottom();
   reading.update();
+  earlier.check(); // a page too short to scroll: the one before it now
 }
 
 /**
@@ -164,6 +180,7 @@ function cleared(room) {
   const conv = conversations.get(room);
   if (!conv) return;
   conv.timeline.clear();
+  earlier.cleared(conv);
   conv.unread = 0;
   showLine(room === GENERAL ? "History was cleared." : `The history of ${labelOf(room)} was cleared.`, undefined, room);
   reading.update();

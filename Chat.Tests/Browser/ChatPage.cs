@@ -10,6 +10,7 @@ internal sealed class ChatPage : IAsyncDisposable
 
     private readonly IBrowserContext _context;
     private readonly List<string> _problems = [];
+    private readonly List<string> _framesSent = [];
 
     private ChatPage(IBrowserContext context, IPage page)
     {
@@ -24,6 +25,13 @@ internal sealed class ChatPage : IAsyncDisposable
         };
         page.PageError += (_, error) => Record($"page error: {error}");
         page.RequestFailed += (_, request) => Record($"request failed: {request.Url} {request.Failure}");
+        page.WebSocket += (_, socket) => socket.FrameSent += (_, frame) =>
+        {
+            lock (_framesSent)
+            {
+                _framesSent.Add(frame.Text ?? "");
+            }
+        };
         page.Response += (_, response) =>
         {
             if (response.Status >= 400)
@@ -53,6 +61,9 @@ internal sealed class ChatPage : IAsyncDisposable
     public ILocator JumpToBottom => Page.Locator("#jump");
 
     public ILocator NewMessagesMarker => Page.Locator("#messages li.new-marker");
+
+    /// <summary>The line above the oldest message shown: "loading earlier messages…", where the conversation begins, or empty.</summary>
+    public ILocator TopLine => Page.Locator("#messages li.edge");
 
     /// <summary>The conversation list, as its entries read (<c>#general</c>, <c>#dev</c>, <c>@bob</c>, with a badge's number after the name).</summary>
     public ILocator Conversations => Page.Locator("#rooms li");
@@ -88,6 +99,16 @@ internal sealed class ChatPage : IAsyncDisposable
             {
                 return [.. _problems];
             }
+        }
+    }
+
+    /// <summary>How many times the page has invoked the hub method <paramref name="method"/> so far (over its WebSocket).</summary>
+    public int HubCalls(string method)
+    {
+        lock (_framesSent)
+        {
+            // One frame may hold several messages; each invocation names its target once.
+            return _framesSent.Sum(frame => frame.Split($"\"target\":\"{method}\"").Length - 1);
         }
     }
 

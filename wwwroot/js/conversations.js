@@ -21,7 +21,10 @@ export class Conversations {
   constructor(list, onOpen) {
     this.list = list;
     this.onOpen = onOpen;
-    /** @type {Map<string, { room: string, timeline: Timeline, unread: number, lastId: number|null, loaded: boolean, readSent: number|null }>} */
+    /**
+     * earlier: whether older messages than those shown may be there ("more"), are being fetched, or there are none.
+     * @type {Map<string, { room: string, timeline: Timeline, unread: number, lastId: number|null, loaded: boolean, readSent: number|null, earlier: string|null }>}
+     */
     this.all = new Map();
   }
 
@@ -33,7 +36,7 @@ export class Conversations {
   ensure(room) {
     let found = this.all.get(room);
     if (!found) {
-      found = { room, timeline: new Timeline(room), unread: 0, lastId: null, loaded: false, readSent: null };
+      found = { room, timeline: new Timeline(room), unread: 0, lastId: null, loaded: false, readSent: null, earlier: null };
       this.all.set(room, found);
     }
     return found;

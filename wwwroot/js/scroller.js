@@ -1,6 +1,7 @@
 // The scrolling box that shows the current conversation, and its "jump to bottom" button.
 
 const NEAR_BOTTOM = 40; // px: this close to the end counts as at the bottom
+const NEAR_TOP = 80; // px: this close to the start is where older messages are fetched
 
 export class Scroller {
   constructor(box, jump, onScroll) {
@@ -14,6 +15,10 @@ export class Scroller {
   atBottom() {
     const box = this.box;
     return box.scrollHeight - box.scrollTop - box.clientHeight < NEAR_BOTTOM;
+  }
+
+  nearTop() {
+    return this.box.scrollTop < NEAR_TOP;
   }
 
   toBottom() {

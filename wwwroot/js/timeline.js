@@ -1,5 +1,5 @@
 // One conversation's messages on screen: in id order, each once, with day separators, system lines,
-// a "new messages" marker and the sends still on their way.
+// a "new messages" marker, the sends still on their way, and above them all a line about older messages.
 import { dayLabel, dayOf, element, linkify, nameOf, timeOf } from "./dom.js";
 
 const isMessage = (node) => node.classList.contains("message");
@@ -15,6 +15,8 @@ export class Timeline {
     this.lastId = null; // the newest message id shown
     this.firstId = null; // the oldest, for loading earlier pages
     this.marker = null;
+    this.edge = element("li", "edge"); // always first: "loading earlier messages…" or where the conversation begins
+    this.list.append(this.edge);
   }
 
   has(id) {
@@ -24,18 +26,7 @@ export class Timeline {
   /** Shows a message once, in id order, wherever it came from (live, history, catch-up or an ack); the new item, or null. */
   add(message, own) {
     if (this.ids.has(message.id)) return null;
-    this.ids.add(message.id);
-    if (this.lastId === null || message.id > this.lastId) this.lastId = message.id;
-    if (this.firstId === null || message.id < this.firstId) this.firstId = message.id;
-
-    const item = element("li", own ? "message own" : "message");
-    item.dataset.id = String(message.id);
-    item.dataset.day = dayOf(message.sentAt);
-    item.dataset.user = message.user;
-    const text = element("bdi", "text");
-    text.append(linkify(message.text));
-    item.append(timeOf(message.sentAt), nameOf(message.user, "user"), text);
-
+    const item = this.itemOf(message, own);
     let before = null; // the oldest item newer than this one (sends on their way count as newest)
     for (let node = this.list.lastElementChild; node; node = node.previousElementSibling) {
       const order = orderOf(node);
@@ -46,6 +37,43 @@ export class Timeline {
     this.fixDay(item);
     const next = this.nextMessage(item);
     if (next) this.fixDay(next);
+    return item;
+  }
+
+  /**
+   * An older page (scrolling back), oldest first: its messages not shown yet go above all others, with a day
+   * separator where the page meets the rest only if their days differ. `isOwn` tells the user's own.
+   */
+  prepend(messages, isOwn) {
+    const oldest = this.firstId;
+    const top = this.edge.nextSibling; // what was first under the edge
+    let last = null;
+    for (const message of [...messages].sort((a, b) => a.id - b.id)) {
+      if (this.ids.has(message.id)) continue;
+      if (oldest !== null && message.id > oldest) {
+        this.add(message, isOwn(message)); // not older after all: in its place
+        continue;
+      }
+      last = this.itemOf(message, isOwn(message));
+      this.list.insertBefore(last, top);
+      this.fixDay(last);
+    }
+    const next = last && this.nextMessage(last);
+    if (next) this.fixDay(next);
+  }
+
+  /** A new message item, counted as shown. */
+  itemOf(message, own) {
+    this.ids.add(message.id);
+    if (this.lastId === null || message.id > this.lastId) this.lastId = message.id;
+    if (this.firstId === null || message.id < this.firstId) this.firstId = message.id;
+    const item = element("li", own ? "message own" : "message");
+    item.dataset.id = String(message.id);
+    item.dataset.day = dayOf(message.sentAt);
+    item.dataset.user = message.user;
+    const text = element("bdi", "text");
+    text.append(linkify(message.text));
+    item.append(timeOf(message.sentAt), nameOf(message.user, "user"), text);
     return item;
   }
 
@@ -102,7 +130,7 @@ export class Timeline {
     this.lastId = null;
     this.firstId = null;
     this.marker = null;
-    this.list.replaceChildren(...this.list.querySelectorAll("li.pending"));
+    this.list.replaceChildren(this.edge, ...this.list.querySelectorAll("li.pending"));
   }
 
   /** Labels every day separator again ("Today" becomes "Yesterday" at midnight). */
