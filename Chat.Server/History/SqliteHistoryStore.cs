@@ -80,8 +80,8 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
     // Up to 1/16 more than maxMessages (at most 64 rows) may wait for the next trim.
     private readonly int _trimStep = Math.Clamp(maxMessages / 16, 1, 64);
 
-    // Inserts per conversation since its last trim; one not listed is trimmed on its first append. Only the writer touches it.
-    private readonly Dictionary<string, int> _sinceTrim = new(StringComparer.Ordinal);
+    // Messages per conversation, once counted (on its first append); only the writer touches it.
+    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
 
     private readonly SqliteCommand?[] _inserts = new SqliteCommand?[BitOperations.Log2(MaxRowsPerInsert) + 1];
     private SqliteCommand? _findSent;
@@ -194,26 +194,26 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
             }
         }
 
-        // Retention in steps: deleting on every commit would rewrite the oldest page each time.
-        var trimmed = new List<string>();
-        foreach (var (room, count) in inserted)
+        // Retention in steps: deleting on every commit would rewrite the oldest page each time. Each
+        // conversation's row count is known here (counted once), so a trim deletes its oldest rows by
+        // the index without walking the ones it keeps.
+        var counts = new List<(string Room, long Count)>(inserted.Count);
+        foreach (var (room, added) in inserted)
         {
-            if (!_sinceTrim.TryGetValue(room, out var since) || since + count >= _trimStep)
+            // Counted here, the batch's own rows are in the count already.
+            var count = _counts.TryGetValue(room, out var known) ? known + added : await CountAsync(transaction, room, cancellationToken);
+            if (count - maxMessages >= (_counts.ContainsKey(room) ? _trimStep : 1))
             {
-                await TrimAsync(transaction, room, cancellationToken);
-                trimmed.Add(room);
+                count -= await TrimAsync(transaction, room, count - maxMessages, cancellationToken);
             }
+
+            counts.Add((room, count));
         }
 
         await transaction.CommitAsync(cancellationToken);
-        foreach (var (room, count) in inserted)
+        foreach (var (room, count) in counts)
         {
-            _sinceTrim[room] = _sinceTrim.GetValueOrDefault(room) + count;
-        }
-
-        foreach (var room in trimmed)
-        {
-            _sinceTrim[room] = 0;
+            _counts[room] = count;
         }
 
         return appended;
@@ -284,19 +284,27 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
     }
 
     /// <summary>Deletes the conversation's rows older than its newest <c>maxMessages</c> (a range of the (room, id) index).</summary>
-    private async Task TrimAsync(SqliteTransaction transaction, string room, CancellationToken cancellationToken)
+    /// <summary>Deletes the <paramref name="excess"/> oldest messages of a conversation; returns how many went.</summary>
+    private async Task<int> TrimAsync(SqliteTransaction transaction, string room, long excess, CancellationToken cancellationToken)
     {
         _trim ??= Prepared(
-            """
-            DELETE FROM messages WHERE room = $room
-                AND id < (SELECT id FROM messages WHERE room = $room ORDER BY id DESC LIMIT 1 OFFSET $keep - 1);
-            """,
+            "DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE room = $room ORDER BY id LIMIT $excess);",
             ("$room", SqliteType.Text),
-            ("$keep", SqliteType.Integer));
+            ("$excess", SqliteType.Integer));
         _trim.Transaction = transaction;
         _trim.Parameters[0].Value = room;
-        _trim.Parameters[1].Value = maxMessages;
-        await _trim.ExecuteNonQueryAsync(cancellationToken);
+        _trim.Parameters[1].Value = excess;
+        return await _trim.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>How many messages a conversation holds (once per conversation; then the store keeps count).</summary>
+    private async Task<long> CountAsync(SqliteTransaction transaction, string room, CancellationToken cancellationToken)
+    {
+        await using var count = Writer.CreateCommand();
+        count.Transaction = transaction;
+        count.CommandText = "SELECT count(*) FROM messages WHERE room = $room;";
+        count.Parameters.AddWithValue("$room", room);
+        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private SqliteCommand Prepared(string sql, params (string Name, SqliteType Type)[] parameters)
@@ -570,7 +578,7 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         command.CommandText = "DELETE FROM messages WHERE room = $room;";
         command.Parameters.AddWithValue("$room", room);
         await command.ExecuteNonQueryAsync(cancellationToken);
-        _sinceTrim[room] = 0;
+        _counts[room] = 0;
     }
 
     public void Dispose()
