@@ -56,7 +56,13 @@ internal static class SecurityExtensions
             app.UseForwardedHeaders();
         }
 
-        app.UseCors();
+        // CORS only for listed origins: the middleware resolves its policy provider from the request's services,
+        // and that scope would live as long as each WebSocket (about 0.3 KiB per idle connection).
+        if (app.Services.GetRequiredService<IOptions<ChatOptions>>().Value.AllowedOrigins.Length > 0)
+        {
+            app.UseCors();
+        }
+
         app.UseMiddleware<OriginCheck>();
         if (app.Services.GetRequiredService<IOptions<ChatOptions>>().Value.Limits.Any)
         {
@@ -73,10 +79,14 @@ internal static class SecurityExtensions
         return app;
     }
 
-    /// <summary>Requires a valid token on <paramref name="hub"/> when auth is on, and applies the CORS policy.</summary>
+    /// <summary>Requires a valid token on <paramref name="hub"/> when auth is on, and applies the CORS policy when origins are listed.</summary>
     public static void SecureChatHub(this IEndpointConventionBuilder hub, IServiceProvider services)
     {
-        hub.RequireCors(CorsPolicy);
+        if (services.GetRequiredService<IOptions<ChatOptions>>().Value.AllowedOrigins.Length > 0)
+        {
+            hub.RequireCors(CorsPolicy);
+        }
+
         if (services.GetRequiredService<IOptions<ChatOptions>>().Value.Auth.Enabled)
         {
             hub.RequireAuthorization();
