@@ -340,41 +340,24 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         return appended;
     }
 
-    public async Task<ChatMessage[]> GetAsync(string room, long? afterId, int limit, CancellationToken cancellationToken)
+    public Task<ChatMessage[]> GetAsync(string room, long? afterId, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(afterId is null ? LatestQuery : AfterQuery, room, afterId ?? 0, limit, newestFirst: afterId is null, cancellationToken);
+
+    public Task<ChatMessage[]> GetBeforeAsync(string room, long beforeId, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(BeforeQuery, room, beforeId, limit, newestFirst: true, cancellationToken);
+
+    public Task<ChatMessage[]> GetMissedAsync(string user, long? afterId, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(afterId is null ? LatestMissedQuery : MissedQuery, user, afterId ?? 0, limit, newestFirst: afterId is null, cancellationToken);
+
+    /// <summary>Runs one of the paging queries ($1 a room or user, $2 an id, $3 the limit); the result oldest first.</summary>
+    private async Task<ChatMessage[]> QueryAsync(string sql, string name, long id, int limit, bool newestFirst, CancellationToken cancellationToken)
     {
-        await using var query = _dataSource.CreateCommand(afterId is null ? LatestQuery : AfterQuery);
-        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
-        query.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterId ?? 0 });
-        query.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-
-        var messages = await ReadAllAsync(query, cancellationToken);
-        if (afterId is null)
-        {
-            messages.Reverse();
-        }
-
-        return [.. messages];
-    }
-
-    public async Task<ChatMessage[]> GetBeforeAsync(string room, long beforeId, int limit, CancellationToken cancellationToken)
-    {
-        await using var query = _dataSource.CreateCommand(BeforeQuery);
-        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
-        query.Parameters.Add(new NpgsqlParameter<long> { TypedValue = beforeId });
+        await using var query = _dataSource.CreateCommand(sql);
+        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        query.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         query.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var messages = await ReadAllAsync(query, cancellationToken);
-        messages.Reverse();
-        return [.. messages];
-    }
-
-    public async Task<ChatMessage[]> GetMissedAsync(string user, long? afterId, int limit, CancellationToken cancellationToken)
-    {
-        await using var query = _dataSource.CreateCommand(afterId is null ? LatestMissedQuery : MissedQuery);
-        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user });
-        query.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterId ?? 0 });
-        query.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        var messages = await ReadAllAsync(query, cancellationToken);
-        if (afterId is null)
+        if (newestFirst)
         {
             messages.Reverse();
         }
