@@ -1,4 +1,5 @@
 using System.Text;
+using Chat.Server.Rooms;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -246,7 +247,7 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
             texts[i] = Storable(batch[i].Text);
             clientIds[i] = batch[i].ClientMessageId is { } clientId ? Storable(clientId) : null;
             inBatch[rooms[i]] = inBatch.GetValueOrDefault(rooms[i]) + 1;
-            if (Rooms.Conversation.TryParseDirect(rooms[i], out var one, out var other))
+            if (Conversation.TryParseDirect(rooms[i], out var one, out var other))
             {
                 members.Add((one, rooms[i]));
                 members.Add((other, rooms[i]));
@@ -486,7 +487,7 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         foreach (var mark in marks)
         {
             // A room's marker exists only while its user is a member; general's and a direct one's appear on first use.
-            commands.BatchCommands.Add(new NpgsqlBatchCommand(SqliteHistoryStore.MayCreateMarker(mark)
+            commands.BatchCommands.Add(new NpgsqlBatchCommand(Conversation.BelongsWithoutJoining(mark.Room, mark.User)
                 ? $"""
                   INSERT INTO chat_memberships (user_name, room, read_id) VALUES ($1, $2, {Target})
                   ON CONFLICT (user_name, room) DO UPDATE SET read_id = greatest(chat_memberships.read_id, excluded.read_id)

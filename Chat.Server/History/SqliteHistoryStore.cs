@@ -518,7 +518,7 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         for (var i = 0; i < marks.Count; i++)
         {
             // A room's marker exists only while its user is a member; general's and a direct one's appear on first use.
-            var command = MayCreateMarker(marks[i]) ? upsert : update;
+            var command = Conversation.BelongsWithoutJoining(marks[i].Room, marks[i].User) ? upsert : update;
             command.Parameters.Clear();
             command.Parameters.AddWithValue("$user", marks[i].User);
             command.Parameters.AddWithValue("$room", marks[i].Room);
@@ -529,11 +529,6 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         await transaction.CommitAsync(cancellationToken);
         return markers;
     }
-
-    /// <summary>Whether a read marker may be created by marking: in general, and in a direct conversation by one of its two users.</summary>
-    internal static bool MayCreateMarker(ReadMark mark) =>
-        mark.Room == Conversation.General
-        || (Conversation.TryParseDirect(mark.Room, out var one, out var other) && (mark.User == one || mark.User == other));
 
     public async Task<long> LastIdAsync(CancellationToken cancellationToken)
     {

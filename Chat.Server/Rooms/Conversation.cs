@@ -34,6 +34,13 @@ public static class Conversation
         return true;
     }
 
+    /// <summary>
+    /// True for the conversations a user belongs to without joining: <c>general</c>, and a direct conversation
+    /// of which they are one of the two users. (Rooms need a membership.)
+    /// </summary>
+    public static bool BelongsWithoutJoining(string key, string user) =>
+        key == General || (TryParseDirect(key, out var first, out var second) && (user == first || user == second));
+
     /// <summary>The name <paramref name="viewer"/> sees for <paramref name="key"/>: <c>@</c> + the other user for a direct conversation, else the key.</summary>
     public static string ForViewer(string key, string? viewer)
     {

@@ -40,20 +40,9 @@ internal sealed partial class Memberships(IHistoryStore store, HistoryWriter wri
     }
 
     /// <summary>Whether <paramref name="user"/> belongs to the conversation <paramref name="room"/> (a key of <see cref="Conversation"/>).</summary>
-    public async Task<bool> IsMemberAsync(string user, string room, CancellationToken cancellationToken)
-    {
-        if (room == Conversation.General)
-        {
-            return true;
-        }
-
-        if (Conversation.TryParseDirect(room, out var first, out var second))
-        {
-            return user == first || user == second;
-        }
-
-        return fanout.IsInRoom(user, room) ?? (await store.ConversationsOfAsync(user, cancellationToken)).Contains(room, StringComparer.Ordinal);
-    }
+    public async Task<bool> IsMemberAsync(string user, string room, CancellationToken cancellationToken) =>
+        Conversation.BelongsWithoutJoining(room, user)
+        || (fanout.IsInRoom(user, room) ?? (await store.ConversationsOfAsync(user, cancellationToken)).Contains(room, StringComparer.Ordinal));
 
     public async Task<JoinOutcome> JoinAsync(string user, string room)
     {
