@@ -7,18 +7,8 @@ namespace Chat.Tests.ScaleOut;
 /// Two Chat processes behind one Redis and one PostgreSQL, all real and on loopback: what a client on
 /// one node does, clients on the other see, and the cluster agrees on history and presence.
 /// </summary>
-public sealed class ClusterTests : IAsyncLifetime
+public sealed class ClusterTests : ClusterTest
 {
-    private Cluster _cluster = null!;
-
-    private RunningChat A => _cluster.A;
-
-    private RunningChat B => _cluster.B;
-
-    public async Task InitializeAsync() => _cluster = await Cluster.StartAsync();
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
-
     [SkippableFact]
     public async Task Every_client_on_either_node_receives_every_message_once_and_both_nodes_share_history_and_presence()
     {
@@ -104,7 +94,7 @@ public sealed class ClusterTests : IAsyncLifetime
         (await alice.NextMessageAsync()).Should().Be(before);
 
         // Act: Redis goes away for 10 seconds.
-        await _cluster.Redis.StopAsync();
+        await Cluster.Redis.StopAsync();
         var stopped = DateTime.UtcNow;
 
         // Assert: both nodes say they are unready, yet their clients stay and still hear each other (from the history).
@@ -119,7 +109,7 @@ public sealed class ClusterTests : IAsyncLifetime
         bob.Closed.IsCompleted.Should().BeFalse();
 
         // Act: Redis comes back (empty: it keeps nothing on disk).
-        await _cluster.Redis.StartAgainAsync();
+        await Cluster.Redis.StartAgainAsync();
 
         // Assert: both nodes are ready again, presence is rebuilt, messages cross through Redis again, each once.
         await Cluster.WaitForReadinessAsync(A.Url, HttpStatusCode.OK);
@@ -139,7 +129,7 @@ public sealed class ClusterTests : IAsyncLifetime
         await Cluster.WaitUntilOnlineAsync(alice, "alice", "bob");
 
         // Act: Redis stops answering but keeps its connections open.
-        _cluster.Redis.Hang();
+        Cluster.Redis.Hang();
         try
         {
             // Assert
@@ -151,7 +141,7 @@ public sealed class ClusterTests : IAsyncLifetime
         }
         finally
         {
-            _cluster.Redis.Wake();
+            Cluster.Redis.Wake();
         }
 
         await Cluster.WaitForReadinessAsync(A.Url, HttpStatusCode.OK);

@@ -4,18 +4,8 @@ using Chat.Tests.Infrastructure;
 namespace Chat.Tests.ScaleOut;
 
 /// <summary>Rooms and direct conversations across two Chat processes with real Redis and PostgreSQL.</summary>
-public sealed class RoomClusterTests : IAsyncLifetime
+public sealed class RoomClusterTests : ClusterTest
 {
-    private Cluster _cluster = null!;
-
-    private RunningChat A => _cluster.A;
-
-    private RunningChat B => _cluster.B;
-
-    public async Task InitializeAsync() => _cluster = await Cluster.StartAsync();
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
-
     [SkippableFact]
     public async Task Joining_on_one_node_puts_the_users_connection_on_the_other_node_in_the_room()
     {
@@ -115,10 +105,10 @@ public sealed class RoomClusterTests : IAsyncLifetime
         await bobOnA.JoinAsync("dev");
 
         // Act: alice joins on B while Redis is away, so A cannot hear of it then.
-        await _cluster.Redis.StopAsync();
+        await Cluster.Redis.StopAsync();
         await Cluster.WaitForReadinessAsync(A.Url, HttpStatusCode.ServiceUnavailable);
         await aliceOnB.JoinAsync("dev");
-        await _cluster.Redis.StartAgainAsync();
+        await Cluster.Redis.StartAgainAsync();
         await Cluster.WaitForReadinessAsync(A.Url, HttpStatusCode.OK);
         await Cluster.WaitForReadinessAsync(B.Url, HttpStatusCode.OK);
 
