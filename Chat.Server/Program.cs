@@ -14,7 +14,10 @@ if (args is [TokenCommand.Name, .. var tokenArgs])
     return await TokenCommand.RunAsync(tokenArgs);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings are read once, at start. Reloading them on change would watch the content root, where the
+// SQLite history lives by default: every commit would wake the watcher (about 4 % of the CPU under load).
+// A --hostBuilder:reloadConfigOnChange=true given by the user comes later and wins.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 
 // Logging that adds nothing to each idle connection (overridable by configuration)
 builder.AddChatLoggingDefaults();

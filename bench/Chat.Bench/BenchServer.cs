@@ -20,12 +20,15 @@ internal sealed class BenchServer : IAsyncDisposable
     private readonly string _folder;
     private long _droppedAt;
 
-    private BenchServer(Process process, string folder, Uri url)
+    private BenchServer(ServerKind kind, Process process, string folder, Uri url)
     {
+        Kind = kind;
         _process = process;
         _folder = folder;
         Url = url;
     }
+
+    public ServerKind Kind { get; }
 
     public Uri Url { get; }
 
@@ -89,7 +92,7 @@ internal sealed class BenchServer : IAsyncDisposable
             var at = line.IndexOf(Marker, StringComparison.Ordinal);
             if (at >= 0)
             {
-                var server = new BenchServer(process, folder, new Uri(line[(at + Marker.Length)..].Trim()));
+                var server = new BenchServer(kind, process, folder, new Uri(line[(at + Marker.Length)..].Trim()));
 
                 // Keep draining its output so the server never blocks on a full pipe, and note when it first drops a client.
                 _ = server.WatchOutputAsync(cancellationToken);

@@ -12,6 +12,9 @@ internal readonly record struct DeliveryChecks(long Missing, long Duplicated, lo
         readers.Sum(log => log.Reordered),
         sent.Sent - sent.Acked);
 
+    /// <summary>Nothing missing, duplicated, reordered or unacked.</summary>
+    public bool IsClean => this == default;
+
     /// <summary>The counts summed over <paramref name="runs"/>, for a table row: "missing / duplicated / reordered / unacked".</summary>
     public static string Total(IEnumerable<DeliveryChecks> runs)
     {

@@ -22,9 +22,10 @@ internal static class FanoutBenchmark
     private const int MaxDeliveries = 20_000_000;
 
     /// <summary>One run on one server.</summary>
-    public sealed record Result(double PerSecond, double AckedPerSecond, double GeneratorMicros, double ServerMicros, DeliveryChecks Checks);
+    /// <param name="Counters">What Chat's own counters say of the run (null for the bare hub).</param>
+    public sealed record Result(double PerSecond, double AckedPerSecond, double GeneratorMicros, double ServerMicros, DeliveryChecks Checks, ServerCounters? Counters = null);
 
-    public static async Task RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<(int Receivers, Comparison<Result> Results)>> RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
     {
         output.WriteLine($"fan-out: {options.Rounds} alternating rounds, {options.Describe()}");
         var comparisons = new List<(int Receivers, Comparison<Result> Results)>();
@@ -33,7 +34,7 @@ internal static class FanoutBenchmark
             var comparison = new Comparison<Result>(output);
             await comparison.RunAsync(options.Rounds, kind => MeasureAsync(kind, receivers, options, cancellationToken), result => string.Create(
                 CultureInfo.InvariantCulture,
-                $"{receivers,5} receivers {result.PerSecond,10:N0} deliveries/s  CPU per delivery: generator {result.GeneratorMicros:F2} µs, server {result.ServerMicros:F2} µs  {result.Checks}"));
+                $"{receivers,5} receivers {result.PerSecond,10:N0} deliveries/s  CPU per delivery: generator {result.GeneratorMicros:F2} µs, server {result.ServerMicros:F2} µs  {result.Checks}{(result.Counters is { } counters ? $"  {counters}" : "")}"));
             comparisons.Add((receivers, comparison));
         }
 
@@ -45,6 +46,8 @@ internal static class FanoutBenchmark
             results.Median($"{receivers} receivers: server CPU per delivery", r => r.ServerMicros, "F2", " µs");
             results.Text($"{receivers} receivers: missing / duplicated / reordered / unacked sends (all rounds)", runs => DeliveryChecks.Total(runs.Select(r => r.Checks)));
         }
+
+        return comparisons;
     }
 
     /// <summary>One run: starts a server, connects, warms up, sends and checks.</summary>
@@ -57,6 +60,7 @@ internal static class FanoutBenchmark
         var plan = new SendPlan(
             BenchText.Measured, 0, messages, options.Senders, options.TextLength, options.Window, For: options.Messages > 0 ? null : options.Duration,
             WindowAt: options.WindowAtReceiver ? stage.Logs[0] : null);
+        var before = await ServerCounters.ReadAsync(stage.Server, cancellationToken);
         var cpu = CpuMeter.Start(stage.Server);
         var start = Stopwatch.GetTimestamp();
         var sent = (await Task.WhenAll(Enumerable.Range(0, options.Senders)
@@ -66,11 +70,13 @@ internal static class FanoutBenchmark
         var end = complete ? stage.Readers.Max(log => log.LastAt) : Stopwatch.GetTimestamp();
         var delivered = stage.Readers.Sum(log => log.Received);
         var (generator, server) = cpu.PerDelivery(delivered);
+        var after = await ServerCounters.ReadAsync(stage.Server, cancellationToken);
         return new Result(
             delivered / Stopwatch.GetElapsedTime(start, end).TotalSeconds,
             sent.Acked / sending.TotalSeconds,
             generator,
             server,
-            DeliveryChecks.Of(stage.Readers, sent.Sent * receivers, delivered, sent));
+            DeliveryChecks.Of(stage.Readers, sent.Sent * receivers, delivered, sent),
+            ServerCounters.Between(before, after));
     }
 }

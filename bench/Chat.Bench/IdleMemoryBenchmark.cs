@@ -35,7 +35,7 @@ internal static class IdleMemoryBenchmark
     /// <summary>Connections opened first, so the measured ones carry no start-up cost (compilation, pools).</summary>
     private const int WarmUpConnections = 100;
 
-    public static async Task RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<Comparison<Result>> RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
     {
         var limit = OpenFileLimit();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -68,6 +68,8 @@ internal static class IdleMemoryBenchmark
             output.WriteLine();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Name(Idler.InRoom)} - {Name(options.Versus)}: {inRoom - versus:+0.0;-0.0} KiB per idle connection (the issue: at most +1 KiB)"));
         }
+
+        return results;
     }
 
     /// <param name="idler">Who connects: guests, or (Chat only) named users, in a room or not.</param>

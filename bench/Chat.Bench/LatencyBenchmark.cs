@@ -12,22 +12,26 @@ internal static class LatencyBenchmark
     public sealed record Options(int Rounds, int Receivers, double PerSecond, TimeSpan Duration, int TextLength, TimeSpan WarmUp);
 
     /// <summary>One run on one server; latencies in milliseconds.</summary>
-    public sealed record Result(double P50, double P99, double Max, double SentPerSecond, DeliveryChecks Checks);
+    /// <param name="FirstP99">p99 over messages of the time to their first receiver: the server's own delay, before the fan-out spreads it.</param>
+    public sealed record Result(double P50, double P99, double Max, double SentPerSecond, DeliveryChecks Checks, double FirstP50, double FirstP99, ServerCounters? Counters);
 
-    public static async Task RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<Comparison<Result>> RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"latency: {options.Rounds} alternating rounds, {options.Receivers} receivers, 1 sender at {options.PerSecond:0.#} messages/s for {options.Duration.TotalSeconds:0.#} s, {options.TextLength}-character texts"));
         var results = new Comparison<Result>(output);
         await results.RunAsync(options.Rounds, kind => MeasureAsync(kind, options, cancellationToken), r => string.Create(
             CultureInfo.InvariantCulture,
-            $"p50 {r.P50,7:F2} ms  p99 {r.P99,7:F2} ms  max {r.Max,7:F2} ms  sent {r.SentPerSecond:F1}/s  {r.Checks}"));
+            $"p50 {r.P50,7:F2} ms  p99 {r.P99,7:F2} ms  max {r.Max,7:F2} ms  first receiver p50 {r.FirstP50:F2} ms, p99 {r.FirstP99:F2} ms  sent {r.SentPerSecond:F1}/s  {r.Checks}{(r.Counters is { } counters ? $"  {counters}" : "")}"));
 
         results.Header(string.Create(CultureInfo.InvariantCulture, $"latency, {options.Receivers} receivers, {options.PerSecond:0.#} messages/s (medians)"));
         results.Median("p50 delivery latency", r => r.P50, "F2", " ms");
         results.Median("p99 delivery latency", r => r.P99, "F2", " ms");
         results.Median("max delivery latency", r => r.Max, "F2", " ms");
+        results.Median("p50 over messages of the time to the first receiver", r => r.FirstP50, "F2", " ms");
+        results.Median("p99 over messages of the time to the first receiver", r => r.FirstP99, "F2", " ms");
         results.Text("missing / duplicated / reordered / unacked sends (all rounds)", runs => DeliveryChecks.Total(runs.Select(r => r.Checks)));
+        return results;
     }
 
     private static async Task<Result> MeasureAsync(ServerKind kind, Options options, CancellationToken cancellationToken)
@@ -37,16 +41,26 @@ internal static class LatencyBenchmark
         await stage.WarmUpAsync(options.WarmUp, cancellationToken);
 
         var plan = new SendPlan(BenchText.Measured, 0, messages, Senders: 1, options.TextLength, Window: 32, options.PerSecond);
+        var before = await ServerCounters.ReadAsync(stage.Server, cancellationToken);
         var clock = Stopwatch.StartNew();
         var sent = await Sender.RunAsync(stage.Connections[0], "r0", 0, plan, cancellationToken);
         var sending = clock.Elapsed;
         await Stage.WaitUntilAsync(() => stage.Readers.All(log => log.Received >= sent.Sent), TimeSpan.FromSeconds(30), cancellationToken);
+        var after = await ServerCounters.ReadAsync(stage.Server, cancellationToken);
 
         var latencies = new List<long>(messages * options.Receivers);
+        var first = new long[sent.Sent];
+        Array.Fill(first, long.MaxValue);
         foreach (var log in stage.Readers)
         {
             latencies.AddRange(log.Latencies);
+            for (var i = 0; i < Math.Min(first.Length, log.Latencies.Length); i++)
+            {
+                first[i] = Math.Min(first[i], log.Latencies[i]);
+            }
         }
+
+        var firsts = first.Where(latency => latency != long.MaxValue).Order().ToList();
 
         latencies.Sort();
         return new Result(
@@ -54,7 +68,10 @@ internal static class LatencyBenchmark
             Milliseconds(Percentile(latencies, 0.99)),
             Milliseconds(latencies.Count == 0 ? 0 : latencies[^1]),
             sent.Sent / sending.TotalSeconds,
-            DeliveryChecks.Of(stage.Readers, sent.Sent * options.Receivers, latencies.Count, sent));
+            DeliveryChecks.Of(stage.Readers, sent.Sent * options.Receivers, latencies.Count, sent),
+            Milliseconds(Percentile(firsts, 0.50)),
+            Milliseconds(Percentile(firsts, 0.99)),
+            ServerCounters.Between(before, after));
     }
 
     /// <summary>The nearest-rank percentile of sorted values.</summary>

@@ -20,7 +20,7 @@ var url = new Option<Uri?>("--url")
     },
 };
 var messages = new Option<int>("--messages") { Description = "Messages each sender sends per round.", DefaultValueFactory = _ => 1000 };
-var root = new RootCommand("Chat benchmark: acked sends per second with one sender and with many (default); one node versus two (cluster); Chat against a bare SignalR hub (fanout, latency, slow-consumer, idle-memory, sends); a room against general (room-fanout).")
+var root = new RootCommand("Chat benchmark: acked sends per second with one sender and with many (default); one node versus two (cluster); Chat against a bare SignalR hub (fanout, latency, slow-consumer, idle-memory, sends); a room against general (room-fanout); every performance target in one run (targets).")
 {
     url, rounds, messages, senders,
 };
@@ -213,6 +213,19 @@ statefulReceiver.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 root.Subcommands.Add(statefulReceiver);
+
+// chat-bench targets: every scenario of the performance targets in one run, and one table of them
+var targetsIdle = new Option<int>("--connections") { Description = "Idle connections for the idle-memory target (each needs an open file here and in the server: see ulimit -n).", DefaultValueFactory = _ => 10_000 };
+var targets = new Command("targets", "The performance targets in one run: fan-out to 100 and 1000 receivers, latency at 1000, slow consumer, a stateful-reconnect receiver, idle memory; then one table of them, met or not.")
+{
+    warmUp, rounds, targetsIdle,
+};
+targets.SetAction(async (parse, cancellationToken) =>
+{
+    var options = new TargetsBenchmark.Options(parse.GetValue(rounds), TimeSpan.FromSeconds(parse.GetValue(warmUp)), parse.GetValue(targetsIdle));
+    return await TargetsBenchmark.RunAsync(options, Console.Out, cancellationToken) ? 0 : 2;
+});
+root.Subcommands.Add(targets);
 
 // chat-bench floods: one abusive client against the default limits, a normal user beside it
 var floodConnections = new Option<int>("--connections") { Description = "Connection attempts in the connection flood.", DefaultValueFactory = _ => 15_000 };

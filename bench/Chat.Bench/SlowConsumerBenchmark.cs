@@ -16,7 +16,7 @@ internal static class SlowConsumerBenchmark
     /// <summary>One run on one server; <see cref="DroppedAfter"/> is NaN when the stalled receiver was never dropped.</summary>
     public sealed record Result(double PerSecond, double LongestPause, double DroppedAfter, double MemoryGrowth, long Missing, long Unacked);
 
-    public static async Task RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<Comparison<Result>> RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"slow consumer: {options.Rounds} alternating rounds, {options.Receivers} receivers of which 1 never reads, 1 sender (up to {options.Window} {(options.WindowAtReceiver ? "not yet at the first receiver" : "unacked")}), {(options.Messages > 0 ? $"{options.Messages:N0} messages" : $"for {options.Duration.TotalSeconds:0.#} s")}, {options.TextLength}-character texts"));
@@ -33,6 +33,7 @@ internal static class SlowConsumerBenchmark
         results.Text("rounds in which it was dropped", runs => $"{runs.Count(r => !double.IsNaN(r.DroppedAfter))} of {runs.Count}");
         results.Median("server memory growth (peak RSS)", r => r.MemoryGrowth, "F0", " MB");
         results.Text("sent but not delivered to the others / unacked (all rounds)", runs => $"{runs.Sum(r => r.Missing)} / {runs.Sum(r => r.Unacked)}");
+        return results;
     }
 
     private static async Task<Result> MeasureAsync(ServerKind kind, Options options, CancellationToken cancellationToken)

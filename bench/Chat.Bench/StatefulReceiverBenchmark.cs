@@ -18,7 +18,7 @@ internal static class StatefulReceiverBenchmark
         public double Cost => 1 - (OthersWith / OthersWithout);
     }
 
-    public static async Task RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<Comparison<Result>> RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"stateful receiver: {options.Rounds} alternating rounds, {options.Receivers} receivers (one the npm client, first without withStatefulReconnect(), then with it), 1 sender with up to {options.Window} unacked, {options.TextLength}-character texts, {options.Duration.TotalSeconds:0.#} s per run"));
@@ -33,6 +33,7 @@ internal static class StatefulReceiverBenchmark
         results.Median("the others' deliveries/s: what it costs them", r => r.Cost * 100, "F1", " %");
         results.Median("the others' longest gap with it", r => r.GapWith, "F2", " s");
         results.Text("missing / duplicated / reordered / unacked sends (all rounds)", runs => DeliveryChecks.Total(runs.Select(r => r.Checks)));
+        return results;
     }
 
     private static async Task<Result> MeasureAsync(ServerKind kind, Options options, CancellationToken cancellationToken)

@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace Chat.Bench;
+
+/// <summary>
+/// Chat's own counters from its <c>/metrics</c> (commits, messages, writes to connections), read before and
+/// after a run, so a run's line can say how the server batched it: messages per commit, messages per write.
+/// The bare hub has no such endpoint; for it every reading is null.
+/// </summary>
+internal sealed record ServerCounters(double Accepted, double Commits, double Writes, double Delivered, double SlowCommits)
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    public static async Task<ServerCounters?> ReadAsync(BenchServer server, CancellationToken cancellationToken)
+    {
+        if (server.Kind != ServerKind.Chat)
+        {
+            return null;
+        }
+
+        var text = await Http.GetStringAsync(new Uri(server.Url, "metrics"), cancellationToken);
+        return new ServerCounters(
+            Sum(text, "chat_messages_accepted_total"),
+            Sum(text, "chat_history_commit_batch_count"),
+            Sum(text, "chat_connection_writes_total"),
+            Sum(text, "chat_messages_delivered_total"),
+            Sum(text, "chat_history_commit_duration_seconds_count") - Sum(text, "chat_history_commit_duration_seconds_bucket", "le=\"0.005\""));
+    }
+
+    /// <summary>What happened between two readings (null for the bare hub).</summary>
+    public static ServerCounters? Between(ServerCounters? before, ServerCounters? after) => before is null || after is null
+        ? null
+        : new(after.Accepted - before.Accepted, after.Commits - before.Commits, after.Writes - before.Writes, after.Delivered - before.Delivered, after.SlowCommits - before.SlowCommits);
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"server: {Accepted / Math.Max(1, Commits):F1} messages per commit, {Delivered / Math.Max(1, Writes):F1} per write, {SlowCommits:N0} of {Commits:N0} commits over 5 ms");
+
+    /// <summary>The sum of every series of <paramref name="name"/> (one per set of tags, or those with <paramref name="label"/>) in Prometheus text.</summary>
+    private static double Sum(string text, string name, string? label = null)
+    {
+        var sum = 0.0;
+        foreach (var line in text.AsSpan().EnumerateLines())
+        {
+            if (line.StartsWith(name) && line.Length > name.Length && line[name.Length] is ' ' or '{' && (label is null || line.Contains(label, StringComparison.Ordinal)))
+            {
+                var value = line[(line.LastIndexOf('}') is var brace and >= 0 ? brace + 1 : name.Length)..].Trim();
+                var end = value.IndexOf(' ');
+                sum += double.Parse(end < 0 ? value : value[..end], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return sum;
+    }
+}
