@@ -1,5 +1,7 @@
 using System.Net;
 using Chat.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chat.Tests.Operations;
 
@@ -65,6 +67,19 @@ public class HealthAndMetricsTests
         metrics.Should().MatchRegex(@"chat_messages_delivered_total\{[^}]*\} 2\b");
         metrics.Should().Contain("chat_history_commit_duration_seconds_bucket");
         metrics.Should().Contain("le=\"0.001\"", "commit times are seconds, so the buckets start well under one");
+        metrics.Should().MatchRegex(@"dotnet_gc_collections_total\{[^}]*\} \d", "the runtime's metrics (GC, JIT, thread pool) are exported too");
+    }
+
+    [Fact]
+    public void Settings_are_read_once_so_nothing_watches_the_folder_the_history_file_is_in()
+    {
+        using var app = new ChatApplication();
+        var configuration = (IConfigurationRoot)app.Services.GetRequiredService<IConfiguration>();
+
+        // appsettings.json is read, and not watched: a watcher on the content root wakes at every commit
+        // of a SQLite file kept there (the default place).
+        configuration.Providers.OfType<FileConfigurationProvider>().Should().NotBeEmpty()
+            .And.OnlyContain(provider => !provider.Source.ReloadOnChange);
     }
 
     [Fact]

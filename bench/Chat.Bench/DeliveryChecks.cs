@@ -12,13 +12,16 @@ internal readonly record struct DeliveryChecks(long Missing, long Duplicated, lo
         readers.Sum(log => log.Reordered),
         sent.Sent - sent.Acked);
 
+    public static DeliveryChecks operator +(DeliveryChecks a, DeliveryChecks b) =>
+        new(a.Missing + b.Missing, a.Duplicated + b.Duplicated, a.Reordered + b.Reordered, a.Unacked + b.Unacked);
+
     /// <summary>Nothing missing, duplicated, reordered or unacked.</summary>
     public bool IsClean => this == default;
 
     /// <summary>The counts summed over <paramref name="runs"/>, for a table row: "missing / duplicated / reordered / unacked".</summary>
     public static string Total(IEnumerable<DeliveryChecks> runs)
     {
-        var all = runs.Aggregate(default(DeliveryChecks), (a, b) => new(a.Missing + b.Missing, a.Duplicated + b.Duplicated, a.Reordered + b.Reordered, a.Unacked + b.Unacked));
+        var all = runs.Aggregate(default(DeliveryChecks), (a, b) => a + b);
         return string.Create(CultureInfo.InvariantCulture, $"{all.Missing} / {all.Duplicated} / {all.Reordered} / {all.Unacked}");
     }
 

@@ -17,7 +17,9 @@ internal sealed class DeliveryLog
     private long _received;
     private long _records;
     private long _warmUpSeen = -1;
+    private long _warmUpReceived;
     private long _awaitedCount = long.MaxValue;
+    private byte _awaitedPhase = BenchText.Measured;
     private TaskCompletionSource? _awaited;
 
     /// <summary>A log for measured sequence numbers 0 to <paramref name="messages"/> - 1, sender <c>s</c> sending those with <c>seq % senders == s</c>.</summary>
@@ -36,13 +38,17 @@ internal sealed class DeliveryLog
     /// <summary>Every <c>ReceiveMessage</c> that came, of any phase or none (a connection that should get nothing counts them).</summary>
     public long Records => Volatile.Read(ref _records);
 
-    /// <summary>Completes once <paramref name="count"/> measured messages have been received (one caller at a time).</summary>
-    public Task ReachedAsync(long count)
+    /// <summary>Messages of <paramref name="phase"/> received: measured ones each counted once, warm-up ones as they came.</summary>
+    public long Count(byte phase) => phase == BenchText.WarmUp ? Volatile.Read(ref _warmUpReceived) : Received;
+
+    /// <summary>Completes once <paramref name="count"/> messages of <paramref name="phase"/> have been received (one caller at a time).</summary>
+    public Task ReachedAsync(long count, byte phase = BenchText.Measured)
     {
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _awaitedPhase, phase);
         Volatile.Write(ref _awaitedCount, count);
         Volatile.Write(ref _awaited, reached);
-        if (Received >= count)
+        if (Count(phase) >= count)
         {
             reached.TrySetResult();
         }
@@ -80,6 +86,8 @@ internal sealed class DeliveryLog
         if (phase == BenchText.WarmUp)
         {
             Volatile.Write(ref _warmUpSeen, Math.Max(_warmUpSeen, sequence));
+            Volatile.Write(ref _warmUpReceived, _warmUpReceived + 1);
+            Signal(BenchText.WarmUp, _warmUpReceived);
             return;
         }
 
@@ -119,7 +127,12 @@ internal sealed class DeliveryLog
 
         LastAt = now;
         Volatile.Write(ref _received, _received + 1);
-        if (Volatile.Read(ref _awaited) is { } awaited && _received >= Volatile.Read(ref _awaitedCount))
+        Signal(BenchText.Measured, _received);
+    }
+
+    private void Signal(byte phase, long count)
+    {
+        if (Volatile.Read(ref _awaited) is { } awaited && Volatile.Read(ref _awaitedPhase) == phase && count >= Volatile.Read(ref _awaitedCount))
         {
             awaited.TrySetResult();
         }

@@ -55,7 +55,8 @@ internal static class FanoutBenchmark
     {
         var messages = options.Messages > 0 ? options.Messages : Math.Max(1000, MaxDeliveries / receivers);
         await using var stage = await Stage.StartAsync(kind, receivers, options.TextLength, () => new DeliveryLog(messages, options.Senders, keepLatencies: false), cancellationToken);
-        await stage.WarmUpAsync(options.WarmUp, cancellationToken);
+        _ = await ServerCounters.ReadAsync(stage.Server, cancellationToken); // its first answer compiles the exporter
+        await stage.WarmUpAsync(options.WarmUp, cancellationToken, options.Window, options.WindowAtReceiver);
 
         var plan = new SendPlan(
             BenchText.Measured, 0, messages, options.Senders, options.TextLength, options.Window, For: options.Messages > 0 ? null : options.Duration,

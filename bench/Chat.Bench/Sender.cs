@@ -33,6 +33,7 @@ internal static class Sender
         var deadline = plan.For ?? TimeSpan.MaxValue;
         var ackTimeout = plan.AckTimeout ?? TimeSpan.FromSeconds(60);
         var result = default(SendResult);
+        var before = plan.WindowAt?.Count(plan.Phase) ?? 0; // what the window's receiver had of this phase before this run
         for (var sequence = plan.First + sender; sequence < plan.End && clock.Elapsed < deadline; sequence += plan.Senders)
         {
             if (plan.PerSecond > 0)
@@ -47,7 +48,7 @@ internal static class Sender
 
             if (plan.WindowAt is { } receiver)
             {
-                if (result.Sent - receiver.Received >= plan.Window && !await ReachedAsync(receiver, result.Sent - plan.Window + 1, ackTimeout, cancellationToken))
+                if (result.Sent - (receiver.Count(plan.Phase) - before) >= plan.Window && !await ReachedAsync(receiver, plan.Phase, before + result.Sent - plan.Window + 1, ackTimeout, cancellationToken))
                 {
                     // The receiver stopped receiving: the server is stuck.
                     break;
@@ -96,11 +97,11 @@ internal static class Sender
         return result;
     }
 
-    private static async Task<bool> ReachedAsync(DeliveryLog receiver, long count, TimeSpan limit, CancellationToken cancellationToken)
+    private static async Task<bool> ReachedAsync(DeliveryLog receiver, byte phase, long count, TimeSpan limit, CancellationToken cancellationToken)
     {
         try
         {
-            await receiver.ReachedAsync(count).WaitAsync(limit, cancellationToken);
+            await receiver.ReachedAsync(count, phase).WaitAsync(limit, cancellationToken);
             return true;
         }
         catch (TimeoutException)

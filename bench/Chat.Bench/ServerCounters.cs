@@ -3,11 +3,13 @@ using System.Globalization;
 namespace Chat.Bench;
 
 /// <summary>
-/// Chat's own counters from its <c>/metrics</c> (commits, messages, writes to connections), read before and
-/// after a run, so a run's line can say how the server batched it: messages per commit, messages per write.
+/// Chat's counters from its <c>/metrics</c> (commits, messages, writes to connections; the runtime's garbage
+/// collections, JIT and thread pool), read before and after a run, so a run's line can say how the server
+/// batched it and what else it spent its time on.
 /// The bare hub has no such endpoint; for it every reading is null.
 /// </summary>
-internal sealed record ServerCounters(double Accepted, double Commits, double Writes, double Delivered, double SlowCommits)
+internal sealed record ServerCounters(
+    double Accepted, double Commits, double Writes, double Delivered, double SlowCommits, double Gen0, double Gen1, double Gen2, double GcPause, double Jit, double Allocated, double WorkItems)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
@@ -24,16 +26,26 @@ internal sealed record ServerCounters(double Accepted, double Commits, double Wr
             Sum(text, "chat_history_commit_batch_count"),
             Sum(text, "chat_connection_writes_total"),
             Sum(text, "chat_messages_delivered_total"),
-            Sum(text, "chat_history_commit_duration_seconds_count") - Sum(text, "chat_history_commit_duration_seconds_bucket", "le=\"0.005\""));
+            Sum(text, "chat_history_commit_duration_seconds_count") - Sum(text, "chat_history_commit_duration_seconds_bucket", "le=\"0.005\""),
+            Sum(text, "dotnet_gc_collections_total", "\"gen0\""),
+            Sum(text, "dotnet_gc_collections_total", "\"gen1\""),
+            Sum(text, "dotnet_gc_collections_total", "\"gen2\""),
+            Sum(text, "dotnet_gc_pause_time_seconds_total"),
+            Sum(text, "dotnet_jit_compilation_time_seconds_total"),
+            Sum(text, "dotnet_gc_heap_total_allocated_bytes_total"),
+            Sum(text, "dotnet_thread_pool_work_item_count_total"));
     }
 
     /// <summary>What happened between two readings (null for the bare hub).</summary>
     public static ServerCounters? Between(ServerCounters? before, ServerCounters? after) => before is null || after is null
         ? null
-        : new(after.Accepted - before.Accepted, after.Commits - before.Commits, after.Writes - before.Writes, after.Delivered - before.Delivered, after.SlowCommits - before.SlowCommits);
+        : new(
+            after.Accepted - before.Accepted, after.Commits - before.Commits, after.Writes - before.Writes, after.Delivered - before.Delivered, after.SlowCommits - before.SlowCommits,
+            after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2, after.GcPause - before.GcPause, after.Jit - before.Jit, after.Allocated - before.Allocated,
+            after.WorkItems - before.WorkItems);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"server: {Accepted / Math.Max(1, Commits):F1} messages per commit, {Delivered / Math.Max(1, Writes):F1} per write, {SlowCommits:N0} of {Commits:N0} commits over 5 ms");
+        $"server: {Accepted / Math.Max(1, Commits):F1} messages per commit, {Delivered / Math.Max(1, Writes):F1} per write, {SlowCommits:N0} of {Commits:N0} commits over 5 ms; GCs {Gen0:N0}/{Gen1:N0}/{Gen2:N0} ({GcPause * 1000:F0} ms), JIT {Jit * 1000:F0} ms, {Allocated / 1e6:F0} MB allocated, {WorkItems:N0} pool work items");
 
     /// <summary>The sum of every series of <paramref name="name"/> (one per set of tags, or those with <paramref name="label"/>) in Prometheus text.</summary>
     private static double Sum(string text, string name, string? label = null)

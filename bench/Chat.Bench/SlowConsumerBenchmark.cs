@@ -41,7 +41,7 @@ internal static class SlowConsumerBenchmark
         const int Messages = 1_000_000;
         await using var stage = await Stage.StartAsync(
             kind, options.Receivers, options.TextLength, () => new DeliveryLog(Messages, senders: 1, keepLatencies: false), cancellationToken, stalled: 1);
-        await stage.WarmUpAsync(options.WarmUp, cancellationToken);
+        await stage.WarmUpAsync(options.WarmUp, cancellationToken, options.Window, options.WindowAtReceiver);
         stage.Stall();
 
         using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
