@@ -55,7 +55,7 @@ internal static class FanoutBenchmark
     {
         var messages = options.Messages > 0 ? options.Messages : Math.Max(1000, MaxDeliveries / receivers);
         await using var stage = await Stage.StartAsync(kind, receivers, options.TextLength, () => new DeliveryLog(messages, options.Senders, keepLatencies: false), cancellationToken);
-        _ = await ServerCounters.ReadAsync(stage.Server, cancellationToken); // its first answer compiles the exporter
+        await ServerCounters.WarmUpAsync(stage.Server, cancellationToken);
         await stage.WarmUpAsync(options.WarmUp, cancellationToken, options.Window, options.WindowAtReceiver);
 
         var plan = new SendPlan(

@@ -38,6 +38,7 @@ internal static class LatencyBenchmark
     {
         var messages = (int)Math.Ceiling(options.PerSecond * options.Duration.TotalSeconds);
         await using var stage = await Stage.StartAsync(kind, options.Receivers, options.TextLength, () => new DeliveryLog(messages, senders: 1, keepLatencies: true), cancellationToken);
+        await ServerCounters.WarmUpAsync(stage.Server, cancellationToken);
         await stage.WarmUpAsync(options.WarmUp, cancellationToken, perSecond: options.PerSecond);
 
         var plan = new SendPlan(BenchText.Measured, 0, messages, Senders: 1, options.TextLength, Window: 32, options.PerSecond);
