@@ -14,8 +14,8 @@ internal sealed record ServerCounters(
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     /// <summary>
-    /// Reads the endpoint a few times before the warm-up, so that the exporter's code is compiled for good by the
-    /// time the run is measured: read only once before, its optimized versions were compiled during the run.
+    /// Reads the endpoint a few times before the warm-up, so that compiling the exporter's code (first quickly,
+    /// then optimized once it is called often) happens before the measured run, not in it.
     /// </summary>
     public static async Task WarmUpAsync(BenchServer server, CancellationToken cancellationToken)
     {

@@ -43,20 +43,20 @@ internal static class StatefulReceiverBenchmark
     /// </summary>
     private static async Task<Result> MeasureAsync(ServerKind kind, Options options, CancellationToken cancellationToken)
     {
-        var runs = new List<(double Acked, double Others, double Gap, DeliveryChecks Checks)>();
+        var without = new List<(double Acked, double Others, double Gap, DeliveryChecks Checks)>();
+        var with = new List<(double Acked, double Others, double Gap, DeliveryChecks Checks)>();
         foreach (var stateful in new[] { false, true, true, false })
         {
-            runs.Add(await RunOnceAsync(kind, options, stateful, cancellationToken));
+            (stateful ? with : without).Add(await RunOnceAsync(kind, options, stateful, cancellationToken));
         }
 
-        var (without, with) = ((IReadOnlyList<int>)[0, 3], (IReadOnlyList<int>)[1, 2]);
         return new Result(
-            without.Average(i => runs[i].Acked),
-            with.Average(i => runs[i].Acked),
-            without.Average(i => runs[i].Others),
-            with.Average(i => runs[i].Others),
-            with.Max(i => runs[i].Gap),
-            runs.Aggregate(default(DeliveryChecks), (a, b) => a + b.Checks));
+            without.Average(run => run.Acked),
+            with.Average(run => run.Acked),
+            without.Average(run => run.Others),
+            with.Average(run => run.Others),
+            with.Max(run => run.Gap),
+            with.Concat(without).Aggregate(default(DeliveryChecks), (a, b) => a + b.Checks));
     }
 
     private static async Task<(double Acked, double Others, double Gap, DeliveryChecks Checks)> RunOnceAsync(
