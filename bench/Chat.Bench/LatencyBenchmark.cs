@@ -14,7 +14,9 @@ internal static class LatencyBenchmark
     /// <summary>One run on one server; latencies in milliseconds.</summary>
     /// <param name="FirstP50">p50 over messages of the time to their first receiver: the server's own delay, before the fan-out spreads it.</param>
     /// <param name="FirstP99">The same at p99.</param>
-    public sealed record Result(double P50, double P99, double Max, double SentPerSecond, DeliveryChecks Checks, double FirstP50, double FirstP99, ServerCounters? Counters);
+    /// <param name="GeneratorCpu">Microseconds of the generator's CPU per delivery while sending and receiving.</param>
+    /// <param name="ServerCpu">The same of the server's.</param>
+    public sealed record Result(double P50, double P99, double Max, double SentPerSecond, DeliveryChecks Checks, double FirstP50, double FirstP99, double GeneratorCpu, double ServerCpu, ServerCounters? Counters);
 
     public static async Task<Comparison<Result>> RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
     {
@@ -23,7 +25,7 @@ internal static class LatencyBenchmark
         var results = new Comparison<Result>(output);
         await results.RunAsync(options.Rounds, kind => MeasureAsync(kind, options, cancellationToken), r => string.Create(
             CultureInfo.InvariantCulture,
-            $"p50 {r.P50,7:F2} ms  p99 {r.P99,7:F2} ms  max {r.Max,7:F2} ms  first receiver p50 {r.FirstP50:F2} ms, p99 {r.FirstP99:F2} ms  sent {r.SentPerSecond:F1}/s  {r.Checks}{(r.Counters is { } counters ? $"  {counters}" : "")}"));
+            $"p50 {r.P50,7:F2} ms  p99 {r.P99,7:F2} ms  max {r.Max,7:F2} ms  first receiver p50 {r.FirstP50:F2} ms, p99 {r.FirstP99:F2} ms  CPU per delivery: generator {r.GeneratorCpu:F2} µs, server {r.ServerCpu:F2} µs  sent {r.SentPerSecond:F1}/s  {r.Checks}{(r.Counters is { } counters ? $"  {counters}" : "")}"));
 
         results.Header(string.Create(CultureInfo.InvariantCulture, $"latency, {options.Receivers} receivers, {options.PerSecond:0.#} messages/s (medians)"));
         results.Median("p50 delivery latency", r => r.P50, "F2", " ms");
@@ -31,6 +33,8 @@ internal static class LatencyBenchmark
         results.Median("max delivery latency", r => r.Max, "F2", " ms");
         results.Median("p50 over messages of the time to the first receiver", r => r.FirstP50, "F2", " ms");
         results.Median("p99 over messages of the time to the first receiver", r => r.FirstP99, "F2", " ms");
+        results.Median("generator CPU per delivery", r => r.GeneratorCpu, "F2", " µs");
+        results.Median("server CPU per delivery", r => r.ServerCpu, "F2", " µs");
         results.Text("missing / duplicated / reordered / unacked sends (all rounds)", runs => DeliveryChecks.Total(runs.Select(r => r.Checks)));
         return results;
     }
@@ -45,9 +49,11 @@ internal static class LatencyBenchmark
         var plan = new SendPlan(BenchText.Measured, 0, messages, Senders: 1, options.TextLength, Window: 32, options.PerSecond);
         var before = await ServerCounters.ReadAsync(stage.Server, cancellationToken);
         var clock = Stopwatch.StartNew();
+        var cpu = CpuMeter.Start(stage.Server);
         var sent = await Sender.RunAsync(stage.Connections[0], "r0", 0, plan, cancellationToken);
         var sending = clock.Elapsed;
         await Stage.WaitUntilAsync(() => stage.Readers.All(log => log.Received >= sent.Sent), TimeSpan.FromSeconds(30), cancellationToken);
+        var (generatorCpu, serverCpu) = cpu.PerDelivery((long)sent.Sent * options.Receivers);
         var after = await ServerCounters.ReadAsync(stage.Server, cancellationToken);
 
         var latencies = new List<long>(messages * options.Receivers);
@@ -74,6 +80,8 @@ internal static class LatencyBenchmark
             DeliveryChecks.Of(stage.Readers, sent.Sent * options.Receivers, latencies.Count, sent),
             Milliseconds(Percentile(firsts, 0.50)),
             Milliseconds(Percentile(firsts, 0.99)),
+            generatorCpu,
+            serverCpu,
             ServerCounters.Between(before, after));
     }
 

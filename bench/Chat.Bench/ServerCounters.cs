@@ -9,7 +9,7 @@ namespace Chat.Bench;
 /// The bare hub has no such endpoint; for it every reading is null.
 /// </summary>
 internal sealed record ServerCounters(
-    double Accepted, double Commits, double Writes, double Delivered, double SlowCommits, double Gen0, double Gen1, double Gen2, double GcPause, double Jit, double Allocated, double WorkItems)
+    double Accepted, double Commits, double CommitSeconds, double Writes, double Delivered, double SlowCommits, double Gen0, double Gen1, double Gen2, double GcPause, double Jit, double Allocated, double WorkItems)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
@@ -37,6 +37,7 @@ internal sealed record ServerCounters(
         return new ServerCounters(
             Sum(text, "chat_messages_accepted_total"),
             Sum(text, "chat_history_commit_batch_count"),
+            Sum(text, "chat_history_commit_duration_seconds_sum"),
             Sum(text, "chat_connection_writes_total"),
             Sum(text, "chat_messages_delivered_total"),
             Sum(text, "chat_history_commit_duration_seconds_count") - Sum(text, "chat_history_commit_duration_seconds_bucket", "le=\"0.005\""),
@@ -53,12 +54,12 @@ internal sealed record ServerCounters(
     public static ServerCounters? Between(ServerCounters? before, ServerCounters? after) => before is null || after is null
         ? null
         : new(
-            after.Accepted - before.Accepted, after.Commits - before.Commits, after.Writes - before.Writes, after.Delivered - before.Delivered, after.SlowCommits - before.SlowCommits,
+            after.Accepted - before.Accepted, after.Commits - before.Commits, after.CommitSeconds - before.CommitSeconds, after.Writes - before.Writes, after.Delivered - before.Delivered, after.SlowCommits - before.SlowCommits,
             after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2, after.GcPause - before.GcPause, after.Jit - before.Jit, after.Allocated - before.Allocated,
             after.WorkItems - before.WorkItems);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"server: {Accepted / Math.Max(1, Commits):F1} messages per commit, {Delivered / Math.Max(1, Writes):F1} per write, {SlowCommits:N0} of {Commits:N0} commits over 5 ms; GCs {Gen0:N0}/{Gen1:N0}/{Gen2:N0} ({GcPause * 1000:F0} ms), JIT {Jit * 1000:F0} ms, {Allocated / 1e6:F0} MB allocated, {WorkItems:N0} pool work items");
+        $"server: {Accepted / Math.Max(1, Commits):F1} messages per commit, {Delivered / Math.Max(1, Writes):F1} per write, commits {CommitSeconds * 1000 / Math.Max(1, Commits):F2} ms on average, {SlowCommits:N0} of {Commits:N0} over 5 ms; GCs {Gen0:N0}/{Gen1:N0}/{Gen2:N0} ({GcPause * 1000:F0} ms), JIT {Jit * 1000:F0} ms, {Allocated / 1e6:F0} MB allocated, {WorkItems:N0} pool work items");
 
     /// <summary>The sum of every series of <paramref name="name"/> (one per set of tags, or those with <paramref name="label"/>) in Prometheus text.</summary>
     private static double Sum(string text, string name, string? label = null)
