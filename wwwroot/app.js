@@ -171,7 +171,9 @@ async function refreshRooms() {
   for (const summary of summaries) {
     const conv = conversations.ensure(summary.room);
     conv.lastId = newer(conv.lastId, summary.lastId);
-    conv.unread = summary.unread;
+    // The count is as of the summary's newest message; messages that came live while it was on its way are
+    // shown already and count on top of it (those from others; seen ones are cleared by the next update).
+    conv.unread = summary.unread + conv.timeline.unreadAfter(summary.lastId ?? 0, identity.user);
   }
   return summaries;
 }

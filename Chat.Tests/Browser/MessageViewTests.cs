@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Chat.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -6,7 +7,7 @@ namespace Chat.Tests.Browser;
 
 /// <summary>How messages read on the page: links, days, and where new ones start when the reader is elsewhere.</summary>
 [Collection(BrowserTests.Name)]
-public class MessageViewTests(BrowserFixture browser)
+public partial class MessageViewTests(BrowserFixture browser)
 {
     private static readonly LocatorAssertionsToHaveTextOptions Patiently = new() { Timeout = ChatPage.Timeout };
 
@@ -129,6 +130,30 @@ public class MessageViewTests(BrowserFixture browser)
         await Expect(alice.Page).ToHaveTitleAsync("Chat");
     }
 
+    [SkippableFact]
+    public async Task Messages_that_arrive_while_the_unread_counts_are_on_their_way_count_on_top_of_them()
+    {
+        await using var chat = await RunningChat.StartAsync();
+        await using var bob = await chat.ConnectAsync("bob");
+        var counts = new HeldRoomCounts();
+        await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice", prepare: counts.InstallAsync);
+
+        // The server has counted alice's unread messages (none yet); its answer waits while two come live.
+        await counts.Held.WaitAsync(TimeSpan.FromSeconds(20));
+        await SetHiddenAsync(alice, true);
+        await bob.SendAsync("while the counts were on their way", "bob");
+        await bob.SendAsync("and another", "bob");
+        await Expect(alice.Messages).ToHaveCountAsync(2, new() { Timeout = ChatPage.Timeout });
+
+        counts.Release();
+
+        // The page asks who is online once it has taken the counts in and loaded the conversation.
+        await counts.StartedUp.WaitAsync(TimeSpan.FromSeconds(20));
+        await Expect(alice.Page).ToHaveTitleAsync("(2) Chat");
+        await Expect(alice.NewMessagesMarker).ToHaveCountAsync(1);
+        alice.Problems.Should().BeEmpty();
+    }
+
     /// <summary>Switching tabs, as the page sees it: the document's visibility changes and it is told so.</summary>
     private static async Task SetHiddenAsync(ChatPage chat, bool hidden) => await chat.Page.EvaluateAsync(
         @"hidden => {
@@ -137,4 +162,68 @@ public class MessageViewTests(BrowserFixture browser)
             document.dispatchEvent(new Event('visibilitychange'));
         }",
         hidden);
+
+    /// <summary>
+    /// Between the page and the server: holds the server's answer to the page's first <c>GetRooms</c> (the unread
+    /// counts) until <see cref="Release"/>, passing everything else on, and notes when the page asks who is online,
+    /// which it does once its start-up is done.
+    /// </summary>
+    private sealed partial class HeldRoomCounts
+    {
+        private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _startedUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes once the answer is held.</summary>
+        public Task Held => _held.Task;
+
+        /// <summary>Completes once the page asked who is online.</summary>
+        public Task StartedUp => _startedUp.Task;
+
+        public void Release() => _release.TrySetResult();
+
+        public Task InstallAsync(IBrowserContext context) => context.RouteWebSocketAsync(new Regex("/hubs/chat"), page =>
+        {
+            var server = page.ConnectToServer();
+            string? roomsCall = null;
+            page.OnMessage(frame =>
+            {
+                if (frame.Text is not { } text)
+                {
+                    return;
+                }
+
+                if (roomsCall is null && text.Contains("\"GetRooms\"", StringComparison.Ordinal))
+                {
+                    roomsCall = InvocationId().Match(text).Groups[1].Value;
+                }
+
+                if (text.Contains("\"GetOnlineUsers\"", StringComparison.Ordinal))
+                {
+                    _startedUp.TrySetResult();
+                }
+
+                server.Send(text);
+            });
+            server.OnMessage(frame =>
+            {
+                if (frame.Text is not { } text)
+                {
+                    return;
+                }
+
+                if (roomsCall is not null && !_held.Task.IsCompleted && text.Contains("\"type\":3", StringComparison.Ordinal) && InvocationId().Match(text).Groups[1].Value == roomsCall)
+                {
+                    _held.TrySetResult();
+                    _ = _release.Task.ContinueWith(_ => page.Send(text), TaskScheduler.Default);
+                    return;
+                }
+
+                page.Send(text);
+            });
+        });
+
+        [GeneratedRegex("\"invocationId\":\"([^\"]+)\"")]
+        private static partial Regex InvocationId();
+    }
 }
