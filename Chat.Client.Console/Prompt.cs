@@ -9,7 +9,7 @@ namespace Chat.Client.Console;
 /// </summary>
 internal sealed class Prompt(ChatSession session, Transcript transcript, Uri server)
 {
-    /// <summary>How many recent messages <c>/go</c> shows of the conversation it makes current.</summary>
+    /// <summary>How many recent messages <c>/go</c> and <c>/join</c> show of the conversation they make current.</summary>
     public const int GoHistory = 20;
 
     /// <summary>The highest id the server acked for this client's sends.</summary>
@@ -95,12 +95,19 @@ internal sealed class Prompt(ChatSession session, Transcript transcript, Uri ser
         }
     }
 
+    /// <summary>Joins, makes the room current and prints its recent messages, which count as read.</summary>
     private async Task JoinAsync(string room, CancellationToken cancellationToken)
     {
         var joined = await session.JoinRoomAsync(room, cancellationToken);
+        var recent = await session.RoomHistoryAsync(joined.Room, afterId: null, GoHistory, cancellationToken);
         await MarkShownReadAsync(cancellationToken);
         transcript.Current = joined.Room;
         transcript.Line($"* now in {Conversations.Display(joined.Room)}");
+        transcript.Joined(recent);
+        if (recent.Length > 0)
+        {
+            await session.MarkReadAsync(joined.Room, recent[^1].Id, cancellationToken);
+        }
     }
 
     private async Task LeaveAsync(string room, CancellationToken cancellationToken)

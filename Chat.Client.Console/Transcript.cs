@@ -18,6 +18,9 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
     private string _current = Conversations.General;
     private long _newestShownInCurrent; // since it became current; 0: none
 
+    // Messages of a room just joined, printed ahead of _lastSeenId: a later catch-up page brings them again.
+    private readonly HashSet<long> _printedAhead = [];
+
     // One caller at a time may wait for a message to be printed (see PrintedAsync).
     private long _awaitedId;
     private TaskCompletionSource? _awaited;
@@ -152,6 +155,27 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// The recent messages of a room just joined, which no live message or catch-up brought: all printed. Those
+    /// newer than <see cref="LastSeenId"/> do not move it (messages of other conversations before them may still be
+    /// on their way); they are remembered instead, so that a catch-up page that brings them does not print them again.
+    /// </summary>
+    public void Joined(IEnumerable<ChatMessage> page)
+    {
+        lock (_gate)
+        {
+            foreach (var message in page.OrderBy(m => m.Id))
+            {
+                if (message.Id > _lastSeenId && !_printedAhead.Add(message.Id))
+                {
+                    continue;
+                }
+
+                output.WriteLine(Format(message, clock, _current));
+            }
+        }
+    }
+
     /// <summary>A line that is not a message: presence, notices, connection state, errors.</summary>
     public void Line(string text)
     {
@@ -193,7 +217,15 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
             _newestShownInCurrent = message.Id;
         }
 
-        output.WriteLine(Format(message, clock, _current));
+        if (_printedAhead.Count == 0 || !_printedAhead.Remove(message.Id))
+        {
+            output.WriteLine(Format(message, clock, _current));
+        }
+
+        if (_printedAhead.Count > 0)
+        {
+            _printedAhead.RemoveWhere(id => id <= _lastSeenId);
+        }
         if (_awaited is not null && _lastSeenId >= _awaitedId)
         {
             _awaited.TrySetResult();

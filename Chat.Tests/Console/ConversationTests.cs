@@ -105,6 +105,26 @@ public class ConversationTests
     }
 
     [Fact]
+    public async Task Join_prints_the_rooms_recent_messages_and_marks_them_read()
+    {
+        await using var chat = await RunningChat.StartAsync();
+        await using var bob = await chat.ConnectAsync("bob");
+        await bob.JoinAsync("dev");
+        await bob.SendToAsync("dev", "what you missed");
+        await bob.SendToAsync("dev", "and this too");
+        await using var alice = await StartAsync(chat, "alice");
+
+        alice.Input.Type("/join dev");
+        await alice.Output.LineAsync("* now in #dev");
+        await alice.Output.MessageLineAsync("bob: and this too");
+        alice.Input.Type("/rooms");
+        await alice.Output.LineAsync(line => line.StartsWith("* #dev:", StringComparison.Ordinal));
+
+        alice.Output.MessageBodies.Should().Equal("bob: what you missed", "bob: and this too");
+        alice.Output.Lines.Should().Contain("* #dev: 0 unread (current)");
+    }
+
+    [Fact]
     public async Task Go_to_a_room_not_joined_is_refused_and_the_current_conversation_stays()
     {
         await using var chat = await RunningChat.StartAsync();

@@ -42,6 +42,25 @@ public class TranscriptTests
     }
 
     [Fact]
+    public void A_joined_rooms_recent_messages_print_once_without_hiding_earlier_ones_still_on_their_way()
+    {
+        using var output = new RecordedOutput();
+        var transcript = new Transcript(output, new TestClock());
+        transcript.History([Message(1)]);
+        transcript.EndCatchUp();
+
+        transcript.Current = "dev";
+        transcript.Joined([Message(3, "dev"), Message(4, "dev")]);
+        transcript.Live(Message(2)); // general's, sent before them, still on its way
+        transcript.BeginCatchUp(); // a reconnect: the catch-up brings the room's messages again
+        transcript.History([Message(3, "dev"), Message(4, "dev"), Message(5, "dev")]);
+        transcript.EndCatchUp();
+
+        output.Lines.Should().Equal("[17:30] bob: message 1", "[17:30] bob: message 3", "[17:30] bob: message 4", "[17:30] #general bob: message 2", "[17:30] bob: message 5");
+        transcript.LastSeenId.Should().Be(5);
+    }
+
+    [Fact]
     public void A_message_line_is_local_time_user_and_text()
     {
         var line = Transcript.Format(new ChatMessage(1, "general", "bob", "hi there", Noon), new TestClock());
