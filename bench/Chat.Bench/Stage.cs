@@ -59,12 +59,9 @@ internal sealed class Stage : IAsyncDisposable
     }
 
     /// <summary>
-    /// Warms the server up before a measured run: first until every reader receives, then with
-    /// <paramref name="busy"/> of load.
-    /// </summary>
-    /// <summary>
-    /// Warms the server up from the first connection the way the measured run loads it: <paramref name="window"/>
-    /// unacked (or not yet at the first receiver), or <paramref name="perSecond"/> messages a second when above 0.
+    /// Warms the server up before a measured run: first until every reader receives, then with <paramref name="busy"/>
+    /// of load from the first connection the way the run loads it: <paramref name="window"/> unacked (or not yet at the
+    /// first receiver), or <paramref name="perSecond"/> messages a second when above 0.
     /// </summary>
     public Task WarmUpAsync(TimeSpan busy, CancellationToken cancellationToken, int window = 32, bool windowAtReceiver = false, double perSecond = 0) =>
         WarmUpAsync(Connections[0], "r0", [.. Readers], _textLength, busy, room: null, cancellationToken, window, windowAtReceiver ? Logs[0] : null, perSecond);

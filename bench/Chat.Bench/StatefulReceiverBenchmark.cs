@@ -43,8 +43,8 @@ internal static class StatefulReceiverBenchmark
     /// </summary>
     private static async Task<Result> MeasureAsync(ServerKind kind, Options options, CancellationToken cancellationToken)
     {
-        var without = new List<(double Acked, double Others, double Gap, DeliveryChecks Checks)>();
-        var with = new List<(double Acked, double Others, double Gap, DeliveryChecks Checks)>();
+        var without = new List<Run>();
+        var with = new List<Run>();
         foreach (var stateful in new[] { false, true, true, false })
         {
             (stateful ? with : without).Add(await RunOnceAsync(kind, options, stateful, cancellationToken));
@@ -59,7 +59,7 @@ internal static class StatefulReceiverBenchmark
             with.Concat(without).Aggregate(default(DeliveryChecks), (a, b) => a + b.Checks));
     }
 
-    private static async Task<(double Acked, double Others, double Gap, DeliveryChecks Checks)> RunOnceAsync(
+    private static async Task<Run> RunOnceAsync(
         ServerKind kind, Options options, bool stateful, CancellationToken cancellationToken)
     {
         const int Messages = 1_000_000;
@@ -75,12 +75,15 @@ internal static class StatefulReceiverBenchmark
         var complete = await Stage.WaitUntilAsync(() => stage.Readers.All(log => log.Received >= sent.Sent), TimeSpan.FromSeconds(30), cancellationToken);
         var end = complete ? stage.Readers.Max(log => log.LastAt) : Stopwatch.GetTimestamp();
         var delivered = stage.Readers.Sum(log => log.Received);
-        return (
+        return new Run(
             sent.Acked / sending.TotalSeconds,
             delivered / Stopwatch.GetElapsedTime(start, end).TotalSeconds,
             (double)stage.Readers.Max(log => log.LongestGap) / Stopwatch.Frequency,
             DeliveryChecks.Of(stage.Readers, sent.Sent * raw, delivered, sent));
     }
+
+    /// <summary>One run: acked sends/s, the others' deliveries/s, their longest gap in seconds, and the checks.</summary>
+    private readonly record struct Run(double Acked, double Others, double Gap, DeliveryChecks Checks);
 
     /// <summary><c>stateful-receiver.js</c> under Node.js, with the npm client the build restored into the repository's <c>wwwroot/</c>.</summary>
     private sealed class NodeReceiver : IDisposable
