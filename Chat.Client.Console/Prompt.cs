@@ -95,19 +95,11 @@ internal sealed class Prompt(ChatSession session, Transcript transcript, Uri ser
         }
     }
 
-    /// <summary>Joins, makes the room current and prints its recent messages, which count as read.</summary>
+    /// <summary>Joins, then makes the room current with its recent messages, which no delivery brought here before.</summary>
     private async Task JoinAsync(string room, CancellationToken cancellationToken)
     {
         var joined = await session.JoinRoomAsync(room, cancellationToken);
-        var recent = await session.RoomHistoryAsync(joined.Room, afterId: null, GoHistory, cancellationToken);
-        await MarkShownReadAsync(cancellationToken);
-        transcript.Current = joined.Room;
-        transcript.Line($"* now in {Conversations.Display(joined.Room)}");
-        transcript.Joined(recent);
-        if (recent.Length > 0)
-        {
-            await session.MarkReadAsync(joined.Room, recent[^1].Id, cancellationToken);
-        }
+        await MakeCurrentAsync(joined.Room, transcript.Joined, cancellationToken);
     }
 
     private async Task LeaveAsync(string room, CancellationToken cancellationToken)
@@ -138,14 +130,19 @@ internal sealed class Prompt(ChatSession session, Transcript transcript, Uri ser
         }
     }
 
-    /// <summary>Reads the conversation first, so a room the user is not in is refused and nothing changes.</summary>
-    private async Task GoAsync(string room, CancellationToken cancellationToken)
+    private Task GoAsync(string room, CancellationToken cancellationToken) => MakeCurrentAsync(room, transcript.Recent, cancellationToken);
+
+    /// <summary>
+    /// Reads the conversation's recent messages first, so a room the user is not in is refused and nothing changes;
+    /// then makes it current, prints them with <paramref name="print"/> and marks them read.
+    /// </summary>
+    private async Task MakeCurrentAsync(string room, Action<IEnumerable<ChatMessage>> print, CancellationToken cancellationToken)
     {
         var recent = await session.RoomHistoryAsync(room, afterId: null, GoHistory, cancellationToken);
         await MarkShownReadAsync(cancellationToken);
         transcript.Current = room;
         transcript.Line($"* now in {Conversations.Display(room)}");
-        transcript.Recent(recent);
+        print(recent);
         if (recent.Length > 0)
         {
             await session.MarkReadAsync(room, recent[^1].Id, cancellationToken);
