@@ -141,14 +141,14 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
     }
 
     /// <summary>
-    /// A conversation's recent messages, shown again when it becomes current. Only those up to <see cref="LastSeenId"/>:
-    /// newer ones are on their way live or in a catch-up page, and print there, once.
+    /// A conversation's recent messages, shown again when it becomes current. Only those up to <see cref="LastSeenId"/>,
+    /// and those a join printed ahead of it: other newer ones are on their way live or in a catch-up page, and print there, once.
     /// </summary>
     public void Recent(IEnumerable<ChatMessage> page)
     {
         lock (_gate)
         {
-            foreach (var message in page.Where(m => m.Id <= _lastSeenId).OrderBy(m => m.Id))
+            foreach (var message in page.Where(m => m.Id <= _lastSeenId || _printedAhead.Contains(m.Id)).OrderBy(m => m.Id))
             {
                 output.WriteLine(Format(message, clock, _current));
             }

@@ -61,6 +61,23 @@ public class TranscriptTests
     }
 
     [Fact]
+    public void A_joined_rooms_messages_printed_ahead_show_again_when_it_becomes_current_again()
+    {
+        using var output = new RecordedOutput();
+        var transcript = new Transcript(output, new TestClock());
+        transcript.History([Message(1)]);
+        transcript.EndCatchUp();
+        transcript.Current = "dev";
+        transcript.Joined([Message(3, "dev")]);
+        transcript.Current = "general";
+
+        transcript.Current = "dev";
+        transcript.Recent([Message(3, "dev"), Message(5, "dev")]);
+
+        output.Lines.Should().Equal(Lines(1, 3, 3), "5 is newer than anything seen or printed: it comes live");
+    }
+
+    [Fact]
     public void A_message_line_is_local_time_user_and_text()
     {
         var line = Transcript.Format(new ChatMessage(1, "general", "bob", "hi there", Noon), new TestClock());
