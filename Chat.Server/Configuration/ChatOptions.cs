@@ -104,6 +104,15 @@ public sealed class RoomOptions
 
     /// <summary>Rooms that may exist on the server; joining a new name past it is refused.</summary>
     public int MaxRooms { get; set; } = 10_000;
+
+    /// <summary>New rooms one user may create in 24 hours.</summary>
+    public int CreatePerUserPerDay { get; set; } = 20;
+
+    /// <summary>Direct conversations one user may have; a first message to another user past it is refused.</summary>
+    public int MaxDirectPerUser { get; set; } = 1000;
+
+    /// <summary>Days a room may stay without members before it is removed with its messages (so its name and place free up).</summary>
+    public int EmptyRoomDays { get; set; } = 30;
 }
 
 public sealed class SlowClientOptions

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Chat.Server.Configuration;
 
 /// <summary>Checks <see cref="ChatOptions"/> at start-up; each failure names the configuration key.</summary>
-internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
+internal sealed class ChatOptionsValidator(IConfiguration configuration) : IValidateOptions<ChatOptions>
 {
     public const int MinSigningKeyBytes = 32;
 
@@ -24,6 +24,9 @@ internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
         Require(failures, "Chat:Limits:MaxConnections", options.Limits.MaxConnections, 0, 10_000_000);
         Require(failures, "Chat:Rooms:MaxPerUser", options.Rooms.MaxPerUser, 0, 100_000);
         Require(failures, "Chat:Rooms:MaxRooms", options.Rooms.MaxRooms, 0, 100_000_000);
+        Require(failures, "Chat:Rooms:CreatePerUserPerDay", options.Rooms.CreatePerUserPerDay, 0, 1_000_000);
+        Require(failures, "Chat:Rooms:MaxDirectPerUser", options.Rooms.MaxDirectPerUser, 0, 1_000_000);
+        Require(failures, "Chat:Rooms:EmptyRoomDays", options.Rooms.EmptyRoomDays, 1, 36_500);
         Require(failures, "Chat:History:MaxMessages", options.History.MaxMessages, 1, int.MaxValue);
         Require(failures, "Chat:SlowClient:MaxBufferBytes", options.SlowClient.MaxBufferBytes, 64 * 1024, 1L << 30);
         Require(failures, "Chat:SlowClient:MaxTotalBytes", options.SlowClient.MaxTotalBytes, 1024 * 1024, 1L << 40);
@@ -61,6 +64,12 @@ internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
         if (string.IsNullOrWhiteSpace(options.RedisPrefix) || options.RedisPrefix.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             failures.Add("Chat:RedisPrefix must be a non-empty word without spaces, like chat or chat-staging.");
+        }
+
+        // Nodes on separate SQLite files would each number messages from 1: no one order, and every cross-node message lost.
+        if (!string.IsNullOrWhiteSpace(options.Redis) && !History.HistoryExtensions.IsPostgres(configuration.GetConnectionString(History.HistoryExtensions.ConnectionStringName) ?? History.HistoryExtensions.DefaultConnectionString))
+        {
+            failures.Add("Chat:Redis is set, but ConnectionStrings:Chat is a SQLite file: nodes with histories of their own cannot give messages one order. Give every node the same PostgreSQL database in ConnectionStrings:Chat (Host=...), or unset Chat:Redis for one node.");
         }
 
         // A frame must be able to carry the longest message (UTF-8, JSON-escaped, plus the envelope).

@@ -1,5 +1,7 @@
 using Chat.Server.History;
 using Chat.Server.Hubs;
+using Chat.Server.Rules;
+using Chat.Server.Security;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
@@ -13,20 +15,43 @@ namespace Chat.Server.Delivery;
 /// the room's members on every node; membership belongs to users (see <see cref="Rooms.Memberships"/>), so
 /// connections are never added to groups one by one.
 /// </summary>
-internal sealed class ChatLifetimeManager(Fanout fanout, IEnumerable<IClusterBus> buses) : HubLifetimeManager<ChatHub>
+internal sealed class ChatLifetimeManager(Fanout fanout, IEnumerable<IClusterBus> buses, ConnectionOwners owners, Refusals refusals) : HubLifetimeManager<ChatHub>
 {
     private readonly IClusterBus? _bus = buses.SingleOrDefault();
 
-    public override Task OnConnectedAsync(HubConnectionContext connection)
+    public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
+        if (ConnectionUser.Refusal(connection) is { } refusal)
+        {
+            await RefuseAsync(connection, refusal);
+            return;
+        }
+
+        owners.Connected(connection);
         fanout.Add(connection);
-        return Task.CompletedTask;
     }
 
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
     {
+        owners.Disconnected(connection);
         fanout.Remove(connection);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The rules refuse the name a new connection gives: it is closed with the reason, in the words SignalR uses for a
+    /// hub whose OnConnectedAsync threw ("Connection closed with an error. HubException: ..."), which both clients show.
+    /// Refused here rather than by throwing from the hub, for which SignalR logs an Error with a stack trace per
+    /// connection; no hub code runs for it (<see cref="ChatConnectionState.Refused"/>).
+    /// </summary>
+    private async Task RefuseAsync(HubConnectionContext connection, InputRejectedException refusal)
+    {
+        var state = ChatConnectionState.Of(connection);
+        state.Refused = true;
+        state.UserKnown = true;
+        refusals.Rejected(Refusals.Connect, refusal.Reason, connection.ConnectionId);
+        await connection.WriteAsync(new CloseMessage($"Connection closed with an error. HubException: {refusal.Message}", allowReconnect: false));
+        connection.Abort();
     }
 
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>

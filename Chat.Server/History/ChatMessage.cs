@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Chat.Server.History;
 
 /// <summary>A stored chat message. Over the wire it goes as seen by its receiver (<see cref="Rooms.Conversation.ForViewer"/>).</summary>
@@ -7,15 +9,32 @@ namespace Chat.Server.History;
 /// names in ordinal order (<see cref="Rooms.Conversation.Direct"/>); clients see that one as <c>@</c> + the other's name.
 /// </param>
 /// <param name="SentAt">The commit time, in UTC.</param>
-public sealed record ChatMessage(long Id, string Room, string User, string Text, DateTime SentAt);
+public sealed record ChatMessage(long Id, string Room, string User, string Text, DateTime SentAt)
+{
+    /// <summary>
+    /// True for a message that is gone (cleared, trimmed by retention): what a resend of its client message id gets
+    /// back, with an empty <see cref="Text"/>. Absent from the JSON while false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Deleted { get; init; }
+
+    /// <summary>The stand-in for a message that is gone: its id, conversation, author and time, no text.</summary>
+    public static ChatMessage Tombstone(long id, string room, string user, DateTime sentAt) => new(id, room, user, "", sentAt) { Deleted = true };
+}
 
 /// <summary>A message accepted by the rules and waiting for the store to give it an id.</summary>
 /// <param name="Room">The conversation's key, as in <see cref="ChatMessage.Room"/>.</param>
-/// <param name="ClientMessageId">Chosen by the sender to make a resend harmless: one message per (user, id), ever.</param>
+/// <param name="ClientMessageId">
+/// Chosen by the sender to make a resend harmless: one message per (user, id), remembered for at least
+/// <see cref="IHistoryStore.ClientIdMemory"/> even after the message itself is gone.
+/// </param>
 public readonly record struct NewMessage(string Room, string User, string Text, string? ClientMessageId = null);
 
 /// <summary>What a store did with one <see cref="NewMessage"/>.</summary>
-/// <param name="IsNew">False when the sender's <see cref="NewMessage.ClientMessageId"/> was stored before: <paramref name="Message"/> is that first message.</param>
+/// <param name="IsNew">
+/// False when the sender's <see cref="NewMessage.ClientMessageId"/> was stored before: <paramref name="Message"/> is that first
+/// message (a <see cref="ChatMessage.Tombstone"/> if it is gone), possibly of another conversation than the one asked for.
+/// </param>
 public readonly record struct Appended(ChatMessage Message, bool IsNew);
 
 /// <summary>One of a user's conversations, for the conversation list.</summary>
@@ -41,4 +60,10 @@ public enum JoinOutcome
 
     /// <summary>The room is new and <c>Chat:Rooms:MaxRooms</c> rooms exist already; nothing changed.</summary>
     TooManyRooms,
+
+    /// <summary>The room is new and the user created <c>Chat:Rooms:CreatePerUserPerDay</c> rooms in the last 24 hours; nothing changed.</summary>
+    TooManyCreated,
 }
+
+/// <summary>The limits a join is checked against (<c>Chat:Rooms:*</c>), and when it happens.</summary>
+public readonly record struct JoinLimits(int MaxPerUser, int MaxRooms, int CreatePerUserPerDay, DateTime Now);

@@ -25,6 +25,8 @@ internal static class HistoryExtensions
         });
         builder.Services.AddSingleton<HistoryWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<HistoryWriter>());
+        builder.Services.AddSingleton<HistoryMaintenance>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<HistoryMaintenance>());
         return builder;
     }
 

@@ -25,8 +25,13 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     private Task _loop = Task.CompletedTask;
     private List<Pending>? _committing; // the batch whose commit is under way
 
-    /// <summary>Why the last commit failed, while no commit has succeeded since; null when commits succeed.</summary>
-    public string? CommitFailure { get; private set; }
+    // A store that fails every commit (a full disk) must not write a stack trace per batch.
+    private LogThrottle<string>? _failures;
+
+    private LogThrottle<string> Failures => _failures ??= new LogThrottle<string>(clock, (cause, count, span) => LogMoreCommitsFailed(count, span.TotalSeconds, cause));
+
+    /// <summary>Why the last commit failed, while no commit has succeeded since; null when commits succeed (not before the first try).</summary>
+    public string? CommitFailure { get; private set; } = "no commit was tried yet";
 
     /// <summary>
     /// Queues <paramref name="message"/>; completes once it is committed with the stored message, or with the
@@ -53,6 +58,10 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _loop = Task.Run(RunAsync, CancellationToken.None);
+
+        // A store that opens but cannot take a commit (a full disk after a restart) is unready from the start, not
+        // from the first failed send: the first probe runs before anything else is committed.
+        _ = ProbeAsync().ContinueWith(static probe => _ = probe.Exception, TaskScheduler.Default);
         return Task.CompletedTask;
     }
 
@@ -93,7 +102,11 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public void Dispose() => _abandon.Dispose();
+    public void Dispose()
+    {
+        _abandon.Dispose();
+        _failures?.Dispose();
+    }
 
     private Task<object?> Enqueue(Pending pending) =>
         _queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromException<object?>(HistoryUnavailableException.NotSaved("the server is shutting down"));
@@ -287,7 +300,11 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     private void Failed(Exception exception, List<Pending> batch)
     {
         CommitFailure = exception.Message;
-        LogCommitFailed(exception, batch.Count);
+        if (Failures.Allow($"{exception.GetType().FullName}: {exception.Message}", exception.Message))
+        {
+            LogCommitFailed(exception, batch.Count);
+        }
+
         Settle(batch, null, exception is CommitOutcomeUnknownException
             ? HistoryUnavailableException.MaybeSaved("the history store stopped answering while saving it", exception)
             : HistoryUnavailableException.NotSaved("the history store could not save it", exception));
@@ -319,6 +336,9 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
 
     [LoggerMessage(Level = LogLevel.Error, Message = "History commit of {Count} messages failed; their senders get an error")]
     private partial void LogCommitFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Count} more history commits failed in the last {Seconds:0} s, the same way: {Cause}")]
+    private partial void LogMoreCommitsFailed(int count, double seconds, string cause);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing committed messages {FirstId} to {LastId} failed")]
     private partial void LogPublishFailed(Exception exception, long firstId, long lastId);

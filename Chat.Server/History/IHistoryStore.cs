@@ -12,6 +12,9 @@ public interface IHistoryStore
     /// <summary>How much a readiness probe writes.</summary>
     const int ProbeBytes = 64 * 1024;
 
+    /// <summary>How long a (user, client message id) is remembered at least, even when its message is gone.</summary>
+    static readonly TimeSpan ClientIdMemory = TimeSpan.FromHours(24);
+
     /// <summary>Which store and where, for the start-up log (no secrets).</summary>
     string Description => GetType().Name;
 
@@ -20,8 +23,9 @@ public interface IHistoryStore
 
     /// <summary>
     /// Stores <paramref name="batch"/> in one transaction and returns, in order, what became of each message.
-    /// A message whose (user, client message id) is stored already is not stored again: its entry is the stored
-    /// message with <see cref="Appended.IsNew"/> false. Callers never pass one (user, id) twice in a batch.
+    /// A message whose (user, client message id) is remembered already is not stored again: its entry is the message
+    /// first sent with it (in whatever conversation; a tombstone if it is gone) with <see cref="Appended.IsNew"/> false.
+    /// Callers never pass one (user, id) twice in a batch.
     /// A message in a direct conversation makes both its users members of it (read marker 0) if they are not.
     /// Retention (the newest <c>maxMessages</c>) applies per conversation.
     /// </summary>
@@ -34,10 +38,11 @@ public interface IHistoryStore
     Task<ChatMessage[]> GetBeforeAsync(string room, long beforeId, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The messages of <c>general</c> and every conversation <paramref name="user"/> is a member of (rooms and direct),
-    /// after <paramref name="afterId"/> (null: the latest), at most <paramref name="limit"/>, oldest first.
+    /// The messages of <paramref name="conversations"/> after <paramref name="afterId"/> (null: the latest), at most
+    /// <paramref name="limit"/>, oldest first; read lazily (<see cref="ConversationMerge"/>), so the cost follows the
+    /// conversations and what is returned, not what is stored.
     /// </summary>
-    Task<ChatMessage[]> GetMissedAsync(string user, long? afterId, int limit, CancellationToken cancellationToken);
+    Task<ChatMessage[]> GetMissedAsync(IReadOnlyList<string> conversations, long? afterId, int limit, CancellationToken cancellationToken);
 
     /// <summary>Messages of every conversation with an id after <paramref name="afterId"/>, oldest first: what a server that missed them releases.</summary>
     Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken);
@@ -58,15 +63,28 @@ public interface IHistoryStore
     Task ClearAsync(string room, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Makes <paramref name="user"/> a member of room <paramref name="room"/>, creating the room if it is new, with
-    /// the read marker at the room's newest message (what was said before joining counts as read). Refuses, changing
-    /// nothing, when the user is in <paramref name="maxPerUser"/> rooms already (direct conversations do not count),
-    /// or the room is new and <paramref name="maxRooms"/> rooms exist.
+    /// Makes <paramref name="user"/> a member of room <paramref name="room"/>, creating the room (as theirs) if it is new,
+    /// with the read marker at the room's newest message (what was said before joining counts as read). Refuses, changing
+    /// nothing, when the user is in <see cref="JoinLimits.MaxPerUser"/> rooms already (direct conversations do not count),
+    /// or the room is new and <see cref="JoinLimits.MaxRooms"/> rooms exist, or the user created
+    /// <see cref="JoinLimits.CreatePerUserPerDay"/> rooms in the 24 hours before <see cref="JoinLimits.Now"/>.
     /// </summary>
-    Task<JoinOutcome> JoinAsync(string user, string room, int maxPerUser, int maxRooms, CancellationToken cancellationToken);
+    Task<JoinOutcome> JoinAsync(string user, string room, JoinLimits limits, CancellationToken cancellationToken);
 
-    /// <summary>Ends a room membership (the room stays); false when the user was not a member.</summary>
-    Task<bool> LeaveAsync(string user, string room, CancellationToken cancellationToken);
+    /// <summary>Ends a room membership (the room stays; without members it is empty from <paramref name="now"/>); false when the user was not a member.</summary>
+    Task<bool> LeaveAsync(string user, string room, DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>Removes the rooms that have had no members since before <paramref name="emptySince"/>, with their messages; returns their names.</summary>
+    Task<string[]> RemoveEmptyRoomsAsync(DateTime emptySince, CancellationToken cancellationToken);
+
+    /// <summary>Forgets the client message ids of messages sent before <paramref name="sentBefore"/>; returns how many.</summary>
+    Task<int> ForgetClientIdsAsync(DateTime sentBefore, CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="user"/> has a membership row in <paramref name="room"/> (a room they joined, a direct conversation with a message).</summary>
+    Task<bool> IsMemberAsync(string user, string room, CancellationToken cancellationToken);
+
+    /// <summary>How many direct conversations <paramref name="user"/> has (notes to self included).</summary>
+    Task<int> DirectCountAsync(string user, CancellationToken cancellationToken);
 
     /// <summary>The rooms and direct conversations <paramref name="user"/> is a member of (not <c>general</c>), in any order.</summary>
     Task<string[]> ConversationsOfAsync(string user, CancellationToken cancellationToken);
@@ -84,8 +102,15 @@ public interface IHistoryStore
     Task<RoomSummary[]> SummariesAsync(string user, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Moves each user's read marker forward (never back) to at most the conversation's newest id, creating it
-    /// (<c>general</c>, a direct conversation) if missing; returns each marker as it is now, in order.
+    /// One conversation of <paramref name="user"/>'s, as in <see cref="SummariesAsync"/>; null when they have no
+    /// membership row there (a room they are not in, a direct conversation without messages).
+    /// </summary>
+    Task<RoomSummary?> SummaryAsync(string user, string room, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves each user's read marker forward (never back) to at most the conversation's newest id, creating <c>general</c>'s
+    /// if missing; returns each marker as it is now, in order (0 where the user has no membership: reading creates no
+    /// direct conversation).
     /// </summary>
     Task<long[]> MarkReadAsync(IReadOnlyList<ReadMark> marks, CancellationToken cancellationToken);
 }

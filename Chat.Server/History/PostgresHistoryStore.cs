@@ -33,13 +33,34 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
             data bytea NOT NULL
         );
         ALTER TABLE chat_messages ADD COLUMN IF NOT EXISTS room text NOT NULL DEFAULT 'general';
-        ALTER TABLE chat_messages ADD COLUMN IF NOT EXISTS client_id text;
         CREATE INDEX IF NOT EXISTS chat_messages_room_id ON chat_messages (room, id);
-        CREATE UNIQUE INDEX IF NOT EXISTS chat_messages_user_client_id ON chat_messages (user_name, client_id) WHERE client_id IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS chat_client_ids (
+            user_name  text        NOT NULL,
+            client_id  text        NOT NULL,
+            room       text        NOT NULL,
+            message_id bigint      NOT NULL,
+            sent_at    timestamptz NOT NULL,
+            PRIMARY KEY (user_name, client_id)
+        );
+        CREATE INDEX IF NOT EXISTS chat_client_ids_sent_at ON chat_client_ids (sent_at);
+        DO $$
+        BEGIN
+            -- Releases before client ids had their own table kept them in chat_messages.
+            IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'chat_messages' AND column_name = 'client_id') THEN
+                INSERT INTO chat_client_ids (user_name, client_id, room, message_id, sent_at)
+                    SELECT user_name, client_id, room, id, sent_at FROM chat_messages WHERE client_id IS NOT NULL
+                    ON CONFLICT DO NOTHING;
+                ALTER TABLE chat_messages DROP COLUMN client_id;
+            END IF;
+        END
+        $$;
         CREATE TABLE IF NOT EXISTS chat_rooms (
             name       text        PRIMARY KEY,
             created_at timestamptz NOT NULL DEFAULT now()
         );
+        ALTER TABLE chat_rooms ADD COLUMN IF NOT EXISTS created_by text;
+        ALTER TABLE chat_rooms ADD COLUMN IF NOT EXISTS empty_since timestamptz;
+        CREATE INDEX IF NOT EXISTS chat_rooms_created_by ON chat_rooms (created_by, created_at);
         CREATE TABLE IF NOT EXISTS chat_memberships (
             user_name text   NOT NULL,
             room      text   NOT NULL,
@@ -47,6 +68,8 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
             PRIMARY KEY (user_name, room)
         );
         CREATE INDEX IF NOT EXISTS chat_memberships_room ON chat_memberships (room, user_name);
+        UPDATE chat_rooms r SET empty_since = now()
+            WHERE empty_since IS NULL AND NOT EXISTS (SELECT 1 FROM chat_memberships m WHERE m.room = r.name);
         """;
 
     /// <summary>Joins take turns across processes on this advisory lock, so two cannot both pass a limit.</summary>
@@ -64,29 +87,10 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
     internal const string LatestQuery = $"SELECT {Columns} FROM chat_messages WHERE room = $1 ORDER BY id DESC LIMIT $3;";
 
     /// <summary>
-    /// What <c>$1</c> missed after <c>$2</c>, at most <c>$3</c>: general and each of the user's conversations read
-    /// on its own range of the (room, id) index, so the cost follows the conversations, not all messages.
-    /// </summary>
-    internal const string MissedQuery = $"""
-        SELECT m.id, m.room, m.user_name, m.text, m.sent_at
-        FROM (SELECT 'general'::text AS room UNION SELECT room FROM chat_memberships WHERE user_name = $1) AS c
-        CROSS JOIN LATERAL (SELECT {Columns} FROM chat_messages WHERE room = c.room AND id > $2 ORDER BY id LIMIT $3) AS m
-        ORDER BY m.id LIMIT $3;
-        """;
-
-    /// <summary>As <see cref="MissedQuery"/> without an id: the latest, newest first.</summary>
-    internal const string LatestMissedQuery = $"""
-        SELECT m.id, m.room, m.user_name, m.text, m.sent_at
-        FROM (SELECT 'general'::text AS room UNION SELECT room FROM chat_memberships WHERE user_name = $1) AS c
-        CROSS JOIN LATERAL (SELECT {Columns} FROM chat_messages WHERE room = c.room ORDER BY id DESC LIMIT $3) AS m
-        ORDER BY m.id DESC LIMIT $3;
-        """;
-
-    /// <summary>
-    /// Stores a batch once the counter's row is locked (by the statement before): resent ones are looked up on the
-    /// unique (user_name, client_id) index and returned; the others take the ids after the counter, which moves by
-    /// as many, so ids stay dense; direct conversations get their members. Parameters: rooms, users, texts, client
-    /// ids, sent at, then the direct members' users and rooms.
+    /// Stores a batch once the counter's row is locked (by the statement before): resent ones are looked up on
+    /// chat_client_ids' primary key and returned (text null where the message is gone); the others take the ids after
+    /// the counter, which moves by as many, so ids stay dense, and their client ids are remembered; direct conversations
+    /// get their members. Parameters: rooms, users, texts, client ids, sent at, then the direct members' users and rooms.
     /// </summary>
     internal const string AppendStatement = """
         WITH input AS (
@@ -94,12 +98,10 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS m(room, user_name, text, client_id, position)
         ),
         sent AS (
-            SELECT i.position, s.id, s.room, s.text, s.sent_at
+            SELECT i.position, c.message_id AS id, c.room, m.text, c.sent_at
             FROM input i
-            CROSS JOIN LATERAL (
-                SELECT id, room, text, sent_at FROM chat_messages
-                WHERE user_name = i.user_name AND client_id = i.client_id AND client_id IS NOT NULL
-            ) AS s
+            JOIN chat_client_ids c ON c.user_name = i.user_name AND c.client_id = i.client_id
+            LEFT JOIN chat_messages m ON m.id = c.message_id
         ),
         fresh AS (
             SELECT i.*, row_number() OVER (ORDER BY i.position) AS n
@@ -111,9 +113,15 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
             RETURNING last_id - (SELECT count(*) FROM fresh) AS before
         ),
         inserted AS (
-            INSERT INTO chat_messages (id, room, user_name, text, client_id, sent_at)
-            SELECT c.before + f.n, f.room, f.user_name, f.text, f.client_id, $5
+            INSERT INTO chat_messages (id, room, user_name, text, sent_at)
+            SELECT c.before + f.n, f.room, f.user_name, f.text, $5
             FROM fresh f, counter c
+        ),
+        remembered AS (
+            INSERT INTO chat_client_ids (user_name, client_id, room, message_id, sent_at)
+            SELECT f.user_name, f.client_id, f.room, c.before + f.n, $5
+            FROM fresh f, counter c
+            WHERE f.client_id IS NOT NULL
         ),
         members AS (
             INSERT INTO chat_memberships (user_name, room)
@@ -300,7 +308,9 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
             while (await reader.ReadAsync(cancellationToken))
             {
                 var position = reader.GetInt64(0) - 1;
-                resent[position] = new ChatMessage(reader.GetInt64(1), reader.GetString(2), users[position], reader.GetString(3), reader.GetFieldValue<DateTime>(4));
+                resent[position] = reader.IsDBNull(3)
+                    ? ChatMessage.Tombstone(reader.GetInt64(1), reader.GetString(2), users[position], reader.GetFieldValue<DateTime>(4))
+                    : new ChatMessage(reader.GetInt64(1), reader.GetString(2), users[position], reader.GetString(3), reader.GetFieldValue<DateTime>(4));
             }
 
             // Reading every result surfaces an error in a trim before we commit.
@@ -347,8 +357,48 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
     public Task<ChatMessage[]> GetBeforeAsync(string room, long beforeId, int limit, CancellationToken cancellationToken) =>
         QueryAsync(BeforeQuery, room, beforeId, limit, newestFirst: true, cancellationToken);
 
-    public Task<ChatMessage[]> GetMissedAsync(string user, long? afterId, int limit, CancellationToken cancellationToken) =>
-        QueryAsync(afterId is null ? LatestMissedQuery : MissedQuery, user, afterId ?? 0, limit, newestFirst: afterId is null, cancellationToken);
+    public async Task<ChatMessage[]> GetMissedAsync(IReadOnlyList<string> conversations, long? afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await ConversationMerge.MergeAsync(new Ranges(connection), conversations, afterId, limit, cancellationToken);
+    }
+
+    /// <summary>The merge's reads on one connection: every conversation's head in one query, runs by the (room, id) index.</summary>
+    private sealed class Ranges(NpgsqlConnection connection) : ConversationMerge.IRanges
+    {
+        public async Task<long?[]> HeadsAsync(IReadOnlyList<string> rooms, long from, bool newestFirst, CancellationToken cancellationToken)
+        {
+            await using var query = new NpgsqlCommand(
+                newestFirst
+                    ? "SELECT (SELECT max(id) FROM chat_messages WHERE room = c.room AND id < $2) FROM unnest($1::text[]) WITH ORDINALITY AS c(room, place) ORDER BY c.place;"
+                    : "SELECT (SELECT min(id) FROM chat_messages WHERE room = c.room AND id > $2) FROM unnest($1::text[]) WITH ORDINALITY AS c(room, place) ORDER BY c.place;",
+                connection);
+            query.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. rooms] });
+            query.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
+            var heads = new long?[rooms.Count];
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            for (var i = 0; i < heads.Length && await reader.ReadAsync(cancellationToken); i++)
+            {
+                heads[i] = reader.IsDBNull(0) ? null : reader.GetInt64(0);
+            }
+
+            return heads;
+        }
+
+        public async Task<List<ChatMessage>> RangeAsync(string room, long from, long to, int limit, bool newestFirst, CancellationToken cancellationToken)
+        {
+            await using var query = new NpgsqlCommand(
+                newestFirst
+                    ? $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND id <= $2 AND id > $3 ORDER BY id DESC LIMIT $4;"
+                    : $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND id >= $2 AND id < $3 ORDER BY id LIMIT $4;",
+                connection);
+            query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
+            query.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
+            query.Parameters.Add(new NpgsqlParameter<long> { TypedValue = to });
+            query.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            return await ReadAllAsync(query, cancellationToken);
+        }
+    }
 
     /// <summary>Runs one of the paging queries ($1 a room or user, $2 an id, $3 the limit); the result oldest first.</summary>
     private async Task<ChatMessage[]> QueryAsync(string sql, string name, long id, int limit, bool newestFirst, CancellationToken cancellationToken)
@@ -374,8 +424,9 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         return [.. await ReadAllAsync(query, cancellationToken)];
     }
 
-    public async Task<JoinOutcome> JoinAsync(string user, string room, int maxPerUser, int maxRooms, CancellationToken cancellationToken)
+    public async Task<JoinOutcome> JoinAsync(string user, string room, JoinLimits limits, CancellationToken cancellationToken)
     {
+        var now = DateTime.SpecifyKind(limits.Now, DateTimeKind.Utc);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ScalarAsync(transaction, $"SELECT pg_advisory_xact_lock({MembershipLock});", cancellationToken);
@@ -385,19 +436,28 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         }
 
         // Only real rooms count: direct conversations and general are not in chat_rooms.
-        if (await ScalarAsync(transaction, "SELECT count(*) FROM chat_memberships m JOIN chat_rooms r ON r.name = m.room WHERE m.user_name = $1;", cancellationToken, user) >= maxPerUser)
+        if (await ScalarAsync(transaction, "SELECT count(*) FROM chat_memberships m JOIN chat_rooms r ON r.name = m.room WHERE m.user_name = $1;", cancellationToken, user) >= limits.MaxPerUser)
         {
             return JoinOutcome.TooManyForUser;
         }
 
         if (await ScalarAsync(transaction, "SELECT count(*) FROM chat_rooms WHERE name = $1;", cancellationToken, room) == 0)
         {
-            if (await ScalarAsync(transaction, "SELECT count(*) FROM chat_rooms;", cancellationToken) >= maxRooms)
+            if (await ScalarAsync(transaction, "SELECT count(*) FROM chat_rooms;", cancellationToken) >= limits.MaxRooms)
             {
                 return JoinOutcome.TooManyRooms;
             }
 
-            await ScalarAsync(transaction, "INSERT INTO chat_rooms (name) VALUES ($1);", cancellationToken, room);
+            if (await ScalarAsync(transaction, "SELECT count(*) FROM chat_rooms WHERE created_by = $1 AND created_at > $2::timestamptz;", cancellationToken, user, now.AddDays(-1)) >= limits.CreatePerUserPerDay)
+            {
+                return JoinOutcome.TooManyCreated;
+            }
+
+            await ScalarAsync(transaction, "INSERT INTO chat_rooms (name, created_by, created_at) VALUES ($1, $2, $3::timestamptz);", cancellationToken, room, user, now);
+        }
+        else
+        {
+            await ScalarAsync(transaction, "UPDATE chat_rooms SET empty_since = NULL WHERE name = $1;", cancellationToken, room);
         }
 
         // What was said before joining counts as read.
@@ -411,12 +471,70 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         return JoinOutcome.Joined;
     }
 
-    public async Task<bool> LeaveAsync(string user, string room, CancellationToken cancellationToken)
+    public async Task<bool> LeaveAsync(string user, string room, DateTime now, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand("DELETE FROM chat_memberships WHERE user_name = $1 AND room = $2;");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ScalarAsync(transaction, $"SELECT pg_advisory_xact_lock({MembershipLock});", cancellationToken);
+        var left = await ScalarAsync(transaction, "WITH gone AS (DELETE FROM chat_memberships WHERE user_name = $1 AND room = $2 RETURNING 1) SELECT count(*) FROM gone;", cancellationToken, user, room) > 0;
+        await ScalarAsync(
+            transaction,
+            "UPDATE chat_rooms SET empty_since = $2::timestamptz WHERE name = $1 AND empty_since IS NULL AND NOT EXISTS (SELECT 1 FROM chat_memberships WHERE room = $1);",
+            cancellationToken,
+            room,
+            DateTime.SpecifyKind(now, DateTimeKind.Utc));
+        await transaction.CommitAsync(cancellationToken);
+        return left;
+    }
+
+    public async Task<string[]> RemoveEmptyRoomsAsync(DateTime emptySince, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ScalarAsync(transaction, $"SELECT pg_advisory_xact_lock({MembershipLock});", cancellationToken);
+        await using var remove = new NpgsqlCommand(
+            """
+            WITH gone AS (
+                DELETE FROM chat_rooms r WHERE empty_since < $1 AND NOT EXISTS (SELECT 1 FROM chat_memberships m WHERE m.room = r.name)
+                RETURNING name
+            ),
+            messages AS (DELETE FROM chat_messages WHERE room IN (SELECT name FROM gone))
+            SELECT name FROM gone;
+            """,
+            connection,
+            transaction);
+        remove.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTime.SpecifyKind(emptySince, DateTimeKind.Utc), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        var removed = await ReadStringsAsync(remove, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var room in removed)
+        {
+            _sinceTrim.Remove(room);
+        }
+
+        return removed;
+    }
+
+    public async Task<int> ForgetClientIdsAsync(DateTime sentBefore, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("DELETE FROM chat_client_ids WHERE sent_at < $1;");
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTime.SpecifyKind(sentBefore, DateTimeKind.Utc), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> IsMemberAsync(string user, string room, CancellationToken cancellationToken)
+    {
+        await using var query = _dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM chat_memberships WHERE user_name = $1 AND room = $2);");
+        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user });
+        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
+        return (bool)(await query.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<int> DirectCountAsync(string user, CancellationToken cancellationToken)
+    {
+        // Direct conversation keys start with '@', which sorts just before 'A' (byte order): a range of the primary key.
+        await using var query = _dataSource.CreateCommand("SELECT count(*)::int FROM chat_memberships WHERE user_name = $1 AND room >= '@' COLLATE \"C\" AND room < 'A' COLLATE \"C\";");
+        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user });
+        return (int)(await query.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<string[]> ConversationsOfAsync(string user, CancellationToken cancellationToken)
@@ -447,6 +565,22 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         }
 
         return [.. rooms];
+    }
+
+    public async Task<RoomSummary?> SummaryAsync(string user, string room, CancellationToken cancellationToken)
+    {
+        await using var query = _dataSource.CreateCommand("""
+            SELECT room,
+                (SELECT max(id) FROM chat_messages WHERE room = $2),
+                (SELECT count(*)::int FROM chat_messages WHERE room = $2 AND id > read_id AND user_name <> $1)
+            FROM chat_memberships WHERE user_name = $1 AND room = $2;
+            """);
+        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user });
+        query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new RoomSummary(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2))
+            : null;
     }
 
     public async Task<RoomSummary[]> SummariesAsync(string user, CancellationToken cancellationToken)
@@ -486,8 +620,8 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         await using var commands = new NpgsqlBatch(connection, transaction);
         foreach (var mark in marks)
         {
-            // A room's marker exists only while its user is a member; general's and a direct one's appear on first use.
-            commands.BatchCommands.Add(new NpgsqlBatchCommand(Conversation.BelongsWithoutJoining(mark.Room, mark.User)
+            // A room's marker exists only while its user is a member, a direct one's from its first message; general's appears on first use.
+            commands.BatchCommands.Add(new NpgsqlBatchCommand(mark.Room == Conversation.General
                 ? $"""
                   INSERT INTO chat_memberships (user_name, room, read_id) VALUES ($1, $2, {Target})
                   ON CONFLICT (user_name, room) DO UPDATE SET read_id = greatest(chat_memberships.read_id, excluded.read_id)
@@ -574,12 +708,14 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         return [.. values];
     }
 
-    private static async Task<long> ScalarAsync(NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params string[] parameters)
+    private static async Task<long> ScalarAsync(NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object[] parameters)
     {
         await using var command = new NpgsqlCommand(sql, transaction.Connection, transaction);
         foreach (var value in parameters)
         {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
+            command.Parameters.Add(value is DateTime time
+                ? new NpgsqlParameter<DateTime> { TypedValue = time, NpgsqlDbType = NpgsqlDbType.TimestampTz }
+                : new NpgsqlParameter<string> { TypedValue = (string)value });
         }
 
         return await command.ExecuteScalarAsync(cancellationToken) is long count ? count : 0;

@@ -10,7 +10,9 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
 {
     /// <summary>
     /// Each schema version's step, applied in order from the file's <c>PRAGMA user_version</c>. Version 1 is the
-    /// first release's schema (its files say 0: it set no version); version 2 adds conversations.
+    /// first release's schema (its files say 0: it set no version); version 2 adds conversations; version 3 keeps
+    /// client message ids apart from the messages (remembered after the message is gone) and who created each room
+    /// and since when it is empty.
     /// </summary>
     private static readonly string[] Migrations =
     [
@@ -43,6 +45,26 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         ) WITHOUT ROWID;
         CREATE INDEX memberships_room ON memberships (room, user);
         """,
+        """
+        CREATE TABLE client_ids (
+            user       TEXT    NOT NULL,
+            client_id  TEXT    NOT NULL,
+            room       TEXT    NOT NULL,
+            message_id INTEGER NOT NULL,
+            sent_at    INTEGER NOT NULL,
+            PRIMARY KEY (user, client_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX client_ids_sent_at ON client_ids (sent_at);
+        INSERT INTO client_ids (user, client_id, room, message_id, sent_at)
+            SELECT user, client_id, room, id, sent_at FROM messages WHERE client_id IS NOT NULL;
+        DROP INDEX messages_user_client_id;
+        ALTER TABLE messages DROP COLUMN client_id;
+        ALTER TABLE rooms ADD COLUMN created_by TEXT;
+        ALTER TABLE rooms ADD COLUMN empty_since INTEGER;
+        CREATE INDEX rooms_created_by ON rooms (created_by, created_at);
+        UPDATE rooms SET empty_since = strftime('%s', 'now') * 10000000 + 621355968000000000
+            WHERE NOT EXISTS (SELECT 1 FROM memberships WHERE memberships.room = rooms.name);
+        """,
     ];
 
     /// <summary>One conversation after an id (the (room, id) index); $room, $afterId, $limit.</summary>
@@ -58,14 +80,14 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         "SELECT id, room, user, text, sent_at FROM messages WHERE room = $room AND id < $beforeId ORDER BY id DESC LIMIT $limit;";
 
     /// <summary>
-    /// The messages stored already with the (user, client id) pairs of <c>$keys</c>, a JSON array of
-    /// <c>[user, clientId]</c>, each with its index in it: one point lookup per pair on the unique (user, client_id)
-    /// index, in one statement (CROSS JOIN keeps the pairs the outer loop).
+    /// The messages first sent with the (user, client id) pairs of <c>$keys</c>, a JSON array of <c>[user, clientId]</c>,
+    /// each with its index in it: one point lookup per pair on client_ids' primary key, in one statement (CROSS JOIN keeps
+    /// the pairs the outer loop); the text is null where the message is gone.
     /// </summary>
     internal const string SentQuery = """
-        SELECT m.id, m.room, m.user, m.text, m.sent_at, k.key
-        FROM json_each($keys) AS k CROSS JOIN messages AS m
-        WHERE m.user = k.value ->> 0 AND m.client_id = k.value ->> 1 AND m.client_id IS NOT NULL;
+        SELECT c.message_id, c.room, c.user, m.text, c.sent_at, k.key
+        FROM json_each($keys) AS k CROSS JOIN client_ids AS c LEFT JOIN messages AS m ON m.id = c.message_id
+        WHERE c.user = k.value ->> 0 AND c.client_id = k.value ->> 1;
         """;
 
     private const string Columns = "id, room, user, text, sent_at";
@@ -85,6 +107,7 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
 
     private readonly SqliteCommand?[] _inserts = new SqliteCommand?[BitOperations.Log2(MaxRowsPerInsert) + 1];
     private SqliteCommand? _findSent;
+    private SqliteCommand? _rememberClientId;
     private SqliteCommand? _addMember;
     private SqliteCommand? _trim;
     private SqliteConnection? _writer;
@@ -97,6 +120,20 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
     private SqliteConnection Writer => _writer ?? throw new InvalidOperationException("The history store is not initialized.");
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await OpenWriterAsync(cancellationToken);
+        }
+        catch (SqliteException failure)
+        {
+            // A file that cannot be opened, created or upgraded (no such folder, no permission, a full disk): one line, exit 1.
+            throw new Configuration.StartupException(
+                $"cannot open the SQLite history {new SqliteConnectionStringBuilder(ConnectionString).DataSource} (ConnectionStrings:Chat): {failure.Message}", failure);
+        }
+    }
+
+    private async Task OpenWriterAsync(CancellationToken cancellationToken)
     {
         var writer = new SqliteConnection(ConnectionString);
         await writer.OpenAsync(cancellationToken);
@@ -156,13 +193,12 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
             for (var i = 0; i < rows; i++)
             {
                 var message = batch[fresh[offset + i]];
-                insert.Parameters[4 * i].Value = message.Room;
-                insert.Parameters[(4 * i) + 1].Value = message.User;
-                insert.Parameters[(4 * i) + 2].Value = message.Text;
-                insert.Parameters[(4 * i) + 3].Value = (object?)message.ClientMessageId ?? DBNull.Value;
+                insert.Parameters[3 * i].Value = message.Room;
+                insert.Parameters[(3 * i) + 1].Value = message.User;
+                insert.Parameters[(3 * i) + 2].Value = message.Text;
             }
 
-            insert.Parameters[4 * rows].Value = sentAt.Ticks;
+            insert.Parameters[3 * rows].Value = sentAt.Ticks;
             var first = ids.Count;
             await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
             {
@@ -183,6 +219,10 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
             var message = batch[fresh[n]];
             appended[fresh[n]] = new Appended(new ChatMessage(ids[n], message.Room, message.User, message.Text, sentAt), IsNew: true);
             inserted[message.Room] = inserted.GetValueOrDefault(message.Room) + 1;
+            if (message.ClientMessageId is { } clientId)
+            {
+                await RememberClientIdAsync(transaction, message, clientId, ids[n], sentAt, cancellationToken);
+            }
         }
 
         foreach (var room in inserted.Keys)
@@ -219,7 +259,7 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         return appended;
     }
 
-    /// <summary>The prepared insert of <paramref name="rows"/> rows (a power of two): parameters $r0, $u0, $t0, $c0, $r1, ..., then $sentAt.</summary>
+    /// <summary>The prepared insert of <paramref name="rows"/> rows (a power of two): parameters $r0, $u0, $t0, $r1, ..., then $sentAt.</summary>
     private SqliteCommand InsertCommand(SqliteConnection connection, int rows)
     {
         var slot = BitOperations.Log2((uint)rows);
@@ -229,14 +269,13 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         }
 
         var insert = connection.CreateCommand();
-        var values = string.Join(", ", Enumerable.Range(0, rows).Select(i => $"($r{i}, $u{i}, $t{i}, $c{i}, $sentAt)"));
-        insert.CommandText = $"INSERT INTO messages (room, user, text, client_id, sent_at) VALUES {values} RETURNING id;";
+        var values = string.Join(", ", Enumerable.Range(0, rows).Select(i => $"($r{i}, $u{i}, $t{i}, $sentAt)"));
+        insert.CommandText = $"INSERT INTO messages (room, user, text, sent_at) VALUES {values} RETURNING id;";
         for (var i = 0; i < rows; i++)
         {
             insert.Parameters.Add($"$r{i}", SqliteType.Text);
             insert.Parameters.Add($"$u{i}", SqliteType.Text);
             insert.Parameters.Add($"$t{i}", SqliteType.Text);
-            insert.Parameters.Add($"$c{i}", SqliteType.Text);
         }
 
         insert.Parameters.Add("$sentAt", SqliteType.Integer);
@@ -269,8 +308,29 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         await using var reader = await _findSent.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            appended[positions[reader.GetInt32(5)]] = new Appended(Read(reader), IsNew: false);
+            var first = reader.IsDBNull(3)
+                ? ChatMessage.Tombstone(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), new DateTime(reader.GetInt64(4), DateTimeKind.Utc))
+                : Read(reader);
+            appended[positions[reader.GetInt32(5)]] = new Appended(first, IsNew: false);
         }
+    }
+
+    private async Task RememberClientIdAsync(SqliteTransaction transaction, NewMessage message, string clientId, long id, DateTime sentAt, CancellationToken cancellationToken)
+    {
+        _rememberClientId ??= Prepared(
+            "INSERT INTO client_ids (user, client_id, room, message_id, sent_at) VALUES ($user, $clientId, $room, $id, $sentAt);",
+            ("$user", SqliteType.Text),
+            ("$clientId", SqliteType.Text),
+            ("$room", SqliteType.Text),
+            ("$id", SqliteType.Integer),
+            ("$sentAt", SqliteType.Integer));
+        _rememberClientId.Transaction = transaction;
+        _rememberClientId.Parameters[0].Value = message.User;
+        _rememberClientId.Parameters[1].Value = clientId;
+        _rememberClientId.Parameters[2].Value = message.Room;
+        _rememberClientId.Parameters[3].Value = id;
+        _rememberClientId.Parameters[4].Value = sentAt.Ticks;
+        await _rememberClientId.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task AddMemberAsync(SqliteTransaction transaction, string user, string room, CancellationToken cancellationToken)
@@ -350,27 +410,73 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         return [.. messages];
     }
 
-    public async Task<ChatMessage[]> GetMissedAsync(string user, long? afterId, int limit, CancellationToken cancellationToken)
+    public async Task<ChatMessage[]> GetMissedAsync(IReadOnlyList<string> conversations, long? afterId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var conversations = await MembershipsAsync(connection, user, cancellationToken);
+        using var ranges = new Ranges(connection);
+        return await ConversationMerge.MergeAsync(ranges, conversations, afterId, limit, cancellationToken);
+    }
 
-        // One indexed query per conversation, merged: the cost follows the conversations, not all messages.
-        await using var query = connection.CreateCommand();
-        query.CommandText = afterId is null ? LatestQuery : AfterQuery;
-        var room = query.Parameters.Add("$room", SqliteType.Text);
-        query.Parameters.AddWithValue("$afterId", afterId ?? 0);
-        query.Parameters.AddWithValue("$limit", limit);
-        query.Prepare();
-        var messages = new List<ChatMessage>();
-        foreach (var conversation in conversations.Prepend(Conversation.General))
+    /// <summary>The merge's reads, prepared once on one connection (each a range of the (room, id) index).</summary>
+    private sealed class Ranges : ConversationMerge.IRanges, IDisposable
+    {
+        private readonly SqliteCommand _first;
+        private readonly SqliteCommand _last;
+        private readonly SqliteCommand _up;
+        private readonly SqliteCommand _down;
+
+        public Ranges(SqliteConnection connection)
         {
-            room.Value = conversation;
-            messages.AddRange(await ReadAllAsync(query, cancellationToken));
+            _first = Command(connection, "SELECT min(id) FROM messages WHERE room = $room AND id > $from;", "$room", "$from");
+            _last = Command(connection, "SELECT max(id) FROM messages WHERE room = $room AND id < $from;", "$room", "$from");
+            _up = Command(connection, $"SELECT {Columns} FROM messages WHERE room = $room AND id >= $from AND id < $to ORDER BY id LIMIT $limit;", "$room", "$from", "$to", "$limit");
+            _down = Command(connection, $"SELECT {Columns} FROM messages WHERE room = $room AND id <= $from AND id > $to ORDER BY id DESC LIMIT $limit;", "$room", "$from", "$to", "$limit");
         }
 
-        messages.Sort((a, b) => a.Id.CompareTo(b.Id));
-        return afterId is null ? [.. messages.TakeLast(limit)] : [.. messages.Take(limit)];
+        public async Task<long?[]> HeadsAsync(IReadOnlyList<string> rooms, long from, bool newestFirst, CancellationToken cancellationToken)
+        {
+            var query = newestFirst ? _last : _first;
+            var heads = new long?[rooms.Count];
+            for (var i = 0; i < rooms.Count; i++)
+            {
+                query.Parameters[0].Value = rooms[i];
+                query.Parameters[1].Value = from;
+                heads[i] = await query.ExecuteScalarAsync(cancellationToken) is long id ? id : null;
+            }
+
+            return heads;
+        }
+
+        public async Task<List<ChatMessage>> RangeAsync(string room, long from, long to, int limit, bool newestFirst, CancellationToken cancellationToken)
+        {
+            var query = newestFirst ? _down : _up;
+            query.Parameters[0].Value = room;
+            query.Parameters[1].Value = from;
+            query.Parameters[2].Value = to;
+            query.Parameters[3].Value = limit;
+            return await ReadAllAsync(query, cancellationToken);
+        }
+
+        public void Dispose()
+        {
+            _first.Dispose();
+            _last.Dispose();
+            _up.Dispose();
+            _down.Dispose();
+        }
+
+        private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in parameters)
+            {
+                command.Parameters.Add(name, name == "$room" ? SqliteType.Text : SqliteType.Integer);
+            }
+
+            command.Prepare();
+            return command;
+        }
     }
 
     public async Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken)
@@ -383,30 +489,39 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         return [.. await ReadAllAsync(query, cancellationToken)];
     }
 
-    public async Task<JoinOutcome> JoinAsync(string user, string room, int maxPerUser, int maxRooms, CancellationToken cancellationToken)
+    public async Task<JoinOutcome> JoinAsync(string user, string room, JoinLimits limits, CancellationToken cancellationToken)
     {
         var connection = Writer;
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var parameters = new (string, object)[] { ("$user", user), ("$room", room) };
+        var parameters = new (string, object)[] { ("$user", user), ("$room", room), ("$now", limits.Now.Ticks), ("$dayAgo", (limits.Now - TimeSpan.FromDays(1)).Ticks) };
         if (await ScalarAsync(transaction, "SELECT count(*) FROM memberships WHERE user = $user AND room = $room;", parameters, cancellationToken) > 0)
         {
             return JoinOutcome.AlreadyMember;
         }
 
         // Only real rooms count: direct conversations and general are not in the rooms table.
-        if (await ScalarAsync(transaction, "SELECT count(*) FROM memberships JOIN rooms ON rooms.name = memberships.room WHERE user = $user;", parameters, cancellationToken) >= maxPerUser)
+        if (await ScalarAsync(transaction, "SELECT count(*) FROM memberships JOIN rooms ON rooms.name = memberships.room WHERE user = $user;", parameters, cancellationToken) >= limits.MaxPerUser)
         {
             return JoinOutcome.TooManyForUser;
         }
 
         if (await ScalarAsync(transaction, "SELECT count(*) FROM rooms WHERE name = $room;", parameters, cancellationToken) == 0)
         {
-            if (await ScalarAsync(transaction, "SELECT count(*) FROM rooms;", [], cancellationToken) >= maxRooms)
+            if (await ScalarAsync(transaction, "SELECT count(*) FROM rooms;", [], cancellationToken) >= limits.MaxRooms)
             {
                 return JoinOutcome.TooManyRooms;
             }
 
-            await ScalarAsync(transaction, "INSERT INTO rooms (name, created_at) VALUES ($room, $now);", [.. parameters, ("$now", DateTime.UtcNow.Ticks)], cancellationToken);
+            if (await ScalarAsync(transaction, "SELECT count(*) FROM rooms WHERE created_by = $user AND created_at > $dayAgo;", parameters, cancellationToken) >= limits.CreatePerUserPerDay)
+            {
+                return JoinOutcome.TooManyCreated;
+            }
+
+            await ScalarAsync(transaction, "INSERT INTO rooms (name, created_at, created_by) VALUES ($room, $now, $user);", parameters, cancellationToken);
+        }
+        else
+        {
+            await ScalarAsync(transaction, "UPDATE rooms SET empty_since = NULL WHERE name = $room;", parameters, cancellationToken);
         }
 
         // What was said before joining counts as read.
@@ -419,13 +534,82 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         return JoinOutcome.Joined;
     }
 
-    public async Task<bool> LeaveAsync(string user, string room, CancellationToken cancellationToken)
+    public async Task<bool> LeaveAsync(string user, string room, DateTime now, CancellationToken cancellationToken)
+    {
+        var connection = Writer;
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var parameters = new (string, object)[] { ("$user", user), ("$room", room), ("$now", now.Ticks) };
+        var left = await ScalarAsync(transaction, "DELETE FROM memberships WHERE user = $user AND room = $room RETURNING 1;", parameters, cancellationToken) > 0;
+        await ScalarAsync(
+            transaction,
+            "UPDATE rooms SET empty_since = $now WHERE name = $room AND empty_since IS NULL AND NOT EXISTS (SELECT 1 FROM memberships WHERE room = $room);",
+            parameters,
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return left;
+    }
+
+    public async Task<string[]> RemoveEmptyRoomsAsync(DateTime emptySince, CancellationToken cancellationToken)
+    {
+        var connection = Writer;
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var removed = new List<string>();
+        await using (var find = connection.CreateCommand())
+        {
+            find.Transaction = transaction;
+            find.CommandText = """
+                DELETE FROM rooms WHERE empty_since < $before AND NOT EXISTS (SELECT 1 FROM memberships WHERE memberships.room = rooms.name)
+                RETURNING name;
+                """;
+            find.Parameters.AddWithValue("$before", emptySince.Ticks);
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                removed.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var room in removed)
+        {
+            await ScalarAsync(transaction, "DELETE FROM messages WHERE room = $room;", [("$room", room)], cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var room in removed)
+        {
+            _counts.Remove(room);
+        }
+
+        return [.. removed];
+    }
+
+    public async Task<int> ForgetClientIdsAsync(DateTime sentBefore, CancellationToken cancellationToken)
     {
         await using var command = Writer.CreateCommand();
-        command.CommandText = "DELETE FROM memberships WHERE user = $user AND room = $room;";
-        command.Parameters.AddWithValue("$user", user);
-        command.Parameters.AddWithValue("$room", room);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        command.CommandText = "DELETE FROM client_ids WHERE sent_at < $before;";
+        command.Parameters.AddWithValue("$before", sentBefore.Ticks);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> IsMemberAsync(string user, string room, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT EXISTS (SELECT 1 FROM memberships WHERE user = $user AND room = $room);";
+        query.Parameters.AddWithValue("$user", user);
+        query.Parameters.AddWithValue("$room", room);
+        return (long)(await query.ExecuteScalarAsync(cancellationToken))! == 1;
+    }
+
+    public async Task<int> DirectCountAsync(string user, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+
+        // Direct conversation keys start with '@', which sorts just before 'A': a range of the primary key.
+        query.CommandText = "SELECT count(*) FROM memberships WHERE user = $user AND room >= '@' AND room < 'A';";
+        query.Parameters.AddWithValue("$user", user);
+        return Convert.ToInt32(await query.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task<string[]> ConversationsOfAsync(string user, CancellationToken cancellationToken)
@@ -466,6 +650,24 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         }
 
         return [.. rooms];
+    }
+
+    public async Task<RoomSummary?> SummaryAsync(string user, string room, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = """
+            SELECT room,
+                (SELECT max(id) FROM messages WHERE room = $room),
+                (SELECT count(*) FROM messages WHERE room = $room AND id > read_id AND user <> $user)
+            FROM memberships WHERE user = $user AND room = $room;
+            """;
+        query.Parameters.AddWithValue("$user", user);
+        query.Parameters.AddWithValue("$room", room);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new RoomSummary(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2))
+            : null;
     }
 
     public async Task<RoomSummary[]> SummariesAsync(string user, CancellationToken cancellationToken)
@@ -517,8 +719,8 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
         var markers = new long[marks.Count];
         for (var i = 0; i < marks.Count; i++)
         {
-            // A room's marker exists only while its user is a member; general's and a direct one's appear on first use.
-            var command = Conversation.BelongsWithoutJoining(marks[i].Room, marks[i].User) ? upsert : update;
+            // A room's marker exists only while its user is a member, a direct one's from its first message; general's appears on first use.
+            var command = marks[i].Room == Conversation.General ? upsert : update;
             command.Parameters.Clear();
             command.Parameters.AddWithValue("$user", marks[i].User);
             command.Parameters.AddWithValue("$room", marks[i].Room);
@@ -578,7 +780,7 @@ public sealed class SqliteHistoryStore(string connectionString, int maxMessages)
 
     public void Dispose()
     {
-        foreach (var command in (SqliteCommand?[])[.. _inserts, _findSent, _addMember, _trim])
+        foreach (var command in (SqliteCommand?[])[.. _inserts, _findSent, _rememberClientId, _addMember, _trim])
         {
             command?.Dispose();
         }

@@ -23,11 +23,10 @@ internal sealed class ChatHub(
     Memberships memberships,
     ChatLifetimeManager lifetime,
     MessageRules rules,
+    CallBudgets budgets,
+    TypingThrottle typing,
     IOptions<ChatOptions> options) : Hub<IChatClient>
 {
-    /// <summary>At most one <c>Typing</c> per connection per this long is passed on.</summary>
-    public static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(2);
-
     public override async Task OnConnectedAsync()
     {
         if (ConnectionUser.Of(Context) is not { } user)
@@ -81,6 +80,11 @@ internal sealed class ChatHub(
         rules.CheckText(text);
         MessageRules.CheckClientMessageId(clientMessageId);
         await RequireMemberAsync(user, key);
+        if (Conversation.IsDirect(key))
+        {
+            await RequireRoomForDirectAsync(user, key);
+        }
+
         return await SendAsync(key, user, text!, clientMessageId);
     }
 
@@ -115,15 +119,27 @@ internal sealed class ChatHub(
     public async Task<ChatMessage[]> GetMissedMessages(long? afterId, int limit)
     {
         MessageRules.CheckHistoryLimit(limit);
-        return ConnectionUser.Of(Context) is { } user
-            ? Viewed(await store.GetMissedAsync(user, afterId, limit, Context.ConnectionAborted), user)
-            : await store.GetAsync(Conversation.General, afterId, limit, Context.ConnectionAborted);
+        if (ConnectionUser.Of(Context) is not { } user)
+        {
+            return await store.GetAsync(Conversation.General, afterId, limit, Context.ConnectionAborted);
+        }
+
+        // Besides the messages it may return (charged by the filter), the call walks each of the user's conversations.
+        var conversations = await store.ConversationsOfAsync(user, Context.ConnectionAborted);
+        budgets.ChargeReads(Context, conversations.Length);
+        return Viewed(await store.GetMissedAsync([Conversation.General, .. conversations], afterId, limit, Context.ConnectionAborted), user);
     }
 
     /// <summary>The caller's conversations with their newest id and unread count: <c>general</c> first.</summary>
     public async Task<RoomSummary[]> GetRooms()
     {
         var user = ConnectionUser.Of(Context);
+        if (user is not null)
+        {
+            // One read per conversation, before the work.
+            budgets.ChargeReads(Context, (await store.ConversationsOfAsync(user, Context.ConnectionAborted)).Length);
+        }
+
         var summaries = await store.SummariesAsync(user ?? "", Context.ConnectionAborted);
         return user is null
             ? [summaries[0] with { Unread = 0 }]
@@ -173,14 +189,17 @@ internal sealed class ChatHub(
                 case JoinOutcome.TooManyRooms:
                     throw new InputRejectedException(
                         "too_many_rooms_on_server", $"This server has {limits.MaxRooms} rooms, the most allowed (Chat:Rooms:MaxRooms); join an existing one.");
+                case JoinOutcome.TooManyCreated:
+                    throw new InputRejectedException(
+                        "too_many_rooms_created",
+                        $"You created {limits.CreatePerUserPerDay} rooms in the last 24 hours, the most allowed (Chat:Rooms:CreatePerUserPerDay); join an existing room, or create this one tomorrow.");
                 case JoinOutcome.Joined:
                     await lifetime.SendRoomAsync(key, nameof(IChatClient.UserJoinedRoom), [key, user]);
                     break;
             }
         }
 
-        var summaries = await store.SummariesAsync(user, Context.ConnectionAborted);
-        return summaries.FirstOrDefault(summary => summary.Room == key) ?? new RoomSummary(key, null, 0);
+        return await store.SummaryAsync(user, key, Context.ConnectionAborted) ?? new RoomSummary(key, null, 0);
     }
 
     /// <summary>Ends the caller's user's membership of a room, on every connection and node.</summary>
@@ -220,7 +239,7 @@ internal sealed class ChatHub(
         await Clients.User(user).RoomRead(Conversation.ForViewer(key, user), marker);
     }
 
-    /// <summary>Tells the conversation's other users that the caller is typing; at most once per connection per <see cref="TypingInterval"/>.</summary>
+    /// <summary>Tells the conversation's other users that the caller is typing; at most once per user and conversation per <see cref="TypingThrottle.Interval"/>.</summary>
     public async Task Typing(string? room)
     {
         var user = ConnectionUser.Of(Context);
@@ -231,14 +250,11 @@ internal sealed class ChatHub(
         }
 
         await RequireMemberAsync(user, key);
-        var state = ChatConnectionState.Of(Context);
-        var now = Environment.TickCount64;
-        if (state.TypingAt != 0 && now - state.TypingAt < (long)TypingInterval.TotalMilliseconds)
+        if (!typing.TryPass(user, key))
         {
             return;
         }
 
-        state.TypingAt = now;
         if (key == Conversation.General)
         {
             await lifetime.SendAllExceptUserAsync(user, nameof(IChatClient.UserTyping), [key, user]);
@@ -265,6 +281,13 @@ internal sealed class ChatHub(
         if (command is null)
         {
             var appended = await writer.AppendAsync(new NewMessage(key, sender, message, clientMessageId));
+            if (appended.Message.Room != key)
+            {
+                throw new InputRejectedException(
+                    "client_message_id_reused",
+                    "This clientMessageId was already used for a message in another conversation; give every message an id of its own (a new UUID).");
+            }
+
             return Conversation.ForViewer(appended.Message, sender);
         }
 
@@ -303,6 +326,18 @@ internal sealed class ChatHub(
         var user = ConnectionUser.Of(Context);
         RoomNames.RequireName(user);
         return user!;
+    }
+
+    /// <summary>A first message to a direct conversation starts it: refused when the sender has <c>Chat:Rooms:MaxDirectPerUser</c> already.</summary>
+    private async Task RequireRoomForDirectAsync(string user, string key)
+    {
+        var max = options.Value.Rooms.MaxDirectPerUser;
+        if (!await store.IsMemberAsync(user, key, Context.ConnectionAborted) && await store.DirectCountAsync(user, Context.ConnectionAborted) >= max)
+        {
+            throw new InputRejectedException(
+                "too_many_direct",
+                $"You have {max} direct conversations, the most allowed (Chat:Rooms:MaxDirectPerUser); write in one of them instead of starting another.");
+        }
     }
 
     private async Task RequireMemberAsync(string? user, string key)

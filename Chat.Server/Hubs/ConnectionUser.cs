@@ -25,6 +25,25 @@ internal static class ConnectionUser
         return state.User;
     }
 
+    /// <summary>Why the rules refuse the name a new connection gives, or null when they take it (or it gives none).</summary>
+    public static InputRejectedException? Refusal(HubConnectionContext connection)
+    {
+        if (NameGiven(connection.User, connection.GetHttpContext()) is not { Length: > 0 } name)
+        {
+            return null;
+        }
+
+        try
+        {
+            UserNames.Normalize(name);
+            return null;
+        }
+        catch (InputRejectedException refusal)
+        {
+            return refusal;
+        }
+    }
+
     /// <summary>The name a connection gives, unchecked: the token's when signed in, else <c>?user=</c>; null or empty for a guest.</summary>
     public static string? NameGiven(ClaimsPrincipal? user, HttpContext? http) =>
         user?.Identity?.IsAuthenticated == true
@@ -72,18 +91,22 @@ internal sealed class ChatConnectionState
     /// <summary>The connection finished connecting and is counted in the metrics.</summary>
     public bool Counted { get; set; }
 
-    /// <summary>When its last <c>Typing</c> was passed on (<see cref="Environment.TickCount64"/>), or 0.</summary>
-    public long TypingAt { get; set; }
+    /// <summary>The rules refused the name it gave: it was closed at connect, and no hub code runs for it.</summary>
+    public bool Refused { get; set; }
 
-    public static ChatConnectionState Of(HubCallerContext context)
+    public static ChatConnectionState Of(HubCallerContext context) => Of(context.Features);
+
+    public static ChatConnectionState Of(HubConnectionContext connection) => Of(connection.Features);
+
+    private static ChatConnectionState Of(Microsoft.AspNetCore.Http.Features.IFeatureCollection features)
     {
-        if (context.Features.Get<ChatConnectionState>() is { } state)
+        if (features.Get<ChatConnectionState>() is { } state)
         {
             return state;
         }
 
         state = new ChatConnectionState();
-        context.Features.Set(state);
+        features.Set(state);
         return state;
     }
 }

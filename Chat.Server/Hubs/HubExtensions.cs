@@ -24,8 +24,11 @@ internal static class HubExtensions
     public static IHostApplicationBuilder AddChatHub(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<MessageRules>();
+        builder.Services.AddSingleton<Refusals>();
         builder.Services.AddSingleton<RejectionFilter>();
+        builder.Services.AddSingleton<CallBudgets>();
         builder.Services.AddSingleton<RateLimitFilter>();
+        builder.Services.AddSingleton<TypingThrottle>();
         builder.Services.AddSingleton<IUserIdProvider, ChatUserIdProvider>();
         builder.Services.AddSignalR(hub =>
             {

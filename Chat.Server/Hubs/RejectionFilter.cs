@@ -8,9 +8,10 @@ namespace Chat.Server.Hubs;
 /// <summary>
 /// Turns broken rules into a <see cref="HubException"/> the caller can read; the connection stays open.
 /// Any other failure becomes a generic HubException, so detailed errors (on for the framework's own
-/// binding and unknown-method replies) never show the server's internals.
+/// binding and unknown-method replies) never show the server's internals. Both are counted and logged by
+/// <see cref="Refusals"/>.
 /// </summary>
-internal sealed partial class RejectionFilter(ChatMetrics metrics, ILogger<RejectionFilter> logger) : IHubFilter
+internal sealed class RejectionFilter(Refusals refusals, ChatMetrics metrics) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -20,8 +21,7 @@ internal sealed partial class RejectionFilter(ChatMetrics metrics, ILogger<Rejec
         }
         catch (InputRejectedException rejection)
         {
-            metrics.Rejected(rejection.Reason);
-            LogRejected(invocationContext.HubMethodName, rejection.Reason, invocationContext.Context.ConnectionId);
+            refusals.Rejected(invocationContext.HubMethodName, rejection.Reason, invocationContext.Context.ConnectionId);
             throw new HubException(rejection.Message);
         }
         catch (HistoryUnavailableException unavailable)
@@ -31,29 +31,31 @@ internal sealed partial class RejectionFilter(ChatMetrics metrics, ILogger<Rejec
         catch (Exception exception) when (exception is not HubException and not OperationCanceledException)
         {
             // Details stay in the server log; the caller learns that the call failed and can retry.
-            LogFailed(exception, invocationContext.HubMethodName, invocationContext.Context.ConnectionId);
+            refusals.Failed(exception, invocationContext.HubMethodName, invocationContext.Context.ConnectionId);
             throw new HubException($"The server could not complete {invocationContext.HubMethodName}. Try again in a moment.");
         }
     }
 
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
-        try
+        // A connection refused at connect (ChatLifetimeManager) is closed already: nothing to run or count.
+        if (ChatConnectionState.Of(context.Context).Refused)
         {
-            await next(context);
-            ChatConnectionState.Of(context.Context).Counted = true;
-            metrics.Connected();
+            return;
         }
-        catch (InputRejectedException rejection)
-        {
-            metrics.Rejected(rejection.Reason);
-            LogRejected("connect", rejection.Reason, context.Context.ConnectionId);
-            throw new HubException(rejection.Message);
-        }
+
+        await next(context);
+        ChatConnectionState.Of(context.Context).Counted = true;
+        metrics.Connected();
     }
 
     public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
     {
+        if (ChatConnectionState.Of(context.Context).Refused)
+        {
+            return;
+        }
+
         try
         {
             await next(context, exception);
@@ -67,10 +69,4 @@ internal sealed partial class RejectionFilter(ChatMetrics metrics, ILogger<Rejec
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} from connection {ConnectionId} failed")]
-    private partial void LogFailed(Exception exception, string method, string connectionId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rejected {Method} from connection {ConnectionId}: {Reason}")]
-    private partial void LogRejected(string method, string reason, string connectionId);
 }

@@ -19,10 +19,11 @@ internal sealed class HistoryHealthCheck(IHistoryStore store, HistoryWriter writ
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy("The history store does not answer.", exception);
+            // The reason without the exception: the health check service logs an unhealthy result's exception with its stack trace, at every probe.
+            return HealthCheckResult.Unhealthy($"The history store does not answer: {exception.Message}");
         }
 
-        if (writer.CommitFailure is { } failure)
+        if (writer.CommitFailure is not null)
         {
             try
             {
@@ -30,7 +31,7 @@ internal sealed class HistoryHealthCheck(IHistoryStore store, HistoryWriter writ
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                return HealthCheckResult.Unhealthy($"Commits to the history store fail: {writer.CommitFailure ?? failure}", exception);
+                return HealthCheckResult.Unhealthy($"Commits to the history store fail: {writer.CommitFailure ?? exception.Message}");
             }
         }
 

@@ -32,6 +32,10 @@ internal static class LoggingDefaults
                 // "Hosting failed to start" with the whole stack trace: Program says why in one line instead. A background
                 // service that fails and stops the host is still logged, at Critical, with its exception.
                 ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
+
+                // An Error line for every unhealthy probe: anyone may call /readyz, as often as they like. Readiness logs a
+                // line when it changes instead (ReadinessLog).
+                ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService"] = "Critical",
             },
         });
         builder.Services.Configure<LoggerFilterOptions>(filters => filters.CaptureScopes = builder.Configuration.GetValue<bool>(CaptureScopesKey));

@@ -13,6 +13,7 @@ internal static partial class OperationsExtensions
     public static IHostApplicationBuilder AddChatOperations(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ChatMetrics>();
+        builder.Services.AddSingleton<ReadinessLog>();
         builder.Services.AddHealthChecks()
             .AddCheck<HistoryHealthCheck>("history", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(4))
             .AddCheck<StoppingHealthCheck>("running", tags: [ReadyTag]);
@@ -29,7 +30,16 @@ internal static partial class OperationsExtensions
     {
         app.UseMiddleware<ShutdownGate>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteReadinessAsync });
+        var readiness = app.Services.GetRequiredService<ReadinessLog>();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = (context, report) =>
+            {
+                readiness.Observe(report);
+                return WriteReadinessAsync(context, report);
+            },
+        });
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.ChatOptions>>().Value.MetricsToken is { Length: > 0 } token)
         {
             app.MapPrometheusScrapingEndpoint("/metrics").RequireBearer(token);

@@ -12,7 +12,8 @@ namespace Chat.Server.Rooms;
 /// before it is answered; joins and leaves change the store first (in turn with the commits), then this
 /// server, then the others (over the cluster bus, which the others apply in the order it was published).
 /// </summary>
-internal sealed partial class Memberships(IHistoryStore store, HistoryWriter writer, Fanout fanout, IEnumerable<IClusterBus> buses, IOptions<ChatOptions> options, ILogger<Memberships> logger)
+internal sealed partial class Memberships(
+    IHistoryStore store, HistoryWriter writer, Fanout fanout, IEnumerable<IClusterBus> buses, TimeProvider clock, IOptions<ChatOptions> options, ILogger<Memberships> logger)
 {
     private readonly IClusterBus? _bus = buses.SingleOrDefault();
     private readonly RoomOptions _limits = options.Value.Rooms;
@@ -46,7 +47,8 @@ internal sealed partial class Memberships(IHistoryStore store, HistoryWriter wri
 
     public async Task<JoinOutcome> JoinAsync(string user, string room)
     {
-        var outcome = await writer.RunAsync((history, cancellationToken) => history.JoinAsync(user, room, _limits.MaxPerUser, _limits.MaxRooms, cancellationToken));
+        var limits = new JoinLimits(_limits.MaxPerUser, _limits.MaxRooms, _limits.CreatePerUserPerDay, clock.GetUtcNow().UtcDateTime);
+        var outcome = await writer.RunAsync((history, cancellationToken) => history.JoinAsync(user, room, limits, cancellationToken));
         if (outcome is JoinOutcome.Joined or JoinOutcome.AlreadyMember)
         {
             fanout.Join(user, room);
@@ -58,7 +60,8 @@ internal sealed partial class Memberships(IHistoryStore store, HistoryWriter wri
 
     public async Task<bool> LeaveAsync(string user, string room)
     {
-        var left = await writer.RunAsync((history, cancellationToken) => history.LeaveAsync(user, room, cancellationToken));
+        var now = clock.GetUtcNow().UtcDateTime;
+        var left = await writer.RunAsync((history, cancellationToken) => history.LeaveAsync(user, room, now, cancellationToken));
         fanout.Leave(user, room);
         _bus?.PublishMembership(user, room, joined: false);
         return left;

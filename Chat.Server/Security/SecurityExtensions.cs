@@ -25,6 +25,7 @@ internal static class SecurityExtensions
         }
 
         builder.AddChatConnectionLimits();
+        builder.Services.AddSingleton<ConnectionOwners>();
         builder.Services.AddCors();
         builder.Services.AddOptions<CorsOptions>().Configure<IOptions<ChatOptions>>((cors, chat) =>
             cors.AddPolicy(CorsPolicy, policy => policy
@@ -48,7 +49,7 @@ internal static class SecurityExtensions
         return builder;
     }
 
-    /// <summary>Forwarded headers, CORS, the origin check, then authentication, in that order.</summary>
+    /// <summary>Forwarded headers, CORS, the origin check, the connection limits, authentication, then the connection owner check, in that order.</summary>
     public static WebApplication UseChatSecurity(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<ChatOptions>>().Value.TrustedProxies.Length > 0)
@@ -76,6 +77,8 @@ internal static class SecurityExtensions
             app.UseAuthorization();
         }
 
+        // A long-polling or SSE connection answers only the user who opened it.
+        app.UseMiddleware<ConnectionOwnerCheck>();
         return app;
     }
 
@@ -106,6 +109,16 @@ internal static class SecurityExtensions
                 {
                     // WebSockets and server-sent events cannot carry headers from a browser: SignalR sends the token in the query.
                     context.Token = token;
+                }
+
+                return Task.CompletedTask;
+            },
+            OnTokenValidated = context =>
+            {
+                // The name is who the user is: a token without one would connect as a guest that may send under any name.
+                if (context.Principal?.FindFirst(ChatTokens.NameClaim)?.Value is not { Length: > 0 })
+                {
+                    context.Fail($"The token has no '{ChatTokens.NameClaim}' claim; Chat needs the user's name in it.");
                 }
 
                 return Task.CompletedTask;

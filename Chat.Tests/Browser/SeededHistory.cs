@@ -21,7 +21,7 @@ internal static class SeededHistory
         await store.InitializeAsync(default);
         foreach (var (user, room) in members)
         {
-            await store.JoinAsync(user, room, 100, 10_000, default);
+            await store.JoinAsync(user, room, new JoinLimits(100, 10_000, 10_000, DateTime.UtcNow), default);
         }
 
         foreach (var (room, user, text, sentAt) in messages)

@@ -1,6 +1,9 @@
 using Chat.Server.Configuration;
 using Chat.Server.Delivery;
 using Chat.Server.History;
+using Chat.Server.Hubs;
+using Chat.Server.Security;
+using Microsoft.Extensions.DependencyInjection;
 using Chat.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -24,7 +27,7 @@ public sealed class SequencerTests : IAsyncLifetime, IDisposable
     {
         _store = new SqliteHistoryStore($"Data Source={_path}", maxMessages: 10_000);
         _fanout = new Fanout(PipeConnection.Budget(new SlowClientOptions()));
-        _clients = new ChatLifetimeManager(_fanout, []);
+        _clients = new ChatLifetimeManager(_fanout, [], new ConnectionOwners(TimeProvider.System), new Refusals(new Chat.Server.Operations.ChatMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), TimeProvider.System, NullLogger<Refusals>.Instance));
     }
 
     public async Task InitializeAsync()

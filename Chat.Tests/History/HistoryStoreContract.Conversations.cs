@@ -28,16 +28,16 @@ public abstract partial class HistoryStoreContract
     {
         // Arrange
         var store = await OpenAsync();
-        (await store.JoinAsync("alice", "dev", 10, 10, default)).Should().Be(JoinOutcome.Joined);
+        (await store.JoinAsync("alice", "dev", Limits(10, 10), default)).Should().Be(JoinOutcome.Joined);
         await AppendAsync(store, [new NewMessage("dev", "carol", "one"), new NewMessage("dev", "carol", "two")]);
 
         // Act
-        var joined = await store.JoinAsync("bob", "dev", 10, 10, default);
+        var joined = await store.JoinAsync("bob", "dev", Limits(10, 10), default);
         var after = await AppendAsync(store, [new NewMessage("dev", "carol", "three")]);
 
         // Assert
         joined.Should().Be(JoinOutcome.Joined);
-        (await store.JoinAsync("bob", "dev", 10, 10, default)).Should().Be(JoinOutcome.AlreadyMember);
+        (await store.JoinAsync("bob", "dev", Limits(10, 10), default)).Should().Be(JoinOutcome.AlreadyMember);
         (await store.SummariesAsync("bob", default)).Should().Equal(new RoomSummary("general", null, 0), new RoomSummary("dev", after[0].Id, 1));
         (await store.SummariesAsync("alice", default)).Should().Equal([new RoomSummary("general", null, 0), new RoomSummary("dev", after[0].Id, 3)], "alice joined before anything was said");
         (await store.MembersAsync("dev", default)).Should().Equal("alice", "bob");
@@ -48,16 +48,16 @@ public abstract partial class HistoryStoreContract
     public async Task Join_refuses_past_the_limits_and_changes_nothing()
     {
         var store = await OpenAsync();
-        await store.JoinAsync("alice", "a", 2, 3, default);
-        await store.JoinAsync("alice", "b", 2, 3, default);
+        await store.JoinAsync("alice", "a", Limits(2, 3), default);
+        await store.JoinAsync("alice", "b", Limits(2, 3), default);
         await AppendAsync(store, [new NewMessage(AliceAndBob, "bob", "direct ones do not count")]);
         await store.MarkReadAsync([new ReadMark("alice", "general", 0)], default);
 
-        (await store.JoinAsync("alice", "c", 2, 3, default)).Should().Be(JoinOutcome.TooManyForUser);
-        (await store.JoinAsync("alice", "a", 2, 3, default)).Should().Be(JoinOutcome.AlreadyMember);
-        (await store.JoinAsync("bob", "c", 2, 3, default)).Should().Be(JoinOutcome.Joined);
-        (await store.JoinAsync("bob", "d", 2, 3, default)).Should().Be(JoinOutcome.TooManyRooms);
-        (await store.JoinAsync("carol", "a", 2, 3, default)).Should().Be(JoinOutcome.Joined, "a room that exists is no new room");
+        (await store.JoinAsync("alice", "c", Limits(2, 3), default)).Should().Be(JoinOutcome.TooManyForUser);
+        (await store.JoinAsync("alice", "a", Limits(2, 3), default)).Should().Be(JoinOutcome.AlreadyMember);
+        (await store.JoinAsync("bob", "c", Limits(2, 3), default)).Should().Be(JoinOutcome.Joined);
+        (await store.JoinAsync("bob", "d", Limits(2, 3), default)).Should().Be(JoinOutcome.TooManyRooms);
+        (await store.JoinAsync("carol", "a", Limits(2, 3), default)).Should().Be(JoinOutcome.Joined, "a room that exists is no new room");
 
         (await store.ListRoomsAsync(default)).Should().Equal(new RoomListing("a", 2), new RoomListing("b", 1), new RoomListing("c", 1));
         (await store.ConversationsOfAsync("alice", default)).Should().BeEquivalentTo("a", "b", AliceAndBob);
@@ -68,17 +68,17 @@ public abstract partial class HistoryStoreContract
     public async Task Leave_ends_a_membership_and_the_room_stays()
     {
         var store = await OpenAsync();
-        await store.JoinAsync("alice", "dev", 10, 10, default);
-        await store.JoinAsync("bob", "dev", 10, 10, default);
+        await store.JoinAsync("alice", "dev", Limits(10, 10), default);
+        await store.JoinAsync("bob", "dev", Limits(10, 10), default);
 
-        (await store.LeaveAsync("alice", "dev", default)).Should().BeTrue();
-        (await store.LeaveAsync("alice", "dev", default)).Should().BeFalse();
-        (await store.LeaveAsync("carol", "ops", default)).Should().BeFalse();
+        (await store.LeaveAsync("alice", "dev", Now, default)).Should().BeTrue();
+        (await store.LeaveAsync("alice", "dev", Now, default)).Should().BeFalse();
+        (await store.LeaveAsync("carol", "ops", Now, default)).Should().BeFalse();
 
         (await store.MembersAsync("dev", default)).Should().Equal("bob");
         (await store.ConversationsOfAsync("alice", default)).Should().BeEmpty();
         (await store.ListRoomsAsync(default)).Should().Equal(new RoomListing("dev", 1));
-        (await store.LeaveAsync("bob", "dev", default)).Should().BeTrue();
+        (await store.LeaveAsync("bob", "dev", Now, default)).Should().BeTrue();
         (await store.ListRoomsAsync(default)).Should().Equal(new RoomListing("dev", 0));
     }
 
@@ -88,12 +88,12 @@ public abstract partial class HistoryStoreContract
         var store = await OpenAsync();
         foreach (var user in (string[])["bob", "Émile", "alice", "Alice", "_x", "Zoe"])
         {
-            await store.JoinAsync(user, "b-room", 10, 10, default);
+            await store.JoinAsync(user, "b-room", Limits(10, 10), default);
         }
 
         foreach (var room in (string[])["a_room", "a-room", "a0"])
         {
-            await store.JoinAsync("alice", room, 10, 10, default);
+            await store.JoinAsync("alice", room, Limits(10, 10), default);
         }
 
         (await store.MembersAsync("b-room", default)).Should().Equal("Alice", "Zoe", "_x", "alice", "bob", "Émile");
@@ -105,7 +105,7 @@ public abstract partial class HistoryStoreContract
     {
         var store = await OpenAsync();
         var general = await AppendAsync(store, Messages("1", "2", "3"));
-        await store.JoinAsync("bob", "dev", 10, 10, default);
+        await store.JoinAsync("bob", "dev", Limits(10, 10), default);
         var dev = await AppendAsync(store, In("dev", "d"));
 
         var markers = await store.MarkReadAsync(
@@ -120,7 +120,7 @@ public abstract partial class HistoryStoreContract
 
         markers.Should().Equal(general[1].Id, general[1].Id, dev[0].Id, 0, 0);
         (await store.MarkReadAsync([new ReadMark("bob", "general", long.MaxValue)], default)).Should().Equal(general[2].Id);
-        (await store.ConversationsOfAsync("bob", default)).Should().BeEquivalentTo(["dev", AliceAndBob], "marking creates a direct conversation's marker, never a room membership");
+        (await store.ConversationsOfAsync("bob", default)).Should().Equal(["dev"], "reading creates no direct conversation and no room membership");
     }
 
     [SkippableFact]
@@ -146,7 +146,7 @@ public abstract partial class HistoryStoreContract
     {
         // Arrange: alice is in dev and talks with bob; ops and bob's talk with carol are not hers
         var store = await OpenAsync();
-        await store.JoinAsync("alice", "dev", 10, 10, default);
+        await store.JoinAsync("alice", "dev", Limits(10, 10), default);
         var start = await store.LastIdAsync(default);
         var stored = await AppendAsync(store, [
             new NewMessage("general", "bob", "g1"),
@@ -160,10 +160,108 @@ public abstract partial class HistoryStoreContract
         var hers = stored.Where(m => !m.Text.StartsWith("not hers", StringComparison.Ordinal)).ToArray();
 
         // Act / Assert
-        (await store.GetMissedAsync("alice", start, 100, default)).Should().Equal(hers);
-        (await store.GetMissedAsync("alice", start, 2, default)).Should().Equal(hers[..2]);
-        (await store.GetMissedAsync("alice", hers[1].Id, 2, default)).Should().Equal(hers[2..4]);
-        (await store.GetMissedAsync("alice", null, 3, default)).Should().Equal(hers[^3..], "without an id: the latest, oldest first");
-        (await store.GetMissedAsync("carol", start, 100, default)).Select(m => m.Text).Should().Equal("g1", "not hers either", "g2");
+        (await MissedAsync(store, "alice", start, 100)).Should().Equal(hers);
+        (await MissedAsync(store, "alice", start, 2)).Should().Equal(hers[..2]);
+        (await MissedAsync(store, "alice", hers[1].Id, 2)).Should().Equal(hers[2..4]);
+        (await MissedAsync(store, "alice", null, 3)).Should().Equal(hers[^3..], "without an id: the latest, oldest first");
+        (await MissedAsync(store, "carol", start, 100)).Select(m => m.Text).Should().Equal("g1", "not hers either", "g2");
     }
+
+    [SkippableFact]
+    public async Task Missed_messages_of_many_conversations_merge_exactly_page_by_page()
+    {
+        // Arrange: 40 conversations, messages spread over them at random
+        var store = await OpenAsync();
+        var random = new Random(7);
+        var rooms = Enumerable.Range(0, 40).Select(i => $"r{i}").ToArray();
+        var stored = new List<ChatMessage>();
+        for (var batch = 0; batch < 30; batch++)
+        {
+            stored.AddRange(await AppendAsync(store, [.. Enumerable.Range(0, 10).Select(i => new NewMessage(rooms[random.Next(rooms.Length)], "bob", $"{batch}.{i}"))]));
+        }
+
+        var mine = rooms.Where((_, i) => i % 3 != 0).ToArray();
+        var expected = stored.Where(m => mine.Contains(m.Room)).ToList();
+
+        // Act: page through from the start, with odd page sizes, and ask for the latest
+        var paged = new List<ChatMessage>();
+        long after = 0;
+        while (await store.GetMissedAsync(mine, after, 7, default) is { Length: > 0 } page)
+        {
+            paged.AddRange(page);
+            after = page[^1].Id;
+        }
+
+        // Assert
+        paged.Should().Equal(expected);
+        (await store.GetMissedAsync(mine, null, 13, default)).Should().Equal(expected[^13..]);
+        (await store.GetMissedAsync(mine, expected[^1].Id, 10, default)).Should().BeEmpty();
+        (await store.GetMissedAsync([], 0, 10, default)).Should().BeEmpty();
+    }
+
+    [SkippableFact]
+    public async Task Join_refuses_a_new_room_past_the_users_daily_creations()
+    {
+        var store = await OpenAsync();
+        await store.JoinAsync("alice", "a", Limits(10, 10, createPerDay: 2, at: Now.AddHours(-30)), default);
+        await store.JoinAsync("alice", "b", Limits(10, 10, createPerDay: 2), default);
+        await store.JoinAsync("alice", "c", Limits(10, 10, createPerDay: 2), default);
+
+        (await store.JoinAsync("alice", "d", Limits(10, 10, createPerDay: 2), default)).Should().Be(JoinOutcome.TooManyCreated);
+        (await store.JoinAsync("bob", "d", Limits(10, 10, createPerDay: 2), default)).Should().Be(JoinOutcome.Joined, "bob has created none");
+        (await store.JoinAsync("alice", "d", Limits(10, 10, createPerDay: 2), default)).Should().Be(JoinOutcome.Joined, "joining a room that exists creates none");
+        (await store.JoinAsync("alice", "e", Limits(10, 10, createPerDay: 2, at: Now.AddHours(25)), default)).Should().Be(JoinOutcome.Joined, "a day later");
+    }
+
+    [SkippableFact]
+    public async Task A_room_without_members_long_enough_is_removed_with_its_messages()
+    {
+        // Arrange: dev emptied a day ago, ops a week ago, qa still has a member
+        var store = await OpenAsync();
+        foreach (var room in (string[])["dev", "ops", "qa"])
+        {
+            await store.JoinAsync("alice", room, Limits(10, 10), default);
+            await AppendAsync(store, In(room, $"in {room}"));
+        }
+
+        await store.LeaveAsync("alice", "ops", Now.AddDays(-7), default);
+        await store.LeaveAsync("alice", "dev", Now.AddDays(-1), default);
+
+        // Act
+        var removed = await store.RemoveEmptyRoomsAsync(Now.AddDays(-3), default);
+
+        // Assert
+        removed.Should().Equal("ops");
+        (await store.ListRoomsAsync(default)).Should().Equal(new RoomListing("dev", 0), new RoomListing("qa", 1));
+        (await store.GetAsync("ops", null, 10, default)).Should().BeEmpty();
+        (await store.GetAsync("dev", null, 10, default)).Should().ContainSingle();
+        (await store.JoinAsync("bob", "dev", Limits(10, 2), default)).Should().Be(JoinOutcome.Joined);
+        (await store.LeaveAsync("bob", "dev", Now, default)).Should().BeTrue();
+        (await store.RemoveEmptyRoomsAsync(Now.AddMinutes(-1), default)).Should().BeEmpty("dev was joined since: it is empty only from now on");
+        (await store.JoinAsync("bob", "new", Limits(10, 3), default)).Should().Be(JoinOutcome.Joined, "ops left room for another");
+    }
+
+    [SkippableFact]
+    public async Task A_summary_of_one_conversation_and_who_belongs_where()
+    {
+        var store = await OpenAsync();
+        await store.JoinAsync("alice", "dev", Limits(10, 10), default);
+        var dev = await AppendAsync(store, [new NewMessage("dev", "bob", "one"), new NewMessage("dev", "alice", "own")]);
+        await AppendAsync(store, [new NewMessage(AliceAndBob, "bob", "hi"), new NewMessage(Conversation.Direct("alice", "alice"), "alice", "note")]);
+
+        (await store.SummaryAsync("alice", "dev", default)).Should().Be(new RoomSummary("dev", dev[1].Id, 1));
+        (await store.SummaryAsync("carol", "dev", default)).Should().BeNull();
+        (await store.IsMemberAsync("alice", AliceAndBob, default)).Should().BeTrue();
+        (await store.IsMemberAsync("carol", AliceAndBob, default)).Should().BeFalse();
+        (await store.DirectCountAsync("alice", default)).Should().Be(2, "a conversation with bob, and notes to herself");
+        (await store.DirectCountAsync("carol", default)).Should().Be(0);
+    }
+
+    /// <summary>What <paramref name="user"/> missed, as the hub asks for it: general and the user's conversations.</summary>
+    private static async Task<ChatMessage[]> MissedAsync(IHistoryStore store, string user, long? afterId, int limit) =>
+        await store.GetMissedAsync([Conversation.General, .. await store.ConversationsOfAsync(user, default)], afterId, limit, default);
+
+    /// <summary>Join limits at <see cref="Now"/> (or <paramref name="at"/>); room creations per day unlimited unless given.</summary>
+    private static JoinLimits Limits(int maxPerUser, int maxRooms, int createPerDay = 1000, DateTime? at = null) =>
+        new(maxPerUser, maxRooms, createPerDay, at ?? Now);
 }

@@ -136,6 +136,35 @@ public abstract partial class HistoryStoreContract
     }
 
     [SkippableFact]
+    public async Task A_client_message_id_is_remembered_after_its_message_is_cleared_or_trimmed_until_forgotten()
+    {
+        // Arrange: c1 cleared away, c2 trimmed away by retention, c3 still there
+        var store = await OpenAsync(maxMessages: 2);
+        var cleared = await AppendAsync(store, [new NewMessage("dev", "alice", "cleared", "c1")]);
+        await store.ClearAsync("dev", default);
+        var trimmed = await AppendAsync(store, [new NewMessage("general", "alice", "trimmed", "c2")]);
+        await AppendAsync(store, [new NewMessage("general", "bob", "x")]);
+        await AppendAsync(store, [new NewMessage("general", "bob", "y")]);
+        await AppendAsync(store, [new NewMessage("general", "bob", "z")]);
+
+        // Act
+        var again = await store.AppendAsync([new NewMessage("dev", "alice", "cleared", "c1"), new NewMessage("general", "alice", "trimmed", "c2")], Now, default);
+
+        // Assert: each resend gets its message's tombstone, and nothing is stored
+        again.Should().Equal(
+            new Appended(ChatMessage.Tombstone(cleared[0].Id, "dev", "alice", Now), IsNew: false),
+            new Appended(ChatMessage.Tombstone(trimmed[0].Id, "general", "alice", Now), IsNew: false));
+        (await store.GetAsync("dev", null, 10, default)).Should().BeEmpty();
+
+        // Act: the ids are forgotten once old enough; a resend then is a new message
+        (await store.ForgetClientIdsAsync(Now.AddSeconds(1), default)).Should().Be(2);
+        var later = await store.AppendAsync([new NewMessage("dev", "alice", "cleared", "c1")], Now, default);
+
+        // Assert
+        later.Single().IsNew.Should().BeTrue();
+    }
+
+    [SkippableFact]
     public async Task A_client_message_id_is_remembered_across_a_restart()
     {
         var store = await OpenAsync();

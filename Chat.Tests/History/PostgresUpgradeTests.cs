@@ -28,6 +28,25 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
         );
         """;
 
+    // What the release before client ids had their own table added to the schema above, as it created it.
+    private const string ConversationsSchema = ReleasedSchema + """
+        ALTER TABLE chat_messages ADD COLUMN IF NOT EXISTS room text NOT NULL DEFAULT 'general';
+        ALTER TABLE chat_messages ADD COLUMN IF NOT EXISTS client_id text;
+        CREATE INDEX IF NOT EXISTS chat_messages_room_id ON chat_messages (room, id);
+        CREATE UNIQUE INDEX IF NOT EXISTS chat_messages_user_client_id ON chat_messages (user_name, client_id) WHERE client_id IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS chat_rooms (
+            name       text        PRIMARY KEY,
+            created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE IF NOT EXISTS chat_memberships (
+            user_name text   NOT NULL,
+            room      text   NOT NULL,
+            read_id   bigint NOT NULL DEFAULT 0,
+            PRIMARY KEY (user_name, room)
+        );
+        CREATE INDEX IF NOT EXISTS chat_memberships_room ON chat_memberships (room, user_name);
+        """;
+
     private static readonly DateTime Now = new(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
 
     private readonly List<PostgresHistoryStore> _opened = [];
@@ -55,12 +74,37 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_database_of_the_release_before_keeps_its_client_ids_rooms_and_members()
+    {
+        // Arrange: a message sent with a client id in dev, which bob is in; ops has nobody left
+        await WriteAsReleasedAsync(
+            ConversationsSchema,
+            "INSERT INTO chat_messages (id, user_name, text, sent_at, room, client_id) VALUES (1, 'alice', 'one', $1, 'dev', 'c1'), (2, 'bob', 'two', $1, 'general', NULL);",
+            "UPDATE chat_counter SET last_id = 2;",
+            "INSERT INTO chat_rooms (name) VALUES ('dev'), ('ops');",
+            "INSERT INTO chat_memberships (user_name, room, read_id) VALUES ('bob', 'dev', 1);");
+
+        // Act
+        var store = await OpenAsync();
+        var resent = await store.AppendAsync([new NewMessage("dev", "alice", "one", "c1")], Now, default);
+        var removed = await store.RemoveEmptyRoomsAsync(DateTime.UtcNow.AddMinutes(1), default);
+
+        // Assert
+        resent.Single().Should().Be(new Appended(new ChatMessage(1, "dev", "alice", "one", Now), IsNew: false));
+        (await store.GetAllAsync(0, 10, default)).Select(m => m.Text).Should().Equal("one", "two");
+        (await store.ConversationsOfAsync("bob", default)).Should().Equal("dev");
+        removed.Should().Equal(["ops"], "a room without members counts as empty from the upgrade on");
+        (await OpenAsync()).Should().NotBeNull("opening it again changes nothing");
+        (await store.AppendAsync([new NewMessage("dev", "alice", "one", "c1")], Now, default)).Single().IsNew.Should().BeFalse();
+    }
+
+    [SkippableFact]
     public async Task Opening_an_upgraded_database_again_changes_nothing()
     {
         await WriteAsReleasedAsync("INSERT INTO chat_messages (id, user_name, text, sent_at) VALUES (1, 'alice', 'one', $1);", "UPDATE chat_counter SET last_id = 1;");
         var first = await OpenAsync();
         await first.AppendAsync([new NewMessage("dev", "bob", "two", "c1")], Now, default);
-        await first.JoinAsync("bob", "dev", 10, 10, default);
+        await first.JoinAsync("bob", "dev", new JoinLimits(10, 10, 10, Now), default);
 
         var second = await OpenAsync();
         var resent = await second.AppendAsync([new NewMessage("dev", "bob", "two", "c1")], Now, default);
@@ -71,11 +115,9 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
     }
 
     [SkippableTheory]
-    [InlineData(PostgresHistoryStore.AfterQuery, "chat_messages_room_id")]
-    [InlineData(PostgresHistoryStore.LatestQuery, "chat_messages_room_id")]
-    [InlineData(PostgresHistoryStore.MissedQuery, "chat_messages_room_id")]
-    [InlineData(PostgresHistoryStore.LatestMissedQuery, "chat_messages_room_id")]
-    [InlineData(PostgresHistoryStore.AppendStatement, "chat_messages_user_client_id")]
+    [InlineData(PostgresHistoryStore.AfterQuery, "chat_messages_room_id on chat_messages")]
+    [InlineData(PostgresHistoryStore.LatestQuery, "chat_messages_room_id on chat_messages")]
+    [InlineData(PostgresHistoryStore.AppendStatement, "chat_client_ids_pkey on chat_client_ids")]
     public async Task Conversation_queries_scan_their_index(string query, string index)
     {
         // Arrange: a few messages in a few conversations; a table this small would be read whole unless told not to
@@ -85,7 +127,7 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
             await store.AppendAsync([new NewMessage("general", "alice", $"g{i}", $"g{i}"), new NewMessage($"room{i % 3}", "bob", $"r{i}")], Now, default);
         }
 
-        await store.JoinAsync("alice", "room1", 10, 10, default);
+        await store.JoinAsync("alice", "room1", new JoinLimits(10, 10, 10, Now), default);
 
         // Act
         await using var connection = new NpgsqlConnection(_database);
@@ -125,7 +167,7 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
         }
 
         // Assert
-        plan.Should().Contain(line => line.Contains($"Index Scan using {index} on chat_messages", StringComparison.Ordinal) || line.Contains($"Index Scan Backward using {index} on chat_messages", StringComparison.Ordinal), string.Join('\n', plan));
+        plan.Should().Contain(line => line.Contains($"Index Scan using {index}", StringComparison.Ordinal) || line.Contains($"Index Scan Backward using {index}", StringComparison.Ordinal), string.Join('\n', plan));
         plan.Should().NotContain(line => line.Contains("Seq Scan on chat_messages", StringComparison.Ordinal), string.Join('\n', plan));
     }
 

@@ -22,6 +22,26 @@ public sealed class SqliteUpgradeTests : IDisposable
         );
         """;
 
+    // The schema of the release before client ids had their own table (version 2), as it created it on top of the one above.
+    private const string ConversationsSchema = ReleasedSchema + """
+        ALTER TABLE messages ADD COLUMN room TEXT NOT NULL DEFAULT 'general';
+        ALTER TABLE messages ADD COLUMN client_id TEXT;
+        CREATE INDEX messages_room_id ON messages (room, id);
+        CREATE UNIQUE INDEX messages_user_client_id ON messages (user, client_id) WHERE client_id IS NOT NULL;
+        CREATE TABLE rooms (
+            name       TEXT    PRIMARY KEY,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE memberships (
+            user    TEXT    NOT NULL,
+            room    TEXT    NOT NULL,
+            read_id INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (user, room)
+        ) WITHOUT ROWID;
+        CREATE INDEX memberships_room ON memberships (room, user);
+        PRAGMA user_version = 2;
+        """;
+
     private static readonly DateTime Now = new(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
 
     private readonly string _path = ChatApplication.NewDatabasePath();
@@ -47,7 +67,30 @@ public sealed class SqliteUpgradeTests : IDisposable
             new ChatMessage(1, "general", "alice", "one", Now),
             new ChatMessage(2, "general", "bob", "two", Now),
             appended.Single().Message);
-        (await ScalarAsync("PRAGMA user_version;")).Should().Be(2);
+        (await ScalarAsync("PRAGMA user_version;")).Should().Be(3);
+    }
+
+    [Fact]
+    public async Task A_file_of_the_release_before_keeps_its_client_ids_rooms_and_members()
+    {
+        // Arrange: a message sent with a client id in dev, which bob is in; ops has nobody left
+        await ExecuteAsync(ConversationsSchema + """
+            INSERT INTO messages (user, text, sent_at, room, client_id) VALUES ('alice', 'one', $at, 'dev', 'c1'), ('bob', 'two', $at, 'general', NULL);
+            INSERT INTO rooms (name, created_at) VALUES ('dev', $at), ('ops', $at);
+            INSERT INTO memberships (user, room, read_id) VALUES ('bob', 'dev', 1);
+            """);
+
+        // Act
+        var store = await OpenAsync();
+        var resent = await store.AppendAsync([new NewMessage("dev", "alice", "one", "c1")], Now, default);
+        var removed = await store.RemoveEmptyRoomsAsync(DateTime.UtcNow.AddMinutes(1), default);
+
+        // Assert
+        resent.Single().Should().Be(new Appended(new ChatMessage(1, "dev", "alice", "one", Now), IsNew: false));
+        (await store.GetAllAsync(0, 10, default)).Select(m => m.Text).Should().Equal("one", "two");
+        (await store.ConversationsOfAsync("bob", default)).Should().Equal("dev");
+        removed.Should().Equal(["ops"], "a room without members counts as empty from the upgrade on");
+        (await ScalarAsync("PRAGMA user_version;")).Should().Be(3);
     }
 
     [Fact]
@@ -56,7 +99,7 @@ public sealed class SqliteUpgradeTests : IDisposable
         await ExecuteAsync(ReleasedSchema + "INSERT INTO messages (user, text, sent_at) VALUES ('alice', 'one', $at);");
         var first = await OpenAsync();
         await first.AppendAsync([new NewMessage("dev", "bob", "two", "c1")], Now, default);
-        await first.JoinAsync("bob", "dev", 10, 10, default);
+        await first.JoinAsync("bob", "dev", new JoinLimits(10, 10, 10, Now), default);
 
         var second = await OpenAsync();
         var resent = await second.AppendAsync([new NewMessage("dev", "bob", "two", "c1")], Now, default);
@@ -67,10 +110,10 @@ public sealed class SqliteUpgradeTests : IDisposable
     }
 
     [Theory]
-    [InlineData(SqliteHistoryStore.AfterQuery, "messages_room_id")]
-    [InlineData(SqliteHistoryStore.LatestQuery, "messages_room_id")]
-    [InlineData(SqliteHistoryStore.SentQuery, "messages_user_client_id")]
-    public async Task Conversation_queries_search_their_index(string query, string index)
+    [InlineData(SqliteHistoryStore.AfterQuery, "SEARCH messages USING INDEX messages_room_id (")]
+    [InlineData(SqliteHistoryStore.LatestQuery, "SEARCH messages USING INDEX messages_room_id (")]
+    [InlineData(SqliteHistoryStore.SentQuery, "SEARCH c USING PRIMARY KEY (user=? AND client_id=?)")]
+    public async Task Conversation_queries_search_their_index(string query, string search)
     {
         await ExecuteAsync(ReleasedSchema);
         await OpenAsync();
@@ -99,8 +142,8 @@ public sealed class SqliteUpgradeTests : IDisposable
             plan.Add(reader.GetString(3));
         }
 
-        plan.Should().ContainSingle(line => line.StartsWith("SEARCH m", StringComparison.Ordinal) && line.Contains($"INDEX {index} (", StringComparison.Ordinal), string.Join('\n', plan));
-        plan.Should().NotContain(line => line.StartsWith("SCAN m", StringComparison.Ordinal), "no query reads every message");
+        plan.Should().ContainSingle(line => line.StartsWith(search, StringComparison.Ordinal), string.Join('\n', plan));
+        plan.Should().NotContain(line => line.StartsWith("SCAN m", StringComparison.Ordinal) || line.StartsWith("SCAN c", StringComparison.Ordinal), "no query reads every message or client id");
     }
 
     public void Dispose()

@@ -155,10 +155,11 @@ public class RejectionTests
     }
 
     [Fact]
-    public async Task A_rejected_call_is_logged_once_at_Information_without_a_stack_trace()
+    public async Task A_rejected_call_is_logged_at_Information_without_a_stack_trace_once_per_connection_and_cause()
     {
         await using var app = new ChatApplication();
         await using var alice = await app.ConnectAsync("alice");
+        await using var bob = await app.ConnectAsync("bob");
 
         for (var i = 0; i < 5; i++)
         {
@@ -166,8 +167,13 @@ public class RejectionTests
             await empty.Should().ThrowAsync<HubException>();
         }
 
+        var long_ = () => alice.SendAsync(new string('x', 2001));
+        await long_.Should().ThrowAsync<HubException>();
+        var bobs = () => bob.SendAsync("   ", "bob");
+        await bobs.Should().ThrowAsync<HubException>();
+
         var lines = app.Logs.Lines;
-        lines.Where(line => line.Contains("Rejected SendMessage", StringComparison.Ordinal)).Should().HaveCount(5)
+        lines.Where(line => line.Contains("Rejected SendMessage", StringComparison.Ordinal)).Should().HaveCount(3, "alice's first empty text, her text too long, bob's empty text")
             .And.OnlyContain(line => line.StartsWith("Information ", StringComparison.Ordinal));
         lines.Should().NotContain(line => line.StartsWith("Error ", StringComparison.Ordinal) || line.StartsWith("Warning ", StringComparison.Ordinal));
         lines.Should().NotContain(line => line.Contains("   at ", StringComparison.Ordinal), "no stack traces for input a rule refused");

@@ -67,6 +67,9 @@ public class UserNameTests
 
         (await closed.Task.DefaultTimeout())!.Message.Should().Contain("The user name");
         (await alice.OnlineUsersAsync()).Should().Equal("alice");
+        app.Logs.Lines.Should().ContainSingle(line => line.StartsWith("Information Chat.Server.Hubs.Refusals: Rejected connect", StringComparison.Ordinal));
+        app.Logs.Lines.Should().NotContain(line => line.Contains("   at ", StringComparison.Ordinal), "a refused name is no error: no stack trace");
+        app.Logs.Lines.Should().NotContain(line => line.StartsWith("Error ", StringComparison.Ordinal));
     }
 
     [Theory]

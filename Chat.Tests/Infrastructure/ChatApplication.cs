@@ -10,8 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace Chat.Tests.Infrastructure;
 
 /// <summary>
-/// Chat on the in-memory test server with its own SQLite file. Pass the same <see cref="DatabasePath"/>
-/// to a second instance to "restart" the server on the same history.
+/// Chat on the in-memory test server with its own SQLite file (unless the settings name another store). Pass the
+/// same <see cref="DatabasePath"/> to a second instance to "restart" the server on the same history.
 /// </summary>
 internal sealed class ChatApplication : WebApplicationFactory<Program>
 {
@@ -25,10 +25,8 @@ internal sealed class ChatApplication : WebApplicationFactory<Program>
         _ownsDatabase = databasePath is null;
         _services = services;
         DatabasePath = databasePath ?? NewDatabasePath();
-        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
-        {
-            ["ConnectionStrings:Chat"] = $"Data Source={DatabasePath}",
-        };
+        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        _settings.TryAdd("ConnectionStrings:Chat", $"Data Source={DatabasePath}");
     }
 
     public string DatabasePath { get; }

@@ -35,8 +35,18 @@ internal sealed class SmallDisk : IDisposable
         return new SmallDisk(path);
     }
 
-    /// <summary>Takes every free byte.</summary>
-    public void Fill()
+    /// <summary>Takes every free byte but <paramref name="leave"/>.</summary>
+    public void Fill(long leave = 0)
+    {
+        FillAll();
+        if (leave > 0)
+        {
+            using var filler = new FileStream(Filler, FileMode.Open, FileAccess.Write);
+            filler.SetLength(Math.Max(0, filler.Length - leave));
+        }
+    }
+
+    private void FillAll()
     {
         using var filler = new FileStream(Filler, FileMode.Append, FileAccess.Write);
         var block = new byte[4096];

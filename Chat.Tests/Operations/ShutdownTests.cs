@@ -112,6 +112,33 @@ public sealed class ShutdownTests
         (await alice.SendAsync("after space came back", "alice")).Should().NotBeNull();
     }
 
+    [SkippableFact]
+    public async Task After_a_restart_on_a_nearly_full_disk_readyz_answers_503_before_any_send_fails()
+    {
+        // Arrange: a server that stored a message, stopped; meanwhile its disk filled up
+        using var disk = SmallDisk.Mount(4 * 1024 * 1024);
+        await using var chat = await RunningChat.StartOnAsync(Path.Combine(disk.Path, "chat.db"));
+        await using (var alice = await chat.ConnectAsync("alice"))
+        {
+            (await alice.SendAsync("before the restart", "alice")).Should().NotBeNull();
+        }
+
+        chat.Server.Terminate();
+        await chat.Server.WaitForExitAsync(TimeSpan.FromSeconds(45));
+        disk.Fill(leave: 40 * 1024); // room to open the file (its shared-memory index takes 32 KiB), none to commit
+
+        // Act
+        await chat.RestartAsync();
+        using var http = new HttpClient { BaseAddress = chat.Url };
+        using var ready = await http.GetAsync("/readyz");
+
+        // Assert: unready at once, saying why; ready again once there is room
+        ready.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await ready.Content.ReadAsStringAsync()).Should().StartWith("Unhealthy\nhistory: Commits to the history store fail: ");
+        disk.Free();
+        await Cluster.WaitForReadinessAsync(chat.Url, HttpStatusCode.OK);
+    }
+
     /// <summary>Connects again and again until the server process has exited; returns how many connections it took.</summary>
     private static async Task<int> TryToConnectUntilExitAsync(RunningChat chat)
     {

@@ -32,13 +32,25 @@ public class StartupErrorTests
         output.Should().NotContain("   at ");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Redis_out_of_reach_is_one_line_and_exit_code_1()
     {
-        var (exitCode, output) = await RunUntilExitAsync("--Chat:Redis", "127.0.0.1:1");
+        var database = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var (exitCode, output) = await RunUntilExitAsync("--Chat:Redis", "127.0.0.1:1", "--ConnectionStrings:Chat", database);
 
         exitCode.Should().Be(1);
         ErrorLines(output).Should().Equal("Start-up error: cannot reach Redis at 127.0.0.1:1 (Chat:Redis): it did not answer within 2 s. Start it, or unset Chat:Redis to run a single node.");
+        output.Should().NotContain("   at ");
+    }
+
+    [Fact]
+    public async Task Redis_with_a_SQLite_history_is_one_line_naming_both_keys_and_exit_code_1()
+    {
+        var (exitCode, output) = await RunUntilExitAsync("--Chat:Redis", "127.0.0.1:6379");
+
+        exitCode.Should().Be(1);
+        ErrorLines(output).Should().Equal(
+            "Configuration error: Chat:Redis is set, but ConnectionStrings:Chat is a SQLite file: nodes with histories of their own cannot give messages one order. Give every node the same PostgreSQL database in ConnectionStrings:Chat (Host=...), or unset Chat:Redis for one node.");
         output.Should().NotContain("   at ");
     }
 

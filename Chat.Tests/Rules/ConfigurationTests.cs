@@ -25,7 +25,7 @@ public class ConfigurationTests
         var setting = target.GetType().GetProperty(property[^1])!;
         setting.SetValue(target, Convert.ChangeType(value, setting.PropertyType, System.Globalization.CultureInfo.InvariantCulture));
 
-        var result = new ChatOptionsValidator().Validate(null, options);
+        var result = new ChatOptionsValidator(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()).Validate(null, options);
 
         result.Failed.Should().BeTrue();
         result.FailureMessage.Should().Contain($"{key} must be between").And.Contain($"but is {value}");
@@ -34,7 +34,7 @@ public class ConfigurationTests
     [Fact]
     public void The_defaults_are_valid()
     {
-        new ChatOptionsValidator().Validate(null, new ChatOptions()).Succeeded.Should().BeTrue();
+        new ChatOptionsValidator(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()).Validate(null, new ChatOptions()).Succeeded.Should().BeTrue();
     }
 
     [Theory]

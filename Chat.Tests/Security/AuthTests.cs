@@ -1,5 +1,8 @@
 using System.Net;
+using System.Security.Claims;
 using Chat.Server.Security;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 
@@ -22,7 +25,18 @@ public class AuthTests
         { "signed with another key", Token("alice", key: "another-signing-key-0123456789abcdef-0123") },
         { "expired", ChatTokens.Create(Key, "alice", false, TimeSpan.FromMinutes(5), DateTime.UtcNow.AddHours(-2)) },
         { "expired 10 s ago (the clock skew allowed is 5 s)", ChatTokens.Create(Key, "alice", false, TimeSpan.FromMinutes(5), DateTime.UtcNow.AddMinutes(-5).AddSeconds(-10)) },
+        { "signed, without a name claim", Signed(new Claim(ChatTokens.RoleClaim, ChatTokens.AdminRole)) },
+        { "signed, with an empty name", Signed(new Claim(ChatTokens.NameClaim, "")) },
     };
+
+    /// <summary>A token signed with the server's key, valid for an hour, with only <paramref name="claims"/>.</summary>
+    private static string Signed(params Claim[] claims) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity(claims),
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new SigningCredentials(ChatTokens.KeyOf(Key), SecurityAlgorithms.HmacSha256),
+        });
 
     [Theory]
     [MemberData(nameof(RefusedTokens))]

@@ -95,7 +95,7 @@ public class LimitTests
         var flood = () => mallory.HistoryAsync(null, 500);
 
         (await flood.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain(
-            "You are reading too fast: at most 10 messages or names per second, in bursts of up to 1000, across your connections.");
+            "You are reading too fast: at most 10 messages, names or conversations per second, in bursts of up to 1000, across your connections.");
         (await bob.HistoryAsync(null, 500)).Should().ContainSingle();
         (await bob.OnlineUsersAsync()).Should().Equal("bob", "mallory");
     }
