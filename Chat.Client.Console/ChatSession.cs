@@ -102,36 +102,36 @@ internal sealed class ChatSession : IAsyncDisposable
 
     /// <summary>Sends a message or a command; returns the stored message (the ack), or null for a command.</summary>
     public Task<ChatMessage?> SendAsync(string text, string? user, CancellationToken cancellationToken) =>
-        InvokeAsync<ChatMessage?>("SendMessage", [text, user ?? ""], cancellationToken);
+        InvokeAsync<ChatMessage?>(nameof(IChatHub.SendMessage), [text, user ?? ""], cancellationToken);
 
     /// <summary>The latest <paramref name="limit"/> messages, or those after <paramref name="afterId"/>; oldest first.</summary>
     public Task<ChatMessage[]> HistoryAsync(long? afterId, int limit, CancellationToken cancellationToken) =>
-        InvokeAsync<ChatMessage[]>("GetHistory", [afterId, limit], cancellationToken);
+        InvokeAsync<ChatMessage[]>(nameof(IChatHub.GetHistory), [afterId, limit], cancellationToken);
 
     /// <summary>Sends to a room, <c>general</c> or <c>@user</c>; the same <paramref name="clientMessageId"/> again returns the first send's message and stores nothing.</summary>
     public Task<ChatMessage?> SendToRoomAsync(string room, string text, string clientMessageId, CancellationToken cancellationToken) =>
-        InvokeAsync<ChatMessage?>("SendToRoom", [room, text, clientMessageId], cancellationToken);
+        InvokeAsync<ChatMessage?>(nameof(IChatHub.SendToRoom), [room, text, clientMessageId], cancellationToken);
 
     /// <summary>One conversation's latest <paramref name="limit"/> messages, or those after <paramref name="afterId"/>; oldest first.</summary>
     public Task<ChatMessage[]> RoomHistoryAsync(string room, long? afterId, int limit, CancellationToken cancellationToken) =>
-        InvokeAsync<ChatMessage[]>("GetRoomHistory", [room, afterId, limit], cancellationToken);
+        InvokeAsync<ChatMessage[]>(nameof(IChatHub.GetRoomHistory), [room, afterId, limit], cancellationToken);
 
     /// <summary>Messages after <paramref name="afterId"/> (null: the latest) in all the user's conversations, oldest first.</summary>
     public Task<ChatMessage[]> MissedMessagesAsync(long? afterId, int limit, CancellationToken cancellationToken) =>
-        InvokeAsync<ChatMessage[]>("GetMissedMessages", [afterId, limit], cancellationToken);
+        InvokeAsync<ChatMessage[]>(nameof(IChatHub.GetMissedMessages), [afterId, limit], cancellationToken);
 
     public Task<RoomSummary> JoinRoomAsync(string room, CancellationToken cancellationToken) =>
-        InvokeAsync<RoomSummary>("JoinRoom", [room], cancellationToken);
+        InvokeAsync<RoomSummary>(nameof(IChatHub.JoinRoom), [room], cancellationToken);
 
     public Task LeaveRoomAsync(string room, CancellationToken cancellationToken) =>
-        InvokeAsync<object?>("LeaveRoom", [room], cancellationToken);
+        InvokeAsync<object?>(nameof(IChatHub.LeaveRoom), [room], cancellationToken);
 
     /// <summary>The user's conversations, <c>general</c> first, with their unread counts.</summary>
     public Task<RoomSummary[]> RoomsAsync(CancellationToken cancellationToken) =>
-        InvokeAsync<RoomSummary[]>("GetRooms", [], cancellationToken);
+        InvokeAsync<RoomSummary[]>(nameof(IChatHub.GetRooms), [], cancellationToken);
 
     public Task MarkReadAsync(string room, long id, CancellationToken cancellationToken) =>
-        InvokeAsync<object?>("MarkRead", [room, id], cancellationToken);
+        InvokeAsync<object?>(nameof(IChatHub.MarkRead), [room, id], cancellationToken);
 
     /// <summary>Completes once the connection has come back more than <paramref name="reconnects"/> times (see <see cref="Reconnects"/>).</summary>
     public async Task ReconnectedSinceAsync(int reconnects, CancellationToken cancellationToken)
@@ -180,18 +180,18 @@ internal sealed class ChatSession : IAsyncDisposable
 
     private static void Listen(HubConnection connection, IChatListener listener)
     {
-        connection.On<ChatMessage>("ReceiveMessage", listener.MessageReceived);
-        connection.On<string>("UserJoined", listener.UserJoined);
-        connection.On<string>("UserLeft", listener.UserLeft);
-        connection.On<string>("Notice", listener.Notice);
-        connection.On("HistoryCleared", listener.HistoryCleared);
-        connection.On<string, string>("UserJoinedRoom", listener.UserJoinedRoom);
-        connection.On<string, string>("UserLeftRoom", listener.UserLeftRoom);
-        connection.On<string>("RoomCleared", listener.RoomCleared);
+        connection.On<ChatMessage>(nameof(IChatClient.ReceiveMessage), listener.MessageReceived);
+        connection.On<string>(nameof(IChatClient.UserJoined), listener.UserJoined);
+        connection.On<string>(nameof(IChatClient.UserLeft), listener.UserLeft);
+        connection.On<string>(nameof(IChatClient.Notice), listener.Notice);
+        connection.On(nameof(IChatClient.HistoryCleared), listener.HistoryCleared);
+        connection.On<string, string>(nameof(IChatClient.UserJoinedRoom), listener.UserJoinedRoom);
+        connection.On<string, string>(nameof(IChatClient.UserLeftRoom), listener.UserLeftRoom);
+        connection.On<string>(nameof(IChatClient.RoomCleared), listener.RoomCleared);
 
         // Read markers and typing are for the page; the console shows neither (a typing line would interleave with messages).
-        connection.On<string, long>("RoomRead", (_, _) => { });
-        connection.On<string, string>("UserTyping", (_, _) => { });
+        connection.On<string, long>(nameof(IChatClient.RoomRead), (_, _) => { });
+        connection.On<string, string>(nameof(IChatClient.UserTyping), (_, _) => { });
         connection.Reconnecting += error =>
         {
             listener.Reconnecting(error);

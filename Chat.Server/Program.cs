@@ -4,6 +4,7 @@ using Chat.Server.History;
 using Chat.Server.Hubs;
 using Chat.Server.Operations;
 using Chat.Server.Presence;
+using Chat.Server.Rooms;
 using Chat.Server.ScaleOut;
 using Chat.Server.Security;
 using Chat.Server.Web;
@@ -22,14 +23,14 @@ var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=
 // Logging that adds nothing to each idle connection (overridable by configuration)
 builder.AddChatLoggingDefaults();
 
-// Typed, validated configuration (the Chat section)
-builder.AddChatOptions();
-
 // Durable history: the store and its single group-commit writer
 builder.AddChatHistory();
 
 // Who is online
 builder.AddChatPresence();
+
+// Rooms and direct conversations: limits, and membership on this server
+builder.AddChatRooms();
 
 // The hub, its filters and limits
 builder.AddChatHub();

@@ -1,5 +1,6 @@
 // The Chat browser client: conversations (general, rooms, direct), history on load, live messages,
 // presence, unread counts, and a reconnect that loses nothing.
+import { Client, Hub } from "./js/contract.js";
 import { Composer } from "./js/composer.js";
 import { ChatConnection } from "./js/connection.js";
 import { Conversations, GENERAL, isDirect, labelOf } from "./js/conversations.js";
@@ -28,17 +29,17 @@ const earlier = new Earlier({
   current: () => current,
   scroller,
   user: () => identity.user,
-  fetch: (room, beforeId, limit) => (connected() ? connection.invoke("GetRoomHistoryBefore", room, beforeId, limit) : null),
+  fetch: (room, beforeId, limit) => (connected() ? connection.invoke(Hub.GetRoomHistoryBefore, room, beforeId, limit) : null),
   failed: (error) => connected() && showHubError(error), // a cut connection says so in the header already
 });
 const reading = new Reading({
   current: () => current,
   scroller,
-  markRead: (room, id) => connection.invoke("MarkRead", room, id),
+  markRead: (room, id) => connection.invoke(Hub.MarkRead, room, id),
   changed: showUnread,
 });
 const sendTyping = throttled(() => {
-  if (connected() && !composer.value.startsWith("/")) connection.invoke("Typing", current.room).catch(() => {});
+  if (connected() && !composer.value.startsWith("/")) connection.invoke(Hub.Typing, current.room).catch(() => {});
 });
 const composer = new Composer({ form: $("composer"), text: $("text"), counter: $("counter") }, { onTyping: sendTyping });
 fetch("settings.json")
@@ -78,7 +79,7 @@ async function open(room) {
  * Older pages come when the user scrolls to the top.
  */
 async function load(conv) {
-  const page = await connection.invoke("GetRoomHistory", conv.room, null, HISTORY_PAGE);
+  const page = await connection.invoke(Hub.GetRoomHistory, conv.room, null, HISTORY_PAGE);
   conv.loaded = true;
   page.forEach((message) => showMessage(message, false));
   earlier.loaded(conv, page.length);
@@ -163,7 +164,7 @@ const showHubError = (error) => showError(hubError(error));
 
 /** The user's conversations and unread counts, from the server: new ones listed, rooms left elsewhere gone. */
 async function refreshRooms() {
-  const summaries = await connection.invoke("GetRooms");
+  const summaries = await connection.invoke(Hub.GetRooms);
   const rooms = new Set(summaries.map((summary) => summary.room));
   for (const conv of [...conversations.values()]) {
     if (!rooms.has(conv.room) && !isDirect(conv.room)) forget(conv.room);
@@ -210,27 +211,27 @@ const connection = new ChatConnection(identity, {
   },
   synced: () => outbox.resend(),
   events: {
-    UserJoined: (name) => { showLine(name, " joined"); online.add(name); showOnline(); },
-    UserLeft: (name) => { showLine(name, " left"); online.delete(name); showOnline(); },
-    HistoryCleared: () => cleared(GENERAL),
-    RoomCleared: cleared,
-    Notice: (text) => showLine(text, undefined, current.room),
-    UserJoinedRoom: (room, name) => {
+    [Client.UserJoined]: (name) => { showLine(name, " joined"); online.add(name); showOnline(); },
+    [Client.UserLeft]: (name) => { showLine(name, " left"); online.delete(name); showOnline(); },
+    [Client.HistoryCleared]: () => cleared(GENERAL),
+    [Client.RoomCleared]: cleared,
+    [Client.Notice]: (text) => showLine(text, undefined, current.room),
+    [Client.UserJoinedRoom]: (room, name) => {
       if (name === identity.user) {
         conversations.ensure(room);
         showUnread();
       }
       showLine(name, ` joined ${labelOf(room)}`, room);
     },
-    UserLeftRoom: (room, name) => {
+    [Client.UserLeftRoom]: (room, name) => {
       if (name === identity.user) forget(room);
       else showLine(name, ` left ${labelOf(room)}`, room);
     },
-    RoomRead: (room, id) => {
+    [Client.RoomRead]: (room, id) => {
       const conv = conversations.get(room);
       if (conv) reading.read(conv, id, identity.user);
     },
-    UserTyping: (room, name) => typing.typing(room, name),
+    [Client.UserTyping]: (room, name) => typing.typing(room, name),
   },
 });
 
@@ -250,7 +251,7 @@ function rename() {
 // ---- sending ----
 
 const outbox = new Outbox({
-  invoke: (send) => connection.invoke("SendToRoom", send.room, send.text, send.clientMessageId),
+  invoke: (send) => connection.invoke(Hub.SendToRoom, send.room, send.text, send.clientMessageId),
   acked: (send, message) => {
     conversations.get(send.room)?.timeline.removePending(send.clientMessageId);
     if (message) showMessage(message, false); // shown at once; lastSeenId waits for its broadcast
@@ -275,7 +276,7 @@ async function runCommand(text) {
     return;
   }
   try {
-    await connection.invoke("SendToRoom", current.room, text, null);
+    await connection.invoke(Hub.SendToRoom, current.room, text, null);
     if (composer.value === text) composer.value = "";
     showError("");
   } catch (error) {
@@ -315,7 +316,7 @@ $("join-form").addEventListener("submit", async (event) => {
   const problem = $("join-error");
   try {
     if (!connected()) throw new Error("Not connected; try again once connected.");
-    const summary = await connection.invoke("JoinRoom", name);
+    const summary = await connection.invoke(Hub.JoinRoom, name);
     const conv = conversations.ensure(summary.room);
     conv.lastId = newer(conv.lastId, summary.lastId);
     $("join-name").value = "";
@@ -331,7 +332,7 @@ $("join-form").addEventListener("submit", async (event) => {
 $("leave").addEventListener("click", async () => {
   const room = current.room;
   try {
-    await connection.invoke("LeaveRoom", room);
+    await connection.invoke(Hub.LeaveRoom, room);
     forget(room);
   } catch (error) {
     showHubError(error);

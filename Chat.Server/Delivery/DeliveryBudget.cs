@@ -10,13 +10,13 @@ namespace Chat.Server.Delivery;
 /// a thousand connections counts a thousand times), and the clients that fell behind since the fan-out
 /// last looked: what <see cref="Fanout.PaceAsync"/> decides on.
 /// </summary>
-internal sealed partial class DeliveryBudget(IOptions<ChatOptions> options, TimeProvider clock, ChatMetrics metrics, ILogger<DeliveryBudget> logger)
+internal sealed partial class DeliveryBudget(IOptions<SlowClientOptions> options, TimeProvider clock, ChatMetrics metrics, ILogger<DeliveryBudget> logger)
 {
     private readonly ConcurrentQueue<Outbox> _behind = new();
     private long _total;
     private TaskCompletionSource? _underBudget;
 
-    public SlowClientOptions Limits { get; } = options.Value.SlowClient;
+    public SlowClientOptions Limits { get; } = options.Value;
 
     public TimeProvider Clock => clock;
 

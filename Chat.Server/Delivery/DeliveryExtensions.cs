@@ -1,6 +1,7 @@
 using Chat.Server.History;
 using Chat.Server.Hubs;
 using Microsoft.AspNetCore.SignalR;
+using Chat.Server.Configuration;
 
 namespace Chat.Server.Delivery;
 
@@ -12,11 +13,11 @@ internal static class DeliveryExtensions
     /// </summary>
     public static IHostApplicationBuilder AddChatDelivery(this IHostApplicationBuilder builder)
     {
+        builder.AddChatOptions<SlowClientOptions, SlowClientOptionsValidator>(SlowClientOptions.Section);
         builder.Services.AddSingleton<DeliveryBudget>();
         builder.Services.AddSingleton<Fanout>();
         builder.Services.AddSingleton<ChatLifetimeManager>();
         builder.Services.AddSingleton<HubLifetimeManager<ChatHub>>(services => services.GetRequiredService<ChatLifetimeManager>());
-        builder.Services.AddSingleton<Rooms.Memberships>();
         builder.Services.AddSingleton<Sequencer>();
         builder.Services.AddSingleton<IHistoryPublisher>(services => services.GetRequiredService<Sequencer>());
         builder.Services.AddHostedService(services => services.GetRequiredService<Sequencer>());

@@ -13,12 +13,12 @@ internal static class HistoryExtensions
     /// <summary>The history store chosen by <c>ConnectionStrings:Chat</c> and its single writer.</summary>
     public static IHostApplicationBuilder AddChatHistory(this IHostApplicationBuilder builder)
     {
+        builder.AddChatOptions<HistoryOptions, HistoryOptionsValidator>(HistoryOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IHistoryStore>(services =>
         {
-            var configured = builder.Configuration.GetConnectionString(ConnectionStringName);
-            var connectionString = string.IsNullOrWhiteSpace(configured) ? DefaultConnectionString : configured;
-            var maxMessages = services.GetRequiredService<IOptions<ChatOptions>>().Value.History.MaxMessages;
+            var connectionString = ConnectionString(builder.Configuration);
+            var maxMessages = services.GetRequiredService<IOptions<HistoryOptions>>().Value.MaxMessages;
             return IsPostgres(connectionString)
                 ? new PostgresHistoryStore(connectionString, maxMessages)
                 : new SqliteHistoryStore(ResolveSqlitePath(connectionString, builder.Environment.ContentRootPath), maxMessages);
@@ -29,6 +29,10 @@ internal static class HistoryExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<HistoryMaintenance>());
         return builder;
     }
+
+    /// <summary><c>ConnectionStrings:Chat</c>, or the default SQLite file when it is not set.</summary>
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } configured && !string.IsNullOrWhiteSpace(configured) ? configured : DefaultConnectionString;
 
     /// <summary>
     /// A connection string with a <c>Host</c> key (any case, e.g. <c>Host=db;Database=chat;Username=chat</c>)

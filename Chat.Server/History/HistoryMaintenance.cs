@@ -1,5 +1,6 @@
 using Chat.Server.Configuration;
 using Microsoft.Extensions.Options;
+using Chat.Server.Rooms;
 
 namespace Chat.Server.History;
 
@@ -9,7 +10,7 @@ namespace Chat.Server.History;
 /// abandoned rooms cannot use up <c>Chat:Rooms:MaxRooms</c> for good), and client message ids older than
 /// <see cref="IHistoryStore.ClientIdMemory"/> are forgotten. On a cluster every node does it; doing it twice changes nothing.
 /// </summary>
-internal sealed partial class HistoryMaintenance(HistoryWriter writer, TimeProvider clock, IOptions<ChatOptions> options, ILogger<HistoryMaintenance> logger) : BackgroundService
+internal sealed partial class HistoryMaintenance(HistoryWriter writer, TimeProvider clock, IOptions<RoomOptions> options, ILogger<HistoryMaintenance> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
@@ -18,11 +19,11 @@ internal sealed partial class HistoryMaintenance(HistoryWriter writer, TimeProvi
     /// <summary>One round, as if it were <paramref name="now"/>.</summary>
     public async Task RunOnceAsync(DateTime now)
     {
-        var emptySince = now - TimeSpan.FromDays(options.Value.Rooms.EmptyRoomDays);
+        var emptySince = now - TimeSpan.FromDays(options.Value.EmptyRoomDays);
         var removed = await writer.RunAsync((store, cancellationToken) => store.RemoveEmptyRoomsAsync(emptySince, cancellationToken));
         if (removed.Length > 0)
         {
-            LogRemoved(removed.Length, options.Value.Rooms.EmptyRoomDays);
+            LogRemoved(removed.Length, options.Value.EmptyRoomDays);
         }
 
         var sentBefore = now - IHistoryStore.ClientIdMemory;

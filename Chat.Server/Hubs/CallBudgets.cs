@@ -21,9 +21,9 @@ internal sealed class CallBudgets : IDisposable
     private readonly string _sendRejection;
     private readonly string _readRejection;
 
-    public CallBudgets(IOptions<ChatOptions> options)
+    public CallBudgets(IOptions<RateLimitOptions> options)
     {
-        var limits = options.Value.RateLimit;
+        var limits = options.Value;
         _readBurst = limits.ReadBurst;
         _sendRejection = $"You are sending too fast: at most {limits.PerSecond} messages per second, in bursts of up to {limits.Burst}. Wait a moment, then send again.";
         _readRejection = $"You are reading too fast: at most {limits.ReadsPerSecond} messages, names or conversations per second, in bursts of up to {limits.ReadBurst}, across your connections. Wait a moment, then try again.";

@@ -25,7 +25,8 @@ internal sealed class ChatHub(
     MessageRules rules,
     CallBudgets budgets,
     TypingThrottle typing,
-    IOptions<ChatOptions> options) : Hub<IChatClient>
+    IOptions<MessageOptions> messageOptions,
+    IOptions<RoomOptions> roomOptions) : Hub<IChatClient>, IChatHub
 {
     public override async Task OnConnectedAsync()
     {
@@ -180,7 +181,7 @@ internal sealed class ChatHub(
         var key = RoomNames.Room(room);
         if (key != Conversation.General)
         {
-            var limits = options.Value.Rooms;
+            var limits = roomOptions.Value;
             switch (await memberships.JoinAsync(user, key))
             {
                 case JoinOutcome.TooManyForUser:
@@ -306,7 +307,7 @@ internal sealed class ChatHub(
                     throw new InputRejectedException("not_admin", "Only admins can clear the history; ask one to run /clear.");
                 }
 
-                if (!ConnectionUser.IsSignedIn(Context) && !options.Value.AllowClearWithoutSignIn)
+                if (!ConnectionUser.IsSignedIn(Context) && !messageOptions.Value.AllowClearWithoutSignIn)
                 {
                     throw new InputRejectedException(
                         "clear_refused",
@@ -331,7 +332,7 @@ internal sealed class ChatHub(
     /// <summary>A first message to a direct conversation starts it: refused when the sender has <c>Chat:Rooms:MaxDirectPerUser</c> already.</summary>
     private async Task RequireRoomForDirectAsync(string user, string key)
     {
-        var max = options.Value.Rooms.MaxDirectPerUser;
+        var max = roomOptions.Value.MaxDirectPerUser;
         if (!await store.IsMemberAsync(user, key, Context.ConnectionAborted) && await store.DirectCountAsync(user, Context.ConnectionAborted) >= max)
         {
             throw new InputRejectedException(

@@ -23,6 +23,8 @@ internal static class HubExtensions
     /// <summary>SignalR with the chat hub, its filters (rejections outermost, then the rate limit) and the frame limit.</summary>
     public static IHostApplicationBuilder AddChatHub(this IHostApplicationBuilder builder)
     {
+        builder.AddChatOptions<MessageOptions, MessageOptionsValidator>(MessageOptions.Section);
+        builder.AddChatOptions<RateLimitOptions, RateLimitOptionsValidator>(RateLimitOptions.Section);
         builder.Services.AddSingleton<MessageRules>();
         builder.Services.AddSingleton<Refusals>();
         builder.Services.AddSingleton<RejectionFilter>();
@@ -43,7 +45,7 @@ internal static class HubExtensions
             })
             .AddMessagePackProtocol();
         builder.Services.AddOptions<HubOptions>()
-            .Configure<IOptions<ChatOptions>>((hub, chat) => hub.MaximumReceiveMessageSize = chat.Value.MaxFrameBytes);
+            .Configure<IOptions<MessageOptions>>((hub, messages) => hub.MaximumReceiveMessageSize = messages.Value.MaxFrameBytes);
         return builder;
     }
 

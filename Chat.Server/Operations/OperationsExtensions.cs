@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using Chat.Server.Configuration;
 
 namespace Chat.Server.Operations;
 
@@ -12,6 +13,7 @@ internal static partial class OperationsExtensions
     /// <summary>Health checks (the store for readiness) and metrics: Chat's own and the framework's, for Prometheus.</summary>
     public static IHostApplicationBuilder AddChatOperations(this IHostApplicationBuilder builder)
     {
+        builder.AddChatOptions<OperationsOptions>(OperationsOptions.Section);
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.AddSingleton<ReadinessLog>();
         builder.Services.AddHealthChecks()
@@ -40,7 +42,7 @@ internal static partial class OperationsExtensions
                 return WriteReadinessAsync(context, report);
             },
         });
-        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.ChatOptions>>().Value.MetricsToken is { Length: > 0 } token)
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OperationsOptions>>().Value.MetricsToken is { Length: > 0 } token)
         {
             app.MapPrometheusScrapingEndpoint("/metrics").RequireBearer(token);
         }

@@ -13,10 +13,10 @@ namespace Chat.Server.Rooms;
 /// server, then the others (over the cluster bus, which the others apply in the order it was published).
 /// </summary>
 internal sealed partial class Memberships(
-    IHistoryStore store, HistoryWriter writer, Fanout fanout, IEnumerable<IClusterBus> buses, TimeProvider clock, IOptions<ChatOptions> options, ILogger<Memberships> logger)
+    IHistoryStore store, HistoryWriter writer, Fanout fanout, IEnumerable<IClusterBus> buses, TimeProvider clock, IOptions<RoomOptions> options, ILogger<Memberships> logger)
 {
     private readonly IClusterBus? _bus = buses.SingleOrDefault();
-    private readonly RoomOptions _limits = options.Value.Rooms;
+    private readonly RoomOptions _limits = options.Value;
 
     /// <summary>Makes sure the rooms of <paramref name="user"/> (with a connection here) are known here, reading them from the store if not.</summary>
     public async Task LoadAsync(string user, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Chat.Server.Rules;
 
 /// <summary>What a message text, a user name and a history request must look like.</summary>
-public sealed class MessageRules(IOptions<ChatOptions> options)
+public sealed class MessageRules(IOptions<MessageOptions> options)
 {
     public const int MaxHistoryLimit = 500;
 

@@ -23,7 +23,7 @@ public sealed partial class RedisConnection : BackgroundService
     private readonly ILogger<RedisConnection> _logger;
     private volatile bool _up;
 
-    public RedisConnection(IOptions<ChatOptions> options, ILogger<RedisConnection> logger)
+    public RedisConnection(IOptions<ScaleOutOptions> options, ILogger<RedisConnection> logger)
     {
         var chat = options.Value;
         _logger = logger;

@@ -1,6 +1,7 @@
 using Chat.Server.Delivery;
 using Chat.Server.Operations;
 using Chat.Server.Presence;
+using Chat.Server.Configuration;
 
 namespace Chat.Server.ScaleOut;
 
@@ -12,8 +13,8 @@ internal static class ScaleOutExtensions
     /// </summary>
     public static IHostApplicationBuilder AddChatScaleOut(this IHostApplicationBuilder builder)
     {
-        var redis = builder.Configuration["Chat:Redis"];
-        if (string.IsNullOrWhiteSpace(redis))
+        builder.AddChatOptions<ScaleOutOptions, ScaleOutOptionsValidator>(ScaleOutOptions.Section);
+        if (!builder.ChatOptions<ScaleOutOptions>(ScaleOutOptions.Section).Enabled)
         {
             return builder;
         }

@@ -18,9 +18,9 @@ internal static class ConnectionLimits
     public static IHostApplicationBuilder AddChatConnectionLimits(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<ChatOptions>>((limiter, chat) =>
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<ConnectionLimitOptions>>((limiter, configured) =>
         {
-            var limits = chat.Value.Limits;
+            var limits = configured.Value;
             var refusal = $"Too many connections: this server takes at most {limits.ConnectionsPerAddress} open and {limits.ConnectsPerSecond} new per second " +
                 $"(bursts of {limits.ConnectBurst}) from one address, and {limits.MaxConnections} in all (0: no limit). Close some, or wait a moment and try again.";
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

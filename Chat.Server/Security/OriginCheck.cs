@@ -9,7 +9,7 @@ namespace Chat.Server.Security;
 /// set; otherwise not the scheme, host and port the request itself names. A request with several Origin
 /// headers is refused (a browser sends one). Clients that send no Origin (not browsers) pass.
 /// </summary>
-internal sealed partial class OriginCheck(RequestDelegate next, IOptions<ChatOptions> options, ILogger<OriginCheck> logger)
+internal sealed partial class OriginCheck(RequestDelegate next, IOptions<OriginOptions> options, ILogger<OriginCheck> logger)
 {
     private readonly HashSet<string> _allowed = new(options.Value.AllowedOrigins, StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _public = new(options.Value.PublicOrigins, StringComparer.OrdinalIgnoreCase);

@@ -15,33 +15,35 @@ internal static class SecurityExtensions
     {
         // Without a key there is nothing to authenticate: no auth middleware, and no per-request
         // authentication state held for the life of every WebSocket.
-        var auth = builder.Configuration.GetSection($"{ChatOptions.Section}:{nameof(ChatOptions.Auth)}").Get<AuthOptions>();
-        if (auth?.Enabled == true)
+        builder.AddChatOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.Section);
+        builder.AddChatOptions<ConnectionLimitOptions, ConnectionLimitOptionsValidator>(ConnectionLimitOptions.Section);
+        builder.AddChatOptions<OriginOptions, OriginOptionsValidator>(OriginOptions.Section);
+        if (builder.ChatOptions<AuthOptions>(AuthOptions.Section).Enabled)
         {
             builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
             builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-                .Configure<IOptions<ChatOptions>>((jwt, chat) => ConfigureJwt(jwt, chat.Value.Auth));
+                .Configure<IOptions<AuthOptions>>((jwt, auth) => ConfigureJwt(jwt, auth.Value));
             builder.Services.AddAuthorization();
         }
 
         builder.AddChatConnectionLimits();
         builder.Services.AddSingleton<ConnectionOwners>();
         builder.Services.AddCors();
-        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<ChatOptions>>((cors, chat) =>
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<OriginOptions>>((cors, origins) =>
             cors.AddPolicy(CorsPolicy, policy => policy
-                .WithOrigins(chat.Value.AllowedOrigins)
+                .WithOrigins(origins.Value.AllowedOrigins)
                 .AllowCredentials()
                 .AllowAnyHeader()
                 .WithMethods("GET", "POST")));
 
         // Behind a reverse proxy listed in Chat:TrustedProxies, take the client's address, scheme and host from its
         // X-Forwarded-* headers; from anyone else (any local process included) they are ignored.
-        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ChatOptions>>((forwarded, chat) =>
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<OriginOptions>>((forwarded, origins) =>
         {
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             forwarded.KnownIPNetworks.Clear();
             forwarded.KnownProxies.Clear();
-            foreach (var proxy in chat.Value.TrustedProxies)
+            foreach (var proxy in origins.Value.TrustedProxies)
             {
                 forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
             }
@@ -52,26 +54,27 @@ internal static class SecurityExtensions
     /// <summary>Forwarded headers, CORS, the origin check, the connection limits, authentication, then the connection owner check, in that order.</summary>
     public static WebApplication UseChatSecurity(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<IOptions<ChatOptions>>().Value.TrustedProxies.Length > 0)
+        var origins = app.Services.GetRequiredService<IOptions<OriginOptions>>().Value;
+        if (origins.TrustedProxies.Length > 0)
         {
             app.UseForwardedHeaders();
         }
 
         // CORS only for listed origins: the middleware resolves its policy provider from the request's services,
         // and that scope would live as long as each WebSocket (about 0.3 KiB per idle connection).
-        if (app.Services.GetRequiredService<IOptions<ChatOptions>>().Value.AllowedOrigins.Length > 0)
+        if (origins.AllowedOrigins.Length > 0)
         {
             app.UseCors();
         }
 
         app.UseMiddleware<OriginCheck>();
-        if (app.Services.GetRequiredService<IOptions<ChatOptions>>().Value.Limits.Any)
+        if (app.Services.GetRequiredService<IOptions<ConnectionLimitOptions>>().Value.Any)
         {
             // Only with a limit to apply: its lease and the middleware's state live as long as each WebSocket.
             app.UseRateLimiter();
         }
 
-        if (app.Services.GetRequiredService<IOptions<ChatOptions>>().Value.Auth.Enabled)
+        if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
         {
             app.UseAuthentication();
             app.UseAuthorization();
@@ -85,12 +88,12 @@ internal static class SecurityExtensions
     /// <summary>Requires a valid token on <paramref name="hub"/> when auth is on, and applies the CORS policy when origins are listed.</summary>
     public static void SecureChatHub(this IEndpointConventionBuilder hub, IServiceProvider services)
     {
-        if (services.GetRequiredService<IOptions<ChatOptions>>().Value.AllowedOrigins.Length > 0)
+        if (services.GetRequiredService<IOptions<OriginOptions>>().Value.AllowedOrigins.Length > 0)
         {
             hub.RequireCors(CorsPolicy);
         }
 
-        if (services.GetRequiredService<IOptions<ChatOptions>>().Value.Auth.Enabled)
+        if (services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
         {
             hub.RequireAuthorization();
         }

@@ -44,9 +44,9 @@ internal static class TokenCommand
             return Fail("Chat:Auth:SigningKey is not set. Set it the way the server gets it, e.g. the environment variable Chat__Auth__SigningKey.");
         }
 
-        if (Encoding.UTF8.GetByteCount(key) < ChatOptionsValidator.MinSigningKeyBytes)
+        if (Encoding.UTF8.GetByteCount(key) < AuthOptions.MinSigningKeyBytes)
         {
-            return Fail($"Chat:Auth:SigningKey must be at least {ChatOptionsValidator.MinSigningKeyBytes} bytes long.");
+            return Fail($"Chat:Auth:SigningKey must be at least {AuthOptions.MinSigningKeyBytes} bytes long.");
         }
 
         try

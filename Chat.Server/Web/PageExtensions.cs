@@ -33,7 +33,7 @@ internal static class PageExtensions
     {
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapGet("/settings.json", (IOptions<ChatOptions> options) => new PageSettings(options.Value.MaxMessageLength));
+        app.MapGet("/settings.json", (IOptions<Rules.MessageOptions> options) => new PageSettings(options.Value.MaxMessageLength));
         return app;
     }
 

@@ -73,7 +73,7 @@ public class ScrollBackTests(BrowserFixture browser)
         order.Select((text, at) => (text, at)).Where(item => item.text == "|").Select(item => order[item.at + 1])
             .Should().Equal(["message 1", "message 81", "message 151"], "a day starts at each of these, and only there");
         await Expect(alice.Page.Locator("#messages li.day").Last).ToHaveTextAsync("Today");
-        alice.HubCalls("GetRoomHistoryBefore").Should().Be(2, "one fetch per page, however many scroll events");
+        alice.HubCalls(nameof(IChatHub.GetRoomHistoryBefore)).Should().Be(2, "one fetch per page, however many scroll events");
         alice.Problems.Should().BeEmpty();
     }
 
@@ -109,7 +109,7 @@ public class ScrollBackTests(BrowserFixture browser)
         await Expect(alice.Page.Locator("#messages li.message.own")).ToHaveCountAsync(55); // alice's own, from the older page too
         await alice.ScrollToTopAsync();
         await alice.ScreenshotAsync("scroll-back-direct");
-        alice.HubCalls("GetRoomHistoryBefore").Should().Be(2);
+        alice.HubCalls(nameof(IChatHub.GetRoomHistoryBefore)).Should().Be(2);
         alice.Problems.Should().BeEmpty();
     }
 }

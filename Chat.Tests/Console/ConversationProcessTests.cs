@@ -48,7 +48,7 @@ public class ConversationProcessTests
         var general = await RunAsync(chat, "--history", "5");
 
         send.Should().Be(new DotnetProcess.Result(0, "", ""));
-        received.Should().Match<Server.History.ChatMessage>(m => m.Room == "@alice" && m.User == "alice" && m.Text == "psst");
+        received.Should().Match<ChatMessage>(m => m.Room == "@alice" && m.User == "alice" && m.Text == "psst");
         bobs.Output.Should().MatchRegex(@"^\[\d\d:\d\d\] alice: psst\n$");
         general.Output.Should().BeEmpty();
     }

@@ -24,7 +24,7 @@ public class ConversationTests
         await bob.SendToAsync("dev", "from bob in dev");
         await bob.SendAsync("from bob in general", "bob");
 
-        typed.Should().Match<Server.History.ChatMessage>(m => m.Room == "dev" && m.User == "alice" && m.Text == "hello dev");
+        typed.Should().Match<ChatMessage>(m => m.Room == "dev" && m.User == "alice" && m.Text == "hello dev");
         await alice.Output.MessageLineAsync("#general bob: from bob in general");
         alice.Output.MessageBodies.Should().Equal("alice: hello dev", "bob: from bob in dev", "#general bob: from bob in general");
         alice.Output.Lines.Should().Contain("* alice joined #dev");
@@ -153,7 +153,7 @@ public class ConversationTests
         var general = await bob.NextMessageAsync();
         await bob.SendToAsync("@alice", "hi alice");
 
-        direct.Should().Match<Server.History.ChatMessage>(m => m.Room == "@alice" && m.User == "alice" && m.Text == "hi bob");
+        direct.Should().Match<ChatMessage>(m => m.Room == "@alice" && m.User == "alice" && m.Text == "hi bob");
         general.Room.Should().Be("general");
         await alice.Output.MessageLineAsync("@bob bob: hi alice");
         alice.Output.MessageBodies.Should().Equal("@bob alice: hi bob", "alice: to everyone", "@bob bob: hi alice");
@@ -174,7 +174,7 @@ public class ConversationTests
         var typed = await bob.NextMessageAsync();
         await bob.SendAsync("meanwhile in general", "bob");
 
-        typed.Should().Match<Server.History.ChatMessage>(m => m.Room == "@alice" && m.Text == "typed in @bob");
+        typed.Should().Match<ChatMessage>(m => m.Room == "@alice" && m.Text == "typed in @bob");
         await alice.Output.MessageLineAsync("#general bob: meanwhile in general");
         var lines = alice.Output.Lines.ToList();
         lines[(lines.IndexOf("* now in @bob") + 1)..].Where(line => line.StartsWith('[')).Select(line => line[8..])

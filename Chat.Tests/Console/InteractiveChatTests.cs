@@ -133,7 +133,7 @@ public class InteractiveChatTests
     /// <summary>Publishes what was committed only after <paramref name="delay"/>.</summary>
     private sealed class LatePublisher(IHistoryPublisher inner, TimeSpan delay) : IHistoryPublisher
     {
-        public async Task PublishAsync(IReadOnlyList<Server.History.ChatMessage> batch)
+        public async Task PublishAsync(IReadOnlyList<ChatMessage> batch)
         {
             await Task.Delay(delay);
             await inner.PublishAsync(batch);

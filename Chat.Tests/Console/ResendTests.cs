@@ -60,7 +60,7 @@ public class ResendTests
 
         public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
         {
-            if (invocation.HubMethodName != "SendToRoom" || invocation.HubMethodArguments[1] as string != text)
+            if (invocation.HubMethodName != nameof(IChatHub.SendToRoom) || invocation.HubMethodArguments[1] as string != text)
             {
                 return await next(invocation);
             }

@@ -23,7 +23,7 @@ public sealed class FanoutTests
         await using var sender = await senderNode.ConnectAsync("sender");
 
         // Act: 200 sends in flight at once, committed in a few batches.
-        var acks = await Task.WhenAll(Enumerable.Range(0, 200).Select(n => sender.Connection.InvokeAsync<Chat.Server.History.ChatMessage>("SendMessage", $"burst {n}", "sender")));
+        var acks = await Task.WhenAll(Enumerable.Range(0, 200).Select(n => sender.Connection.InvokeAsync<ChatMessage>(nameof(IChatHub.SendMessage), $"burst {n}", "sender")));
 
         // Assert
         var ids = new List<long>();
@@ -68,7 +68,7 @@ public sealed class FanoutTests
     private static long? Id(string record)
     {
         using var json = JsonDocument.Parse(record);
-        return json.RootElement.TryGetProperty("target", out var target) && target.GetString() == "ReceiveMessage"
+        return json.RootElement.TryGetProperty("target", out var target) && target.GetString() == nameof(IChatClient.ReceiveMessage)
             ? json.RootElement.GetProperty("arguments")[0].GetProperty("id").GetInt64()
             : null;
     }

@@ -77,7 +77,7 @@ public sealed class StatefulReconnectTests
             {
                 try
                 {
-                    var ack = await sender.Connection.InvokeAsync<ChatMessage>("SendMessage", message, "sender").DefaultTimeout();
+                    var ack = await sender.Connection.InvokeAsync<ChatMessage>(nameof(IChatHub.SendMessage), message, "sender").DefaultTimeout();
                     latencies.Add(Stopwatch.GetElapsedTime(started));
                     acked.Add(ack.Id);
                 }
@@ -97,7 +97,7 @@ public sealed class StatefulReconnectTests
         private long _last;
         private long _longest;
 
-        public GapMeter(HubConnection connection) => connection.On<ChatMessage>("ReceiveMessage", _ =>
+        public GapMeter(HubConnection connection) => connection.On<ChatMessage>(nameof(IChatClient.ReceiveMessage), _ =>
         {
             var now = Stopwatch.GetTimestamp();
             if (_last != 0)

@@ -187,7 +187,6 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = Environments.Production });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Chat"] = connectionString });
-        builder.AddChatOptions();
         builder.AddChatHistory();
 
         using var host = builder.Build();

@@ -20,7 +20,7 @@ public class ConcurrencyTests
 
         // Act: every sender fires all of its messages at once (the server runs one connection's calls in order).
         var sending = clients.Select((client, s) => Task.WhenAll(
-            Enumerable.Range(0, PerSender).Select(n => client.Connection.InvokeAsync<ChatMessage>("SendMessage", $"{s}:{n}", $"sender{s:00}"))));
+            Enumerable.Range(0, PerSender).Select(n => client.Connection.InvokeAsync<ChatMessage>(nameof(IChatHub.SendMessage), $"{s}:{n}", $"sender{s:00}"))));
         var acks = await Task.WhenAll(sending).WaitAsync(TimeSpan.FromSeconds(60));
 
         // Assert

@@ -17,7 +17,7 @@ public class FrameTests
         await alice.SendAsync("before");
 
         // 40,000 characters: well past the 32 KiB frame limit.
-        _ = offender.Connection.InvokeAsync<object>("SendMessage", new string('x', 40_000), "mallory");
+        _ = offender.Connection.InvokeAsync<object>(nameof(IChatHub.SendMessage), new string('x', 40_000), "mallory");
 
         (await offender.Closed.DefaultTimeout()).Should().NotBeNull("the server closed the connection with an error");
         var after = await alice.SendAsync("after");
@@ -32,7 +32,7 @@ public class FrameTests
         await using var app = new ChatApplication(new Dictionary<string, string?> { ["Chat:MaxFrameBytes"] = "4096", ["Chat:MaxMessageLength"] = "2000" });
         await using var offender = await app.ConnectAsync("mallory");
 
-        _ = offender.Connection.InvokeAsync<object>("SendMessage", new string('x', 5_000), "mallory");
+        _ = offender.Connection.InvokeAsync<object>(nameof(IChatHub.SendMessage), new string('x', 5_000), "mallory");
 
         (await offender.Closed.DefaultTimeout()).Should().NotBeNull();
     }
@@ -40,10 +40,10 @@ public class FrameTests
     public static TheoryData<string, byte[]> BrokenFrames => new()
     {
         { "text that is not JSON", Encoding.UTF8.GetBytes("this is not a hub message\u001e") },
-        { "truncated JSON", Encoding.UTF8.GetBytes("{\"type\":1,\"target\":\"SendMessage\",\"argum\u001e") },
+        { "truncated JSON", Encoding.UTF8.GetBytes("{\"type\":1,\"target\":\"" + nameof(IChatHub.SendMessage) + "\",\"argum\u001e") },
         { "invalid UTF-8", [0x7b, 0xff, 0xfe, 0xc3, 0x28, 0x7d, 0x1e] },
         { "a JSON array instead of a message", Encoding.UTF8.GetBytes("[1,2,3]\u001e") },
-        { "a message with no type", Encoding.UTF8.GetBytes("{\"target\":\"SendMessage\"}\u001e") },
+        { "a message with no type", Encoding.UTF8.GetBytes("{\"target\":\"" + nameof(IChatHub.SendMessage) + "\"}\u001e") },
     };
 
     [Theory]

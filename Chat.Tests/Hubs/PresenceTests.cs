@@ -106,7 +106,7 @@ public class PresenceTests
         var connect = async () =>
         {
             await connection.StartAsync().DefaultTimeout();
-            await connection.InvokeAsync<string[]>("GetOnlineUsers").DefaultTimeout();
+            await connection.InvokeAsync<string[]>(nameof(IChatHub.GetOnlineUsers)).DefaultTimeout();
         };
 
         await connect.Should().ThrowAsync<Exception>();

@@ -123,7 +123,7 @@ public class RejectionTests
         await using var bob = await app.ConnectAsync("bob");
         var before = await alice.SendAsync("before");
 
-        var wrongTypes = () => alice.Connection.InvokeAsync<object>("GetHistory", "not a number", new { nested = true }).DefaultTimeout();
+        var wrongTypes = () => alice.Connection.InvokeAsync<object>(nameof(IChatHub.GetHistory), "not a number", new { nested = true }).DefaultTimeout();
 
         (await wrongTypes.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("Error binding arguments");
         await ShouldStillWorkWithNothingElseStored(alice, bob, before!);
@@ -144,7 +144,7 @@ public class RejectionTests
     }
 
     /// <summary>The caller can still send, the other client saw only real messages, and the store holds nothing else.</summary>
-    private static async Task ShouldStillWorkWithNothingElseStored(TestClient sender, TestClient other, Server.History.ChatMessage before)
+    private static async Task ShouldStillWorkWithNothingElseStored(TestClient sender, TestClient other, ChatMessage before)
     {
         var after = await sender.SendAsync("after");
         after.Should().NotBeNull("the connection stays open and usable");

@@ -55,7 +55,7 @@ internal sealed class ContinuousSenders
             var text = $"{_user}{sender} message {n}";
             try
             {
-                var ack = await client.Connection.InvokeAsync<ChatMessage>("SendMessage", text, $"{_user}{sender}", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(45));
+                var ack = await client.Connection.InvokeAsync<ChatMessage>(nameof(IChatHub.SendMessage), text, $"{_user}{sender}", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(45));
                 lock (_acked)
                 {
                     _acked.Add(ack);

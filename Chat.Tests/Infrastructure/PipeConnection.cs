@@ -43,7 +43,7 @@ internal sealed class PipeConnection : IDisposable
 
     /// <summary>A budget with these limits and a meter of its own.</summary>
     public static DeliveryBudget Budget(SlowClientOptions limits) =>
-        new(Options.Create(new ChatOptions { SlowClient = limits }), TimeProvider.System, new ChatMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), NullLogger<DeliveryBudget>.Instance);
+        new(Options.Create(limits), TimeProvider.System, new ChatMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), NullLogger<DeliveryBudget>.Instance);
 
     /// <summary>A frame of invocations of <c>Say(text)</c>, one per text.</summary>
     public static Frame Say(params string[] texts) =>

@@ -117,7 +117,7 @@ internal sealed class StandardClient : IAsyncDisposable
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .Build();
         var client = new StandardClient("dotnet", null, connection);
-        connection.On<ChatMessage>("ReceiveMessage", message => client.Seen(message.Id, "live"));
+        connection.On<ChatMessage>(nameof(IChatClient.ReceiveMessage), message => client.Seen(message.Id, "live"));
         connection.Reconnecting += error =>
         {
             client._resumeFrom = Volatile.Read(ref client._lastSeenId);
@@ -132,7 +132,7 @@ internal sealed class StandardClient : IAsyncDisposable
             var after = client._resumeFrom;
             do
             {
-                page = await connection.InvokeAsync<ChatMessage[]>("GetHistory", after, 100);
+                page = await connection.InvokeAsync<ChatMessage[]>(nameof(IChatHub.GetHistory), after, 100);
                 foreach (var message in page)
                 {
                     client.Seen(message.Id, "history");
@@ -147,7 +147,7 @@ internal sealed class StandardClient : IAsyncDisposable
             return Task.CompletedTask;
         };
         await connection.StartAsync().DefaultTimeout();
-        if ((await connection.InvokeAsync<ChatMessage[]>("GetHistory", null, 1)).FirstOrDefault() is { } latest)
+        if ((await connection.InvokeAsync<ChatMessage[]>(nameof(IChatHub.GetHistory), null, 1)).FirstOrDefault() is { } latest)
         {
             client._lastSeenId = latest.Id;
         }

@@ -18,18 +18,18 @@ internal sealed class TestClient : IAsyncDisposable
     public TestClient(HubConnection connection)
     {
         Connection = connection;
-        connection.On<ChatMessage>("ReceiveMessage", message => _messages.Writer.TryWrite(message));
-        connection.On<string>("UserJoined", user => _joined.Writer.TryWrite(user));
-        connection.On<string>("UserLeft", user => _left.Writer.TryWrite(user));
-        connection.On<string>("Notice", text => _notices.Writer.TryWrite(text));
-        connection.On("HistoryCleared", () => _cleared.Writer.TryWrite(true));
+        connection.On<ChatMessage>(nameof(IChatClient.ReceiveMessage), message => _messages.Writer.TryWrite(message));
+        connection.On<string>(nameof(IChatClient.UserJoined), user => _joined.Writer.TryWrite(user));
+        connection.On<string>(nameof(IChatClient.UserLeft), user => _left.Writer.TryWrite(user));
+        connection.On<string>(nameof(IChatClient.Notice), text => _notices.Writer.TryWrite(text));
+        connection.On(nameof(IChatClient.HistoryCleared), () => _cleared.Writer.TryWrite(true));
 
         // Room events, each as one line: "UserJoinedRoom dev bob", "RoomRead dev 12", ...
-        connection.On<string, string>("UserJoinedRoom", (room, user) => _roomEvents.Writer.TryWrite($"UserJoinedRoom {room} {user}"));
-        connection.On<string, string>("UserLeftRoom", (room, user) => _roomEvents.Writer.TryWrite($"UserLeftRoom {room} {user}"));
-        connection.On<string>("RoomCleared", room => _roomEvents.Writer.TryWrite($"RoomCleared {room}"));
-        connection.On<string, long>("RoomRead", (room, id) => _roomEvents.Writer.TryWrite($"RoomRead {room} {id}"));
-        connection.On<string, string>("UserTyping", (room, user) => _roomEvents.Writer.TryWrite($"UserTyping {room} {user}"));
+        connection.On<string, string>(nameof(IChatClient.UserJoinedRoom), (room, user) => _roomEvents.Writer.TryWrite($"UserJoinedRoom {room} {user}"));
+        connection.On<string, string>(nameof(IChatClient.UserLeftRoom), (room, user) => _roomEvents.Writer.TryWrite($"UserLeftRoom {room} {user}"));
+        connection.On<string>(nameof(IChatClient.RoomCleared), room => _roomEvents.Writer.TryWrite($"RoomCleared {room}"));
+        connection.On<string, long>(nameof(IChatClient.RoomRead), (room, id) => _roomEvents.Writer.TryWrite($"RoomRead {room} {id}"));
+        connection.On<string, string>(nameof(IChatClient.UserTyping), (room, user) => _roomEvents.Writer.TryWrite($"UserTyping {room} {user}"));
         connection.Closed += error =>
         {
             _closed.TrySetResult(error);
@@ -43,10 +43,10 @@ internal sealed class TestClient : IAsyncDisposable
     public Task<Exception?> Closed => _closed.Task;
 
     public Task<ChatMessage?> SendAsync(string text, string user = "alice") =>
-        Connection.InvokeAsync<ChatMessage?>("SendMessage", text, user).DefaultTimeout();
+        Connection.InvokeAsync<ChatMessage?>(nameof(IChatHub.SendMessage), text, user).DefaultTimeout();
 
     public Task<ChatMessage[]> HistoryAsync(long? afterId = null, int limit = 100) =>
-        Connection.InvokeAsync<ChatMessage[]>("GetHistory", afterId, limit).DefaultTimeout();
+        Connection.InvokeAsync<ChatMessage[]>(nameof(IChatHub.GetHistory), afterId, limit).DefaultTimeout();
 
     /// <summary>Every stored message, oldest first, fetched page by page as a catching-up client does.</summary>
     public async Task<List<ChatMessage>> AllHistoryAsync()
@@ -63,34 +63,34 @@ internal sealed class TestClient : IAsyncDisposable
     }
 
     public Task<ChatMessage?> SendToAsync(string room, string text, string? clientMessageId = null) =>
-        Connection.InvokeAsync<ChatMessage?>("SendToRoom", room, text, clientMessageId).DefaultTimeout();
+        Connection.InvokeAsync<ChatMessage?>(nameof(IChatHub.SendToRoom), room, text, clientMessageId).DefaultTimeout();
 
-    public Task<RoomSummary> JoinAsync(string room) => Connection.InvokeAsync<RoomSummary>("JoinRoom", room).DefaultTimeout();
+    public Task<RoomSummary> JoinAsync(string room) => Connection.InvokeAsync<RoomSummary>(nameof(IChatHub.JoinRoom), room).DefaultTimeout();
 
-    public Task LeaveAsync(string room) => Connection.InvokeAsync("LeaveRoom", room).DefaultTimeout();
+    public Task LeaveAsync(string room) => Connection.InvokeAsync(nameof(IChatHub.LeaveRoom), room).DefaultTimeout();
 
     public Task<ChatMessage[]> RoomHistoryAsync(string room, long? afterId = null, int limit = 100) =>
-        Connection.InvokeAsync<ChatMessage[]>("GetRoomHistory", room, afterId, limit).DefaultTimeout();
+        Connection.InvokeAsync<ChatMessage[]>(nameof(IChatHub.GetRoomHistory), room, afterId, limit).DefaultTimeout();
 
     public Task<ChatMessage[]> MissedAsync(long? afterId, int limit = 100) =>
-        Connection.InvokeAsync<ChatMessage[]>("GetMissedMessages", afterId, limit).DefaultTimeout();
+        Connection.InvokeAsync<ChatMessage[]>(nameof(IChatHub.GetMissedMessages), afterId, limit).DefaultTimeout();
 
-    public Task<RoomSummary[]> RoomsAsync() => Connection.InvokeAsync<RoomSummary[]>("GetRooms").DefaultTimeout();
+    public Task<RoomSummary[]> RoomsAsync() => Connection.InvokeAsync<RoomSummary[]>(nameof(IChatHub.GetRooms)).DefaultTimeout();
 
-    public Task<RoomListing[]> ListRoomsAsync() => Connection.InvokeAsync<RoomListing[]>("ListRooms").DefaultTimeout();
+    public Task<RoomListing[]> ListRoomsAsync() => Connection.InvokeAsync<RoomListing[]>(nameof(IChatHub.ListRooms)).DefaultTimeout();
 
-    public Task<string[]> MembersAsync(string room) => Connection.InvokeAsync<string[]>("GetRoomMembers", room).DefaultTimeout();
+    public Task<string[]> MembersAsync(string room) => Connection.InvokeAsync<string[]>(nameof(IChatHub.GetRoomMembers), room).DefaultTimeout();
 
-    public Task MarkReadAsync(string room, long id) => Connection.InvokeAsync("MarkRead", room, id).DefaultTimeout();
+    public Task MarkReadAsync(string room, long id) => Connection.InvokeAsync(nameof(IChatHub.MarkRead), room, id).DefaultTimeout();
 
-    public Task TypingAsync(string room) => Connection.InvokeAsync("Typing", room).DefaultTimeout();
+    public Task TypingAsync(string room) => Connection.InvokeAsync(nameof(IChatHub.Typing), room).DefaultTimeout();
 
     /// <summary>The next room event, as one line ("UserJoinedRoom dev bob").</summary>
     public Task<string> NextRoomEventAsync() => _roomEvents.Reader.ReadAsync().DefaultTimeout();
 
     public IReadOnlyList<string> RoomEventsSoFar() => Drain(_roomEvents);
 
-    public Task<string[]> OnlineUsersAsync() => Connection.InvokeAsync<string[]>("GetOnlineUsers").DefaultTimeout();
+    public Task<string[]> OnlineUsersAsync() => Connection.InvokeAsync<string[]>(nameof(IChatHub.GetOnlineUsers)).DefaultTimeout();
 
     public Task<ChatMessage> NextMessageAsync() => _messages.Reader.ReadAsync().DefaultTimeout();
 

@@ -26,7 +26,7 @@ public class LogVolumeTests
             var calls = new StringBuilder();
             for (var i = 0; i < 100; i++)
             {
-                calls.Append(System.Globalization.CultureInfo.InvariantCulture, $"{{\"type\":1,\"invocationId\":\"{(frame * 100) + i}\",\"target\":\"SendToRoom\",\"arguments\":[\"general\",\"   \",null]}}\u001e");
+                calls.Append(System.Globalization.CultureInfo.InvariantCulture, $"{{\"type\":1,\"invocationId\":\"{(frame * 100) + i}\",\"target\":\"{nameof(IChatHub.SendToRoom)}\",\"arguments\":[\"general\",\"   \",null]}}\u001e");
             }
 
             await socket.SendTextAsync(calls.ToString());

@@ -8,7 +8,7 @@ namespace Chat.Tests.Operations;
 internal sealed class MalformedFrameGenerator(int seed)
 {
     private const string Separator = "\u001e";
-    private static readonly string[] Targets = ["SendMessage", "GetHistory", "GetOnlineUsers", "Nope", "sendmessage", "", "OnConnectedAsync", "Dispose"];
+    private static readonly string[] Targets = [nameof(IChatHub.SendMessage), nameof(IChatHub.GetHistory), nameof(IChatHub.GetOnlineUsers), "Nope", "sendmessage", "", "OnConnectedAsync", "Dispose"];
 
     private readonly Random _random = new(seed);
     private int _invocation;
@@ -16,24 +16,24 @@ internal sealed class MalformedFrameGenerator(int seed)
     /// <summary>One frame and its WebSocket message type.</summary>
     public (byte[] Bytes, WebSocketMessageType Type) Next() => _random.Next(20) switch
     {
-        0 or 1 => Text(Invocation("SendMessage", Json(RandomText(1, 200)), Json(RandomUser()))),
-        2 or 3 => Text(Invocation("SendMessage", RandomJsonValue(), RandomJsonValue())),
-        4 => Text(Invocation("SendMessage", Json(new string('y', _random.Next(2001, 20_000))), Json("fuzz"))),
-        5 => Text(Invocation("SendMessage", Json(_random.Next(2) == 0 ? "" : " \t\n "), Json(_random.Next(2) == 0 ? "bad\u0001user" : new string('u', 40)))),
+        0 or 1 => Text(Invocation(nameof(IChatHub.SendMessage), Json(RandomText(1, 200)), Json(RandomUser()))),
+        2 or 3 => Text(Invocation(nameof(IChatHub.SendMessage), RandomJsonValue(), RandomJsonValue())),
+        4 => Text(Invocation(nameof(IChatHub.SendMessage), Json(new string('y', _random.Next(2001, 20_000))), Json("fuzz"))),
+        5 => Text(Invocation(nameof(IChatHub.SendMessage), Json(_random.Next(2) == 0 ? "" : " \t\n "), Json(_random.Next(2) == 0 ? "bad\u0001user" : new string('u', 40)))),
         6 => Text(Invocation(Targets[_random.Next(Targets.Length)], RandomJsonValue())),
-        7 => Text(Invocation("GetHistory", RandomJsonValue(), Json(_random.Next(-5, 700)))),
-        8 => Text($"{{\"type\":1,\"target\":\"SendMessage\",\"arguments\":[\"x\",\"y\"]}}"[..(_random.Next(1, 40))] + Separator),
+        7 => Text(Invocation(nameof(IChatHub.GetHistory), RandomJsonValue(), Json(_random.Next(-5, 700)))),
+        8 => Text($"{{\"type\":1,\"target\":\"{nameof(IChatHub.SendMessage)}\",\"arguments\":[\"x\",\"y\"]}}"[..(_random.Next(1, 40))] + Separator),
         9 => (Invalid(), WebSocketMessageType.Text),
         10 => (RandomBytes(_random.Next(1, 300)), WebSocketMessageType.Binary),
-        11 => Text(Invocation("SendMessage", Json(new string('z', 40_000)), Json("huge"))),
+        11 => Text(Invocation(nameof(IChatHub.SendMessage), Json(new string('z', 40_000)), Json("huge"))),
         12 => Text($"{{\"type\":{_random.Next(-3, 30)},\"invocationId\":\"{_random.Next()}\"}}" + Separator),
         13 => Text("{\"type\":5,\"invocationId\":\"" + _random.Next(100) + "\"}" + Separator),
         14 => Text("{\"type\":6}" + Separator),
-        15 => Text("{\"type\":1,\"target\":\"SendMessage\",\"arguments\":[" + RandomJsonValue() + "]}" + Separator),
+        15 => Text("{\"type\":1,\"target\":\"" + nameof(IChatHub.SendMessage) + "\",\"arguments\":[" + RandomJsonValue() + "]}" + Separator),
         16 => Text(string.Concat(Enumerable.Repeat("{\"type\":6}" + Separator, _random.Next(2, 50)))),
         17 => Text("[" + new string('[', _random.Next(1, 2000)) + Separator),
-        18 => Text(Invocation("GetOnlineUsers")),
-        _ => Text("{\"type\":1,\"invocationId\":\"" + _invocation++ + "\",\"target\":\"SendMessage\",\"arguments\":[null,null]}" + Separator),
+        18 => Text(Invocation(nameof(IChatHub.GetOnlineUsers))),
+        _ => Text("{\"type\":1,\"invocationId\":\"" + _invocation++ + "\",\"target\":\"" + nameof(IChatHub.SendMessage) + "\",\"arguments\":[null,null]}" + Separator),
     };
 
     private static (byte[], WebSocketMessageType) Text(string frame) => (Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text);
@@ -70,7 +70,7 @@ internal sealed class MalformedFrameGenerator(int seed)
 
     private static byte[] Invalid()
     {
-        var bytes = Encoding.UTF8.GetBytes("{\"type\":1,\"target\":\"SendMessage\",\"arguments\":[\"");
+        var bytes = Encoding.UTF8.GetBytes("{\"type\":1,\"target\":\"" + nameof(IChatHub.SendMessage) + "\",\"arguments\":[\"");
         return [.. bytes, 0xC3, 0x28, 0xFF, 0xFE, (byte)'"', (byte)']', (byte)'}', 0x1E];
     }
 

@@ -55,7 +55,7 @@ public class ClientMessageIdTests
         // Act: both are sent again, as a client whose ack was lost would
         var again = await alice.SendToAsync("dev", "cleared later", "id-cleared");
         var againTrimmed = await alice.SendToAsync("general", "trimmed later", "id-trimmed");
-        var raw = await alice.Connection.InvokeAsync<System.Text.Json.JsonElement>("SendToRoom", "dev", "cleared later", "id-cleared").DefaultTimeout();
+        var raw = await alice.Connection.InvokeAsync<System.Text.Json.JsonElement>(nameof(IChatHub.SendToRoom), "dev", "cleared later", "id-cleared").DefaultTimeout();
 
         // Assert
         again.Should().Be(ChatMessage.Tombstone(cleared.Id, "dev", "alice", cleared.SentAt));

@@ -41,7 +41,7 @@ public class PrivacyTests
                     var found = await read();
                     found.Should().NotBeNull().And.BeAssignableTo<System.Collections.IEnumerable>();
                     found!.ToString().Should().NotContain("secret");
-                    if (found is Server.History.ChatMessage[] messages)
+                    if (found is ChatMessage[] messages)
                     {
                         messages.Should().BeEmpty($"{room} is mallory's own conversation, not alice and bob's");
                     }
@@ -76,7 +76,7 @@ public class PrivacyTests
         // Alice and bob still see only their own exchange, and mallory's attempts went to mallory's own conversations.
         (await alice.RoomHistoryAsync("@bob")).Select(message => message.Text).Should().Equal("the secret", "the answer");
         (await bob.RoomHistoryAsync("@alice")).Select(message => message.Text).Should().Equal("the secret", "the answer");
-        alice.RoomEventsSoFar().Should().NotContain(line => line.StartsWith("RoomRead", StringComparison.Ordinal));
+        alice.RoomEventsSoFar().Should().NotContain(line => line.StartsWith(nameof(IChatClient.RoomRead), StringComparison.Ordinal));
     }
 
     private static async Task Try(Func<Task> call)

@@ -37,7 +37,7 @@ public class ResendTests
         // Act: every byte through the proxy now takes 400 ms, so the server stores and broadcasts the
         // message while its ack is still on the way back; then the connection is cut.
         proxy.Delay = TimeSpan.FromMilliseconds(400);
-        var send = connection.InvokeAsync<ChatMessage>("SendToRoom", "general", "cut in the middle", "b7e3c1a0-resend");
+        var send = connection.InvokeAsync<ChatMessage>(nameof(IChatHub.SendToRoom), "general", "cut in the middle", "b7e3c1a0-resend");
         var broadcast = await bob.NextMessageAsync();
         proxy.CutAll();
         proxy.Delay = TimeSpan.Zero;
@@ -45,7 +45,7 @@ public class ResendTests
         // Assert: the send fails as a page sees it, and the resend after the reconnect is the stored message.
         (await send.Invoking(s => s.DefaultTimeout()).Should().ThrowAsync<Exception>()).Which.Should().NotBeOfType<Microsoft.AspNetCore.SignalR.HubException>("the connection failed, not a rule");
         await reconnected.Task.DefaultTimeout();
-        var resent = await connection.InvokeAsync<ChatMessage>("SendToRoom", "general", "cut in the middle", "b7e3c1a0-resend").DefaultTimeout();
+        var resent = await connection.InvokeAsync<ChatMessage>(nameof(IChatHub.SendToRoom), "general", "cut in the middle", "b7e3c1a0-resend").DefaultTimeout();
 
         resent.Should().Be(broadcast);
         (await bob.HistoryAsync()).Should().Equal(broadcast);

@@ -62,13 +62,13 @@ public class RoomTests
             await alice.SendAsync($"general {i}", "alice");
         }
 
-        var page = await alice.Connection.InvokeAsync<ChatMessage[]>("GetRoomHistoryBefore", "dev", dev[3].Id, 2).DefaultTimeout();
-        var first = await alice.Connection.InvokeAsync<ChatMessage[]>("GetRoomHistoryBefore", "dev", page[0].Id, 2).DefaultTimeout();
+        var page = await alice.Connection.InvokeAsync<ChatMessage[]>(nameof(IChatHub.GetRoomHistoryBefore), "dev", dev[3].Id, 2).DefaultTimeout();
+        var first = await alice.Connection.InvokeAsync<ChatMessage[]>(nameof(IChatHub.GetRoomHistoryBefore), "dev", page[0].Id, 2).DefaultTimeout();
 
         page.Should().Equal(dev[1], dev[2]);
         first.Should().Equal(dev[0]);
         await using var bob = await app.ConnectAsync("bob");
-        (await bob.Connection.Invoking(c => c.InvokeAsync<ChatMessage[]>("GetRoomHistoryBefore", "dev", dev[3].Id, 2)).Should().ThrowAsync<HubException>())
+        (await bob.Connection.Invoking(c => c.InvokeAsync<ChatMessage[]>(nameof(IChatHub.GetRoomHistoryBefore), "dev", dev[3].Id, 2)).Should().ThrowAsync<HubException>())
             .Which.Message.Should().EndWith("You are not in #dev; join it first.");
     }
 

@@ -1,40 +1,36 @@
-using Chat.Server.Configuration;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Rules;
 
+/// <summary>Each feature's settings are checked at start, and a bad one stops the server with a line naming the key.</summary>
 public class ConfigurationTests
 {
     [Theory]
     [InlineData("Chat:MaxMessageLength", "0")]
     [InlineData("Chat:MaxFrameBytes", "10")]
     [InlineData("Chat:RateLimit:PerSecond", "-1")]
-    [InlineData("Chat:RateLimit:Burst", "0")]
     [InlineData("Chat:History:MaxMessages", "0")]
     [InlineData("Chat:SlowClient:WaitMilliseconds", "-1")]
-    public void A_value_out_of_range_fails_validation_naming_the_key(string key, string value)
+    [InlineData("Chat:Rooms:EmptyRoomDays", "0")]
+    [InlineData("Chat:Limits:ConnectBurst", "0")]
+    public async Task A_value_out_of_range_stops_the_server_with_a_line_naming_the_key(string key, string value)
     {
-        var options = new ChatOptions();
-        var property = key.Split(':')[1..];
-        object target = options;
-        foreach (var name in property[..^1])
-        {
-            target = target.GetType().GetProperty(name)!.GetValue(target)!;
-        }
+        await using var server = ServerProcess.Launch(["--urls", "http://127.0.0.1:0", $"--{key}", value]);
 
-        var setting = target.GetType().GetProperty(property[^1])!;
-        setting.SetValue(target, Convert.ChangeType(value, setting.PropertyType, System.Globalization.CultureInfo.InvariantCulture));
+        var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
-        var result = new ChatOptionsValidator(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()).Validate(null, options);
-
-        result.Failed.Should().BeTrue();
-        result.FailureMessage.Should().Contain($"{key} must be between").And.Contain($"but is {value}");
+        exitCode.Should().Be(1);
+        server.Output.Should().Contain($"Configuration error: {key} must be between").And.Contain($"but is {value}.");
     }
 
     [Fact]
-    public void The_defaults_are_valid()
+    public async Task The_defaults_are_valid()
     {
-        new ChatOptionsValidator(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()).Validate(null, new ChatOptions()).Succeeded.Should().BeTrue();
+        await using var app = new ChatApplication();
+
+        await using var alice = await app.ConnectAsync("alice");
+
+        (await alice.SendAsync("the defaults start a server")).Should().NotBeNull();
     }
 
     [Theory]

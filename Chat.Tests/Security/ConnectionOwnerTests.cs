@@ -23,10 +23,10 @@ public sealed class ConnectionOwnerTests(ConnectionOwnerTests.Servers servers) :
         await alice.StartLongPollingAsync(Alice);
 
         // Act: carol sends as alice, reads alice's frames and her direct conversation with bob; someone without a token too
-        var forged = await alice.InvokeAsync("1", "SendToRoom", ["@bob", "forged by carol", null], Carol);
+        var forged = await alice.InvokeAsync("1", nameof(IChatHub.SendToRoom), ["@bob", "forged by carol", null], Carol);
         var read = await alice.PollAsync(Carol);
-        var history = await alice.InvokeAsync("2", "GetRoomHistory", ["@bob", null, 100], Carol);
-        var anonymous = await alice.InvokeAsync("3", "SendToRoom", ["@bob", "forged by nobody", null]);
+        var history = await alice.InvokeAsync("2", nameof(IChatHub.GetRoomHistory), ["@bob", null, 100], Carol);
+        var anonymous = await alice.InvokeAsync("3", nameof(IChatHub.SendToRoom), ["@bob", "forged by nobody", null]);
         var anonymousRead = await alice.PollAsync();
 
         // Assert
@@ -38,9 +38,9 @@ public sealed class ConnectionOwnerTests(ConnectionOwnerTests.Servers servers) :
         anonymousRead.Status.Should().Be(HttpStatusCode.Unauthorized);
 
         // Assert: alice's connection works as before, and nothing was stored
-        (await alice.InvokeAsync("4", "SendToRoom", ["@bob", "from alice over long polling", null], Alice)).Should().Be(HttpStatusCode.OK);
+        (await alice.InvokeAsync("4", nameof(IChatHub.SendToRoom), ["@bob", "from alice over long polling", null], Alice)).Should().Be(HttpStatusCode.OK);
         await alice.PollUntilAsync("\"invocationId\":\"4\"", Alice);
-        (await alice.InvokeAsync("5", "GetRoomHistory", ["@bob", null, 100], Alice)).Should().Be(HttpStatusCode.OK);
+        (await alice.InvokeAsync("5", nameof(IChatHub.GetRoomHistory), ["@bob", null, 100], Alice)).Should().Be(HttpStatusCode.OK);
         var records = await alice.PollUntilAsync("\"invocationId\":\"5\"", Alice);
         records.Should().Contain("from alice over long polling").And.NotContain("forged");
     }
@@ -53,9 +53,9 @@ public sealed class ConnectionOwnerTests(ConnectionOwnerTests.Servers servers) :
         await alice.StartEventsAsync(Alice);
 
         // Act
-        var forged = await alice.InvokeAsync("1", "SendToRoom", ["@bob", "forged by carol", null], Carol);
+        var forged = await alice.InvokeAsync("1", nameof(IChatHub.SendToRoom), ["@bob", "forged by carol", null], Carol);
         var stream = await alice.OpenEventsAsync(Carol);
-        var anonymous = await alice.InvokeAsync("2", "SendToRoom", ["@bob", "forged by nobody", null]);
+        var anonymous = await alice.InvokeAsync("2", nameof(IChatHub.SendToRoom), ["@bob", "forged by nobody", null]);
         var anonymousStream = await alice.OpenEventsAsync();
 
         // Assert
@@ -63,7 +63,7 @@ public sealed class ConnectionOwnerTests(ConnectionOwnerTests.Servers servers) :
         stream.Should().Be(HttpStatusCode.Forbidden);
         anonymous.Should().Be(HttpStatusCode.Unauthorized);
         anonymousStream.Should().Be(HttpStatusCode.Unauthorized);
-        (await alice.InvokeAsync("3", "GetRoomHistory", ["@bob", null, 100], Alice)).Should().Be(HttpStatusCode.OK);
+        (await alice.InvokeAsync("3", nameof(IChatHub.GetRoomHistory), ["@bob", null, 100], Alice)).Should().Be(HttpStatusCode.OK);
         var completion = await alice.NextEventAsync();
         completion.Should().Contain("\"invocationId\":\"3\"").And.NotContain("forged");
     }
@@ -74,9 +74,9 @@ public sealed class ConnectionOwnerTests(ConnectionOwnerTests.Servers servers) :
         using var alice = await RawHttpHub.NegotiateAsync(servers.Open, user: "alice");
         await alice.StartLongPollingAsync();
 
-        (await alice.InvokeAsync("1", "SendToRoom", ["@bob", "forged", null], asUser: "carol")).Should().Be(HttpStatusCode.Forbidden);
+        (await alice.InvokeAsync("1", nameof(IChatHub.SendToRoom), ["@bob", "forged", null], asUser: "carol")).Should().Be(HttpStatusCode.Forbidden);
         (await alice.PollAsync(asUser: "carol")).Status.Should().Be(HttpStatusCode.Forbidden);
-        (await alice.InvokeAsync("2", "SendToRoom", ["@bob", "from alice", null])).Should().Be(HttpStatusCode.OK);
+        (await alice.InvokeAsync("2", nameof(IChatHub.SendToRoom), ["@bob", "from alice", null])).Should().Be(HttpStatusCode.OK);
         (await alice.PollUntilAsync("\"invocationId\":\"2\"")).Should().Contain("from alice");
     }
 

@@ -49,7 +49,7 @@ public class TokenExpiryTests
             return Task.CompletedTask;
         };
         await connection.StartAsync().DefaultTimeout();
-        (await connection.InvokeAsync<Server.History.ChatMessage?>("SendMessage", "before expiry", "alice").DefaultTimeout()).Should().NotBeNull();
+        (await connection.InvokeAsync<ChatMessage?>(nameof(IChatHub.SendMessage), "before expiry", "alice").DefaultTimeout()).Should().NotBeNull();
         Volatile.Write(ref token, ChatTokens.Create(AuthTests.Key, "alice", admin: false, TimeSpan.FromHours(1)));
 
         var closedAt = await reconnecting.Task.WaitAsync(TimeSpan.FromSeconds(20));
@@ -58,7 +58,7 @@ public class TokenExpiryTests
         (closedAt - expires).Should().BeLessThan(MostLate, "the server closes a connection within 5 s of its token's expiry");
         closedAt.Should().BeOnOrAfter(expires.AddMilliseconds(-999), "not before it (exp has whole seconds)");
         tokensAsked.Should().BeGreaterThanOrEqualTo(2);
-        var ack = await connection.InvokeAsync<Server.History.ChatMessage?>("SendMessage", "after reconnect", "alice").DefaultTimeout();
+        var ack = await connection.InvokeAsync<ChatMessage?>(nameof(IChatHub.SendMessage), "after reconnect", "alice").DefaultTimeout();
         ack!.User.Should().Be("alice");
     }
 

@@ -15,7 +15,7 @@ public sealed class BaselineHub : Hub
     {
         var now = DateTime.UtcNow;
         var message = new BaselineMessage(Interlocked.Increment(ref s_lastId), "general", user, text, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond)));
-        await Clients.All.SendAsync("ReceiveMessage", message);
+        await Clients.All.SendAsync(nameof(IChatClient.ReceiveMessage), message);
         return message;
     }
 

@@ -54,7 +54,7 @@ internal static class ClusterBenchmark
             for (var r = 0; r < options.Receivers; r++)
             {
                 var receiver = await Stats.ConnectAsync(servers[r % nodes].Url, $"r{r}", cancellationToken);
-                receiver.On<object>("ReceiveMessage", _ =>
+                receiver.On<object>(nameof(IChatClient.ReceiveMessage), _ =>
                 {
                     if (Interlocked.Increment(ref delivered) == expected)
                     {
@@ -77,7 +77,7 @@ internal static class ClusterBenchmark
             {
                 for (var n = s; n < options.Messages; n += options.Senders)
                 {
-                    await sender.InvokeAsync<object>("SendMessage", text, $"s{s}", cancellationToken);
+                    await sender.InvokeAsync<object>(nameof(IChatHub.SendMessage), text, $"s{s}", cancellationToken);
                 }
             }));
             await done.Task.WaitAsync(TimeSpan.FromMinutes(5), cancellationToken);

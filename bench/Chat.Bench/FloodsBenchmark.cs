@@ -53,8 +53,8 @@ internal static class FloodsBenchmark
         // 2. Churn: connect and close under a new name each time.
         await using var observer = await ConnectAsync(server.Url, "observer", cancellationToken);
         var events = 0;
-        observer.On<string>("UserJoined", _ => Interlocked.Increment(ref events));
-        observer.On<string>("UserLeft", _ => Interlocked.Increment(ref events));
+        observer.On<string>(nameof(IChatClient.UserJoined), _ => Interlocked.Increment(ref events));
+        observer.On<string>(nameof(IChatClient.UserLeft), _ => Interlocked.Increment(ref events));
         var churnRefused = 0;
         var churn = Stopwatch.StartNew();
         for (var i = 0; i < options.Churns; i++)
@@ -76,7 +76,7 @@ internal static class FloodsBenchmark
         // 3. History flood: one user keeps many GetHistory(null, 500) calls in flight.
         for (var i = 0; i < 500; i += 10)
         {
-            await normal.InvokeAsync<object>("SendMessage", $"history {i}", "filler", cancellationToken);
+            await normal.InvokeAsync<object>(nameof(IChatHub.SendMessage), $"history {i}", "filler", cancellationToken);
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
 
@@ -145,7 +145,7 @@ internal static class FloodsBenchmark
             {
                 try
                 {
-                    var page = await reader.InvokeAsync<object[]>("GetHistory", null, 500, cancellationToken);
+                    var page = await reader.InvokeAsync<object[]>(nameof(IChatHub.GetHistory), null, 500, cancellationToken);
                     Interlocked.Add(ref messages, page.Length);
                     Interlocked.Increment(ref calls);
                 }
@@ -223,7 +223,7 @@ internal static class FloodsBenchmark
                 var start = Stopwatch.GetTimestamp();
                 try
                 {
-                    await connection.InvokeAsync<object>("SendMessage", $"normal {n}", "normal", cancellationToken);
+                    await connection.InvokeAsync<object>(nameof(IChatHub.SendMessage), $"normal {n}", "normal", cancellationToken);
                     Console.WriteLine(Stopwatch.GetElapsedTime(start).TotalMilliseconds.ToString("F3", System.Globalization.CultureInfo.InvariantCulture));
                 }
                 catch (HubException)

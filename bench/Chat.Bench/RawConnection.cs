@@ -90,15 +90,15 @@ internal sealed class RawConnection : IAsyncDisposable
 
     /// <summary>Invokes <c>SendMessage(text, user)</c>; completes with true on its ack, false on an error or a lost connection.</summary>
     public Task<bool> SendMessageAsync(string text, string user, CancellationToken cancellationToken) =>
-        InvokeAsync("SendMessage", $"\"{text}\",\"{user}\"", cancellationToken);
+        InvokeAsync(nameof(IChatHub.SendMessage), $"\"{text}\",\"{user}\"", cancellationToken);
 
     /// <summary>Invokes <c>SendToRoom(room, text, null)</c>; completes with true on its ack, false on an error or a lost connection.</summary>
     public Task<bool> SendToRoomAsync(string room, string text, CancellationToken cancellationToken) =>
-        InvokeAsync("SendToRoom", $"\"{room}\",\"{text}\",null", cancellationToken);
+        InvokeAsync(nameof(IChatHub.SendToRoom), $"\"{room}\",\"{text}\",null", cancellationToken);
 
     /// <summary>Invokes <c>JoinRoom(room)</c>; completes with true once the user is a member, false on an error or a lost connection.</summary>
     public Task<bool> JoinRoomAsync(string room, CancellationToken cancellationToken) =>
-        InvokeAsync("JoinRoom", $"\"{room}\"", cancellationToken);
+        InvokeAsync(nameof(IChatHub.JoinRoom), $"\"{room}\"", cancellationToken);
 
     /// <summary>Sends a SignalR ping, so the server does not time an idle client out (30 s by default).</summary>
     public async Task PingAsync(CancellationToken cancellationToken)

@@ -87,7 +87,7 @@ internal static class RoomFanoutBenchmark
         try
         {
             // Their arrivals are announced to everyone a second after they connect: out of the way before measuring.
-            await PresenceSettledAsync(members.Connections, joinedBefore, c => c.UsersJoined, options.Others, "UserJoined", cancellationToken);
+            await PresenceSettledAsync(members.Connections, joinedBefore, c => c.UsersJoined, options.Others, nameof(IChatClient.UserJoined), cancellationToken);
             var result = await MeasureAsync(server, members.Connections[0], memberLogs, Room, options, cancellationToken);
 
             // A message in general after the room's: once every non-member has it, any room message sent to them has come too.
@@ -105,7 +105,7 @@ internal static class RoomFanoutBenchmark
             var leftBefore = members.Connections.Select(member => member.UsersLeft).ToArray();
             await others.DisposeAsync();
             // Their departures are announced 3 s after they close: out of the way before the next run.
-            await PresenceSettledAsync(members.Connections, leftBefore, c => c.UsersLeft, options.Others, "UserLeft", cancellationToken);
+            await PresenceSettledAsync(members.Connections, leftBefore, c => c.UsersLeft, options.Others, nameof(IChatClient.UserLeft), cancellationToken);
         }
     }
 

@@ -44,7 +44,7 @@ internal static class SendBenchmark
             {
                 for (var n = 0; n < messages; n++)
                 {
-                    await connection.InvokeAsync<object>("SendMessage", text, $"bench{i}", cancellationToken);
+                    await connection.InvokeAsync<object>(nameof(IChatHub.SendMessage), text, $"bench{i}", cancellationToken);
                 }
             }));
             return senders * messages / clock.Elapsed.TotalSeconds;

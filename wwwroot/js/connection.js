@@ -1,5 +1,6 @@
 // The hub connection: connects, reconnects by itself, and after every reconnect fetches exactly the
 // messages it missed, in every conversation.
+import { Client, Hub } from "./contract.js";
 
 const HISTORY_PAGE = 100;
 
@@ -77,7 +78,7 @@ export class ChatConnection {
       .configureLogging(signalR.LogLevel.None)
       .build();
 
-    hub.on("ReceiveMessage", (message) => this.receive(message));
+    hub.on(Client.ReceiveMessage, (message) => this.receive(message));
     for (const [name, handler] of Object.entries(this.handlers.events)) hub.on(name, handler);
 
     hub.onreconnecting(() => {
@@ -116,7 +117,7 @@ export class ChatConnection {
       this.lastSeenId = (await this.handlers.first()) ?? 0;
     } else {
       for (;;) {
-        const page = await this.hub.invoke("GetMissedMessages", this.lastSeenId, HISTORY_PAGE);
+        const page = await this.hub.invoke(Hub.GetMissedMessages, this.lastSeenId, HISTORY_PAGE);
         page.forEach((message) => this.handlers.message(message, true));
         if (page.length > 0) this.lastSeenId = newer(this.lastSeenId, page[page.length - 1].id);
         if (page.length < HISTORY_PAGE) break;
@@ -129,7 +130,7 @@ export class ChatConnection {
 
   async sync() {
     await this.catchUp();
-    this.handlers.online(await this.hub.invoke("GetOnlineUsers"));
+    this.handlers.online(await this.hub.invoke(Hub.GetOnlineUsers));
     this.handlers.synced();
   }
 }

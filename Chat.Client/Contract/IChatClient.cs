@@ -1,0 +1,33 @@
+namespace Chat.Client;
+
+/// <summary>The methods the server calls on clients (server → client); their names are the wire names.</summary>
+public interface IChatClient
+{
+    /// <summary>A message was committed; every client receives them in id order.</summary>
+    Task ReceiveMessage(ChatMessage message);
+
+    /// <summary>A user opened their first connection.</summary>
+    Task UserJoined(string user);
+
+    /// <summary>A user's last connection closed.</summary>
+    Task UserLeft(string user);
+
+    /// <summary><c>general</c>'s history was cleared.</summary>
+    Task HistoryCleared();
+
+    /// <summary>A reply to the caller alone (<c>/help</c>, <c>/who</c>).</summary>
+    Task Notice(string text);
+
+    Task UserJoinedRoom(string room, string user);
+
+    Task UserLeftRoom(string room, string user);
+
+    /// <summary>A conversation's history was cleared.</summary>
+    Task RoomCleared(string room);
+
+    /// <summary>The user's read marker in a conversation is now at <paramref name="id"/>.</summary>
+    Task RoomRead(string room, long id);
+
+    /// <summary>Someone is typing in a conversation (shown for a few seconds).</summary>
+    Task UserTyping(string room, string user);
+}

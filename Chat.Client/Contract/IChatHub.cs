@@ -1,0 +1,50 @@
+namespace Chat.Client;
+
+/// <summary>
+/// The hub's methods (client → server) at <c>/hubs/chat</c>; their names are the wire names. The server's hub
+/// implements this interface, so a method renamed here is renamed everywhere. Rules and errors: docs/hub-contract.md.
+/// </summary>
+public interface IChatHub
+{
+    /// <summary>Stores a message in <c>general</c> (or runs a command) and sends it to everyone; returns it once committed (null for a command).</summary>
+    Task<ChatMessage?> SendMessage(string? text, string? user);
+
+    /// <summary>Stores a message in a conversation under the caller's name; the same client message id again returns the first message.</summary>
+    Task<ChatMessage?> SendToRoom(string? room, string? text, string? clientMessageId);
+
+    /// <summary><c>general</c>'s latest <paramref name="limit"/> messages, or those after <paramref name="afterId"/>; oldest first.</summary>
+    Task<ChatMessage[]> GetHistory(long? afterId, int limit);
+
+    /// <summary>As <see cref="GetHistory"/>, for one conversation of the caller's.</summary>
+    Task<ChatMessage[]> GetRoomHistory(string? room, long? afterId, int limit);
+
+    /// <summary>The <paramref name="limit"/> messages of a conversation just before <paramref name="beforeId"/>, oldest first.</summary>
+    Task<ChatMessage[]> GetRoomHistoryBefore(string? room, long beforeId, int limit);
+
+    /// <summary>Every message after <paramref name="afterId"/> in the caller's conversations, oldest first: the catch-up after a reconnect.</summary>
+    Task<ChatMessage[]> GetMissedMessages(long? afterId, int limit);
+
+    /// <summary>The caller's conversations, <c>general</c> first, with their newest id and unread count.</summary>
+    Task<RoomSummary[]> GetRooms();
+
+    /// <summary>Every room but <c>general</c>, with its member count, by name.</summary>
+    Task<RoomListing[]> ListRooms();
+
+    /// <summary>The members of a room the caller is in (<c>general</c>: who is online).</summary>
+    Task<string[]> GetRoomMembers(string? room);
+
+    /// <summary>Makes the caller's user a member of a room, created if new.</summary>
+    Task<RoomSummary> JoinRoom(string? room);
+
+    /// <summary>Ends the caller's user's membership of a room.</summary>
+    Task LeaveRoom(string? room);
+
+    /// <summary>Moves the caller's read marker in a conversation forward.</summary>
+    Task MarkRead(string? room, long id);
+
+    /// <summary>Tells the conversation's other members that the caller is typing.</summary>
+    Task Typing(string? room);
+
+    /// <summary>Users with at least one open connection, ordinal order.</summary>
+    Task<string[]> GetOnlineUsers();
+}

@@ -1,0 +1,34 @@
+// The hub contract's names (docs/hub-contract.md): the one place the page spells them. A test checks
+// them against the .NET contract (Chat.Client's IChatHub and IChatClient).
+
+/** The hub's methods (client → server). */
+export const Hub = Object.freeze({
+  SendMessage: "SendMessage",
+  SendToRoom: "SendToRoom",
+  GetHistory: "GetHistory",
+  GetRoomHistory: "GetRoomHistory",
+  GetRoomHistoryBefore: "GetRoomHistoryBefore",
+  GetMissedMessages: "GetMissedMessages",
+  GetRooms: "GetRooms",
+  ListRooms: "ListRooms",
+  GetRoomMembers: "GetRoomMembers",
+  JoinRoom: "JoinRoom",
+  LeaveRoom: "LeaveRoom",
+  MarkRead: "MarkRead",
+  Typing: "Typing",
+  GetOnlineUsers: "GetOnlineUsers",
+});
+
+/** What the server calls on the page (server → client). */
+export const Client = Object.freeze({
+  ReceiveMessage: "ReceiveMessage",
+  UserJoined: "UserJoined",
+  UserLeft: "UserLeft",
+  HistoryCleared: "HistoryCleared",
+  Notice: "Notice",
+  UserJoinedRoom: "UserJoinedRoom",
+  UserLeftRoom: "UserLeftRoom",
+  RoomCleared: "RoomCleared",
+  RoomRead: "RoomRead",
+  UserTyping: "UserTyping",
+});
