@@ -1,5 +1,5 @@
-using Chat.Server.History;
 using Chat.Server.Hubs;
+using Chat.Server.Rooms;
 using Chat.Server.Rules;
 using Chat.Server.Security;
 using Microsoft.AspNetCore.SignalR;
@@ -8,17 +8,14 @@ using Microsoft.AspNetCore.SignalR.Protocol;
 namespace Chat.Server.Delivery;
 
 /// <summary>
-/// SignalR's extension point for everything sent to clients (<c>Clients.All</c>, <c>Clients.User</c>,
-/// <c>Clients.Caller</c>...), on one server or many: each send goes to this server's connections through
-/// their outboxes (<see cref="Fanout"/>) and, when scaled out, to the other servers through the
-/// <see cref="IClusterBus"/>. No send waits for a client. A SignalR group is a room: sending to it reaches
-/// the room's members on every node; membership belongs to users (see <see cref="Rooms.Memberships"/>), so
-/// connections are never added to groups one by one.
+/// SignalR's extension point for connections and for what the hub sends (<c>Clients.All</c>, <c>Clients.User</c>,
+/// <c>Clients.Caller</c>...): connections are registered here, and every send is handed to the <see cref="Dispatcher"/>.
+/// A SignalR group is a conversation: membership belongs to users (see <see cref="Memberships"/>), so connections are
+/// never added to groups one by one.
 /// </summary>
-internal sealed class ChatLifetimeManager(Fanout fanout, IEnumerable<IClusterBus> buses, ConnectionOwners owners, Refusals refusals) : HubLifetimeManager<ChatHub>
+internal sealed class ChatLifetimeManager(ConnectionRegistry connections, RoomIndex rooms, Dispatcher dispatcher, ConnectionOwners owners, Refusals refusals)
+    : HubLifetimeManager<ChatHub>
 {
-    private readonly IClusterBus? _bus = buses.SingleOrDefault();
-
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
         if (ConnectionUser.Refusal(connection) is { } refusal)
@@ -28,13 +25,64 @@ internal sealed class ChatLifetimeManager(Fanout fanout, IEnumerable<IClusterBus
         }
 
         owners.Connected(connection);
-        fanout.Add(connection);
+        var outbox = connections.Add(connection);
+        if (connection.UserIdentifier is { } user)
+        {
+            rooms.Connected(user, outbox);
+        }
     }
 
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
     {
         owners.Disconnected(connection);
-        fanout.Remove(connection);
+        if (connections.Remove(connection) is { } outbox && connection.UserIdentifier is { } user)
+        {
+            rooms.Disconnected(user, outbox);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        Send(Audience.Everyone, methodName, args);
+
+    public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        Send(Audience.EveryoneExcept(excludedConnectionIds), methodName, args);
+
+    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        Send(Audience.Connections([connectionId]), methodName, args);
+
+    public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        Send(Audience.Connections(connectionIds), methodName, args);
+
+    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        Send(Audience.User(userId), methodName, args);
+
+    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        Send(Audience.Users(userIds), methodName, args);
+
+    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        Send(Audience.Conversation(groupName), methodName, args);
+
+    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default)
+    {
+        foreach (var group in groupNames)
+        {
+            dispatcher.Send(Audience.Conversation(group), methodName, args);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) => throw GroupsUnused();
+
+    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) => throw GroupsUnused();
+
+    public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) => throw GroupsUnused();
+
+    private Task Send(Audience audience, string methodName, object?[] args)
+    {
+        dispatcher.Send(audience, methodName, args);
         return Task.CompletedTask;
     }
 
@@ -54,114 +102,6 @@ internal sealed class ChatLifetimeManager(Fanout fanout, IEnumerable<IClusterBus
         connection.Abort();
     }
 
-    public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAllExceptAsync(methodName, args, [], cancellationToken);
-
-    public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default)
-    {
-        var frame = Invocation(methodName, args);
-        fanout.ToAll(frame, excludedConnectionIds.Count == 0 ? null : excludedConnectionIds);
-        _bus?.Publish(new Audience(AudienceKind.All, excludedConnectionIds), frame);
-        return Task.CompletedTask;
-    }
-
-    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendConnectionsAsync([connectionId], methodName, args, cancellationToken);
-
-    public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default)
-    {
-        var frame = Invocation(methodName, args);
-        fanout.ToConnections(connectionIds, frame);
-        if (_bus is not null && connectionIds.Where(id => !fanout.IsHere(id)).ToArray() is { Length: > 0 } elsewhere)
-        {
-            _bus.Publish(new Audience(AudienceKind.Connections, elsewhere), frame);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendUsersAsync([userId], methodName, args, cancellationToken);
-
-    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default)
-    {
-        var frame = Invocation(methodName, args);
-        fanout.ToUsers(userIds, frame);
-        _bus?.Publish(new Audience(AudienceKind.Users, userIds), frame);
-        return Task.CompletedTask;
-    }
-
-    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendRoomAsync(groupName, methodName, args);
-
-    public override async Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default)
-    {
-        foreach (var room in groupNames)
-        {
-            await SendRoomAsync(room, methodName, args);
-        }
-    }
-
-    public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) => throw GroupsUnused();
-
-    /// <summary>To the members of <paramref name="room"/> on every node, except the connections of <paramref name="exceptUser"/>.</summary>
-    public Task SendRoomAsync(string room, string methodName, object?[] args, string? exceptUser = null)
-    {
-        var frame = Invocation(methodName, args);
-        fanout.ToRoom(room, frame, exceptUser);
-        _bus?.Publish(new Audience(AudienceKind.Room, [room], exceptUser), frame);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>To every connection on every node but those of <paramref name="exceptUser"/>.</summary>
-    public Task SendAllExceptUserAsync(string exceptUser, string methodName, object?[] args)
-    {
-        var frame = Invocation(methodName, args);
-        fanout.ToAll(frame, exceptUser: exceptUser);
-        _bus?.Publish(new Audience(AudienceKind.All, [], exceptUser), frame);
-        return Task.CompletedTask;
-    }
-
-    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) => throw GroupsUnused();
-
-    public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) => throw GroupsUnused();
-
-    /// <summary>A hub message from another server, for this server's connections in <paramref name="audience"/>.</summary>
-    public void DeliverFromCluster(Audience audience, Frame frame)
-    {
-        switch (audience.Kind)
-        {
-            case AudienceKind.All:
-                fanout.ToAll(frame, audience.Names.Count == 0 ? null : audience.Names, audience.ExceptUser);
-                break;
-            case AudienceKind.Room:
-                fanout.ToRoom(audience.Names[0], frame, audience.ExceptUser);
-                break;
-            case AudienceKind.Connections:
-                fanout.ToConnections(audience.Names, frame);
-                break;
-            case AudienceKind.Users:
-                fanout.ToUsers(audience.Names, frame);
-                break;
-        }
-    }
-
-    private static Frame Invocation(string methodName, object?[] args)
-    {
-        var size = 64 + methodName.Length;
-        foreach (var arg in args)
-        {
-            size += arg switch
-            {
-                string text => text.Length,
-                ChatMessage message => Frame.SizeOf(message),
-                _ => 32,
-            };
-        }
-
-        return Frame.Of(new InvocationMessage(methodName, args), size, methodName == nameof(IChatClient.ReceiveMessage) ? 1 : 0);
-    }
-
     private static NotSupportedException GroupsUnused() =>
-        new("Chat's groups are rooms, whose members are users: connections are not added to them one by one.");
+        new("Chat's groups are conversations, whose members are users: connections are not added to them one by one.");
 }

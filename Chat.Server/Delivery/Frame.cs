@@ -1,5 +1,4 @@
 using System.Buffers;
-using Chat.Server.History;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
@@ -38,6 +37,23 @@ internal sealed class Frame
     public static int SizeOf(ChatMessage message) => message.Text.Length + message.User.Length + 100;
 
     public static Frame Of(HubMessage message, int size, int chatMessages = 0) => new(null, new SerializedHubMessage(message), chatMessages, size);
+
+    /// <summary>One hub call, <paramref name="method"/>(<paramref name="args"/>), sized roughly for the budgets.</summary>
+    public static Frame Invocation(string method, object?[] args)
+    {
+        var size = 64 + method.Length;
+        foreach (var arg in args)
+        {
+            size += arg switch
+            {
+                string text => text.Length,
+                ChatMessage message => SizeOf(message),
+                _ => 32,
+            };
+        }
+
+        return Of(new InvocationMessage(method, args), size, method == nameof(IChatClient.ReceiveMessage) ? 1 : 0);
+    }
 
     /// <summary>A run of chat messages (<c>ReceiveMessage</c> calls) written together; one message needs no run.</summary>
     public static Frame Run(IReadOnlyList<HubMessage> messages, int size) =>

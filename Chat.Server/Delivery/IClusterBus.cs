@@ -1,14 +1,15 @@
-using Chat.Server.History;
-
 namespace Chat.Server.Delivery;
 
 /// <summary>
-/// How one server reaches the others when several share a history (Redis when scaled out); there is
-/// none on a single server. Publishing never waits: what is lost on the way, the receivers fill in
-/// from the history (committed messages) or do without (presence and other notices).
+/// How one server reaches the others when several share a history (Redis when scaled out; <see cref="NoClusterBus"/>
+/// on a single server). Publishing never waits: what is lost on the way, the receivers fill in from the history
+/// (committed messages) or do without (presence and other notices).
 /// </summary>
 internal interface IClusterBus
 {
+    /// <summary>False on a single server: there are no others to hear from, and no store to poll for their messages.</summary>
+    bool Clustered { get; }
+
     /// <summary>False while the other servers cannot be reached (their messages are then read from the store).</summary>
     bool IsUp { get; }
 
@@ -25,20 +26,22 @@ internal interface IClusterBus
     void PublishMembership(string user, string room, bool joined);
 }
 
-/// <summary>Who a hub message is for.</summary>
-internal enum AudienceKind
+/// <summary>A single server's bus: there is nobody to tell.</summary>
+internal sealed class NoClusterBus : IClusterBus
 {
-    All,
-    Connections,
-    Users,
+    public bool Clustered => false;
 
-    /// <summary>The members of the room named first in <see cref="Audience.Names"/>.</summary>
-    Room,
-}
+    public bool IsUp => true;
 
-/// <param name="Names">Connection ids, user names or the room, by <paramref name="Kind"/>; for <see cref="AudienceKind.All"/>, connections left out.</param>
-/// <param name="ExceptUser">A user whose connections are left out (the typist of <c>UserTyping</c>).</param>
-internal readonly record struct Audience(AudienceKind Kind, IReadOnlyList<string> Names, string? ExceptUser = null)
-{
-    public static readonly Audience All = new(AudienceKind.All, []);
+    public void PublishCommitted(IReadOnlyList<ChatMessage> batch)
+    {
+    }
+
+    public void Publish(Audience audience, Frame frame)
+    {
+    }
+
+    public void PublishMembership(string user, string room, bool joined)
+    {
+    }
 }

@@ -15,7 +15,7 @@ namespace Chat.Server.Delivery;
 /// seen everything, and catching up from it never skips a message. While the bus to the other servers
 /// is down the store is polled instead, so their messages still arrive.
 /// </summary>
-internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, ChatLifetimeManager clients, IEnumerable<IClusterBus> buses, ILogger<Sequencer> logger)
+internal sealed partial class Sequencer(IHistoryStore store, Dispatcher dispatcher, Pacing pacing, IClusterBus bus, TimeProvider clock, ILogger<Sequencer> logger)
     : IHistoryPublisher, IHostedLifecycleService
 {
     /// <summary>Committed batches that may wait here before the writer (or the bus) waits too.</summary>
@@ -36,18 +36,17 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
     // would wait in the thread pool behind the send loops of the previous release: at 1000 receivers and
     // 50 messages/s that hand-off was about half of what Chat added before a message's first delivery.
     private readonly Channel<Arrival> _arrivals = Channel.CreateBounded<Arrival>(new BoundedChannelOptions(MaxWaitingBatches) { SingleReader = true, AllowSynchronousContinuations = true });
-    private readonly IClusterBus? _bus = buses.SingleOrDefault();
     private readonly SortedDictionary<long, ChatMessage> _held = [];
     private readonly List<ChatMessage> _release = [];
     private long _next; // the id to release next; 0 until known
-    private DateTime _gapSince;
-    private DateTime _lastPoll;
+    private long _gapSince; // when the oldest gap opened (a timestamp of the clock)
+    private long _lastPoll;
     private Task _loop = Task.CompletedTask;
 
     /// <summary>What this server committed: released here in order, and told to the other servers.</summary>
     public async Task PublishAsync(IReadOnlyList<ChatMessage> batch)
     {
-        _bus?.PublishCommitted(batch);
+        bus.PublishCommitted(batch);
         await _arrivals.Writer.WriteAsync(new Arrival(batch, Cleared: null));
     }
 
@@ -73,7 +72,7 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
             LogStartUnknown(exception);
         }
 
-        _lastPoll = DateTime.UtcNow;
+        _lastPoll = clock.GetTimestamp();
         _loop = Task.Run(RunAsync, CancellationToken.None);
     }
 
@@ -116,7 +115,7 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
                     if (arrival.Cleared is { } room)
                     {
                         await ReleaseAsync();
-                        await ClearedAsync(room);
+                        Cleared(room);
                         continue;
                     }
 
@@ -144,13 +143,13 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
             return await reader.WaitToReadAsync();
         }
 
-        var wait = due.Value - DateTime.UtcNow;
+        var wait = due.Value - clock.GetElapsedTime(0);
         if (wait <= TimeSpan.Zero)
         {
             return true;
         }
 
-        using var timeout = new CancellationTokenSource(wait);
+        using var timeout = new CancellationTokenSource(wait, clock);
         try
         {
             return await reader.WaitToReadAsync(timeout.Token);
@@ -161,12 +160,13 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
         }
     }
 
-    private DateTime? NextDue()
+    /// <summary>When the next gap fill or poll is due, as time since the clock's zero; null when neither is.</summary>
+    private TimeSpan? NextDue()
     {
-        DateTime? due = _held.Count > 0 ? _gapSince + GapWait : null;
-        if (_bus is not null)
+        TimeSpan? due = _held.Count > 0 ? clock.GetElapsedTime(0, _gapSince) + GapWait : null;
+        if (bus.Clustered)
         {
-            var poll = _lastPoll + (_bus.IsUp ? PollInterval : PollIntervalWhileBusDown);
+            var poll = clock.GetElapsedTime(0, _lastPoll) + (bus.IsUp ? PollInterval : PollIntervalWhileBusDown);
             due = due is { } gap && gap < poll ? gap : poll;
         }
 
@@ -192,7 +192,7 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
             {
                 if (_held.Count == 0)
                 {
-                    _gapSince = DateTime.UtcNow;
+                    _gapSince = clock.GetTimestamp();
                 }
 
                 _held.TryAdd(message.Id, message);
@@ -209,7 +209,7 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
 
             if (_held.Count > 0)
             {
-                _gapSince = DateTime.UtcNow;
+                _gapSince = clock.GetTimestamp();
             }
         }
     }
@@ -221,7 +221,7 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
     /// </summary>
     private async Task ReleaseAsync()
     {
-        var step = fanout.StepBytes;
+        var step = pacing.StepBytes;
         for (var start = 0; start < _release.Count;)
         {
             var stepped = 0L;
@@ -236,75 +236,34 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
                     end++;
                 }
 
-                Send(room, start, end, bytes);
+                dispatcher.SendCommitted(room, _release[start..end], bytes);
                 stepped += bytes;
                 start = end;
             }
 
-            await fanout.PaceAsync();
+            await pacing.PaceAsync();
         }
 
         _release.Clear();
     }
 
-    /// <summary>Messages <paramref name="start"/> to <paramref name="end"/> of the release list, all of <paramref name="room"/>, to its members here.</summary>
-    private void Send(string room, int start, int end, int bytes)
-    {
-        if (room == Conversation.General)
-        {
-            fanout.ToAll(Run(start, end, bytes, viewer: null));
-        }
-        else if (Conversation.TryParseDirect(room, out var first, out var second))
-        {
-            // Each of the two sees the conversation under the other's name.
-            fanout.ToUsers([first], Run(start, end, bytes, first));
-            if (second != first)
-            {
-                fanout.ToUsers([second], Run(start, end, bytes, second));
-            }
-        }
-        else
-        {
-            fanout.ToRoom(room, Run(start, end, bytes, viewer: null));
-        }
-    }
-
-    private Frame Run(int start, int end, int bytes, string? viewer)
-    {
-        var run = new List<HubMessage>(end - start);
-        for (var i = start; i < end; i++)
-        {
-            run.Add(new InvocationMessage(nameof(IChatClient.ReceiveMessage), [Conversation.ForViewer(_release[i], viewer)]));
-        }
-
-        return Frame.Run(run, bytes);
-    }
-
     /// <summary>Tells a cleared conversation's members, on every node (after every message committed before the clear).</summary>
-    private async Task ClearedAsync(string room)
+    private void Cleared(string room)
     {
         if (room == Conversation.General)
         {
-            await clients.SendAllAsync(nameof(IChatClient.HistoryCleared), []);
-        }
-        else if (Conversation.TryParseDirect(room, out var first, out var second))
-        {
-            await clients.SendUserAsync(first, nameof(IChatClient.RoomCleared), [Conversation.ForViewer(room, first)]);
-            if (second != first)
-            {
-                await clients.SendUserAsync(second, nameof(IChatClient.RoomCleared), [Conversation.ForViewer(room, second)]);
-            }
+            dispatcher.Send(Audience.Everyone, nameof(IChatClient.HistoryCleared));
         }
         else
         {
-            await clients.SendRoomAsync(room, nameof(IChatClient.RoomCleared), [room]);
+            dispatcher.Send(Audience.Conversation(room), nameof(IChatClient.RoomCleared), room);
         }
     }
 
     /// <summary>A message has waited <see cref="GapWait"/> for an earlier one: reads the missing ones from the store, page by page.</summary>
     private async Task FillGapAsync()
     {
-        while (_held.Count > 0 && DateTime.UtcNow - _gapSince >= GapWait)
+        while (_held.Count > 0 && clock.GetElapsedTime(_gapSince) >= GapWait)
         {
             var first = _held.Keys.First();
             var wanted = (int)Math.Min(PageSize, first - _next);
@@ -330,19 +289,19 @@ internal sealed partial class Sequencer(IHistoryStore store, Fanout fanout, Chat
             }
 
             await ReleaseAsync();
-            _gapSince = DateTime.MinValue; // a gap still open after this page is read at once
+            _gapSince = 0; // a gap still open after this page is read at once
         }
     }
 
     /// <summary>Asks the store for what was committed after the last released id, in case the bus lost it.</summary>
     private async Task PollAsync()
     {
-        if (_bus is null || DateTime.UtcNow - _lastPoll < (_bus.IsUp ? PollInterval : PollIntervalWhileBusDown))
+        if (!bus.Clustered || clock.GetElapsedTime(_lastPoll) < (bus.IsUp ? PollInterval : PollIntervalWhileBusDown))
         {
             return;
         }
 
-        _lastPoll = DateTime.UtcNow;
+        _lastPoll = clock.GetTimestamp();
         if (_next == 0)
         {
             _next = await store.LastIdAsync(CancellationToken.None) + 1;

@@ -21,7 +21,7 @@ internal sealed class ChatHub(
     IPresence presence,
     PresenceAnnouncer announcer,
     Memberships memberships,
-    ChatLifetimeManager lifetime,
+    Dispatcher dispatcher,
     MessageRules rules,
     CallBudgets budgets,
     TypingThrottle typing,
@@ -195,7 +195,7 @@ internal sealed class ChatHub(
                         "too_many_rooms_created",
                         $"You created {limits.CreatePerUserPerDay} rooms in the last 24 hours, the most allowed (Chat:Rooms:CreatePerUserPerDay); join an existing room, or create this one tomorrow.");
                 case JoinOutcome.Joined:
-                    await lifetime.SendRoomAsync(key, nameof(IChatClient.UserJoinedRoom), [key, user]);
+                    dispatcher.Send(Audience.Conversation(key), nameof(IChatClient.UserJoinedRoom), key, user);
                     break;
             }
         }
@@ -220,8 +220,8 @@ internal sealed class ChatHub(
 
         if (await memberships.LeaveAsync(user, key))
         {
-            await lifetime.SendRoomAsync(key, nameof(IChatClient.UserLeftRoom), [key, user]);
-            await Clients.User(user).UserLeftRoom(key, user);
+            dispatcher.Send(Audience.Conversation(key), nameof(IChatClient.UserLeftRoom), key, user);
+            dispatcher.Send(Audience.User(user), nameof(IChatClient.UserLeftRoom), key, user);
         }
     }
 
@@ -251,26 +251,9 @@ internal sealed class ChatHub(
         }
 
         await RequireMemberAsync(user, key);
-        if (!typing.TryPass(user, key))
+        if (typing.TryPass(user, key))
         {
-            return;
-        }
-
-        if (key == Conversation.General)
-        {
-            await lifetime.SendAllExceptUserAsync(user, nameof(IChatClient.UserTyping), [key, user]);
-        }
-        else if (Conversation.TryParseDirect(key, out var first, out var second))
-        {
-            var peer = first == user ? second : first;
-            if (peer != user)
-            {
-                await Clients.User(peer).UserTyping(Conversation.ForViewer(key, peer), user);
-            }
-        }
-        else
-        {
-            await lifetime.SendRoomAsync(key, nameof(IChatClient.UserTyping), [key, user], exceptUser: user);
+            dispatcher.Send(Audience.Conversation(key, exceptUser: user), nameof(IChatClient.UserTyping), key, user);
         }
     }
 

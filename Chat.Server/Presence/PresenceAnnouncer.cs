@@ -1,5 +1,4 @@
-using Chat.Server.Hubs;
-using Microsoft.AspNetCore.SignalR;
+using Chat.Server.Delivery;
 
 namespace Chat.Server.Presence;
 
@@ -10,7 +9,7 @@ namespace Chat.Server.Presence;
 /// faster than the settle time (a flood of new names) make none either. The online list
 /// (<c>GetOnlineUsers</c>) is not delayed.
 /// </summary>
-internal sealed class PresenceAnnouncer(IPresence presence, IHubContext<ChatHub, IChatClient> hub, TimeProvider time) : IDisposable
+internal sealed class PresenceAnnouncer(IPresence presence, Dispatcher dispatcher, TimeProvider time) : IDisposable
 {
     public static readonly TimeSpan JoinSettle = TimeSpan.FromSeconds(1);
 
@@ -68,11 +67,11 @@ internal sealed class PresenceAnnouncer(IPresence presence, IHubContext<ChatHub,
             var online = (await presence.OnlineUsersAsync()).Contains(user, StringComparer.Ordinal);
             if (pending.Joined && online)
             {
-                await hub.Clients.All.UserJoined(user);
+                dispatcher.Send(Audience.Everyone, nameof(IChatClient.UserJoined), user);
             }
             else if (!pending.Joined && !online)
             {
-                await hub.Clients.All.UserLeft(user);
+                dispatcher.Send(Audience.Everyone, nameof(IChatClient.UserLeft), user);
             }
         }
         catch (OperationCanceledException)

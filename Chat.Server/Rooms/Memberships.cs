@@ -8,14 +8,13 @@ namespace Chat.Server.Rooms;
 /// <summary>
 /// Room membership belongs to users and lives in the store; this server keeps, for each user connected
 /// here, which rooms they are in, so that room messages reach exactly their connections (see
-/// <see cref="Fanout"/>). A user's rooms are read from the store when their first connection here opens,
+/// <see cref="RoomIndex"/>). A user's rooms are read from the store when their first connection here opens,
 /// before it is answered; joins and leaves change the store first (in turn with the commits), then this
 /// server, then the others (over the cluster bus, which the others apply in the order it was published).
 /// </summary>
 internal sealed partial class Memberships(
-    IHistoryStore store, HistoryWriter writer, Fanout fanout, IEnumerable<IClusterBus> buses, TimeProvider clock, IOptions<RoomOptions> options, ILogger<Memberships> logger)
+    IHistoryStore store, HistoryWriter writer, RoomIndex index, IClusterBus bus, TimeProvider clock, IOptions<RoomOptions> options, ILogger<Memberships> logger)
 {
-    private readonly IClusterBus? _bus = buses.SingleOrDefault();
     private readonly RoomOptions _limits = options.Value;
 
     /// <summary>Makes sure the rooms of <paramref name="user"/> (with a connection here) are known here, reading them from the store if not.</summary>
@@ -23,11 +22,11 @@ internal sealed partial class Memberships(
     {
         try
         {
-            while (!fanout.KnowsRoomsOf(user))
+            while (!index.KnowsRoomsOf(user))
             {
-                var version = fanout.RoomsVersion(user);
+                var version = index.RoomsVersion(user);
                 var rooms = await store.ConversationsOfAsync(user, cancellationToken);
-                if (fanout.SetRooms(user, rooms, version))
+                if (index.SetRooms(user, rooms, version))
                 {
                     return;
                 }
@@ -43,7 +42,7 @@ internal sealed partial class Memberships(
     /// <summary>Whether <paramref name="user"/> belongs to the conversation <paramref name="room"/> (a key of <see cref="Conversation"/>).</summary>
     public async Task<bool> IsMemberAsync(string user, string room, CancellationToken cancellationToken) =>
         Conversation.BelongsWithoutJoining(room, user)
-        || (fanout.IsInRoom(user, room) ?? (await store.ConversationsOfAsync(user, cancellationToken)).Contains(room, StringComparer.Ordinal));
+        || (index.IsInRoom(user, room) ?? (await store.ConversationsOfAsync(user, cancellationToken)).Contains(room, StringComparer.Ordinal));
 
     public async Task<JoinOutcome> JoinAsync(string user, string room)
     {
@@ -51,8 +50,8 @@ internal sealed partial class Memberships(
         var outcome = await writer.RunAsync((history, cancellationToken) => history.JoinAsync(user, room, limits, cancellationToken));
         if (outcome is JoinOutcome.Joined or JoinOutcome.AlreadyMember)
         {
-            fanout.Join(user, room);
-            _bus?.PublishMembership(user, room, joined: true);
+            index.Join(user, room);
+            bus.PublishMembership(user, room, joined: true);
         }
 
         return outcome;
@@ -62,8 +61,8 @@ internal sealed partial class Memberships(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var left = await writer.RunAsync((history, cancellationToken) => history.LeaveAsync(user, room, now, cancellationToken));
-        fanout.Leave(user, room);
-        _bus?.PublishMembership(user, room, joined: false);
+        index.Leave(user, room);
+        bus.PublishMembership(user, room, joined: false);
         return left;
     }
 
@@ -72,23 +71,23 @@ internal sealed partial class Memberships(
     {
         if (joined)
         {
-            fanout.Join(user, room);
+            index.Join(user, room);
         }
         else
         {
-            fanout.Leave(user, room);
+            index.Leave(user, room);
         }
     }
 
     /// <summary>The cluster bus was down, so joins and leaves on other servers may have been missed: reads the rooms of every user here again.</summary>
     public async Task ReloadAsync()
     {
-        foreach (var user in fanout.LocalUsers())
+        foreach (var user in index.LocalUsers())
         {
-            var version = fanout.RoomsVersion(user);
+            var version = index.RoomsVersion(user);
             try
             {
-                fanout.SetRooms(user, await store.ConversationsOfAsync(user, CancellationToken.None), version);
+                index.SetRooms(user, await store.ConversationsOfAsync(user, CancellationToken.None), version);
             }
             catch (Exception exception)
             {

@@ -7,6 +7,7 @@ internal static class RoomsExtensions
     public static IHostApplicationBuilder AddChatRooms(this IHostApplicationBuilder builder)
     {
         builder.AddChatOptions<RoomOptions, RoomOptionsValidator>(RoomOptions.Section);
+        builder.Services.AddSingleton<RoomIndex>();
         builder.Services.AddSingleton<Memberships>();
         return builder;
     }

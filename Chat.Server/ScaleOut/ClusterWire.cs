@@ -42,13 +42,9 @@ internal static class ClusterWire
         Write(node, WireKind.Sent, writer =>
         {
             writer.Write((byte)audience.Kind);
-            writer.Write(audience.Names.Count);
-            foreach (var name in audience.Names)
-            {
-                writer.Write(name);
-            }
-
+            WriteNames(writer, audience.Names);
             writer.Write(audience.ExceptUser ?? "");
+            WriteNames(writer, audience.ExceptConnections ?? []);
             writer.Write(count);
             writer.Write(serializations.Count);
             foreach (var serialization in serializations)
@@ -90,13 +86,9 @@ internal static class ClusterWire
     public static (Audience Audience, Frame Frame) ReadSent(BinaryReader reader)
     {
         var kind = (AudienceKind)reader.ReadByte();
-        var names = new string[reader.ReadInt32()];
-        for (var i = 0; i < names.Length; i++)
-        {
-            names[i] = reader.ReadString();
-        }
-
+        var names = ReadNames(reader);
         var exceptUser = reader.ReadString();
+        var exceptConnections = ReadNames(reader);
         var count = reader.ReadInt32();
         var serializations = new SerializedMessage[reader.ReadInt32()];
         for (var i = 0; i < serializations.Length; i++)
@@ -105,10 +97,30 @@ internal static class ClusterWire
             serializations[i] = new SerializedMessage(protocol, reader.ReadBytes(reader.ReadInt32()));
         }
 
-        return (new Audience(kind, names, exceptUser.Length == 0 ? null : exceptUser), Frame.Serialized(serializations, count));
+        return (new Audience(kind, names, exceptUser.Length == 0 ? null : exceptUser, exceptConnections.Length == 0 ? null : exceptConnections), Frame.Serialized(serializations, count));
     }
 
     public static (string User, string Room, bool Joined) ReadMembership(BinaryReader reader) => (reader.ReadString(), reader.ReadString(), reader.ReadBoolean());
+
+    private static void WriteNames(BinaryWriter writer, IReadOnlyList<string> names)
+    {
+        writer.Write(names.Count);
+        foreach (var name in names)
+        {
+            writer.Write(name);
+        }
+    }
+
+    private static string[] ReadNames(BinaryReader reader)
+    {
+        var names = new string[reader.ReadInt32()];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = reader.ReadString();
+        }
+
+        return names;
+    }
 
     private static byte[] Write(Guid node, WireKind kind, Action<BinaryWriter> body)
     {

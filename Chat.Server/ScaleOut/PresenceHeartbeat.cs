@@ -1,11 +1,10 @@
-using Chat.Server.Hubs;
-using Microsoft.AspNetCore.SignalR;
+using Chat.Server.Delivery;
 using StackExchange.Redis;
 
 namespace Chat.Server.ScaleOut;
 
 /// <summary>Runs the presence heartbeat every few seconds and tells every client who joined or left because of it.</summary>
-internal sealed partial class PresenceHeartbeat(RedisPresence presence, IHubContext<ChatHub, IChatClient> hub, ILogger<PresenceHeartbeat> logger)
+internal sealed partial class PresenceHeartbeat(RedisPresence presence, Dispatcher dispatcher, ILogger<PresenceHeartbeat> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -20,13 +19,13 @@ internal sealed partial class PresenceHeartbeat(RedisPresence presence, IHubCont
                 var (joined, left) = await presence.HeartbeatAsync();
                 foreach (var user in joined)
                 {
-                    await hub.Clients.All.UserJoined(user);
+                    dispatcher.Send(Audience.Everyone, nameof(IChatClient.UserJoined), user);
                 }
 
                 foreach (var user in left)
                 {
                     LogGone(user);
-                    await hub.Clients.All.UserLeft(user);
+                    dispatcher.Send(Audience.Everyone, nameof(IChatClient.UserLeft), user);
                 }
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException)

@@ -18,6 +18,8 @@ internal sealed class RedisBus(RedisConnection redis, IHubProtocolResolver proto
 {
     public static readonly RedisChannel Channel = RedisChannel.Literal(":bus");
 
+    public bool Clustered => true;
+
     public bool IsUp => redis.IsUp;
 
     public void PublishCommitted(IReadOnlyList<ChatMessage> batch) => Publish(() => ClusterWire.Committed(redis.Node, batch));
@@ -43,7 +45,7 @@ internal sealed class RedisBus(RedisConnection redis, IHubProtocolResolver proto
 /// Receives what the other servers publish, one message at a time in the order published: committed messages
 /// go to the sequencer, hub messages to the connections here, joins and leaves to the rooms here.
 /// </summary>
-internal sealed partial class RedisSubscriber(RedisConnection redis, Sequencer sequencer, ChatLifetimeManager clients, Rooms.Memberships memberships, ILogger<RedisSubscriber> logger) : BackgroundService
+internal sealed partial class RedisSubscriber(RedisConnection redis, Sequencer sequencer, Dispatcher dispatcher, Rooms.Memberships memberships, ILogger<RedisSubscriber> logger) : BackgroundService
 {
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -89,7 +91,7 @@ internal sealed partial class RedisSubscriber(RedisConnection redis, Sequencer s
                 break;
             case WireKind.Sent:
                 var (audience, frame) = ClusterWire.ReadSent(body);
-                clients.DeliverFromCluster(audience, frame);
+                dispatcher.DeliverFromCluster(audience, frame);
                 break;
             case WireKind.Membership:
                 var (user, room, joined) = ClusterWire.ReadMembership(body);

@@ -1,4 +1,5 @@
 using Chat.Server.Delivery;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Chat.Server.Operations;
 using Chat.Server.Presence;
 using Chat.Server.Configuration;
@@ -21,7 +22,7 @@ internal static class ScaleOutExtensions
 
         builder.Services.AddSingleton<RedisConnection>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RedisConnection>());
-        builder.Services.AddSingleton<IClusterBus, RedisBus>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IClusterBus, RedisBus>());
         builder.Services.AddHostedService<RedisSubscriber>();
         builder.Services.AddSingleton<RedisPresence>();
         builder.Services.AddSingleton<IPresence>(services => services.GetRequiredService<RedisPresence>());

@@ -39,7 +39,8 @@ public partial class MessageViewTests(BrowserFixture browser)
     [SkippableFact]
     public async Task Messages_of_different_days_are_separated_by_today_yesterday_or_the_date()
     {
-        var now = DateTime.UtcNow;
+        // Noon of each day (the machine's time zone, as the page's), so that no message lands on another day near midnight.
+        var now = DateTime.Today.AddHours(12).ToUniversalTime();
         var database = await SeededHistory.CreateAsync(
             ("carol", "three days ago", now.AddDays(-3)),
             ("carol", "also three days ago", now.AddDays(-3).AddMinutes(1)),

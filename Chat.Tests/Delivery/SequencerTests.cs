@@ -2,6 +2,7 @@ using Chat.Server.Configuration;
 using Chat.Server.Delivery;
 using Chat.Server.History;
 using Chat.Server.Hubs;
+using Chat.Server.Rooms;
 using Chat.Server.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Chat.Tests.Infrastructure;
@@ -19,21 +20,27 @@ public sealed class SequencerTests : IAsyncLifetime, IDisposable
     private readonly string _path = ChatApplication.NewDatabasePath();
     private readonly PipeConnection _client = new();
     private readonly SqliteHistoryStore _store;
-    private readonly Fanout _fanout;
+    private readonly Pacing _pacing;
+    private readonly Dispatcher _dispatcher;
     private readonly ChatLifetimeManager _clients;
     private Sequencer _sequencer = null!;
 
     public SequencerTests()
     {
         _store = new SqliteHistoryStore($"Data Source={_path}", maxMessages: 10_000);
-        _fanout = new Fanout(PipeConnection.Budget(new SlowClientOptions()));
-        _clients = new ChatLifetimeManager(_fanout, [], new ConnectionOwners(TimeProvider.System), new Refusals(new Chat.Server.Operations.ChatMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), TimeProvider.System, NullLogger<Refusals>.Instance));
+        var budget = PipeConnection.Budget(new SlowClientOptions());
+        var connections = new ConnectionRegistry(budget);
+        var rooms = new RoomIndex();
+        _pacing = new Pacing(connections, budget);
+        _dispatcher = new Dispatcher(connections, rooms, new NoClusterBus());
+        var metrics = new Chat.Server.Operations.ChatMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        _clients = new ChatLifetimeManager(connections, rooms, _dispatcher, new ConnectionOwners(TimeProvider.System), new Refusals(metrics, TimeProvider.System, NullLogger<Refusals>.Instance));
     }
 
     public async Task InitializeAsync()
     {
         await _store.InitializeAsync(default);
-        _sequencer = new Sequencer(_store, _fanout, _clients, [], NullLogger<Sequencer>.Instance);
+        _sequencer = new Sequencer(_store, _dispatcher, _pacing, new NoClusterBus(), TimeProvider.System, NullLogger<Sequencer>.Instance);
         await _sequencer.StartAsync(default);
         await _clients.OnConnectedAsync(_client.Hub);
     }
@@ -42,7 +49,7 @@ public sealed class SequencerTests : IAsyncLifetime, IDisposable
 
     public void Dispose()
     {
-        _fanout.Dispose();
+        _pacing.Dispose();
         _store.Dispose();
         _client.Dispose();
         ChatApplication.DeleteDatabase(_path);
