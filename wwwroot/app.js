@@ -179,6 +179,16 @@ async function refreshRooms() {
   return summaries;
 }
 
+/**
+ * Above the server's broadcast limit, arrivals and departures are told only to those who share a conversation with
+ * the user or watch them: the page watches the names it shows (its direct conversations and the online list).
+ */
+function watchShownNames() {
+  const peers = [...conversations.values()].filter((conv) => isDirect(conv.room)).map((conv) => conv.room.slice(1));
+  const names = [...new Set([...peers, ...online])].slice(0, 500);
+  return connection.invoke(Hub.WatchUsers, names).catch(() => {}); // presence is a courtesy: a refusal changes nothing else
+}
+
 function cleared(room) {
   const conv = conversations.get(room);
   if (!conv) return;
@@ -196,11 +206,13 @@ const connection = new ChatConnection(identity, {
   askToken: (message) => identity.askToken(message),
   first: async () => {
     const summaries = await refreshRooms();
+    watchShownNames();
     await load(current);
     return summaries.reduce((max, summary) => newer(max, summary.lastId), null);
   },
   caughtUp: async () => {
     await refreshRooms();
+    watchShownNames();
     if (!current.loaded) await load(current);
     reading.update();
   },

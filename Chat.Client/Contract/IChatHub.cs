@@ -47,4 +47,10 @@ public interface IChatHub
 
     /// <summary>Users with at least one open connection, ordinal order.</summary>
     Task<string[]> GetOnlineUsers();
+
+    /// <summary>
+    /// Up to 500 users whose arrivals and departures this connection wants to hear of even when the server has too many users
+    /// online to tell everyone (replaces its earlier list); returns the online ones among them.
+    /// </summary>
+    Task<string[]> WatchUsers(string[]? users);
 }

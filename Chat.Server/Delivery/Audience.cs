@@ -14,16 +14,24 @@ internal enum AudienceKind
 
     /// <summary>Some connections, by id.</summary>
     Connections,
+
+    /// <summary>
+    /// Those who hear of a user's arrival or departure above the broadcast limit: the connections that share one of the
+    /// user's rooms or a direct conversation with them, or watch them; never the user's own.
+    /// </summary>
+    Presence,
 }
 
 /// <summary>
 /// Who a server-to-client call is for, on every node: the one place that knows what a conversation's audience is
 /// (<see cref="Dispatcher"/> resolves it to this node's connections; the cluster bus carries it to the others).
 /// </summary>
-/// <param name="Names">The conversation's key, the users, or the connection ids, by <paramref name="Kind"/>.</param>
+/// <param name="Names">The conversation's key, the users, or the connection ids, by <paramref name="Kind"/>; for presence, the user and then their direct peers.</param>
 /// <param name="ExceptUser">A user whose connections are left out (the typist of <c>UserTyping</c>).</param>
 /// <param name="ExceptConnections">Connections left out (SignalR's <c>Clients.AllExcept</c>).</param>
-internal sealed record Audience(AudienceKind Kind, IReadOnlyList<string> Names, string? ExceptUser = null, IReadOnlyList<string>? ExceptConnections = null)
+/// <param name="Rooms">For presence, the user's rooms.</param>
+internal sealed record Audience(
+    AudienceKind Kind, IReadOnlyList<string> Names, string? ExceptUser = null, IReadOnlyList<string>? ExceptConnections = null, IReadOnlyList<string>? Rooms = null)
 {
     public static readonly Audience Everyone = new(AudienceKind.Everyone, []);
 
@@ -38,6 +46,10 @@ internal sealed record Audience(AudienceKind Kind, IReadOnlyList<string> Names, 
     public static Audience Users(IReadOnlyList<string> users) => new(AudienceKind.Users, users);
 
     public static Audience Connections(IReadOnlyList<string> connectionIds) => new(AudienceKind.Connections, connectionIds);
+
+    /// <summary>Those who hear of <paramref name="user"/>'s arrival or departure: members of <paramref name="rooms"/>, <paramref name="peers"/>, and the user's watchers.</summary>
+    public static Audience Presence(string user, IReadOnlyList<string> rooms, IReadOnlyList<string> peers) =>
+        new(AudienceKind.Presence, [user, .. peers], Rooms: rooms);
 
     public static Audience EveryoneExcept(IReadOnlyList<string> connectionIds, string? exceptUser = null) =>
         new(AudienceKind.Everyone, [], exceptUser, connectionIds.Count == 0 ? null : connectionIds);

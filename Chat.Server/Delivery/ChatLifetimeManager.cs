@@ -1,4 +1,5 @@
 using Chat.Server.Hubs;
+using Chat.Server.Presence;
 using Chat.Server.Rooms;
 using Chat.Server.Rules;
 using Chat.Server.Security;
@@ -13,7 +14,8 @@ namespace Chat.Server.Delivery;
 /// A SignalR group is a conversation: membership belongs to users (see <see cref="Memberships"/>), so connections are
 /// never added to groups one by one.
 /// </summary>
-internal sealed class ChatLifetimeManager(ConnectionRegistry connections, RoomIndex rooms, Dispatcher dispatcher, ConnectionOwners owners, Refusals refusals)
+internal sealed class ChatLifetimeManager(
+    ConnectionRegistry connections, RoomIndex rooms, Watchers watchers, Dispatcher dispatcher, ConnectionOwners owners, Refusals refusals)
     : HubLifetimeManager<ChatHub>
 {
     public override async Task OnConnectedAsync(HubConnectionContext connection)
@@ -35,7 +37,13 @@ internal sealed class ChatLifetimeManager(ConnectionRegistry connections, RoomIn
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
     {
         owners.Disconnected(connection);
-        if (connections.Remove(connection) is { } outbox && connection.UserIdentifier is { } user)
+        if (connections.Remove(connection) is not { } outbox)
+        {
+            return Task.CompletedTask;
+        }
+
+        watchers.Closed(outbox);
+        if (connection.UserIdentifier is { } user)
         {
             rooms.Disconnected(user, outbox);
         }

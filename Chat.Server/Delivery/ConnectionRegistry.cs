@@ -64,6 +64,9 @@ internal sealed class ConnectionRegistry(DeliveryBudget budget)
 
     public bool IsHere(string connectionId) => _connections.ContainsKey(connectionId);
 
+    /// <summary>The outbox of the connection <paramref name="connectionId"/>, or null when it is not here.</summary>
+    public Outbox? Find(string connectionId) => _connections.TryGetValue(connectionId, out var outbox) ? outbox : null;
+
     /// <summary>The outboxes of <paramref name="user"/>'s connections here (none when they have none).</summary>
     public Outbox[] Of(string user) => _users.TryGetValue(user, out var outboxes) ? outboxes : [];
 

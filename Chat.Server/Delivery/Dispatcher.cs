@@ -1,3 +1,4 @@
+using Chat.Server.Presence;
 using Chat.Server.Rooms;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
@@ -11,7 +12,7 @@ namespace Chat.Server.Delivery;
 /// wait for a client; it tells the other nodes through the <see cref="IClusterBus"/>. A direct conversation's two
 /// users each see it under the other's name, so each gets a frame of their own. Runs on the caller's thread.
 /// </summary>
-internal sealed class Dispatcher(ConnectionRegistry connections, RoomIndex rooms, IClusterBus bus)
+internal sealed class Dispatcher(ConnectionRegistry connections, RoomIndex rooms, Watchers watchers, IClusterBus bus)
 {
     /// <summary>A hub call to <paramref name="audience"/> on every node; a conversation's key among the arguments is shown as each receiver sees it.</summary>
     public void Send(Audience audience, string method, params object?[] args) =>
@@ -82,6 +83,34 @@ internal sealed class Dispatcher(ConnectionRegistry connections, RoomIndex rooms
             case AudienceKind.Connections:
                 connections.ToConnections(audience.Names, frame);
                 break;
+            case AudienceKind.Presence:
+                ToPresenceAudience(audience, frame);
+                break;
+        }
+    }
+
+    /// <summary>Each connection here that shares a room or direct conversation with the user, or watches them, once.</summary>
+    private void ToPresenceAudience(Audience audience, Frame frame)
+    {
+        var user = audience.Names[0];
+        var outboxes = new HashSet<Outbox>();
+        foreach (var room in audience.Rooms ?? [])
+        {
+            outboxes.UnionWith(rooms.Members(room));
+        }
+
+        for (var i = 1; i < audience.Names.Count; i++)
+        {
+            outboxes.UnionWith(connections.Of(audience.Names[i]));
+        }
+
+        watchers.AddWatchersOf(user, outboxes);
+        foreach (var outbox in outboxes)
+        {
+            if (outbox.Connection.UserIdentifier != user)
+            {
+                outbox.Send(frame);
+            }
         }
     }
 

@@ -22,6 +22,8 @@ internal sealed class ChatHub(
     PresenceAnnouncer announcer,
     Memberships memberships,
     Dispatcher dispatcher,
+    ConnectionRegistry connections,
+    Watchers watchers,
     MessageRules rules,
     CallBudgets budgets,
     TypingThrottle typing,
@@ -258,6 +260,25 @@ internal sealed class ChatHub(
     }
 
     public async Task<string[]> GetOnlineUsers() => await presence.OnlineUsersAsync();
+
+    /// <summary>The users whose arrivals and departures this connection hears even above the broadcast limit (replacing its list); returns the online ones.</summary>
+    public async Task<string[]> WatchUsers(string[]? users)
+    {
+        users ??= [];
+        if (users.Length > Watchers.MaxPerConnection)
+        {
+            throw new InputRejectedException(
+                "too_many_watched", $"A connection may watch at most {Watchers.MaxPerConnection} users; this list has {users.Length}. Watch the ones on screen.");
+        }
+
+        var names = users.Select(UserNames.Normalize).Distinct(StringComparer.Ordinal).ToArray();
+        if (connections.Find(Context.ConnectionId) is { } outbox)
+        {
+            watchers.Watch(outbox, names);
+        }
+
+        return await presence.OnlineAmongAsync(names);
+    }
 
     private async Task<ChatMessage?> SendAsync(string key, string sender, string text, string? clientMessageId)
     {

@@ -29,7 +29,7 @@ internal sealed class RateLimitFilter(CallBudgets budgets) : IHubFilter
                 var limit = invocationContext.HubMethodArguments is [.., int asked] ? Math.Clamp(asked, 1, MessageRules.MaxHistoryLimit) : 1;
                 budgets.ChargeReads(context, limit);
                 return await next(invocationContext);
-            case nameof(ChatHub.GetOnlineUsers) or nameof(ChatHub.GetRoomMembers) or nameof(ChatHub.ListRooms):
+            case nameof(ChatHub.GetOnlineUsers) or nameof(ChatHub.GetRoomMembers) or nameof(ChatHub.ListRooms) or nameof(ChatHub.WatchUsers):
                 budgets.ChargeReads(context, 1);
                 var found = await next(invocationContext);
                 if (found is Array { Length: > 1 } items)

@@ -11,4 +11,10 @@ public interface IPresence
 
     /// <summary>Online users in ordinal order, each once.</summary>
     ValueTask<string[]> OnlineUsersAsync();
+
+    /// <summary>Those of <paramref name="users"/> who are online, in ordinal order, each once.</summary>
+    ValueTask<string[]> OnlineAmongAsync(IReadOnlyCollection<string> users);
+
+    /// <summary>How many users are online.</summary>
+    ValueTask<int> CountAsync();
 }

@@ -54,6 +54,24 @@ public sealed class LocalPresence : IPresence
         }
     }
 
+    public ValueTask<string[]> OnlineAmongAsync(IReadOnlyCollection<string> users)
+    {
+        lock (_lock)
+        {
+            var online = users.Where(_connections.ContainsKey).Distinct(StringComparer.Ordinal).ToArray();
+            Array.Sort(online, StringComparer.Ordinal);
+            return ValueTask.FromResult(online);
+        }
+    }
+
+    public ValueTask<int> CountAsync()
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_connections.Count);
+        }
+    }
+
     public ValueTask<string[]> OnlineUsersAsync()
     {
         lock (_lock)

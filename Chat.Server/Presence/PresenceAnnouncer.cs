@@ -1,15 +1,21 @@
 using Chat.Server.Delivery;
+using Chat.Server.History;
+using Chat.Server.Rooms;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Presence;
 
 /// <summary>
-/// Tells everyone who joined and who left, coalesced: a join is announced once the user has stayed
+/// Tells who joined and who left, coalesced: a join is announced once the user has stayed
 /// <see cref="JoinSettle"/>, a leave once they have been gone <see cref="LeaveGrace"/>. A page reload or a
 /// reconnect (gone and back within the grace) makes no lines at all, and connections that come and go
 /// faster than the settle time (a flood of new names) make none either. The online list
-/// (<c>GetOnlineUsers</c>) is not delayed.
+/// (<c>GetOnlineUsers</c>) is not delayed. While at most <c>Chat:Presence:BroadcastLimit</c> users are online,
+/// everyone hears; above it, only those who share a room or direct conversation with the user or watch them, so
+/// that one arrival costs what its audience costs, not what the server holds.
 /// </summary>
-internal sealed class PresenceAnnouncer(IPresence presence, Dispatcher dispatcher, TimeProvider time) : IDisposable
+internal sealed partial class PresenceAnnouncer(
+    IPresence presence, IHistoryStore store, Dispatcher dispatcher, IOptions<PresenceOptions> options, TimeProvider time, ILogger<PresenceAnnouncer> logger) : IDisposable
 {
     public static readonly TimeSpan JoinSettle = TimeSpan.FromSeconds(1);
 
@@ -24,6 +30,31 @@ internal sealed class PresenceAnnouncer(IPresence presence, Dispatcher dispatche
 
     /// <summary>The user's last connection closed.</summary>
     public void Left(string user) => Change(user, joined: false);
+
+    /// <summary>Tells those who should hear it, now, that <paramref name="user"/> joined or left (as the cluster's heartbeat found).</summary>
+    public async Task AnnounceAsync(string user, bool joined)
+    {
+        var audience = Audience.Everyone;
+        if (await presence.CountAsync() > options.Value.BroadcastLimit)
+        {
+            try
+            {
+                var conversations = await store.ConversationsOfAsync(user, _stopping.Token);
+                var rooms = conversations.Where(key => !Conversation.IsDirect(key)).ToArray();
+                var peers = conversations.Select(key => Conversation.TryParseDirect(key, out var first, out var second) ? (first == user ? second : first) : null)
+                    .OfType<string>().Where(peer => peer != user).ToArray();
+                audience = Audience.Presence(user, rooms, peers);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Without the user's conversations, only their watchers can be told.
+                LogConversationsUnknown(exception, user);
+                audience = Audience.Presence(user, [], []);
+            }
+        }
+
+        dispatcher.Send(audience, joined ? nameof(IChatClient.UserJoined) : nameof(IChatClient.UserLeft), user);
+    }
 
     public void Dispose()
     {
@@ -44,11 +75,11 @@ internal sealed class PresenceAnnouncer(IPresence presence, Dispatcher dispatche
 
             var next = new Pending(joined, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token));
             _pending[user] = next;
-            _ = AnnounceAsync(user, next);
+            _ = AnnounceLaterAsync(user, next);
         }
     }
 
-    private async Task AnnounceAsync(string user, Pending pending)
+    private async Task AnnounceLaterAsync(string user, Pending pending)
     {
         try
         {
@@ -64,14 +95,10 @@ internal sealed class PresenceAnnouncer(IPresence presence, Dispatcher dispatche
             }
 
             // Across nodes the user may be back (or gone) elsewhere meanwhile: tell what is true now.
-            var online = (await presence.OnlineUsersAsync()).Contains(user, StringComparer.Ordinal);
-            if (pending.Joined && online)
+            var online = (await presence.OnlineAmongAsync([user])).Length == 1;
+            if (pending.Joined == online)
             {
-                dispatcher.Send(Audience.Everyone, nameof(IChatClient.UserJoined), user);
-            }
-            else if (!pending.Joined && !online)
-            {
-                dispatcher.Send(Audience.Everyone, nameof(IChatClient.UserLeft), user);
+                await AnnounceAsync(user, pending.Joined);
             }
         }
         catch (OperationCanceledException)
@@ -82,6 +109,9 @@ internal sealed class PresenceAnnouncer(IPresence presence, Dispatcher dispatche
             pending.Cancel.Dispose();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the conversations of {User}; only their watchers hear that they came or went")]
+    private partial void LogConversationsUnknown(Exception exception, string user);
 
     private sealed record Pending(bool Joined, CancellationTokenSource Cancel);
 }

@@ -45,6 +45,7 @@ internal static class ClusterWire
             WriteNames(writer, audience.Names);
             writer.Write(audience.ExceptUser ?? "");
             WriteNames(writer, audience.ExceptConnections ?? []);
+            WriteNames(writer, audience.Rooms ?? []);
             writer.Write(count);
             writer.Write(serializations.Count);
             foreach (var serialization in serializations)
@@ -89,6 +90,7 @@ internal static class ClusterWire
         var names = ReadNames(reader);
         var exceptUser = reader.ReadString();
         var exceptConnections = ReadNames(reader);
+        var rooms = ReadNames(reader);
         var count = reader.ReadInt32();
         var serializations = new SerializedMessage[reader.ReadInt32()];
         for (var i = 0; i < serializations.Length; i++)
@@ -97,7 +99,8 @@ internal static class ClusterWire
             serializations[i] = new SerializedMessage(protocol, reader.ReadBytes(reader.ReadInt32()));
         }
 
-        return (new Audience(kind, names, exceptUser.Length == 0 ? null : exceptUser, exceptConnections.Length == 0 ? null : exceptConnections), Frame.Serialized(serializations, count));
+        var audience = new Audience(kind, names, exceptUser.Length == 0 ? null : exceptUser, exceptConnections.Length == 0 ? null : exceptConnections, rooms.Length == 0 ? null : rooms);
+        return (audience, Frame.Serialized(serializations, count));
     }
 
     public static (string User, string Room, bool Joined) ReadMembership(BinaryReader reader) => (reader.ReadString(), reader.ReadString(), reader.ReadBoolean());

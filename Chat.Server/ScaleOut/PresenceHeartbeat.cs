@@ -1,10 +1,10 @@
-using Chat.Server.Delivery;
+using Chat.Server.Presence;
 using StackExchange.Redis;
 
 namespace Chat.Server.ScaleOut;
 
 /// <summary>Runs the presence heartbeat every few seconds and tells every client who joined or left because of it.</summary>
-internal sealed partial class PresenceHeartbeat(RedisPresence presence, Dispatcher dispatcher, ILogger<PresenceHeartbeat> logger)
+internal sealed partial class PresenceHeartbeat(RedisPresence presence, PresenceAnnouncer announcer, ILogger<PresenceHeartbeat> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -19,13 +19,13 @@ internal sealed partial class PresenceHeartbeat(RedisPresence presence, Dispatch
                 var (joined, left) = await presence.HeartbeatAsync();
                 foreach (var user in joined)
                 {
-                    dispatcher.Send(Audience.Everyone, nameof(IChatClient.UserJoined), user);
+                    await announcer.AnnounceAsync(user, joined: true);
                 }
 
                 foreach (var user in left)
                 {
                     LogGone(user);
-                    dispatcher.Send(Audience.Everyone, nameof(IChatClient.UserLeft), user);
+                    await announcer.AnnounceAsync(user, joined: false);
                 }
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException)

@@ -152,6 +152,47 @@ public sealed partial class RedisPresence(RedisConnection redis, ILogger<RedisPr
         return await _local.OnlineUsersAsync();
     }
 
+    /// <summary>Those of <paramref name="users"/> online in the cluster; while Redis does not answer, those connected here.</summary>
+    public async ValueTask<string[]> OnlineAmongAsync(IReadOnlyCollection<string> users)
+    {
+        var wanted = users.Distinct(StringComparer.Ordinal).ToArray();
+        if (redis.IsUp && wanted.Length > 0)
+        {
+            try
+            {
+                var database = await redis.DatabaseAsync();
+                var counts = await database.HashGetAsync(_users, [.. wanted.Select(user => (RedisValue)user)]);
+                var online = wanted.Where((_, i) => counts[i].HasValue).ToArray();
+                Array.Sort(online, StringComparer.Ordinal);
+                return online;
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            {
+                LogUpdateFailed(exception);
+            }
+        }
+
+        return await _local.OnlineAmongAsync(wanted);
+    }
+
+    /// <summary>How many users are online in the cluster; while Redis does not answer, here.</summary>
+    public async ValueTask<int> CountAsync()
+    {
+        if (redis.IsUp)
+        {
+            try
+            {
+                return (int)await (await redis.DatabaseAsync()).HashLengthAsync(_users);
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            {
+                LogUpdateFailed(exception);
+            }
+        }
+
+        return await _local.CountAsync();
+    }
+
     /// <summary>Heartbeat: re-asserts this node's share and removes dead nodes' shares. Returns who joined and who left.</summary>
     public async Task<(string[] Joined, string[] Left)> HeartbeatAsync()
     {

@@ -1,12 +1,15 @@
-using Chat.Server.Configuration;
 using Chat.Server.Delivery;
 using Chat.Server.History;
 using Chat.Server.Hubs;
+using Chat.Server.Operations;
+using Chat.Server.Presence;
 using Chat.Server.Rooms;
 using Chat.Server.Security;
-using Microsoft.Extensions.DependencyInjection;
 using Chat.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Chat.Tests.Delivery;
 
@@ -19,38 +22,39 @@ public sealed class SequencerTests : IAsyncLifetime, IDisposable
 {
     private readonly string _path = ChatApplication.NewDatabasePath();
     private readonly PipeConnection _client = new();
-    private readonly SqliteHistoryStore _store;
-    private readonly Pacing _pacing;
-    private readonly Dispatcher _dispatcher;
-    private readonly ChatLifetimeManager _clients;
-    private Sequencer _sequencer = null!;
+    private readonly IHost _server;
+    private readonly IHistoryStore _store;
+    private readonly Sequencer _sequencer;
 
     public SequencerTests()
     {
-        _store = new SqliteHistoryStore($"Data Source={_path}", maxMessages: 10_000);
-        var budget = PipeConnection.Budget(new SlowClientOptions());
-        var connections = new ConnectionRegistry(budget);
-        var rooms = new RoomIndex();
-        _pacing = new Pacing(connections, budget);
-        _dispatcher = new Dispatcher(connections, rooms, new NoClusterBus());
-        var metrics = new Chat.Server.Operations.ChatMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        _clients = new ChatLifetimeManager(connections, rooms, _dispatcher, new ConnectionOwners(TimeProvider.System), new Refusals(metrics, TimeProvider.System, NullLogger<Refusals>.Instance));
+        // The server's own services, not started: the test drives the store and the sequencer itself.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Chat"] = $"Data Source={_path}" });
+        builder.AddChatHistory();
+        builder.AddChatPresence();
+        builder.AddChatRooms();
+        builder.AddChatHub();
+        builder.AddChatDelivery();
+        builder.AddChatSecurity();
+        builder.AddChatOperations();
+        _server = builder.Build();
+        _store = _server.Services.GetRequiredService<IHistoryStore>();
+        _sequencer = _server.Services.GetRequiredService<Sequencer>();
     }
 
     public async Task InitializeAsync()
     {
         await _store.InitializeAsync(default);
-        _sequencer = new Sequencer(_store, _dispatcher, _pacing, new NoClusterBus(), TimeProvider.System, NullLogger<Sequencer>.Instance);
         await _sequencer.StartAsync(default);
-        await _clients.OnConnectedAsync(_client.Hub);
+        await _server.Services.GetRequiredService<ChatLifetimeManager>().OnConnectedAsync(_client.Hub);
     }
 
     public async Task DisposeAsync() => await _sequencer.StoppedAsync(default);
 
     public void Dispose()
     {
-        _pacing.Dispose();
-        _store.Dispose();
+        _server.Dispose();
         _client.Dispose();
         ChatApplication.DeleteDatabase(_path);
     }

@@ -83,6 +83,8 @@ internal sealed class TestClient : IAsyncDisposable
 
     public Task MarkReadAsync(string room, long id) => Connection.InvokeAsync(nameof(IChatHub.MarkRead), room, id).DefaultTimeout();
 
+    public Task<string[]> WatchAsync(params string[] users) => Connection.InvokeAsync<string[]>(nameof(IChatHub.WatchUsers), users).DefaultTimeout();
+
     public Task TypingAsync(string room) => Connection.InvokeAsync(nameof(IChatHub.Typing), room).DefaultTimeout();
 
     /// <summary>The next room event, as one line ("UserJoinedRoom dev bob").</summary>

@@ -17,6 +17,7 @@ export const Hub = Object.freeze({
   MarkRead: "MarkRead",
   Typing: "Typing",
   GetOnlineUsers: "GetOnlineUsers",
+  WatchUsers: "WatchUsers",
 });
 
 /** What the server calls on the page (server → client). */
