@@ -18,10 +18,10 @@ internal static class HistoryExtensions
         builder.Services.AddSingleton<IHistoryStore>(services =>
         {
             var connectionString = ConnectionString(builder.Configuration);
-            var maxMessages = services.GetRequiredService<IOptions<HistoryOptions>>().Value.MaxMessages;
+            var retention = new Retention(services.GetRequiredService<IOptions<HistoryOptions>>().Value.MaxMessages);
             return IsPostgres(connectionString)
-                ? new PostgresHistoryStore(connectionString, maxMessages)
-                : new SqliteHistoryStore(ResolveSqlitePath(connectionString, builder.Environment.ContentRootPath), maxMessages);
+                ? new Postgres.PostgresStore(connectionString, retention)
+                : new Sqlite.SqliteStore(ResolveSqlitePath(connectionString, builder.Environment.ContentRootPath), retention);
         });
         builder.Services.AddSingleton<HistoryWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<HistoryWriter>());

@@ -8,7 +8,7 @@ namespace Chat.Server.History;
 /// Keeps what the store holds bounded by time, once an hour (and soon after start), in turn with the commits:
 /// rooms without members for <c>Chat:Rooms:EmptyRoomDays</c> are removed with their messages (so one user's
 /// abandoned rooms cannot use up <c>Chat:Rooms:MaxRooms</c> for good), and client message ids older than
-/// <see cref="IHistoryStore.ClientIdMemory"/> are forgotten. On a cluster every node does it; doing it twice changes nothing.
+/// <see cref="IMessageLog.ClientIdMemory"/> are forgotten. On a cluster every node does it; doing it twice changes nothing.
 /// </summary>
 internal sealed partial class HistoryMaintenance(HistoryWriter writer, TimeProvider clock, IOptions<RoomOptions> options, ILogger<HistoryMaintenance> logger) : BackgroundService
 {
@@ -26,7 +26,7 @@ internal sealed partial class HistoryMaintenance(HistoryWriter writer, TimeProvi
             LogRemoved(removed.Length, options.Value.EmptyRoomDays);
         }
 
-        var sentBefore = now - IHistoryStore.ClientIdMemory;
+        var sentBefore = now - IMessageLog.ClientIdMemory;
         await writer.RunAsync((store, cancellationToken) => store.ForgetClientIdsAsync(sentBefore, cancellationToken));
     }
 

@@ -1,33 +1,34 @@
 namespace Chat.Server.History;
 
 /// <summary>
-/// Durable history: the messages of every conversation, the rooms, who is in them and how far each user
-/// has read. Writes (append, clear, join, leave, read markers, probe) come from one <see cref="HistoryWriter"/>
-/// at a time; reads may run concurrently with them and with each other.
-/// Conversation keys are those of <see cref="Rooms.Conversation"/>: <c>general</c> (everyone's, no membership
-/// rows needed), room names, and direct conversation keys.
+/// Durable history, one backend of it (<see cref="Sqlite.SqliteStore"/> or <see cref="Postgres.PostgresStore"/>): the
+/// message log, the conversations and who is in them, and the probes readiness asks. Writes come from one
+/// <see cref="HistoryWriter"/> at a time; reads may run concurrently with them and with each other. Conversation keys
+/// are those of <see cref="Rooms.Conversation"/>: <c>general</c> (everyone's, no membership rows needed), room names,
+/// and direct conversation keys.
 /// </summary>
-public interface IHistoryStore
+public interface IHistoryStore : IMessageLog, IConversationStore, IStoreProbes
 {
-    /// <summary>How much a readiness probe writes.</summary>
-    const int ProbeBytes = 64 * 1024;
-
-    /// <summary>How long a (user, client message id) is remembered at least, even when its message is gone.</summary>
-    static readonly TimeSpan ClientIdMemory = TimeSpan.FromHours(24);
-
     /// <summary>Which store and where, for the start-up log (no secrets).</summary>
     string Description => GetType().Name;
 
-    /// <summary>Creates the schema when it is missing and upgrades one written by an earlier release in place; called once at start-up.</summary>
+    /// <summary>Creates the schema when it is missing and upgrades one written by an earlier release in place (numbered migrations); called once at start-up.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The messages of every conversation, in one id order, with the counters kept in the same commits.</summary>
+public interface IMessageLog
+{
+    /// <summary>How long a (user, client message id) is remembered at least, even when its message is gone.</summary>
+    static readonly TimeSpan ClientIdMemory = TimeSpan.FromHours(24);
 
     /// <summary>
     /// Stores <paramref name="batch"/> in one transaction and returns, in order, what became of each message.
     /// A message whose (user, client message id) is remembered already is not stored again: its entry is the message
     /// first sent with it (in whatever conversation; a tombstone if it is gone) with <see cref="Appended.IsNew"/> false.
-    /// Callers never pass one (user, id) twice in a batch.
-    /// A message in a direct conversation makes both its users members of it (read marker 0) if they are not.
-    /// Retention (the newest <c>maxMessages</c>) applies per conversation.
+    /// Callers never pass one (user, id) twice in a batch. A message in a direct conversation makes both its users
+    /// members of it (nothing read) if they are not. Each conversation's counters (newest id, count, and every
+    /// member's unread count) change in the same commit, and retention (<see cref="Retention"/>) applies per conversation.
     /// </summary>
     Task<Appended[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken);
 
@@ -50,24 +51,20 @@ public interface IHistoryStore
     /// <summary>The id of the last message ever committed (0 if none), whether or not it was cleared since.</summary>
     Task<long> LastIdAsync(CancellationToken cancellationToken);
 
-    /// <summary>Throws unless the store answers a trivial query (readiness).</summary>
-    Task CheckAsync(CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Commits a durable write of <see cref="ProbeBytes"/> (bigger than most batches) to a probe row; throws when
-    /// commits fail (a full disk, a read-only store). Readiness uses it to learn that commits work again.
-    /// </summary>
-    Task CheckWritableAsync(CancellationToken cancellationToken);
-
-    /// <summary>Deletes every message of one conversation; ids already given out are never given again.</summary>
+    /// <summary>Deletes every message of one conversation (its members have nothing unread there); ids already given out are never given again.</summary>
     Task ClearAsync(string room, CancellationToken cancellationToken);
 
+    /// <summary>Forgets the client message ids of messages sent before <paramref name="sentBefore"/>; returns how many.</summary>
+    Task<int> ForgetClientIdsAsync(DateTime sentBefore, CancellationToken cancellationToken);
+}
+
+/// <summary>Rooms, who is in which conversation, and how far each member has read.</summary>
+public interface IConversationStore
+{
     /// <summary>
     /// Makes <paramref name="user"/> a member of room <paramref name="room"/>, creating the room (as theirs) if it is new,
-    /// with the read marker at the room's newest message (what was said before joining counts as read). Refuses, changing
-    /// nothing, when the user is in <see cref="JoinLimits.MaxPerUser"/> rooms already (direct conversations do not count),
-    /// or the room is new and <see cref="JoinLimits.MaxRooms"/> rooms exist, or the user created
-    /// <see cref="JoinLimits.CreatePerUserPerDay"/> rooms in the 24 hours before <see cref="JoinLimits.Now"/>.
+    /// with the read marker at the room's newest message (what was said before joining counts as read), unless
+    /// <see cref="JoinPolicy"/> refuses, in which case nothing changes.
     /// </summary>
     Task<JoinOutcome> JoinAsync(string user, string room, JoinLimits limits, CancellationToken cancellationToken);
 
@@ -77,17 +74,14 @@ public interface IHistoryStore
     /// <summary>Removes the rooms that have had no members since before <paramref name="emptySince"/>, with their messages; returns their names.</summary>
     Task<string[]> RemoveEmptyRoomsAsync(DateTime emptySince, CancellationToken cancellationToken);
 
-    /// <summary>Forgets the client message ids of messages sent before <paramref name="sentBefore"/>; returns how many.</summary>
-    Task<int> ForgetClientIdsAsync(DateTime sentBefore, CancellationToken cancellationToken);
+    /// <summary>The rooms and direct conversations <paramref name="user"/> is a member of (not <c>general</c>), in any order.</summary>
+    Task<string[]> ConversationsOfAsync(string user, CancellationToken cancellationToken);
 
     /// <summary>Whether <paramref name="user"/> has a membership row in <paramref name="room"/> (a room they joined, a direct conversation with a message).</summary>
     Task<bool> IsMemberAsync(string user, string room, CancellationToken cancellationToken);
 
     /// <summary>How many direct conversations <paramref name="user"/> has (notes to self included).</summary>
     Task<int> DirectCountAsync(string user, CancellationToken cancellationToken);
-
-    /// <summary>The rooms and direct conversations <paramref name="user"/> is a member of (not <c>general</c>), in any order.</summary>
-    Task<string[]> ConversationsOfAsync(string user, CancellationToken cancellationToken);
 
     /// <summary>The members of a room, ordinal order.</summary>
     Task<string[]> MembersAsync(string room, CancellationToken cancellationToken);
@@ -96,14 +90,15 @@ public interface IHistoryStore
     Task<RoomListing[]> ListRoomsAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// <c>general</c> first, then each of the user's rooms and direct conversations in any order, with the newest
-    /// id and the messages by others after the user's read marker (in <c>general</c>, none until the user has a marker).
+    /// <c>general</c> first, then each of the user's rooms and direct conversations in any order, with the newest id and
+    /// the messages by others after the user's read marker (in <c>general</c>, none until the user has a marker), from
+    /// the counters: the cost follows the user's conversations, not their messages.
     /// </summary>
     Task<RoomSummary[]> SummariesAsync(string user, CancellationToken cancellationToken);
 
     /// <summary>
-    /// One conversation of <paramref name="user"/>'s, as in <see cref="SummariesAsync"/>; null when they have no
-    /// membership row there (a room they are not in, a direct conversation without messages).
+    /// One conversation of <paramref name="user"/>'s, as in <see cref="SummariesAsync"/>; null when they have no membership
+    /// row there (a room they are not in, a direct conversation without messages), but for <c>general</c>.
     /// </summary>
     Task<RoomSummary?> SummaryAsync(string user, string room, CancellationToken cancellationToken);
 
@@ -113,4 +108,20 @@ public interface IHistoryStore
     /// direct conversation).
     /// </summary>
     Task<long[]> MarkReadAsync(IReadOnlyList<ReadMark> marks, CancellationToken cancellationToken);
+}
+
+/// <summary>What readiness asks of the store.</summary>
+public interface IStoreProbes
+{
+    /// <summary>How much a readiness probe writes.</summary>
+    const int ProbeBytes = 64 * 1024;
+
+    /// <summary>Throws unless the store answers a trivial query (readiness).</summary>
+    Task CheckAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Commits a durable write of <see cref="ProbeBytes"/> (bigger than most batches) to a probe row; throws when
+    /// commits fail (a full disk, a read-only store). Readiness uses it to learn that commits work again.
+    /// </summary>
+    Task CheckWritableAsync(CancellationToken cancellationToken);
 }

@@ -6,7 +6,7 @@ namespace Chat.Server.History;
 /// <param name="Room">The conversation's key, as in <see cref="ChatMessage.Room"/>.</param>
 /// <param name="ClientMessageId">
 /// Chosen by the sender to make a resend harmless: one message per (user, id), remembered for at least
-/// <see cref="IHistoryStore.ClientIdMemory"/> even after the message itself is gone.
+/// <see cref="IMessageLog.ClientIdMemory"/> even after the message itself is gone.
 /// </param>
 public readonly record struct NewMessage(string Room, string User, string Text, string? ClientMessageId = null);
 

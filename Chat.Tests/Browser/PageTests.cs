@@ -106,7 +106,7 @@ public class PageTests(BrowserFixture browser)
     {
         // The server refuses such names now; a history written before that rule can still hold one.
         var database = ChatApplication.NewDatabasePath();
-        using var store = new Server.History.SqliteHistoryStore($"Data Source={database}", 100);
+        using var store = new Server.History.Sqlite.SqliteStore($"Data Source={database}", new Server.History.Retention(100));
         await store.InitializeAsync(default);
         await store.AppendAsync([new Server.History.NewMessage("general", "\u202Eecila", "hello world 123")], DateTime.UtcNow, default);
         await using var chat = await RunningChat.StartOnAsync(database);

@@ -1,4 +1,5 @@
 using Chat.Server.History;
+using Chat.Server.History.Sqlite;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Browser;
@@ -17,7 +18,7 @@ internal static class SeededHistory
     public static async Task<string> CreateInAsync(IEnumerable<(string Room, string User, string Text, DateTime SentAt)> messages, params (string User, string Room)[] members)
     {
         var database = ChatApplication.NewDatabasePath();
-        using var store = new SqliteHistoryStore($"Data Source={database}", 1000);
+        using var store = new SqliteStore($"Data Source={database}", new Retention(1000));
         await store.InitializeAsync(default);
         foreach (var (user, room) in members)
         {

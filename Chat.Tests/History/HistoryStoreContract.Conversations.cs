@@ -257,6 +257,40 @@ public abstract partial class HistoryStoreContract
         (await store.DirectCountAsync("carol", default)).Should().Be(0);
     }
 
+    [SkippableFact]
+    public async Task Unread_follows_others_messages_own_messages_markers_anywhere_clears_and_retention()
+    {
+        // Arrange: bob in dev; carol and bob talk
+        var store = await OpenAsync(maxMessages: 6);
+        await store.JoinAsync("bob", "dev", Limits(10, 10), default);
+        var first = await AppendAsync(store, [new NewMessage("dev", "carol", "c1"), new NewMessage("dev", "bob", "b1"), new NewMessage("dev", "carol", "c2")]);
+        var unreadAfterFirst = (await store.SummaryAsync("bob", "dev", default))!.Unread;
+
+        // Act: bob reads up to his own message, in the middle; then more comes; then far past retention
+        await store.MarkReadAsync([new ReadMark("bob", "dev", first[1].Id)], default);
+        var afterMiddle = (await store.SummaryAsync("bob", "dev", default))!.Unread;
+        await AppendAsync(store, [new NewMessage("dev", "bob", "b2"), new NewMessage("dev", "carol", "c3")]);
+        var afterMore = (await store.SummaryAsync("bob", "dev", default))!.Unread;
+        for (var i = 0; i < 10; i++)
+        {
+            await AppendAsync(store, [new NewMessage("dev", "carol", $"flood {i}")]);
+        }
+
+        var afterRetention = (await store.SummaryAsync("bob", "dev", default))!.Unread;
+        await store.ClearAsync("dev", default);
+        var afterClear = await store.SummaryAsync("bob", "dev", default);
+        var next = await AppendAsync(store, [new NewMessage("dev", "carol", "after the clear")]);
+
+        // Assert
+        unreadAfterFirst.Should().Be(2, "carol's two; his own is not unread");
+        afterMiddle.Should().Be(1, "c2 follows his marker");
+        afterMore.Should().Be(2, "c2 and c3; b2 is his own");
+        afterRetention.Should().BeLessThanOrEqualTo(6, "no more than are kept").And.BeGreaterThan(0);
+        afterClear.Should().Be(new RoomSummary("dev", null, 0), "a cleared conversation has nothing to read");
+        (await store.SummaryAsync("bob", "dev", default)).Should().Be(new RoomSummary("dev", next[0].Id, 1));
+        (await store.SummariesAsync("bob", default))[1].Should().Be(new RoomSummary("dev", next[0].Id, 1));
+    }
+
     /// <summary>What <paramref name="user"/> missed, as the hub asks for it: general and the user's conversations.</summary>
     private static async Task<ChatMessage[]> MissedAsync(IHistoryStore store, string user, long? afterId, int limit) =>
         await store.GetMissedAsync([Conversation.General, .. await store.ConversationsOfAsync(user, default)], afterId, limit, default);

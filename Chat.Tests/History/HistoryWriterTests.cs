@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Chat.Server.History;
+using Chat.Server.History.Sqlite;
 using Chat.Server.Operations;
 using Chat.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,12 +20,12 @@ public sealed class HistoryWriterTests : IAsyncLifetime, IDisposable
     private readonly string _path = ChatApplication.NewDatabasePath();
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly HeldPublisher _publisher = new();
-    private SqliteHistoryStore _store = null!;
+    private SqliteStore _store = null!;
     private HistoryWriter _writer = null!;
 
     public async Task InitializeAsync()
     {
-        _store = new SqliteHistoryStore($"Data Source={_path}", maxMessages: 10_000);
+        _store = new SqliteStore($"Data Source={_path}", new Retention(10_000));
         var metrics = new ChatMetrics(_services.GetRequiredService<IMeterFactory>());
         _writer = new HistoryWriter(_store, _publisher, metrics, TimeProvider.System, NullLogger<HistoryWriter>.Instance);
         await _writer.StartingAsync(default);

@@ -1,4 +1,5 @@
 using Chat.Server.History;
+using Chat.Server.History.Postgres;
 using Chat.Tests.Infrastructure;
 using Npgsql;
 using NpgsqlTypes;
@@ -49,7 +50,7 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
 
     private static readonly DateTime Now = new(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
 
-    private readonly List<PostgresHistoryStore> _opened = [];
+    private readonly List<PostgresStore> _opened = [];
     private string _database = "";
 
     [SkippableFact]
@@ -115,9 +116,9 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
     }
 
     [SkippableTheory]
-    [InlineData(PostgresHistoryStore.AfterQuery, "chat_messages_room_id on chat_messages")]
-    [InlineData(PostgresHistoryStore.LatestQuery, "chat_messages_room_id on chat_messages")]
-    [InlineData(PostgresHistoryStore.AppendStatement, "chat_client_ids_pkey on chat_client_ids")]
+    [InlineData(PostgresStore.AfterQuery, "chat_messages_room_id on chat_messages")]
+    [InlineData(PostgresStore.LatestQuery, "chat_messages_room_id on chat_messages")]
+    [InlineData(PostgresStore.AppendStatement, "chat_client_ids_pkey on chat_client_ids")]
     public async Task Conversation_queries_scan_their_index(string query, string index)
     {
         // Arrange: a few messages in a few conversations; a table this small would be read whole unless told not to
@@ -139,7 +140,7 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
         }
 
         await using var explain = new NpgsqlCommand("EXPLAIN " + query, connection, transaction);
-        if (query == PostgresHistoryStore.AppendStatement)
+        if (query == PostgresStore.AppendStatement)
         {
             foreach (var values in (string[][])[["general"], ["alice"], ["hi"], ["g1"]])
             {
@@ -181,9 +182,9 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
         }
     }
 
-    private async Task<PostgresHistoryStore> OpenAsync()
+    private async Task<PostgresStore> OpenAsync()
     {
-        var store = new PostgresHistoryStore(_database, 10_000);
+        var store = new PostgresStore(_database, new Retention(10_000));
         _opened.Add(store);
         await store.InitializeAsync(default).DefaultTimeout();
         return store;

@@ -1,4 +1,5 @@
 using Chat.Server.History;
+using Chat.Server.History.Sqlite;
 using Chat.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
@@ -45,7 +46,7 @@ public sealed class SqliteUpgradeTests : IDisposable
     private static readonly DateTime Now = new(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
 
     private readonly string _path = ChatApplication.NewDatabasePath();
-    private readonly List<SqliteHistoryStore> _opened = [];
+    private readonly List<SqliteStore> _opened = [];
 
     [Fact]
     public async Task A_file_of_the_previous_release_keeps_its_messages_in_general_with_their_ids()
@@ -67,7 +68,7 @@ public sealed class SqliteUpgradeTests : IDisposable
             new ChatMessage(1, "general", "alice", "one", Now),
             new ChatMessage(2, "general", "bob", "two", Now),
             appended.Single().Message);
-        (await ScalarAsync("PRAGMA user_version;")).Should().Be(3);
+        (await ScalarAsync("PRAGMA user_version;")).Should().Be(SqliteSchema.Migrations.Length);
     }
 
     [Fact]
@@ -90,7 +91,30 @@ public sealed class SqliteUpgradeTests : IDisposable
         (await store.GetAllAsync(0, 10, default)).Select(m => m.Text).Should().Equal("one", "two");
         (await store.ConversationsOfAsync("bob", default)).Should().Equal("dev");
         removed.Should().Equal(["ops"], "a room without members counts as empty from the upgrade on");
-        (await ScalarAsync("PRAGMA user_version;")).Should().Be(3);
+        (await ScalarAsync("PRAGMA user_version;")).Should().Be(SqliteSchema.Migrations.Length);
+    }
+
+    [Fact]
+    public async Task A_file_of_the_release_before_the_counters_keeps_its_unread_counts()
+    {
+        // Arrange: version 2 (client ids still in messages) with dev's five messages, bob's marker after the second, alice's own two after it
+        await ExecuteAsync(ConversationsSchema + """
+            INSERT INTO messages (user, text, sent_at, room) VALUES
+                ('carol', 'one', $at, 'dev'), ('carol', 'two', $at, 'dev'), ('alice', 'three', $at, 'dev'), ('bob', 'four', $at, 'dev'), ('alice', 'five', $at, 'dev');
+            INSERT INTO rooms (name, created_at) VALUES ('dev', $at);
+            INSERT INTO memberships (user, room, read_id) VALUES ('bob', 'dev', 2), ('alice', 'dev', 2);
+            """);
+
+        // Act
+        var store = await OpenAsync();
+        var bobs = (await store.SummariesAsync("bob", default))[1];
+        var alices = (await store.SummariesAsync("alice", default))[1];
+        var after = await store.AppendAsync([new NewMessage("dev", "carol", "six")], Now, default);
+
+        // Assert
+        bobs.Should().Be(new RoomSummary("dev", 5, 2), "bob has alice's two after his marker unread, not his own");
+        alices.Should().Be(new RoomSummary("dev", 5, 1), "alice has bob's one unread, not her own two");
+        (await store.SummariesAsync("bob", default))[1].Should().Be(new RoomSummary("dev", after[0].Message.Id, 3));
     }
 
     [Fact]
@@ -110,9 +134,9 @@ public sealed class SqliteUpgradeTests : IDisposable
     }
 
     [Theory]
-    [InlineData(SqliteHistoryStore.AfterQuery, "SEARCH messages USING INDEX messages_room_id (")]
-    [InlineData(SqliteHistoryStore.LatestQuery, "SEARCH messages USING INDEX messages_room_id (")]
-    [InlineData(SqliteHistoryStore.SentQuery, "SEARCH c USING PRIMARY KEY (user=? AND client_id=?)")]
+    [InlineData(SqliteSql.After, "SEARCH messages USING INDEX messages_room_id (")]
+    [InlineData(SqliteSql.Latest, "SEARCH messages USING INDEX messages_room_id (")]
+    [InlineData(SqliteSql.Sent, "SEARCH c USING PRIMARY KEY (user=? AND client_id=?)")]
     public async Task Conversation_queries_search_their_index(string query, string search)
     {
         await ExecuteAsync(ReleasedSchema);
@@ -156,9 +180,9 @@ public sealed class SqliteUpgradeTests : IDisposable
         ChatApplication.DeleteDatabase(_path);
     }
 
-    private async Task<SqliteHistoryStore> OpenAsync()
+    private async Task<SqliteStore> OpenAsync()
     {
-        var store = new SqliteHistoryStore($"Data Source={_path}", 10_000);
+        var store = new SqliteStore($"Data Source={_path}", new Retention(10_000));
         _opened.Add(store);
         await store.InitializeAsync(default);
         return store;

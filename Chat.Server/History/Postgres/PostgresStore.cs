@@ -3,7 +3,7 @@ using Chat.Server.Rooms;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Chat.Server.History;
+namespace Chat.Server.History.Postgres;
 
 /// <summary>
 /// History in PostgreSQL, shared by every server process of a scale-out deployment. Ids come from a
@@ -11,7 +11,7 @@ namespace Chat.Server.History;
 /// until commit, so ids increase in commit order across processes and a catching-up reader never
 /// skips one (a sequence would not: a later id can commit first).
 /// </summary>
-public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDisposable
+public sealed class PostgresStore : IHistoryStore, IAsyncDisposable, IDisposable
 {
     // CREATE TABLE IF NOT EXISTS still fails when two processes run it at once, so they take turns on
     // an advisory lock (any fixed number; advisory locks are per database) held until commit.
@@ -149,8 +149,9 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
     // This process's inserts per conversation since its last trim; one not listed is trimmed on its first append. Only the writer touches it.
     private readonly Dictionary<string, int> _sinceTrim = new(StringComparer.Ordinal);
 
-    public PostgresHistoryStore(string connectionString, int maxMessages)
+    public PostgresStore(string connectionString, Retention retention)
     {
+        var maxMessages = retention.MaxMessages;
         _dataSource = NpgsqlDataSource.Create(connectionString);
         _settings = new NpgsqlConnectionStringBuilder(connectionString);
         _maxMessages = maxMessages;
@@ -569,6 +570,11 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
 
     public async Task<RoomSummary?> SummaryAsync(string user, string room, CancellationToken cancellationToken)
     {
+        if (room == Conversation.General)
+        {
+            return (await SummariesAsync(user, cancellationToken))[0];
+        }
+
         await using var query = _dataSource.CreateCommand("""
             SELECT room,
                 (SELECT max(id) FROM chat_messages WHERE room = $2),
@@ -671,7 +677,7 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable, IDis
         // Random bytes, which neither compression nor deduplication shrink.
         await using var touch = _dataSource.CreateCommand(
             "INSERT INTO chat_probe (id, data) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET data = excluded.data;");
-        touch.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = System.Security.Cryptography.RandomNumberGenerator.GetBytes(IHistoryStore.ProbeBytes) });
+        touch.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = System.Security.Cryptography.RandomNumberGenerator.GetBytes(IStoreProbes.ProbeBytes) });
         await touch.ExecuteNonQueryAsync(cancellationToken);
     }
 

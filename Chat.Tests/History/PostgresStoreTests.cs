@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using Chat.Server.Configuration;
 using Chat.Server.History;
+using Chat.Server.History.Postgres;
+using Chat.Server.History.Sqlite;
 using Chat.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,9 +15,9 @@ using Npgsql;
 namespace Chat.Tests.History;
 
 /// <summary>The store contract against a real PostgreSQL, plus what only a shared database can get wrong.</summary>
-public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLifetime
+public sealed class PostgresStoreTests : HistoryStoreContract, IAsyncLifetime
 {
-    private readonly List<PostgresHistoryStore> _opened = [];
+    private readonly List<PostgresStore> _opened = [];
     private string? _database;
 
     protected override async Task<IHistoryStore> OpenAsync(int maxMessages = 10_000)
@@ -97,7 +99,7 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
     public async Task Servers_starting_at_once_on_an_empty_database_all_create_the_schema()
     {
         var database = await NewDatabaseAsync();
-        var stores = Enumerable.Range(0, 4).Select(_ => Track(new PostgresHistoryStore(database, 10_000))).ToArray();
+        var stores = Enumerable.Range(0, 4).Select(_ => Track(new PostgresStore(database, new Retention(10_000)))).ToArray();
 
         await Task.WhenAll(stores.Select(store => Task.Run(() => store.InitializeAsync(default)))).DefaultTimeout();
 
@@ -179,10 +181,10 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
     }
 
     [Theory]
-    [InlineData("Host=db.example;Database=chat;Username=chat", typeof(PostgresHistoryStore))]
-    [InlineData("host=127.0.0.1;port=5433;database=chat", typeof(PostgresHistoryStore))]
-    [InlineData("Data Source=chat.db", typeof(SqliteHistoryStore))]
-    [InlineData("", typeof(SqliteHistoryStore))]
+    [InlineData("Host=db.example;Database=chat;Username=chat", typeof(PostgresStore))]
+    [InlineData("host=127.0.0.1;port=5433;database=chat", typeof(PostgresStore))]
+    [InlineData("Data Source=chat.db", typeof(SqliteStore))]
+    [InlineData("", typeof(SqliteStore))]
     public void The_server_uses_PostgreSQL_when_the_connection_string_has_a_Host(string connectionString, Type expected)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = Environments.Production });
@@ -208,12 +210,12 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
 
     private async Task<IHistoryStore> StartAsync(string connectionString, int maxMessages = 10_000)
     {
-        var store = Track(new PostgresHistoryStore(connectionString, maxMessages));
+        var store = Track(new PostgresStore(connectionString, new Retention(maxMessages)));
         await store.InitializeAsync(default).DefaultTimeout();
         return store;
     }
 
-    private PostgresHistoryStore Track(PostgresHistoryStore store)
+    private PostgresStore Track(PostgresStore store)
     {
         _opened.Add(store);
         return store;
@@ -221,7 +223,7 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreContract, IAsyncLife
 
     private async Task CheckFailsPromptlyAsync(int port)
     {
-        var store = Track(new PostgresHistoryStore($"Host=127.0.0.1;Port={port};Username=postgres;Database=chat", 10_000));
+        var store = Track(new PostgresStore($"Host=127.0.0.1;Port={port};Username=postgres;Database=chat", new Retention(10_000)));
         var watch = Stopwatch.StartNew();
 
         await store.Invoking(s => s.CheckAsync(default).WaitAsync(TimeSpan.FromSeconds(20))).Should().ThrowAsync<NpgsqlException>();

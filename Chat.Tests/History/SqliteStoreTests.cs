@@ -1,21 +1,22 @@
 using Chat.Server.History;
+using Chat.Server.History.Sqlite;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.History;
 
-public sealed class SqliteHistoryStoreTests : HistoryStoreContract, IDisposable
+public sealed class SqliteStoreTests : HistoryStoreContract, IDisposable
 {
     // Every chunking of the multi-row insert, then single appends that walk through trims one by one.
     private static readonly int[] BatchSizes = [1, 2, 3, 64, 65, 100, 127, 1, 7, .. Enumerable.Repeat(1, 30)];
 
     private readonly string _path = ChatApplication.NewDatabasePath();
-    private readonly List<SqliteHistoryStore> _opened = [];
+    private readonly List<SqliteStore> _opened = [];
 
     protected override Task<IHistoryStore> OpenAsync(int maxMessages = 10_000) => ReopenAsync(maxMessages);
 
     protected override async Task<IHistoryStore> ReopenAsync(int maxMessages = 10_000)
     {
-        var store = new SqliteHistoryStore($"Data Source={_path}", maxMessages);
+        var store = new SqliteStore($"Data Source={_path}", new Retention(maxMessages));
         _opened.Add(store);
         await store.InitializeAsync(default);
         return store;

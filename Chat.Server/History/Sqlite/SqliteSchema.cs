@@ -1,0 +1,89 @@
+namespace Chat.Server.History.Sqlite;
+
+/// <summary>
+/// The SQLite schema as numbered steps, applied in order from the file's <c>PRAGMA user_version</c> (a file of the first
+/// release says 0: it set no version) in one transaction at start.
+/// </summary>
+internal static class SqliteSchema
+{
+    public static readonly string[] Migrations =
+    [
+        // 1: the first release: messages of general.
+        """
+        CREATE TABLE IF NOT EXISTS messages (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            user    TEXT    NOT NULL,
+            text    TEXT    NOT NULL,
+            sent_at INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS probe (
+            id   INTEGER PRIMARY KEY,
+            data BLOB NOT NULL
+        );
+        """,
+
+        // 2: conversations: rooms, direct conversations, memberships with read markers, client message ids.
+        """
+        ALTER TABLE messages ADD COLUMN room TEXT NOT NULL DEFAULT 'general';
+        ALTER TABLE messages ADD COLUMN client_id TEXT;
+        CREATE INDEX messages_room_id ON messages (room, id);
+        CREATE UNIQUE INDEX messages_user_client_id ON messages (user, client_id) WHERE client_id IS NOT NULL;
+        CREATE TABLE rooms (
+            name       TEXT    PRIMARY KEY,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE memberships (
+            user    TEXT    NOT NULL,
+            room    TEXT    NOT NULL,
+            read_id INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (user, room)
+        ) WITHOUT ROWID;
+        CREATE INDEX memberships_room ON memberships (room, user);
+        """,
+
+        // 3: client message ids kept apart from the messages (remembered after the message is gone); who created each
+        // room and since when it is empty.
+        """
+        CREATE TABLE client_ids (
+            user       TEXT    NOT NULL,
+            client_id  TEXT    NOT NULL,
+            room       TEXT    NOT NULL,
+            message_id INTEGER NOT NULL,
+            sent_at    INTEGER NOT NULL,
+            PRIMARY KEY (user, client_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX client_ids_sent_at ON client_ids (sent_at);
+        INSERT INTO client_ids (user, client_id, room, message_id, sent_at)
+            SELECT user, client_id, room, id, sent_at FROM messages WHERE client_id IS NOT NULL;
+        DROP INDEX messages_user_client_id;
+        ALTER TABLE messages DROP COLUMN client_id;
+        ALTER TABLE rooms ADD COLUMN created_by TEXT;
+        ALTER TABLE rooms ADD COLUMN empty_since INTEGER;
+        CREATE INDEX rooms_created_by ON rooms (created_by, created_at);
+        UPDATE rooms SET empty_since = strftime('%s', 'now') * 10000000 + 621355968000000000
+            WHERE NOT EXISTS (SELECT 1 FROM memberships WHERE memberships.room = rooms.name);
+        """,
+
+        // 4: counters kept with each commit, so that reading a user's conversations costs per conversation, not per
+        // message: each conversation's newest id, message count and sequence (a message's place in its conversation),
+        // and for each membership where its marker is in that sequence and how many of the user's own messages follow it.
+        """
+        CREATE TABLE conversations (
+            room     TEXT    PRIMARY KEY,
+            last_id  INTEGER,
+            last_seq INTEGER NOT NULL DEFAULT 0,
+            count    INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        ALTER TABLE messages ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE memberships ADD COLUMN read_seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE memberships ADD COLUMN own_unread INTEGER NOT NULL DEFAULT 0;
+        UPDATE messages SET seq = ordinal.n
+            FROM (SELECT id, row_number() OVER (PARTITION BY room ORDER BY id) AS n FROM messages) AS ordinal
+            WHERE messages.id = ordinal.id;
+        INSERT INTO conversations (room, last_id, last_seq, count) SELECT room, max(id), count(*), count(*) FROM messages GROUP BY room;
+        UPDATE memberships SET
+            read_seq = coalesce((SELECT seq FROM messages WHERE messages.room = memberships.room AND messages.id <= memberships.read_id ORDER BY id DESC LIMIT 1), 0),
+            own_unread = (SELECT count(*) FROM messages WHERE messages.room = memberships.room AND messages.id > memberships.read_id AND messages.user = memberships.user);
+        """,
+    ];
+}

@@ -1,0 +1,167 @@
+namespace Chat.Server.History.Sqlite;
+
+/// <summary>Every statement the SQLite store runs, in one place. Parameters are named (<c>$room</c>, <c>$id</c>...).</summary>
+internal static class SqliteSql
+{
+    public const string Columns = "id, room, user, text, sent_at";
+
+    /// <summary>One conversation after an id (the (room, id) index); $room, $afterId, $limit.</summary>
+    public const string After = $"SELECT {Columns} FROM messages WHERE room = $room AND id > $afterId ORDER BY id LIMIT $limit;";
+
+    /// <summary>One conversation's latest, newest first (the (room, id) index); $room, $limit.</summary>
+    public const string Latest = $"SELECT {Columns} FROM messages WHERE room = $room ORDER BY id DESC LIMIT $limit;";
+
+    /// <summary>One conversation's messages before an id, newest first (the (room, id) index); $room, $beforeId, $limit.</summary>
+    public const string Before = $"SELECT {Columns} FROM messages WHERE room = $room AND id < $beforeId ORDER BY id DESC LIMIT $limit;";
+
+    /// <summary>Every conversation after an id, in id order; $afterId, $limit.</summary>
+    public const string All = $"SELECT {Columns} FROM messages WHERE id > $afterId ORDER BY id LIMIT $limit;";
+
+    /// <summary>The merge's probes and runs (<see cref="ConversationMerge"/>), each a range of the (room, id) index.</summary>
+    public const string FirstAfter = "SELECT min(id) FROM messages WHERE room = $room AND id > $from;";
+
+    public const string LastBefore = "SELECT max(id) FROM messages WHERE room = $room AND id < $from;";
+
+    public const string RunUp = $"SELECT {Columns} FROM messages WHERE room = $room AND id >= $from AND id < $to ORDER BY id LIMIT $limit;";
+
+    public const string RunDown = $"SELECT {Columns} FROM messages WHERE room = $room AND id <= $from AND id > $to ORDER BY id DESC LIMIT $limit;";
+
+    /// <summary>
+    /// The messages first sent with the (user, client id) pairs of <c>$keys</c>, a JSON array of <c>[user, clientId]</c>,
+    /// each with its index in it: one point lookup per pair on client_ids' primary key, in one statement (CROSS JOIN keeps
+    /// the pairs the outer loop); the text is null where the message is gone.
+    /// </summary>
+    public const string Sent = """
+        SELECT c.message_id, c.room, c.user, m.text, c.sent_at, k.key
+        FROM json_each($keys) AS k CROSS JOIN client_ids AS c LEFT JOIN messages AS m ON m.id = c.message_id
+        WHERE c.user = k.value ->> 0 AND c.client_id = k.value ->> 1;
+        """;
+
+    public const string RememberClientId = "INSERT INTO client_ids (user, client_id, room, message_id, sent_at) VALUES ($user, $clientId, $room, $id, $sentAt);";
+
+    public const string ForgetClientIds = "DELETE FROM client_ids WHERE sent_at < $before;";
+
+    /// <summary>A conversation's sequence so far (0 and 0 when it has none): the next message's place follows it.</summary>
+    public const string Counters = "SELECT last_seq, count FROM conversations WHERE room = $room;";
+
+    /// <summary>A commit's messages in one conversation: the newest id, the sequence and the count move; returns the count.</summary>
+    public const string Counted = """
+        INSERT INTO conversations (room, last_id, last_seq, count) VALUES ($room, $lastId, $lastSeq, $added)
+        ON CONFLICT (room) DO UPDATE SET last_id = excluded.last_id, last_seq = excluded.last_seq, count = count + excluded.count
+        RETURNING count;
+        """;
+
+    /// <summary>A direct conversation's user becomes a member with nothing read (if not one already).</summary>
+    public const string AddMember = "INSERT OR IGNORE INTO memberships (user, room, read_id, read_seq, own_unread) VALUES ($user, $room, 0, 0, 0);";
+
+    /// <summary>A user's own messages follow their marker and are not unread to them.</summary>
+    public const string OwnSent = "UPDATE memberships SET own_unread = own_unread + $added WHERE user = $user AND room = $room;";
+
+    /// <summary>Deletes a conversation's <c>$excess</c> oldest messages (a range of the (room, id) index).</summary>
+    public const string Trim = "DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE room = $room ORDER BY id LIMIT $excess);";
+
+    public const string Trimmed = "UPDATE conversations SET count = count - $deleted WHERE room = $room;";
+
+    /// <summary>Clears a conversation: its messages go, and its members have nothing unread there.</summary>
+    public const string Clear = """
+        DELETE FROM messages WHERE room = $room;
+        UPDATE conversations SET count = 0, last_id = NULL WHERE room = $room;
+        UPDATE memberships SET read_seq = coalesce((SELECT last_seq FROM conversations WHERE room = $room), 0), own_unread = 0 WHERE room = $room;
+        """;
+
+    public const string LastId = "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0);";
+
+    /// <summary>A conversation's newest id, sequence and count (a row even when it has none).</summary>
+    public const string Conversation = "SELECT conversations.last_id, coalesce(last_seq, 0), coalesce(count, 0) FROM (SELECT 1) LEFT JOIN conversations ON conversations.room = $room;";
+
+    public const string Marker = "SELECT read_id FROM memberships WHERE user = $user AND room = $room;";
+
+    /// <summary>The place in the conversation's sequence of the newest message at or before an id (just before the oldest one kept, if none).</summary>
+    public const string SeqAt = """
+        SELECT coalesce(
+            (SELECT seq FROM messages WHERE room = $room AND id <= $id ORDER BY id DESC LIMIT 1),
+            (SELECT min(seq) - 1 FROM messages WHERE room = $room),
+            0);
+        """;
+
+    /// <summary>The user's own messages in a conversation after an id (a range of the (room, id) index, no longer than what is unread).</summary>
+    public const string OwnAfter = "SELECT count(*) FROM messages WHERE room = $room AND id > $id AND user = $user;";
+
+    public const string SetMarker = """
+        INSERT INTO memberships (user, room, read_id, read_seq, own_unread) VALUES ($user, $room, $id, $seq, $own)
+        ON CONFLICT (user, room) DO UPDATE SET read_id = excluded.read_id, read_seq = excluded.read_seq, own_unread = excluded.own_unread;
+        """;
+
+    /// <summary>Unread messages of a membership, from the counters: those after the marker, less the user's own, at most what is kept.</summary>
+    private const string Unread = "max(0, min(coalesce(c.last_seq, 0) - m.read_seq - m.own_unread, coalesce(c.count, 0)))";
+
+    /// <summary>general first (0 unread without a marker), then each of the user's conversations.</summary>
+    public const string Summaries = $"""
+        SELECT 'general', (SELECT last_id FROM conversations WHERE room = 'general'),
+            coalesce((SELECT {Unread} FROM memberships AS m LEFT JOIN conversations AS c ON c.room = m.room WHERE m.user = $user AND m.room = 'general'), 0)
+        UNION ALL
+        SELECT * FROM (
+            SELECT m.room, c.last_id, {Unread}
+            FROM memberships AS m LEFT JOIN conversations AS c ON c.room = m.room
+            WHERE m.user = $user AND m.room <> 'general');
+        """;
+
+    public const string Summary = $"""
+        SELECT m.room, c.last_id, {Unread}
+        FROM memberships AS m LEFT JOIN conversations AS c ON c.room = m.room
+        WHERE m.user = $user AND m.room = $room;
+        """;
+
+    public const string IsMember = "SELECT EXISTS (SELECT 1 FROM memberships WHERE user = $user AND room = $room);";
+
+    /// <summary>Direct conversation keys start with '@', which sorts just before 'A': a range of the primary key.</summary>
+    public const string DirectCount = "SELECT count(*) FROM memberships WHERE user = $user AND room >= '@' AND room < 'A';";
+
+    /// <summary>The user's membership rows other than general: rooms and direct conversations (the memberships primary key).</summary>
+    public const string ConversationsOf = "SELECT room FROM memberships WHERE user = $user AND room <> 'general';";
+
+    public const string Members = "SELECT user FROM memberships WHERE room = $room ORDER BY user COLLATE BINARY;";
+
+    public const string ListRooms = """
+        SELECT name, (SELECT count(*) FROM memberships WHERE memberships.room = rooms.name)
+        FROM rooms ORDER BY name COLLATE BINARY;
+        """;
+
+    /// <summary>What decides a join (<see cref="JoinFacts"/>), in one row.</summary>
+    public const string JoinFacts = """
+        SELECT
+            EXISTS (SELECT 1 FROM memberships WHERE user = $user AND room = $room),
+            (SELECT count(*) FROM memberships JOIN rooms ON rooms.name = memberships.room WHERE user = $user),
+            EXISTS (SELECT 1 FROM rooms WHERE name = $room),
+            (SELECT count(*) FROM rooms),
+            (SELECT count(*) FROM rooms WHERE created_by = $user AND created_at > $dayAgo);
+        """;
+
+    public const string CreateRoom = "INSERT INTO rooms (name, created_at, created_by) VALUES ($room, $now, $user) ON CONFLICT (name) DO UPDATE SET empty_since = NULL;";
+
+    /// <summary>Joining: what was said before counts as read.</summary>
+    public const string Join = """
+        INSERT INTO memberships (user, room, read_id, read_seq, own_unread)
+        SELECT $user, $room, coalesce(conversations.last_id, 0), coalesce(conversations.last_seq, 0), 0
+        FROM (SELECT 1) LEFT JOIN conversations ON conversations.room = $room;
+        """;
+
+    public const string Leave = "DELETE FROM memberships WHERE user = $user AND room = $room RETURNING 1;";
+
+    public const string MarkEmpty = "UPDATE rooms SET empty_since = $now WHERE name = $room AND empty_since IS NULL AND NOT EXISTS (SELECT 1 FROM memberships WHERE room = $room);";
+
+    public const string RemoveEmptyRooms = """
+        DELETE FROM rooms WHERE empty_since < $before AND NOT EXISTS (SELECT 1 FROM memberships WHERE memberships.room = rooms.name)
+        RETURNING name;
+        """;
+
+    public const string RemoveRoom = """
+        DELETE FROM messages WHERE room = $room;
+        DELETE FROM conversations WHERE room = $room;
+        """;
+
+    public const string Check = "SELECT count(*) FROM (SELECT 1 FROM messages LIMIT 1);";
+
+    /// <summary>Random bytes, so that every page of them goes to the write-ahead log and is synced, as in a commit.</summary>
+    public const string Probe = "INSERT OR REPLACE INTO probe (id, data) VALUES (1, randomblob($bytes));";
+}

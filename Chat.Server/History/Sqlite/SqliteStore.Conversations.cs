@@ -1,0 +1,156 @@
+using Chat.Server.Rooms;
+using Microsoft.Data.Sqlite;
+
+namespace Chat.Server.History.Sqlite;
+
+/// <summary>Rooms, memberships and read markers, with unread counts from the counters.</summary>
+public sealed partial class SqliteStore
+{
+    public async Task<JoinOutcome> JoinAsync(string user, string room, JoinLimits limits, CancellationToken cancellationToken)
+    {
+        await using var transaction = await BeginAsync(cancellationToken);
+        JoinFacts facts;
+        await using (var reader = await Prepared(transaction, SqliteSql.JoinFacts, ("$user", user), ("$room", room), ("$dayAgo", (limits.Now - TimeSpan.FromDays(1)).Ticks))
+            .ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            facts = new JoinFacts(reader.GetBoolean(0), reader.GetInt64(1), reader.GetBoolean(2), reader.GetInt64(3), reader.GetInt64(4));
+        }
+
+        var outcome = JoinPolicy.Decide(facts, limits);
+        if (outcome != JoinOutcome.Joined)
+        {
+            return outcome;
+        }
+
+        await ExecuteAsync(transaction, SqliteSql.CreateRoom, cancellationToken, ("$room", room), ("$now", limits.Now.Ticks), ("$user", user));
+        await ExecuteAsync(transaction, SqliteSql.Join, cancellationToken, ("$user", user), ("$room", room));
+        await transaction.CommitAsync(cancellationToken);
+        return JoinOutcome.Joined;
+    }
+
+    public async Task<bool> LeaveAsync(string user, string room, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var transaction = await BeginAsync(cancellationToken);
+        var left = await ScalarAsync(transaction, SqliteSql.Leave, cancellationToken, ("$user", user), ("$room", room)) is not null;
+        await ExecuteAsync(transaction, SqliteSql.MarkEmpty, cancellationToken, ("$room", room), ("$now", now.Ticks));
+        await transaction.CommitAsync(cancellationToken);
+        return left;
+    }
+
+    public async Task<string[]> RemoveEmptyRoomsAsync(DateTime emptySince, CancellationToken cancellationToken)
+    {
+        await using var transaction = await BeginAsync(cancellationToken);
+        string[] removed;
+        await using (var reader = await Prepared(transaction, SqliteSql.RemoveEmptyRooms, ("$before", emptySince.Ticks)).ExecuteReaderAsync(cancellationToken))
+        {
+            removed = await StringsAsync(reader);
+        }
+
+        foreach (var room in removed)
+        {
+            await ExecuteAsync(transaction, SqliteSql.RemoveRoom, cancellationToken, ("$room", room));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return removed;
+    }
+
+    public Task<string[]> ConversationsOfAsync(string user, CancellationToken cancellationToken) =>
+        ReadAsync(SqliteSql.ConversationsOf, StringsAsync, cancellationToken, ("$user", user));
+
+    public Task<bool> IsMemberAsync(string user, string room, CancellationToken cancellationToken) =>
+        ReadAsync(SqliteSql.IsMember, async reader => await reader.ReadAsync(cancellationToken) && reader.GetBoolean(0), cancellationToken, ("$user", user), ("$room", room));
+
+    public Task<int> DirectCountAsync(string user, CancellationToken cancellationToken) =>
+        ReadAsync(SqliteSql.DirectCount, async reader => await reader.ReadAsync(cancellationToken) ? reader.GetInt32(0) : 0, cancellationToken, ("$user", user));
+
+    public Task<string[]> MembersAsync(string room, CancellationToken cancellationToken) =>
+        ReadAsync(SqliteSql.Members, StringsAsync, cancellationToken, ("$room", room));
+
+    public Task<RoomListing[]> ListRoomsAsync(CancellationToken cancellationToken) =>
+        ReadAsync(
+            SqliteSql.ListRooms,
+            async reader =>
+            {
+                var rooms = new List<RoomListing>();
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rooms.Add(new RoomListing(reader.GetString(0), reader.GetInt32(1)));
+                }
+
+                return rooms.ToArray();
+            },
+            cancellationToken);
+
+    public Task<RoomSummary[]> SummariesAsync(string user, CancellationToken cancellationToken) =>
+        ReadAsync(SqliteSql.Summaries, async reader => (await SummariesOfAsync(reader)).ToArray(), cancellationToken, ("$user", user));
+
+    public async Task<RoomSummary?> SummaryAsync(string user, string room, CancellationToken cancellationToken)
+    {
+        if (room == Conversation.General)
+        {
+            return (await SummariesAsync(user, cancellationToken))[0];
+        }
+
+        return (await ReadAsync(SqliteSql.Summary, SummariesOfAsync, cancellationToken, ("$user", user), ("$room", room))).SingleOrDefault();
+    }
+
+    public async Task<long[]> MarkReadAsync(IReadOnlyList<ReadMark> marks, CancellationToken cancellationToken)
+    {
+        await using var transaction = await BeginAsync(cancellationToken);
+        var markers = new long[marks.Count];
+        for (var i = 0; i < marks.Count; i++)
+        {
+            markers[i] = await MarkAsync(transaction, marks[i], cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return markers;
+    }
+
+    /// <summary>
+    /// Moves one marker: to at most the conversation's newest id, never back; its place in the conversation's sequence and
+    /// the user's own messages after it are found by the (room, id) index (nothing to count when it moves to the newest).
+    /// A room's marker exists only while its user is a member, a direct one's from its first message; general's appears on first use.
+    /// </summary>
+    private async Task<long> MarkAsync(SqliteTransaction transaction, ReadMark mark, CancellationToken cancellationToken)
+    {
+        var current = await ScalarAsync(transaction, SqliteSql.Marker, cancellationToken, ("$user", mark.User), ("$room", mark.Room)) as long?;
+        if (current is null && mark.Room != Conversation.General)
+        {
+            return 0;
+        }
+
+        long? lastId;
+        long lastSeq;
+        await using (var reader = await Prepared(transaction, SqliteSql.Conversation, ("$room", mark.Room)).ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            (lastId, lastSeq) = (reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        var target = Math.Max(0, Math.Min(mark.Id, lastId ?? 0));
+        if (current is { } marker && target <= marker)
+        {
+            return marker;
+        }
+
+        var atNewest = lastId is { } newest && target >= newest;
+        var seq = atNewest ? lastSeq : (long)(await ScalarAsync(transaction, SqliteSql.SeqAt, cancellationToken, ("$room", mark.Room), ("$id", target)))!;
+        var own = atNewest ? 0 : (long)(await ScalarAsync(transaction, SqliteSql.OwnAfter, cancellationToken, ("$room", mark.Room), ("$id", target), ("$user", mark.User)))!;
+        await ExecuteAsync(transaction, SqliteSql.SetMarker, cancellationToken, ("$user", mark.User), ("$room", mark.Room), ("$id", target), ("$seq", seq), ("$own", own));
+        return target;
+    }
+
+    private static async Task<List<RoomSummary>> SummariesOfAsync(SqliteDataReader reader)
+    {
+        var summaries = new List<RoomSummary>();
+        while (await reader.ReadAsync())
+        {
+            summaries.Add(new RoomSummary(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2)));
+        }
+
+        return summaries;
+    }
+}

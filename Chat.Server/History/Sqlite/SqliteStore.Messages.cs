@@ -1,0 +1,300 @@
+using System.Numerics;
+using System.Text.Json;
+using Chat.Server.Rooms;
+using Microsoft.Data.Sqlite;
+
+namespace Chat.Server.History.Sqlite;
+
+/// <summary>The message log: appends with their counters, reads by conversation, client message ids.</summary>
+public sealed partial class SqliteStore
+{
+    /// <summary>Most rows in one INSERT statement.</summary>
+    private const int MaxRowsPerInsert = 64;
+
+    private readonly SqliteCommand?[] _inserts = new SqliteCommand?[BitOperations.Log2(MaxRowsPerInsert) + 1];
+
+    public async Task<Appended[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken)
+    {
+        var appended = new Appended[batch.Count];
+        await using var transaction = await BeginAsync(cancellationToken);
+
+        // A resent message (its sender's client id is remembered) comes back as first sent; the others are new.
+        await FindSentAsync(transaction, batch, appended, cancellationToken);
+        var fresh = new List<int>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (appended[i].Message is null)
+            {
+                fresh.Add(i);
+            }
+        }
+
+        // Each new message takes the next place in its conversation's sequence.
+        var sequences = new Dictionary<string, long>(StringComparer.Ordinal);
+        var seqs = new long[fresh.Count];
+        for (var n = 0; n < fresh.Count; n++)
+        {
+            var room = batch[fresh[n]].Room;
+            if (!sequences.TryGetValue(room, out var last))
+            {
+                last = await ScalarAsync(transaction, SqliteSql.Counters, cancellationToken, ("$room", room)) is long known ? known : 0;
+            }
+
+            sequences[room] = seqs[n] = last + 1;
+        }
+
+        var ids = await InsertAsync(transaction, batch, fresh, seqs, sentAt, cancellationToken);
+        var added = new Dictionary<string, (long LastId, int Count)>(StringComparer.Ordinal);
+        var own = new Dictionary<(string User, string Room), int>();
+        for (var n = 0; n < fresh.Count; n++)
+        {
+            var message = batch[fresh[n]];
+            appended[fresh[n]] = new Appended(new ChatMessage(ids[n], message.Room, message.User, message.Text, sentAt), IsNew: true);
+            added[message.Room] = (ids[n], added.GetValueOrDefault(message.Room).Count + 1);
+            own[(message.User, message.Room)] = own.GetValueOrDefault((message.User, message.Room)) + 1;
+            if (message.ClientMessageId is { } clientId)
+            {
+                await ExecuteAsync(
+                    transaction,
+                    SqliteSql.RememberClientId,
+                    cancellationToken,
+                    ("$user", message.User),
+                    ("$clientId", clientId),
+                    ("$room", message.Room),
+                    ("$id", ids[n]),
+                    ("$sentAt", sentAt.Ticks));
+            }
+        }
+
+        foreach (var room in added.Keys)
+        {
+            if (Conversation.TryParseDirect(room, out var one, out var other))
+            {
+                await ExecuteAsync(transaction, SqliteSql.AddMember, cancellationToken, ("$user", one), ("$room", room));
+                await ExecuteAsync(transaction, SqliteSql.AddMember, cancellationToken, ("$user", other), ("$room", room));
+            }
+        }
+
+        foreach (var ((user, room), count) in own)
+        {
+            await ExecuteAsync(transaction, SqliteSql.OwnSent, cancellationToken, ("$user", user), ("$room", room), ("$added", count));
+        }
+
+        foreach (var (room, (lastId, count)) in added)
+        {
+            var total = (long)(await ScalarAsync(
+                transaction, SqliteSql.Counted, cancellationToken, ("$room", room), ("$lastId", lastId), ("$lastSeq", sequences[room]), ("$added", count)))!;
+            if (retention.Excess(total) is > 0 and var excess)
+            {
+                var deleted = await ExecuteAsync(transaction, SqliteSql.Trim, cancellationToken, ("$room", room), ("$excess", excess));
+                await ExecuteAsync(transaction, SqliteSql.Trimmed, cancellationToken, ("$room", room), ("$deleted", deleted));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return appended;
+    }
+
+    public async Task<ChatMessage[]> GetAsync(string room, long? afterId, int limit, CancellationToken cancellationToken)
+    {
+        var messages = await ReadAsync(afterId is null ? SqliteSql.Latest : SqliteSql.After, MessagesAsync, cancellationToken, ("$room", room), ("$afterId", afterId ?? 0), ("$limit", limit));
+        if (afterId is null)
+        {
+            messages.Reverse();
+        }
+
+        return [.. messages];
+    }
+
+    public async Task<ChatMessage[]> GetBeforeAsync(string room, long beforeId, int limit, CancellationToken cancellationToken)
+    {
+        var messages = await ReadAsync(SqliteSql.Before, MessagesAsync, cancellationToken, ("$room", room), ("$beforeId", beforeId), ("$limit", limit));
+        messages.Reverse();
+        return [.. messages];
+    }
+
+    public async Task<ChatMessage[]> GetMissedAsync(IReadOnlyList<string> conversations, long? afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        using var ranges = new Ranges(connection);
+        return await ConversationMerge.MergeAsync(ranges, conversations, afterId, limit, cancellationToken);
+    }
+
+    public async Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken) =>
+        [.. await ReadAsync(SqliteSql.All, MessagesAsync, cancellationToken, ("$afterId", afterId), ("$limit", limit))];
+
+    public Task<long> LastIdAsync(CancellationToken cancellationToken) =>
+        ReadAsync(SqliteSql.LastId, async reader => await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : 0, cancellationToken);
+
+    public async Task ClearAsync(string room, CancellationToken cancellationToken)
+    {
+        // AUTOINCREMENT keeps the highest id in sqlite_sequence, so ids are not reused after this.
+        await using var transaction = await BeginAsync(cancellationToken);
+        await ExecuteAsync(transaction, SqliteSql.Clear, cancellationToken, ("$room", room));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<int> ForgetClientIdsAsync(DateTime sentBefore, CancellationToken cancellationToken)
+    {
+        await using var transaction = await BeginAsync(cancellationToken);
+        var forgotten = await ExecuteAsync(transaction, SqliteSql.ForgetClientIds, cancellationToken, ("$before", sentBefore.Ticks));
+        await transaction.CommitAsync(cancellationToken);
+        return forgotten;
+    }
+
+    /// <summary>
+    /// Inserts the new messages with one statement per chunk of up to <see cref="MaxRowsPerInsert"/> rows (sizes are powers
+    /// of two, so that a few prepared statements serve every batch); returns their ids in batch order.
+    /// </summary>
+    private async Task<List<long>> InsertAsync(SqliteTransaction transaction, IReadOnlyList<NewMessage> batch, List<int> fresh, long[] seqs, DateTime sentAt, CancellationToken cancellationToken)
+    {
+        var ids = new List<long>(fresh.Count);
+        for (var offset = 0; offset < fresh.Count;)
+        {
+            var rows = Math.Min(MaxRowsPerInsert, 1 << BitOperations.Log2((uint)(fresh.Count - offset)));
+            var insert = InsertCommand(rows);
+            insert.Transaction = transaction;
+            for (var i = 0; i < rows; i++)
+            {
+                var message = batch[fresh[offset + i]];
+                insert.Parameters[4 * i].Value = message.Room;
+                insert.Parameters[(4 * i) + 1].Value = message.User;
+                insert.Parameters[(4 * i) + 2].Value = message.Text;
+                insert.Parameters[(4 * i) + 3].Value = seqs[offset + i];
+            }
+
+            insert.Parameters[4 * rows].Value = sentAt.Ticks;
+            var first = ids.Count;
+            await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    ids.Add(reader.GetInt64(0));
+                }
+            }
+
+            // Rows are inserted in VALUES order with increasing ids; RETURNING may list them in any order.
+            ids.Sort(first, rows, comparer: null);
+            offset += rows;
+        }
+
+        return ids;
+    }
+
+    /// <summary>The prepared insert of <paramref name="rows"/> rows (a power of two): parameters $r0, $u0, $t0, $s0, $r1, ..., then $sentAt.</summary>
+    private SqliteCommand InsertCommand(int rows)
+    {
+        var slot = BitOperations.Log2((uint)rows);
+        if (_inserts[slot] is { } cached)
+        {
+            return cached;
+        }
+
+        var insert = Writer.CreateCommand();
+        var values = string.Join(", ", Enumerable.Range(0, rows).Select(i => $"($r{i}, $u{i}, $t{i}, $s{i}, $sentAt)"));
+        insert.CommandText = $"INSERT INTO messages (room, user, text, seq, sent_at) VALUES {values} RETURNING id;";
+        for (var i = 0; i < rows; i++)
+        {
+            insert.Parameters.Add($"$r{i}", SqliteType.Text);
+            insert.Parameters.Add($"$u{i}", SqliteType.Text);
+            insert.Parameters.Add($"$t{i}", SqliteType.Text);
+            insert.Parameters.Add($"$s{i}", SqliteType.Integer);
+        }
+
+        insert.Parameters.Add("$sentAt", SqliteType.Integer);
+        insert.Prepare();
+        return _inserts[slot] = insert;
+    }
+
+    /// <summary>Fills in <paramref name="appended"/> for each message of <paramref name="batch"/> whose sender's client id is remembered.</summary>
+    private async Task FindSentAsync(SqliteTransaction transaction, IReadOnlyList<NewMessage> batch, Appended[] appended, CancellationToken cancellationToken)
+    {
+        var positions = new List<int>();
+        var keys = new List<string[]>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i].ClientMessageId is { } clientId)
+            {
+                positions.Add(i);
+                keys.Add([batch[i].User, clientId]);
+            }
+        }
+
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        await using var reader = await Prepared(transaction, SqliteSql.Sent, ("$keys", JsonSerializer.Serialize(keys))).ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var first = reader.IsDBNull(3)
+                ? ChatMessage.Tombstone(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), new DateTime(reader.GetInt64(4), DateTimeKind.Utc))
+                : Message(reader);
+            appended[positions[reader.GetInt32(5)]] = new Appended(first, IsNew: false);
+        }
+    }
+
+    /// <summary>The merge's reads, prepared once on one connection (each a range of the (room, id) index).</summary>
+    private sealed class Ranges : ConversationMerge.IRanges, IDisposable
+    {
+        private readonly SqliteCommand _first;
+        private readonly SqliteCommand _last;
+        private readonly SqliteCommand _up;
+        private readonly SqliteCommand _down;
+
+        public Ranges(SqliteConnection connection)
+        {
+            _first = Command(connection, SqliteSql.FirstAfter, "$room", "$from");
+            _last = Command(connection, SqliteSql.LastBefore, "$room", "$from");
+            _up = Command(connection, SqliteSql.RunUp, "$room", "$from", "$to", "$limit");
+            _down = Command(connection, SqliteSql.RunDown, "$room", "$from", "$to", "$limit");
+        }
+
+        public async Task<long?[]> HeadsAsync(IReadOnlyList<string> rooms, long from, bool newestFirst, CancellationToken cancellationToken)
+        {
+            var query = newestFirst ? _last : _first;
+            var heads = new long?[rooms.Count];
+            for (var i = 0; i < rooms.Count; i++)
+            {
+                query.Parameters[0].Value = rooms[i];
+                query.Parameters[1].Value = from;
+                heads[i] = await query.ExecuteScalarAsync(cancellationToken) is long id ? id : null;
+            }
+
+            return heads;
+        }
+
+        public async Task<List<ChatMessage>> RangeAsync(string room, long from, long to, int limit, bool newestFirst, CancellationToken cancellationToken)
+        {
+            var query = newestFirst ? _down : _up;
+            query.Parameters[0].Value = room;
+            query.Parameters[1].Value = from;
+            query.Parameters[2].Value = to;
+            query.Parameters[3].Value = limit;
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            return await MessagesAsync(reader);
+        }
+
+        public void Dispose()
+        {
+            _first.Dispose();
+            _last.Dispose();
+            _up.Dispose();
+            _down.Dispose();
+        }
+
+        private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in parameters)
+            {
+                command.Parameters.Add(name, name == "$room" ? SqliteType.Text : SqliteType.Integer);
+            }
+
+            command.Prepare();
+            return command;
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using Microsoft.Data.Sqlite;
+
+namespace Chat.Server.History.Sqlite;
+
+/// <summary>
+/// History in an embedded SQLite file (WAL, every commit synced). One open connection writes (the writer's turn, so
+/// nothing else writes at once); reads use pooled connections. Its SQL is in <see cref="SqliteSql"/>, its schema in
+/// <see cref="SqliteSchema"/>; the messages and the conversations are in the two other parts of this class.
+/// </summary>
+public sealed partial class SqliteStore(string connectionString, Retention retention) : IHistoryStore, IDisposable
+{
+    // Unpooled and never creating the file: a pooled connection would keep answering from a file that is gone.
+    private readonly string _checkConnectionString =
+        new SqliteConnectionStringBuilder(connectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ToString();
+
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+    private SqliteConnection? _writer;
+
+    public string ConnectionString { get; } = connectionString;
+
+    /// <summary>Where the history is, for the start-up log.</summary>
+    public string Description => $"SQLite file {new SqliteConnectionStringBuilder(ConnectionString).DataSource}";
+
+    private SqliteConnection Writer => _writer ?? throw new InvalidOperationException("The history store is not initialized.");
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await OpenWriterAsync(cancellationToken);
+        }
+        catch (SqliteException failure)
+        {
+            // A file that cannot be opened, created or upgraded (no such folder, no permission, a full disk): one line, exit 1.
+            throw new Configuration.StartupException(
+                $"cannot open the SQLite history {new SqliteConnectionStringBuilder(ConnectionString).DataSource} (ConnectionStrings:Chat): {failure.Message}", failure);
+        }
+    }
+
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(_checkConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = SqliteSql.Check;
+        await query.ExecuteScalarAsync(cancellationToken);
+    }
+
+    public async Task CheckWritableAsync(CancellationToken cancellationToken)
+    {
+        await using var transaction = await BeginAsync(cancellationToken);
+        await ExecuteAsync(transaction, SqliteSql.Probe, cancellationToken, ("$bytes", IStoreProbes.ProbeBytes));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _prepared.Values.Concat(_inserts.OfType<SqliteCommand>()))
+        {
+            command.Dispose();
+        }
+
+        _writer?.Dispose();
+        _writer = null;
+        SqliteConnection.ClearPool(new SqliteConnection(ConnectionString));
+    }
+
+    private async Task OpenWriterAsync(CancellationToken cancellationToken)
+    {
+        var writer = new SqliteConnection(ConnectionString);
+        await writer.OpenAsync(cancellationToken);
+        await ExecuteAsync(writer, null, "PRAGMA journal_mode = WAL;", cancellationToken);
+
+        // FULL makes each commit durable on disk before it is acked; group commit pays it once per batch.
+        await ExecuteAsync(writer, null, "PRAGMA synchronous = FULL;", cancellationToken);
+
+        // The upgrade is one transaction, begun IMMEDIATE so that two processes opening one file take turns.
+        await using (var transaction = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken))
+        {
+            await using var version = writer.CreateCommand();
+            version.Transaction = transaction;
+            version.CommandText = "PRAGMA user_version;";
+            var from = Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            for (var step = from; step < SqliteSchema.Migrations.Length; step++)
+            {
+                await ExecuteAsync(writer, transaction, SqliteSchema.Migrations[step], cancellationToken);
+            }
+
+            if (from < SqliteSchema.Migrations.Length)
+            {
+                await ExecuteAsync(writer, transaction, $"PRAGMA user_version = {SqliteSchema.Migrations.Length};", cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        _writer = writer;
+    }
+
+    private async Task<SqliteTransaction> BeginAsync(CancellationToken cancellationToken) =>
+        (SqliteTransaction)await Writer.BeginTransactionAsync(cancellationToken);
+
+    /// <summary>A statement of the writer's, prepared once and kept (its parameters are set anew at each use).</summary>
+    private SqliteCommand Prepared(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        if (!_prepared.TryGetValue(sql, out var command))
+        {
+            command = Writer.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter(name, value ?? DBNull.Value));
+            }
+
+            command.Prepare();
+            _prepared[sql] = command;
+        }
+
+        command.Transaction = transaction;
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            command.Parameters[parameters[i].Name].Value = parameters[i].Value ?? DBNull.Value;
+        }
+
+        return command;
+    }
+
+    /// <summary>Runs a statement of the writer's in <paramref name="transaction"/>; returns the first column of its first row, or null.</summary>
+    private async Task<object?> ScalarAsync(SqliteTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        await Prepared(transaction, sql, parameters).ExecuteScalarAsync(cancellationToken);
+
+    private async Task<int> ExecuteAsync(SqliteTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        await Prepared(transaction, sql, parameters).ExecuteNonQueryAsync(cancellationToken);
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>A read on a pooled connection of its own: <paramref name="sql"/> with <paramref name="parameters"/>.</summary>
+    private async Task<T> ReadAsync<T>(string sql, Func<SqliteDataReader, Task<T>> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            query.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        return await read(reader);
+    }
+
+    private static async Task<List<ChatMessage>> MessagesAsync(SqliteDataReader reader)
+    {
+        var messages = new List<ChatMessage>();
+        while (await reader.ReadAsync())
+        {
+            messages.Add(Message(reader));
+        }
+
+        return messages;
+    }
+
+    private static async Task<string[]> StringsAsync(SqliteDataReader reader)
+    {
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return [.. values];
+    }
+
+    /// <summary>A message from a row of <see cref="SqliteSql.Columns"/>.</summary>
+    private static ChatMessage Message(SqliteDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), new DateTime(reader.GetInt64(4), DateTimeKind.Utc));
+}
