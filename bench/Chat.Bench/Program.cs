@@ -244,11 +244,14 @@ floods.SetAction(async (parse, cancellationToken) =>
 });
 root.Subcommands.Add(floods);
 
-// The normal user of `floods`, in a process of its own (started by it).
-var floodsSenderUrl = new Argument<string>("url");
-var floodsSender = new Command("floods-sender") { Hidden = true };
-floodsSender.Arguments.Add(floodsSenderUrl);
-floodsSender.SetAction((parse, cancellationToken) => FloodsBenchmark.RunSenderAsync(new Uri(parse.GetValue(floodsSenderUrl)!), cancellationToken));
-root.Subcommands.Add(floodsSender);
+// The normal user of `floods` and `abuse`, in a process of its own (started by them).
+var steadySenderUrl = new Argument<string>("url");
+var steadySenderEvery = new Option<double>("--every") { Description = "Milliseconds between one ack and the next send.", DefaultValueFactory = _ => 250 };
+var steadySender = new Command("steady-sender") { Hidden = true };
+steadySender.Arguments.Add(steadySenderUrl);
+steadySender.Options.Add(steadySenderEvery);
+steadySender.SetAction((parse, cancellationToken) =>
+    SteadySender.RunChildAsync(new Uri(parse.GetValue(steadySenderUrl)!), TimeSpan.FromMilliseconds(parse.GetValue(steadySenderEvery)), cancellationToken));
+root.Subcommands.Add(steadySender);
 
 return await root.Parse(args).InvokeAsync();
