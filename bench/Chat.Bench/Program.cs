@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Chat.Bench;
+using Chat.Bench.Abuse;
 
 var rounds = new Option<int>("--rounds") { Description = "How many rounds; medians are printed.", DefaultValueFactory = _ => 3 };
 var senders = new Option<int>("--senders") { Description = "Concurrent senders.", DefaultValueFactory = _ => 20 };
@@ -243,6 +244,29 @@ floods.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 root.Subcommands.Add(floods);
+
+// chat-bench abuse: six floods from one user, each against a fresh server with the default limits, a normal user beside it
+var abuseQuiet = new Option<double>("--quiet-seconds") { Description = "Seconds the normal user's acks are measured before each flood.", DefaultValueFactory = _ => 15 };
+var abuseFlood = new Option<double>("--flood-seconds") { Description = "Seconds each timed flood lasts (conversations-by-reading makes its 50,000 calls instead).", DefaultValueFactory = _ => 20 };
+var abuseAfter = new Option<double>("--after-seconds") { Description = "Seconds after each flood before the server's memory is read again.", DefaultValueFactory = _ => 60 };
+var abuseFloods = new Option<string[]>("--floods")
+{
+    Description = "The floods to run, in their order; all by default.",
+    DefaultValueFactory = _ => [.. AbuseBenchmark.All.Select(flood => flood.Name)],
+    AllowMultipleArgumentsPerToken = true,
+};
+abuseFloods.AcceptOnlyFromAmong([.. AbuseBenchmark.All.Select(flood => flood.Name)]);
+var abuse = new Command("abuse", "One user's floods (reading, catch-ups, joins, typing, refused calls, long lists), each against a fresh Chat with its default limits: a normal user's ack p99, server CPU, memory and error log lines; one table, met or not.")
+{
+    abuseQuiet, abuseFlood, abuseAfter, abuseFloods,
+};
+abuse.SetAction(async (parse, cancellationToken) =>
+{
+    var options = new AbuseBenchmark.Options(
+        TimeSpan.FromSeconds(parse.GetValue(abuseQuiet)), TimeSpan.FromSeconds(parse.GetValue(abuseFlood)), TimeSpan.FromSeconds(parse.GetValue(abuseAfter)), parse.GetValue(abuseFloods)!);
+    return await AbuseBenchmark.RunAsync(options, Console.Out, cancellationToken) ? 0 : 2;
+});
+root.Subcommands.Add(abuse);
 
 // The normal user of `floods` and `abuse`, in a process of its own (started by them).
 var steadySenderUrl = new Argument<string>("url");
