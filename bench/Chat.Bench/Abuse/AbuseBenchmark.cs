@@ -92,13 +92,16 @@ internal static class AbuseBenchmark
         var quiet = sender.Take();
 
         var rssBefore = server.ResidentBytes();
+        var managedBefore = await ServerCounters.ManagedMemoryAsync(server, cancellationToken);
         var cpuBefore = server.CpuTime;
+        var generatorBefore = Environment.CpuUsage.TotalTime;
         var (linesBefore, bytesBefore, errorsBefore, keptBefore) = (server.Log.Lines, server.Log.Bytes, server.Log.Errors, server.Log.Kept);
         using var sampling = new CancellationTokenSource();
         var peak = SamplePeakAsync(server, rssBefore, sampling.Token);
         var floodStarted = Stopwatch.GetTimestamp();
         double floodSeconds;
         double cpu;
+        double generatorCpu;
         AckTimes during;
         long floodEnded;
         try
@@ -107,6 +110,7 @@ internal static class AbuseBenchmark
             floodEnded = Stopwatch.GetTimestamp();
             floodSeconds = Stopwatch.GetElapsedTime(floodStarted, floodEnded).TotalSeconds;
             cpu = (server.CpuTime - cpuBefore).TotalSeconds / floodSeconds * 100;
+            generatorCpu = (Environment.CpuUsage.TotalTime - generatorBefore).TotalSeconds / floodSeconds * 100;
             during = sender.Take();
 
             // What the flood left behind is its doing: its memory and log lines count with the flood's.
@@ -123,15 +127,18 @@ internal static class AbuseBenchmark
         var rest = options.After - Stopwatch.GetElapsedTime(floodEnded);
         await Task.Delay(rest > TimeSpan.Zero ? rest : TimeSpan.Zero, cancellationToken);
         var rssAfter = server.ResidentBytes();
+        var managedAfter = await ServerCounters.ManagedMemoryAsync(server, cancellationToken);
         var errorsAfter = server.Log.Errors - errorsBefore - errors;
         var after = sender.Take();
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  normal user's acks: quiet p50 {quiet.P50:F1} ms, p99 {quiet.P99:F1} ms ({quiet.Count} acks); during the flood p50 {during.P50:F1} ms, p99 {during.P99:F1} ms ({during.Count} acks); " +
             $"p99 ratio {during.P99 / quiet.P99:F2}; sends refused: {quiet.Refused} quiet, {during.Refused} during, {after.Refused} after"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server CPU during the flood: {cpu:F0}% of one core over {floodSeconds:F1} s"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  server RSS: {rssBefore / MiB:F0} MiB before, peak {rssPeak / MiB:F0} MiB during (+{(rssPeak - rssBefore) / MiB:F0}), {rssAfter / MiB:F0} MiB {options.After.TotalSeconds:0} s after ({(rssAfter - rssBefore) / MiB:+0;-0} MiB)"));
+            $"  server CPU during the flood: {cpu:F0}% of one core over {floodSeconds:F1} s (the flood's generator, on the same 2 cores: {generatorCpu:F0}%)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  server RSS: {rssBefore / MiB:F0} MiB before, peak {rssPeak / MiB:F0} MiB during (+{(rssPeak - rssBefore) / MiB:F0}), {rssAfter / MiB:F0} MiB {options.After.TotalSeconds:0} s after ({(rssAfter - rssBefore) / MiB:+0;-0} MiB); " +
+            $"managed heap as the last GC left it {managedBefore.Heap / MiB:F0} MiB before, {managedAfter.Heap / MiB:F0} MiB after, GC committed {managedBefore.Committed / MiB:F0} and {managedAfter.Committed / MiB:F0} MiB"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  server log during the flood and its checks: {lines:N0} lines, {bytes / 1024.0:N1} KiB; Error/Critical entries: {errors} then, {errorsAfter} later in the {options.After.TotalSeconds:0} s after"));
         foreach (var entry in server.Log.Entries(keptBefore))
