@@ -50,7 +50,7 @@ internal static class AbuseBenchmark
             {
                 // One flood that breaks the generator should not cost the others' figures.
                 output.WriteLine($"  the flood failed: {exception}");
-                rows.Add(new Row(flood.Name, new AckTimes(), new AckTimes(), double.NaN, double.NaN, -1, Met: false, "the flood failed"));
+                rows.Add(new Row(flood.Name, new AckTimes(), new AckTimes(), double.NaN, double.NaN, -1, Met: false, "the flood failed", double.NaN, double.NaN));
             }
         }
 
@@ -66,6 +66,10 @@ internal static class AbuseBenchmark
                 $"| {row.Flood} | {row.Quiet.P99:F1} ms | {row.During.P99:F1} ms | {row.During.P99 / row.Quiet.P99:F2} | {row.PeakGrowth:F0} MiB | {row.AfterGrowth:F0} MiB | {row.Errors} | {(row.Met ? "yes" : $"**no** ({row.Why})")} |"));
         }
 
+        // The machine is shared: what else ran is part of the figures.
+        output.WriteLine();
+        output.WriteLine("CPU of every other process on the machine (the normal user's included), % of one core, quiet window / flood: " +
+            string.Join("; ", rows.Select(row => string.Create(CultureInfo.InvariantCulture, $"{row.Flood} {row.QuietOthers * 100:F0} / {row.FloodOthers * 100:F0}"))));
         return rows.All(row => row.Met);
     }
 
@@ -88,20 +92,20 @@ internal static class AbuseBenchmark
         }
 
         sender.Take();
+        var quietLoad = Load.Start(server);
         await Task.Delay(options.Quiet, cancellationToken);
         var quiet = sender.Take();
+        var quietOthers = quietLoad.Others();
 
         var rssBefore = server.ResidentBytes();
         var managedBefore = await ServerCounters.ManagedMemoryAsync(server, cancellationToken);
-        var cpuBefore = server.CpuTime;
-        var generatorBefore = Environment.CpuUsage.TotalTime;
+        var load = Load.Start(server);
         var (linesBefore, bytesBefore, errorsBefore, keptBefore) = (server.Log.Lines, server.Log.Bytes, server.Log.Errors, server.Log.Kept);
         using var sampling = new CancellationTokenSource();
         var peak = SamplePeakAsync(server, rssBefore, sampling.Token);
         var floodStarted = Stopwatch.GetTimestamp();
         double floodSeconds;
-        double cpu;
-        double generatorCpu;
+        (double Server, double Generator, double Others) cpu;
         AckTimes during;
         long floodEnded;
         try
@@ -109,8 +113,7 @@ internal static class AbuseBenchmark
             await flood.FloodAsync(server.Url, options.Flood, output, cancellationToken);
             floodEnded = Stopwatch.GetTimestamp();
             floodSeconds = Stopwatch.GetElapsedTime(floodStarted, floodEnded).TotalSeconds;
-            cpu = (server.CpuTime - cpuBefore).TotalSeconds / floodSeconds * 100;
-            generatorCpu = (Environment.CpuUsage.TotalTime - generatorBefore).TotalSeconds / floodSeconds * 100;
+            cpu = load.Cores();
             during = sender.Take();
 
             // What the flood left behind is its doing: its memory and log lines count with the flood's.
@@ -135,7 +138,8 @@ internal static class AbuseBenchmark
             $"  normal user's acks: quiet p50 {quiet.P50:F1} ms, p99 {quiet.P99:F1} ms ({quiet.Count} acks); during the flood p50 {during.P50:F1} ms, p99 {during.P99:F1} ms ({during.Count} acks); " +
             $"p99 ratio {during.P99 / quiet.P99:F2}; sends refused: {quiet.Refused} quiet, {during.Refused} during, {after.Refused} after"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  server CPU during the flood: {cpu:F0}% of one core over {floodSeconds:F1} s (the flood's generator, on the same 2 cores: {generatorCpu:F0}%)"));
+            $"  server CPU during the flood: {cpu.Server * 100:F0}% of one core over {floodSeconds:F1} s; the flood's generator (same machine): {cpu.Generator * 100:F0}%; " +
+            $"every other process (the normal user's included): {cpu.Others * 100:F0}% during the flood, {quietOthers * 100:F0}% in the quiet window, of {Environment.ProcessorCount * 100}%"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  server RSS: {rssBefore / MiB:F0} MiB before, peak {rssPeak / MiB:F0} MiB during (+{(rssPeak - rssBefore) / MiB:F0}), {rssAfter / MiB:F0} MiB {options.After.TotalSeconds:0} s after ({(rssAfter - rssBefore) / MiB:+0;-0} MiB); " +
             $"managed heap as the last GC left it {managedBefore.Heap / MiB:F0} MiB before, {managedAfter.Heap / MiB:F0} MiB after, GC committed {managedBefore.Committed / MiB:F0} and {managedAfter.Committed / MiB:F0} MiB"));
@@ -169,7 +173,7 @@ internal static class AbuseBenchmark
             why.Add("errors");
         }
 
-        return new Row(flood.Name, quiet, during, peakGrowth, afterGrowth, errors, why.Count == 0, string.Join(", ", why));
+        return new Row(flood.Name, quiet, during, peakGrowth, afterGrowth, errors, why.Count == 0, string.Join(", ", why), quietOthers, cpu.Others);
     }
 
     /// <summary>The server's largest resident memory, sampled every <see cref="RssEvery"/> until cancelled.</summary>
@@ -191,5 +195,24 @@ internal static class AbuseBenchmark
         return Math.Max(peak, server.ResidentBytes());
     }
 
-    private sealed record Row(string Flood, AckTimes Quiet, AckTimes During, double PeakGrowth, double AfterGrowth, long Errors, bool Met, string Why);
+    /// <summary>CPU used since a start, in cores: the server's, this generator's, and every other process's on the machine.</summary>
+    private sealed record Load(BenchServer Server, TimeSpan ServerStart, TimeSpan GeneratorStart, MachineCpu MachineStart)
+    {
+        public static Load Start(BenchServer server) => new(server, server.CpuTime, Environment.CpuUsage.TotalTime, MachineCpu.Read());
+
+        public (double Server, double Generator, double Others) Cores()
+        {
+            var machine = MachineCpu.Read().CoresBusySince(MachineStart);
+            var seconds = Stopwatch.GetElapsedTime(Started).TotalSeconds;
+            var server = (Server.CpuTime - ServerStart).TotalSeconds / seconds;
+            var generator = (Environment.CpuUsage.TotalTime - GeneratorStart).TotalSeconds / seconds;
+            return (server, generator, Math.Max(0, machine - server - generator));
+        }
+
+        public double Others() => Cores().Others;
+
+        private long Started { get; } = Stopwatch.GetTimestamp();
+    }
+
+    private sealed record Row(string Flood, AckTimes Quiet, AckTimes During, double PeakGrowth, double AfterGrowth, long Errors, bool Met, string Why, double QuietOthers, double FloodOthers);
 }
