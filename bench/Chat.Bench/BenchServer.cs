@@ -103,6 +103,9 @@ internal sealed class BenchServer : IAsyncDisposable
         throw new InvalidOperationException($"{kind} exited before it listened.");
     }
 
+    /// <summary>What the server has written to its standard output since it listened.</summary>
+    public ServerLog Log { get; } = new();
+
     /// <summary>When Chat first logged dropping a client that stopped reading (a <see cref="Stopwatch"/> timestamp), or 0.</summary>
     public long DroppedAt => Volatile.Read(ref _droppedAt);
 
@@ -112,6 +115,7 @@ internal sealed class BenchServer : IAsyncDisposable
         {
             while (await _process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
             {
+                Log.Add(line);
                 if (line.Contains("Dropped connection", StringComparison.Ordinal))
                 {
                     Interlocked.CompareExchange(ref _droppedAt, Stopwatch.GetTimestamp(), 0);

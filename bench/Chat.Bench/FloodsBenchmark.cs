@@ -18,7 +18,7 @@ internal static class FloodsBenchmark
     public sealed record Options(int Connections, int Concurrency, int Churns, int Readers, TimeSpan ReadFor);
 
     // Chat's defaults, put back over what BenchServer turns off for the other benchmarks.
-    private static readonly string[] DefaultLimits =
+    public static readonly string[] DefaultLimits =
     [
         "--Chat:RateLimit:PerSecond", "10", "--Chat:RateLimit:ReadsPerSecond", "2000",
         "--Chat:Limits:ConnectionsPerAddress", "1000", "--Chat:Limits:ConnectsPerSecond", "100", "--Chat:Limits:MaxConnections", "50000",
@@ -29,7 +29,7 @@ internal static class FloodsBenchmark
         await using var server = await BenchServer.StartAsync(cancellationToken, DefaultLimits);
         output.WriteLine($"floods: Chat with its default limits; a normal user sends 4 messages/s and awaits each ack");
         await using var normal = await ConnectAsync(server.Url, "filler", cancellationToken);
-        await using var sender = new SteadySender(server.Url);
+        await using var sender = SteadySender.Start(server.Url, TimeSpan.FromMilliseconds(250));
 
         // 1. Quiet, then the connection flood.
         await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
@@ -87,8 +87,6 @@ internal static class FloodsBenchmark
             $"budget 2,000/s after a burst of 10,000: {(10_000 + (2_000 * seconds)) / seconds:N0}/s over this run), {messages / seconds:N0} messages/s delivered, {readRefused:N0} calls refused");
         output.WriteLine($"  normal sender's ack p50 during it: {sender.TakeP50():F1} ms; its sends refused throughout: {sender.Refused}");
     }
-
-    public static Task<int> RunSenderAsync(Uri server, CancellationToken cancellationToken) => SteadySender.RunChildAsync(server, cancellationToken);
 
     private static async Task<HubConnection> ConnectAsync(Uri server, string user, CancellationToken cancellationToken)
     {
@@ -156,85 +154,5 @@ internal static class FloodsBenchmark
             }
         }));
         return (messages, calls, refused);
-    }
-
-    /// <summary>
-    /// The normal user in a process of its own (this program's hidden <c>floods-sender</c> command), so that the
-    /// flood's work in this process does not delay its acks: one message every 250 ms, each awaited; it prints
-    /// each ack time, in milliseconds, or "refused".
-    /// </summary>
-    private sealed class SteadySender : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly List<double> _acks = [];
-        private int _refused;
-
-        public SteadySender(Uri server)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Chat.Bench.dll"));
-            start.ArgumentList.Add("floods-sender");
-            start.ArgumentList.Add(server.ToString());
-            _process = Process.Start(start)!;
-            _process.OutputDataReceived += (_, line) =>
-            {
-                if (line.Data == "refused")
-                {
-                    Interlocked.Increment(ref _refused);
-                }
-                else if (double.TryParse(line.Data, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms))
-                {
-                    lock (_acks)
-                    {
-                        _acks.Add(ms);
-                    }
-                }
-            };
-            _process.BeginOutputReadLine();
-        }
-
-        public int Refused => Volatile.Read(ref _refused);
-
-        /// <summary>The median ack time since the last call, in milliseconds.</summary>
-        public double TakeP50()
-        {
-            lock (_acks)
-            {
-                _acks.Sort();
-                var p50 = _acks.Count == 0 ? double.NaN : _acks[_acks.Count / 2];
-                _acks.Clear();
-                return p50;
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-            _process.Dispose();
-        }
-
-        /// <summary>The child's side: sends under the name "normal" until killed.</summary>
-        public static async Task<int> RunChildAsync(Uri server, CancellationToken cancellationToken)
-        {
-            await using var connection = await ConnectAsync(server, "normal", cancellationToken);
-            for (var n = 0; !cancellationToken.IsCancellationRequested; n++)
-            {
-                var start = Stopwatch.GetTimestamp();
-                try
-                {
-                    await connection.InvokeAsync<object>(nameof(IChatHub.SendMessage), $"normal {n}", "normal", cancellationToken);
-                    Console.WriteLine(Stopwatch.GetElapsedTime(start).TotalMilliseconds.ToString("F3", System.Globalization.CultureInfo.InvariantCulture));
-                }
-                catch (HubException)
-                {
-                    Console.WriteLine("refused");
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-            }
-
-            return 0;
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Chat.Bench;
+using Chat.Bench.Abuse;
 
 var rounds = new Option<int>("--rounds") { Description = "How many rounds; medians are printed.", DefaultValueFactory = _ => 3 };
 var senders = new Option<int>("--senders") { Description = "Concurrent senders.", DefaultValueFactory = _ => 20 };
@@ -244,11 +245,37 @@ floods.SetAction(async (parse, cancellationToken) =>
 });
 root.Subcommands.Add(floods);
 
-// The normal user of `floods`, in a process of its own (started by it).
-var floodsSenderUrl = new Argument<string>("url");
-var floodsSender = new Command("floods-sender") { Hidden = true };
-floodsSender.Arguments.Add(floodsSenderUrl);
-floodsSender.SetAction((parse, cancellationToken) => FloodsBenchmark.RunSenderAsync(new Uri(parse.GetValue(floodsSenderUrl)!), cancellationToken));
-root.Subcommands.Add(floodsSender);
+// chat-bench abuse: six floods from one user, each against a fresh server with the default limits, a normal user beside it
+var abuseQuiet = new Option<double>("--quiet-seconds") { Description = "Seconds the normal user's acks are measured before each flood.", DefaultValueFactory = _ => 15 };
+var abuseFlood = new Option<double>("--flood-seconds") { Description = "Seconds each timed flood lasts (conversations-by-reading makes its 50,000 calls instead).", DefaultValueFactory = _ => 20 };
+var abuseAfter = new Option<double>("--after-seconds") { Description = "Seconds after each flood before the server's memory is read again.", DefaultValueFactory = _ => 60 };
+var abuseFloods = new Option<string[]>("--floods")
+{
+    Description = "The floods to run, in their order; all by default.",
+    DefaultValueFactory = _ => [.. AbuseBenchmark.All.Select(flood => flood.Name)],
+    AllowMultipleArgumentsPerToken = true,
+};
+abuseFloods.AcceptOnlyFromAmong([.. AbuseBenchmark.All.Select(flood => flood.Name)]);
+var abuse = new Command("abuse", "One user's floods (reading, catch-ups, joins, typing, refused calls, long lists), each against a fresh Chat with its default limits: a normal user's ack p99, server CPU, memory and error log lines; one table, met or not.")
+{
+    abuseQuiet, abuseFlood, abuseAfter, abuseFloods,
+};
+abuse.SetAction(async (parse, cancellationToken) =>
+{
+    var options = new AbuseBenchmark.Options(
+        TimeSpan.FromSeconds(parse.GetValue(abuseQuiet)), TimeSpan.FromSeconds(parse.GetValue(abuseFlood)), TimeSpan.FromSeconds(parse.GetValue(abuseAfter)), parse.GetValue(abuseFloods)!);
+    return await AbuseBenchmark.RunAsync(options, Console.Out, cancellationToken) ? 0 : 2;
+});
+root.Subcommands.Add(abuse);
+
+// The normal user of `floods` and `abuse`, in a process of its own (started by them).
+var steadySenderUrl = new Argument<string>("url");
+var steadySenderEvery = new Option<double>("--every") { Description = "Milliseconds between one ack and the next send.", DefaultValueFactory = _ => 250 };
+var steadySender = new Command("steady-sender") { Hidden = true };
+steadySender.Arguments.Add(steadySenderUrl);
+steadySender.Options.Add(steadySenderEvery);
+steadySender.SetAction((parse, cancellationToken) =>
+    SteadySender.RunChildAsync(new Uri(parse.GetValue(steadySenderUrl)!), TimeSpan.FromMilliseconds(parse.GetValue(steadySenderEvery)), cancellationToken));
+root.Subcommands.Add(steadySender);
 
 return await root.Parse(args).InvokeAsync();

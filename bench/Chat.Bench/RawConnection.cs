@@ -19,7 +19,7 @@ internal sealed class RawConnection : IAsyncDisposable
 
     private readonly ClientWebSocket _socket;
     private readonly SemaphoreSlim _sending = new(1, 1); // a WebSocket takes one send at a time
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<bool>> _invocations = new();
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<string?>> _invocations = new();
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DeliveryLog? _log;
     private byte[] _buffer;
@@ -53,6 +53,9 @@ internal sealed class RawConnection : IAsyncDisposable
         get => Volatile.Read(ref _log);
         set => Volatile.Write(ref _log, value);
     }
+
+    /// <summary>What <see cref="CallAsync"/> returns when the connection closed before the answer came.</summary>
+    public const string Lost = "The connection closed before the answer came.";
 
     /// <summary>The first error a completion carried, for the report.</summary>
     public string? FirstError { get; private set; }
@@ -122,11 +125,14 @@ internal sealed class RawConnection : IAsyncDisposable
         _sending.Dispose();
     }
 
-    /// <summary>Invokes the hub method <paramref name="target"/> with <paramref name="arguments"/> (the JSON array's content); true on its ack.</summary>
-    private async Task<bool> InvokeAsync(string target, string arguments, CancellationToken cancellationToken)
+    /// <summary>
+    /// Invokes the hub method <paramref name="target"/> with <paramref name="arguments"/> (the JSON array's content, which
+    /// needs no escaping); completes with null on its answer, or with the error it carried (<see cref="Lost"/>: no answer).
+    /// </summary>
+    public async Task<string?> CallAsync(string target, string arguments, CancellationToken cancellationToken)
     {
         var id = Interlocked.Increment(ref _lastInvocationId);
-        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         _invocations[id] = done;
         // The texts, names and rooms the benchmarks send need no JSON escaping.
         var frame = Encoding.UTF8.GetBytes(string.Create(
@@ -139,11 +145,15 @@ internal sealed class RawConnection : IAsyncDisposable
         catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException)
         {
             _invocations.TryRemove(id, out _);
-            return false;
+            return Lost;
         }
 
         return await done.Task;
     }
+
+    /// <summary>Invokes the hub method <paramref name="target"/> with <paramref name="arguments"/> (the JSON array's content); true on its ack.</summary>
+    private async Task<bool> InvokeAsync(string target, string arguments, CancellationToken cancellationToken) =>
+        await CallAsync(target, arguments, cancellationToken) is null;
 
     private async Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
@@ -192,7 +202,7 @@ internal sealed class RawConnection : IAsyncDisposable
             _handshake.TrySetException(new InvalidOperationException("The connection closed during the handshake."));
             foreach (var pending in _invocations.Values)
             {
-                pending.TrySetResult(false);
+                pending.TrySetResult(Lost);
             }
         }
     }
@@ -266,12 +276,13 @@ internal sealed class RawConnection : IAsyncDisposable
             return;
         }
 
-        var failed = record.IndexOf("\"error\":"u8) >= 0;
-        if (failed)
+        string? error = null;
+        if (record.IndexOf("\"error\":"u8) >= 0)
         {
-            FirstError ??= Json.StringProperty(record, "error"u8);
+            error = Json.StringProperty(record, "error"u8);
+            FirstError ??= error;
         }
 
-        pending.TrySetResult(!failed);
+        pending.TrySetResult(error);
     }
 }

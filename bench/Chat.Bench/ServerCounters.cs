@@ -50,6 +50,13 @@ internal sealed record ServerCounters(
             Sum(text, "dotnet_thread_pool_work_item_count_total"));
     }
 
+    /// <summary>Chat's managed heap as its last garbage collection left it, and the memory the collector kept committed then, in bytes.</summary>
+    public static async Task<(double Heap, double Committed)> ManagedMemoryAsync(BenchServer server, CancellationToken cancellationToken)
+    {
+        var text = await Http.GetStringAsync(new Uri(server.Url, "metrics"), cancellationToken);
+        return (Sum(text, "dotnet_gc_last_collection_heap_size_bytes"), Sum(text, "dotnet_gc_last_collection_memory_committed_size_bytes"));
+    }
+
     /// <summary>What happened between two readings (null for the bare hub).</summary>
     public static ServerCounters? Between(ServerCounters? before, ServerCounters? after) => before is null || after is null
         ? null
