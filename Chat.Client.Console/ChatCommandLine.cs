@@ -13,6 +13,9 @@ internal static class ChatCommandLine
     public const int Failure = 1;
     public const int BadArguments = 2;
 
+    /// <summary>The most messages one <c>GetHistory</c> call may ask for.</summary>
+    public const int MaxHistory = 500;
+
     /// <summary>
     /// Parses <paramref name="args"/> and runs the chosen mode; returns the exit code. <paramref name="transport"/>
     /// adjusts the connection's HTTP options (tests route it through an in-memory server).
@@ -38,7 +41,7 @@ internal static class ChatCommandLine
         var history = new Option<int?>("--history")
         {
             HelpName = "N",
-            Description = $"Print the last N messages (1 to {ChatSession.MaxHistory}), oldest first, and exit.",
+            Description = $"Print the last N messages (1 to {MaxHistory}), oldest first, and exit.",
             CustomParser = ParseHistoryCount,
         };
 
@@ -127,12 +130,12 @@ internal static class ChatCommandLine
     private static int? ParseHistoryCount(ArgumentResult result)
     {
         var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= ChatSession.MaxHistory)
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= MaxHistory)
         {
             return count;
         }
 
-        result.AddError($"--history takes a number from 1 to {ChatSession.MaxHistory}, not '{text}'.");
+        result.AddError($"--history takes a number from 1 to {MaxHistory}, not '{text}'.");
         return null;
     }
 
@@ -155,7 +158,7 @@ internal static class ChatCommandLine
                 return Success;
             }
 
-            using var interactive = new InteractiveChat(terminal.Input, terminal.Output, terminal.Clock);
+            var interactive = new InteractiveChat(terminal.Input, terminal.Output, terminal.Clock);
             return await interactive.RunAsync(endpoint, transport, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -10,19 +10,22 @@ namespace Chat.Client.Console;
 /// <param name="TokenFile">A file holding the JWT, read again at every connect and reconnect, so a token can be renewed while connected.</param>
 internal sealed record ChatEndpoint(Uri Server, string? User, string? Token = null, string? TokenFile = null)
 {
-    public const string HubPath = "hubs/chat";
-
-    public Uri HubUrl
-    {
-        get
-        {
-            // Appended rather than resolved, so a base address with a path keeps it.
-            var hub = Server.AbsoluteUri.TrimEnd('/') + "/" + HubPath;
-            return new Uri(string.IsNullOrEmpty(User) ? hub : $"{hub}?user={Uri.EscapeDataString(User)}");
-        }
-    }
-
     public bool HasToken => !string.IsNullOrEmpty(Token) || TokenFile is not null;
+
+    /// <summary>
+    /// A client for this endpoint. The token is asked at every connect and reconnect: with <c>--token-file</c>, a renewed
+    /// token is used as soon as it is there. <paramref name="transport"/> adjusts the HTTP options (tests route it in memory).
+    /// </summary>
+    public ChatClient Client(bool follow, Microsoft.AspNetCore.SignalR.Client.IRetryPolicy? reconnect = null, Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions>? transport = null) =>
+        ChatClient.Create(new ChatClientOptions
+        {
+            Server = Server,
+            User = User,
+            AccessTokenProvider = HasToken ? () => Task.FromResult(CurrentToken()) : null,
+            ReconnectPolicy = reconnect,
+            Follow = follow,
+            ConfigureHttp = transport,
+        });
 
     /// <summary>The same server and token with no name: for one-shot calls that should not show as a join and a leave.</summary>
     public ChatEndpoint AsGuest() => this with { User = null };

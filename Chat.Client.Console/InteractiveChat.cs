@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.Connections.Client;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.Client.Console;
 
@@ -8,17 +7,12 @@ namespace Chat.Client.Console;
 /// notices and connection state, and runs each input line (<see cref="Prompt"/>). After a reconnect it prints
 /// the messages missed, each once.
 /// </summary>
-internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeProvider clock) : IChatListener, IDisposable
+internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeProvider clock)
 {
     /// <summary>How long the client waits at end of input for its last message to come back before it exits.</summary>
     private static readonly TimeSpan EchoWait = TimeSpan.FromSeconds(5);
 
     private readonly Transcript _transcript = new(output, clock);
-    private readonly SemaphoreSlim _catchUpGate = new(1, 1);
-    private ChatSession? _session;
-    private Uri? _server;
-    private ChatEndpoint? _endpoint;
-    private CancellationTokenSource? _running;
     private volatile bool _started;
     private volatile bool _reconnecting;
     private volatile bool _lost;
@@ -30,14 +24,13 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
     public async Task<int> RunAsync(ChatEndpoint endpoint, Action<HttpConnectionOptions>? transport, CancellationToken cancellationToken)
     {
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        await using var session = ChatSession.Create(endpoint, this, transport);
-        var prompt = new Prompt(session, _transcript, endpoint.Server);
-        (_session, _server, _endpoint, _running) = (session, endpoint.Server, endpoint, running);
+        var reconnect = new ReconnectPolicy(endpoint);
+        await using var client = endpoint.Client(follow: true, reconnect, transport);
+        Listen(client, endpoint, reconnect, running);
+        var prompt = new Prompt(client, _transcript, endpoint.Server);
         try
         {
-            await session.StartAsync(running.Token);
-            _transcript.History(await session.MissedMessagesAsync(afterId: null, ChatSession.PageSize, running.Token));
-            _transcript.EndCatchUp();
+            await client.StartAsync(running.Token);
             _started = true;
             _transcript.Line(
                 $"* connected to {endpoint.Server} as {endpoint.User}, in #general; type a message and press Enter " +
@@ -64,85 +57,46 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
         }
     }
 
-    public void MessageReceived(ChatMessage message) => _transcript.Live(message);
-
-    public void UserJoined(string user) => _transcript.Line($"* {user} joined");
-
-    public void UserLeft(string user) => _transcript.Line($"* {user} left");
-
-    public void Notice(string text) => _transcript.Line($"* {text}");
-
-    public void HistoryCleared() => _transcript.Line("* history cleared");
-
-    public void UserJoinedRoom(string room, string user) => _transcript.Line($"* {user} joined {Conversations.Display(room)}");
-
-    public void UserLeftRoom(string room, string user) => _transcript.Line($"* {user} left {Conversations.Display(room)}");
-
-    public void RoomCleared(string room) => _transcript.Line($"* {Conversations.Display(room)} cleared");
-
-    public void Reconnecting(Exception? error)
+    /// <summary>What the client hears, as lines of the transcript. Read markers and typing are for the page: a typing line would interleave with messages.</summary>
+    private void Listen(ChatClient client, ChatEndpoint endpoint, ReconnectPolicy reconnect, CancellationTokenSource running)
     {
-        _reconnecting = true;
-        _transcript.BeginCatchUp();
-        _transcript.Line("* reconnecting...");
-    }
-
-    public async Task ReconnectedAsync()
-    {
-        _reconnecting = false;
-        _transcript.Line("* reconnected");
-        await CatchUpAsync();
-    }
-
-    public void Closed(Exception? error)
-    {
-        if (!_started)
+        client.MessageReceived += _transcript.Live;
+        client.UserJoined += user => _transcript.Line($"* {user} joined");
+        client.UserLeft += user => _transcript.Line($"* {user} left");
+        client.Notice += text => _transcript.Line($"* {text}");
+        client.HistoryCleared += () => _transcript.Line("* history cleared");
+        client.UserJoinedRoom += (room, user) => _transcript.Line($"* {user} joined {Conversations.Display(room)}");
+        client.UserLeftRoom += (room, user) => _transcript.Line($"* {user} left {Conversations.Display(room)}");
+        client.RoomCleared += room => _transcript.Line($"* {Conversations.Display(room)} cleared");
+        client.SendCut += _ => _transcript.Line("* not sent yet: it is sent again once reconnected");
+        client.Reconnecting += _ =>
         {
-            // Either we are stopping, or start-up failed and the caller reports why.
-            return;
-        }
-
-        _transcript.Line(_reconnecting
-            ? _session?.LastReconnectError is { } why
-                ? $"* connection lost: gave up reconnecting: {ErrorText.Describe(why, _server!, _endpoint)}"
-                : "* connection lost: gave up reconnecting"
-            : $"* connection lost: {(error is null ? "the server closed the connection" : ErrorText.Describe(error, _server!))}");
-        _lost = true;
-        _running?.Cancel();
-    }
-
-    /// <summary>Pages through <c>GetMissedMessages(lastSeenId)</c> until a page is not full, printing what was missed in every conversation.</summary>
-    private async Task CatchUpAsync()
-    {
-        var stopping = _running!.Token;
-        await _catchUpGate.WaitAsync(stopping);
-        try
+            _reconnecting = true;
+            _transcript.Line("* reconnecting...");
+        };
+        client.Reconnected += () =>
         {
-            _transcript.BeginCatchUp();
-            ChatMessage[] page;
-            do
+            _reconnecting = false;
+            _transcript.Line("* reconnected");
+        };
+        client.CatchUpFailed += error =>
+            _transcript.Line($"error: could not fetch the messages missed while disconnected: {ErrorText.Describe(error, endpoint.Server)}");
+        client.Closed += error =>
+        {
+            if (!_started)
             {
-                page = await _session!.MissedMessagesAsync(_transcript.LastSeenId, ChatSession.PageSize, stopping);
-                _transcript.History(page);
+                // Either we are stopping, or start-up failed and the caller reports why.
+                return;
             }
-            while (page.Length == ChatSession.PageSize);
 
-            _transcript.EndCatchUp();
-        }
-        catch (Exception error) when (_session!.State == HubConnectionState.Connected && !stopping.IsCancellationRequested)
-        {
-            // Still connected, so no later reconnect will retry: say so and carry on with live messages.
-            _transcript.Line($"error: could not fetch the messages missed while disconnected: {ErrorText.Describe(error, _server!)}");
-            _transcript.EndCatchUp();
-        }
-        catch (Exception)
-        {
-            // Disconnected again or stopping: the next Reconnected catches up from the same last seen id.
-        }
-        finally
-        {
-            _catchUpGate.Release();
-        }
+            _transcript.Line(_reconnecting
+                ? reconnect.LastReason is { } why
+                    ? $"* connection lost: gave up reconnecting: {ErrorText.Describe(why, endpoint.Server, endpoint)}"
+                    : "* connection lost: gave up reconnecting"
+                : $"* connection lost: {(error is null ? "the server closed the connection" : ErrorText.Describe(error, endpoint.Server))}");
+            _lost = true;
+            running.Cancel();
+        };
     }
 
     /// <summary>
@@ -161,8 +115,6 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
             // It is stored all the same (acked means committed); it shows in the history next time.
         }
     }
-
-    public void Dispose() => _catchUpGate.Dispose();
 
     private async Task<string?> ReadLineAsync(CancellationToken cancellationToken) =>
         // Console.In reads synchronously, so the read runs on its own thread; cancelling stops waiting for it.

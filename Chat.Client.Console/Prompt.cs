@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.SignalR;
-
 namespace Chat.Client.Console;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace Chat.Client.Console;
 /// the connection dropped under it), and <c>/join</c>, <c>/leave</c>, <c>/rooms</c>, <c>/go</c>, <c>/msg</c> are run here.
 /// Messages printed in the current conversation count as read: its marker moves on <c>/rooms</c> and when another becomes current.
 /// </summary>
-internal sealed class Prompt(ChatSession session, Transcript transcript, Uri server)
+internal sealed class Prompt(ChatClient client, Transcript transcript, Uri server)
 {
     /// <summary>How many recent messages <c>/go</c> and <c>/join</c> show of the conversation they make current.</summary>
     public const int GoHistory = 20;
@@ -52,37 +50,14 @@ internal sealed class Prompt(ChatSession session, Transcript transcript, Uri ser
     }
 
     /// <summary>
-    /// Sends with a new client message id. When the connection drops before the ack (anything but a
-    /// <see cref="HubException"/>, which is the server's answer), the message may or may not be stored: it is sent
-    /// again with the same id once reconnected, and the server stores it once.
+    /// Sends with a new client message id; a send cut by a drop goes again once reconnected (<see cref="ChatClient.SendAsync(string, string, CancellationToken)"/>).
+    /// The message itself shows when the client's stream brings it, in order with everyone else's.
     /// </summary>
     private async Task SendAsync(string room, string text, CancellationToken cancellationToken)
     {
-        var clientMessageId = Guid.NewGuid().ToString();
-        var waited = false;
-        while (true)
+        if (await client.SendAsync(room, text, cancellationToken) is { } stored)
         {
-            var reconnects = session.Reconnects;
-            try
-            {
-                // The message itself shows when ReceiveMessage (or the catch-up) brings it, in order with everyone else's.
-                if (await session.SendToRoomAsync(room, text, clientMessageId, cancellationToken) is { } stored)
-                {
-                    LastSentId = Math.Max(LastSentId, stored.Id);
-                }
-
-                return;
-            }
-            catch (Exception error) when (error is not HubException && !cancellationToken.IsCancellationRequested)
-            {
-                if (!waited)
-                {
-                    transcript.Line("* not sent yet: it is sent again once reconnected");
-                    waited = true;
-                }
-
-                await session.ReconnectedSinceAsync(reconnects, cancellationToken);
-            }
+            LastSentId = Math.Max(LastSentId, stored.Id);
         }
     }
 
@@ -91,21 +66,21 @@ internal sealed class Prompt(ChatSession session, Transcript transcript, Uri ser
     {
         if (transcript.CurrentRead is { NewestShown: > 0 } read)
         {
-            await session.MarkReadAsync(read.Room, read.NewestShown, cancellationToken);
+            await client.Hub.MarkRead(read.Room, read.NewestShown).WaitAsync(cancellationToken);
         }
     }
 
     /// <summary>Joins, then makes the room current with its recent messages, which no delivery brought here before.</summary>
     private async Task JoinAsync(string room, CancellationToken cancellationToken)
     {
-        var joined = await session.JoinRoomAsync(room, cancellationToken);
+        var joined = await client.Hub.JoinRoom(room).WaitAsync(cancellationToken);
         await MakeCurrentAsync(joined.Room, transcript.Joined, cancellationToken);
     }
 
     private async Task LeaveAsync(string room, CancellationToken cancellationToken)
     {
         // The server's UserLeftRoom says it left; this only says where typing goes now, when that changed.
-        await session.LeaveRoomAsync(room, cancellationToken);
+        await client.Hub.LeaveRoom(room).WaitAsync(cancellationToken);
         if (transcript.Current == room)
         {
             transcript.Current = Conversations.General;
@@ -117,7 +92,7 @@ internal sealed class Prompt(ChatSession session, Transcript transcript, Uri ser
     {
         await MarkShownReadAsync(cancellationToken);
         var current = transcript.Current;
-        var rooms = await session.RoomsAsync(cancellationToken);
+        var rooms = await client.Hub.GetRooms().WaitAsync(cancellationToken);
         foreach (var room in rooms)
         {
             transcript.Line($"* {Conversations.Display(room.Room)}: {room.Unread} unread{(room.Room == current ? " (current)" : "")}");
@@ -138,14 +113,14 @@ internal sealed class Prompt(ChatSession session, Transcript transcript, Uri ser
     /// </summary>
     private async Task MakeCurrentAsync(string room, Action<IEnumerable<ChatMessage>> print, CancellationToken cancellationToken)
     {
-        var recent = await session.RoomHistoryAsync(room, afterId: null, GoHistory, cancellationToken);
+        var recent = await client.Hub.GetRoomHistory(room, afterId: null, GoHistory).WaitAsync(cancellationToken);
         await MarkShownReadAsync(cancellationToken);
         transcript.Current = room;
         transcript.Line($"* now in {Conversations.Display(room)}");
         print(recent);
         if (recent.Length > 0)
         {
-            await session.MarkReadAsync(room, recent[^1].Id, cancellationToken);
+            await client.Hub.MarkRead(room, recent[^1].Id).WaitAsync(cancellationToken);
         }
     }
 }

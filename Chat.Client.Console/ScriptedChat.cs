@@ -16,22 +16,27 @@ internal static class ScriptedChat
         ChatEndpoint endpoint, string text, string? conversation, TextWriter output, Action<HttpConnectionOptions>? transport,
         CancellationToken cancellationToken)
     {
-        var notices = new NoticePrinter(output);
-        await using var session = ChatSession.Create(conversation is null ? endpoint.AsGuest() : endpoint, notices, transport);
-        await session.StartAsync(cancellationToken);
+        await using var client = (conversation is null ? endpoint.AsGuest() : endpoint).Client(follow: false, transport: transport);
+        var notice = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Notice += text =>
+        {
+            output.WriteLine(text);
+            notice.TrySetResult();
+        };
+        await client.StartAsync(cancellationToken);
         if (conversation is null)
         {
-            await session.SendAsync(text, endpoint.User, cancellationToken);
+            await client.Hub.SendMessage(text, endpoint.User ?? "").WaitAsync(cancellationToken);
         }
         else
         {
-            await session.SendToRoomAsync(conversation, text, Guid.NewGuid().ToString(), cancellationToken);
+            await client.SendAsync(conversation, text, cancellationToken);
         }
 
         if (RepliesWithNotice(text))
         {
             // The client runs handlers apart from call completions, so the reply may still be on its way.
-            await notices.First.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            await notice.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
         }
     }
 
@@ -47,29 +52,14 @@ internal static class ScriptedChat
         ChatEndpoint endpoint, int count, string? conversation, Terminal terminal, Action<HttpConnectionOptions>? transport,
         CancellationToken cancellationToken)
     {
-        await using var session = ChatSession.Create(conversation is null ? endpoint.AsGuest() : endpoint, listener: null, transport);
-        await session.StartAsync(cancellationToken);
+        await using var client = (conversation is null ? endpoint.AsGuest() : endpoint).Client(follow: false, transport: transport);
+        await client.StartAsync(cancellationToken);
         var messages = conversation is null
-            ? await session.HistoryAsync(afterId: null, count, cancellationToken)
-            : await session.RoomHistoryAsync(conversation, afterId: null, count, cancellationToken);
+            ? await client.Hub.GetHistory(afterId: null, count).WaitAsync(cancellationToken)
+            : await client.Hub.GetRoomHistory(conversation, afterId: null, count).WaitAsync(cancellationToken);
         foreach (var message in messages)
         {
             terminal.Output.WriteLine(Transcript.Format(message, terminal.Clock, conversation ?? Conversations.General));
-        }
-    }
-
-    /// <summary>Shows the reply to a command sent with <c>--send</c> (e.g. <c>/who</c>); it arrives before the ack.</summary>
-    private sealed class NoticePrinter(TextWriter output) : IChatListener
-    {
-        private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Completes once the first notice has been printed.</summary>
-        public Task First => _first.Task;
-
-        public void Notice(string text)
-        {
-            output.WriteLine(text);
-            _first.TrySetResult();
         }
     }
 }

@@ -3,17 +3,13 @@ using System.Globalization;
 namespace Chat.Client.Console;
 
 /// <summary>
-/// What the user sees of the chat: each message printed once and in id order, across the first history page,
-/// live messages and the catch-up pages after a reconnect, in all the user's conversations; messages of the
-/// current one plain, the others with <c>#room</c> or <c>@peer</c> before the sender.
+/// What the user sees of the chat: the client's stream of messages (each once and in id order, in all the user's
+/// conversations: <see cref="ChatClient.MessageReceived"/>), and the pages <c>/go</c> and <c>/join</c> show; messages
+/// of the current conversation plain, the others with <c>#room</c> or <c>@peer</c> before the sender.
 /// </summary>
 internal sealed class Transcript(TextWriter output, TimeProvider clock)
 {
     private readonly Lock _gate = new();
-    private readonly List<ChatMessage> _held = [];
-
-    // Live messages wait while history is fetched: printing one first would skip the older ones still to come.
-    private bool _catchingUp = true;
     private long _lastSeenId;
     private string _current = Conversations.General;
     private long _newestShownInCurrent; // since it became current; 0: none
@@ -60,7 +56,7 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
         }
     }
 
-    /// <summary>The highest id printed: what a reconnecting client asks <c>GetMissedMessages</c> for messages after.</summary>
+    /// <summary>The highest id printed from the client's stream.</summary>
     public long LastSeenId
     {
         get
@@ -88,55 +84,12 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
         }
     }
 
-    /// <summary>A message from <c>ReceiveMessage</c>: printed now, or held until the catch-up in progress ends.</summary>
+    /// <summary>A message of the client's stream: printed, unless a join printed it already.</summary>
     public void Live(ChatMessage message)
     {
         lock (_gate)
         {
-            if (_catchingUp)
-            {
-                _held.Add(message);
-            }
-            else
-            {
-                PrintIfNew(message);
-            }
-        }
-    }
-
-    /// <summary>From now on live messages are held, until <see cref="EndCatchUp"/>.</summary>
-    public void BeginCatchUp()
-    {
-        lock (_gate)
-        {
-            _catchingUp = true;
-        }
-    }
-
-    /// <summary>A page from <c>GetMissedMessages</c> (or <c>GetHistory</c>): prints the messages not printed yet.</summary>
-    public void History(IEnumerable<ChatMessage> page)
-    {
-        lock (_gate)
-        {
-            foreach (var message in page.OrderBy(m => m.Id))
-            {
-                PrintIfNew(message);
-            }
-        }
-    }
-
-    /// <summary>Prints the live messages held meanwhile that history did not already show, and stops holding.</summary>
-    public void EndCatchUp()
-    {
-        lock (_gate)
-        {
-            _catchingUp = false;
-            foreach (var message in _held.OrderBy(m => m.Id))
-            {
-                PrintIfNew(message);
-            }
-
-            _held.Clear();
+            PrintIfNew(message);
         }
     }
 

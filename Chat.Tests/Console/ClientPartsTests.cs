@@ -52,6 +52,6 @@ public class ClientPartsTests
     [InlineData("http://localhost:5000", "", "http://localhost:5000/hubs/chat")]
     public void The_hub_url_is_the_server_plus_hubs_chat_with_the_escaped_user(string server, string? user, string expected)
     {
-        new ChatEndpoint(new Uri(server), user).HubUrl.AbsoluteUri.Should().Be(expected);
+        new ChatClientOptions { Server = new Uri(server), User = user }.HubUrl.AbsoluteUri.Should().Be(expected);
     }
 }

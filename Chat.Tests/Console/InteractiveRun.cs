@@ -45,7 +45,6 @@ internal sealed class InteractiveRun : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await EndAsync();
-        _chat.Dispose();
         Input.Dispose();
         Output.Dispose();
     }

@@ -2,59 +2,24 @@ using Chat.Client.Console;
 
 namespace Chat.Tests.ConsoleClient;
 
-/// <summary>How the console merges history pages, live messages and replays: by id, no gaps, no duplicates.</summary>
+/// <summary>How the console prints the client's stream and the pages <c>/join</c> and <c>/go</c> show: by id, no gaps, no duplicates.</summary>
 public class TranscriptTests
 {
     private static readonly DateTime Noon = new(2026, 1, 2, 12, 0, 0, DateTimeKind.Utc);
-
-    [Fact]
-    public void Live_messages_that_arrive_while_history_loads_print_after_it_once_and_in_order()
-    {
-        using var output = new RecordedOutput();
-        var transcript = new Transcript(output, new TestClock());
-
-        transcript.Live(Message(3));
-        transcript.Live(Message(4));
-        transcript.History([Message(1), Message(2), Message(3)]);
-        transcript.EndCatchUp();
-        transcript.Live(Message(5));
-
-        output.Lines.Should().Equal(Lines(1, 2, 3, 4, 5));
-        transcript.LastSeenId.Should().Be(5);
-    }
-
-    [Fact]
-    public void Messages_replayed_or_already_fetched_are_not_printed_again()
-    {
-        using var output = new RecordedOutput();
-        var transcript = new Transcript(output, new TestClock());
-        transcript.History([Message(1), Message(2)]);
-        transcript.EndCatchUp();
-
-        transcript.Live(Message(2));
-        transcript.BeginCatchUp();
-        transcript.Live(Message(4));
-        transcript.History([Message(3), Message(4)]);
-        transcript.EndCatchUp();
-        transcript.Live(Message(4));
-
-        output.Lines.Should().Equal(Lines(1, 2, 3, 4));
-    }
 
     [Fact]
     public void A_joined_rooms_recent_messages_print_once_without_hiding_earlier_ones_still_on_their_way()
     {
         using var output = new RecordedOutput();
         var transcript = new Transcript(output, new TestClock());
-        transcript.History([Message(1)]);
-        transcript.EndCatchUp();
+        transcript.Live(Message(1));
 
         transcript.Current = "dev";
         transcript.Joined([Message(3, "dev"), Message(4, "dev")]);
         transcript.Live(Message(2)); // general's, sent before them, still on its way
-        transcript.BeginCatchUp(); // a reconnect: the catch-up brings the room's messages again
-        transcript.History([Message(3, "dev"), Message(4, "dev"), Message(5, "dev")]);
-        transcript.EndCatchUp();
+        transcript.Live(Message(3, "dev")); // the client's stream brings the room's messages too
+        transcript.Live(Message(4, "dev"));
+        transcript.Live(Message(5, "dev"));
 
         output.Lines.Should().Equal("[17:30] bob: message 1", "[17:30] bob: message 3", "[17:30] bob: message 4", "[17:30] #general bob: message 2", "[17:30] bob: message 5");
         transcript.LastSeenId.Should().Be(5);
@@ -65,8 +30,7 @@ public class TranscriptTests
     {
         using var output = new RecordedOutput();
         var transcript = new Transcript(output, new TestClock());
-        transcript.History([Message(1)]);
-        transcript.EndCatchUp();
+        transcript.Live(Message(1));
         transcript.Current = "dev";
         transcript.Joined([Message(3, "dev")]);
         transcript.Current = "general";
@@ -112,7 +76,6 @@ public class TranscriptTests
     {
         using var output = new RecordedOutput();
         var transcript = new Transcript(output, new TestClock());
-        transcript.EndCatchUp();
 
         transcript.Live(Message(1));
         transcript.Current = "dev";
@@ -127,8 +90,11 @@ public class TranscriptTests
     {
         using var output = new RecordedOutput();
         var transcript = new Transcript(output, new TestClock());
-        transcript.History([Message(1, "dev"), Message(2), Message(3, "dev")]);
-        transcript.EndCatchUp();
+        foreach (var message in (ChatMessage[])[Message(1, "dev"), Message(2), Message(3, "dev")])
+        {
+            transcript.Live(message);
+        }
+
         transcript.Current = "dev";
 
         transcript.Recent([Message(1, "dev"), Message(3, "dev"), Message(4, "dev")]);
@@ -146,7 +112,6 @@ public class TranscriptTests
     {
         using var output = new RecordedOutput();
         var transcript = new Transcript(output, new TestClock());
-        transcript.EndCatchUp();
 
         transcript.Live(Message(1));
         transcript.Live(Message(2, "dev"));

@@ -1,0 +1,343 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Chat.Client;
+
+/// <summary>
+/// A connection to a Chat server that gets right what every client must (docs/hub-contract.md, "Delivery"): it
+/// reconnects by itself; it raises <see cref="MessageReceived"/> once per message, in id order, in all the user's
+/// conversations, across the latest page at start, live messages and the messages missed during every drop
+/// (caught up from its last position, page by page, holding live ones meanwhile, merged by id); and a send cut by
+/// a drop is sent again with the same client message id once it is back, so it is stored once.
+/// <code>
+/// await using var chat = await ChatClient.ConnectAsync(new Uri("http://localhost:5000"), "bot");
+/// chat.MessageReceived += message => Console.WriteLine($"{message.User}: {message.Text}");
+/// await chat.SendAsync("general", "hello");
+/// </code>
+/// Events are raised one at a time, in order, on the connection's thread: a handler must not wait for the client.
+/// </summary>
+public sealed class ChatClient : IAsyncDisposable
+{
+    /// <summary>Messages per page of history and catch-up, as the contract asks of clients.</summary>
+    public const int PageSize = 100;
+
+    private readonly HubConnection _connection;
+    private readonly ChatClientOptions _options;
+    private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _catchUp = new(1, 1);
+    private readonly Lock _gate = new();
+    private readonly List<ChatMessage> _held = [];
+    private bool _holding = true; // live messages wait while history is read: one shown first would hide older ones still to come
+    private long _lastSeenId;
+    private int _caughtUp; // catch-ups finished since start, so that a cut send knows when it may go again
+    private TaskCompletionSource _nextCatchUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ChatClient(HubConnection connection, ChatClientOptions options)
+    {
+        _connection = connection;
+        _options = options;
+        Hub = new HubProxy(connection, _closed.Task);
+        connection.On<ChatMessage>(nameof(IChatClient.ReceiveMessage), Live);
+        connection.On<string>(nameof(IChatClient.UserJoined), user => UserJoined?.Invoke(user));
+        connection.On<string>(nameof(IChatClient.UserLeft), user => UserLeft?.Invoke(user));
+        connection.On(nameof(IChatClient.HistoryCleared), () => HistoryCleared?.Invoke());
+        connection.On<string>(nameof(IChatClient.Notice), text => Notice?.Invoke(text));
+        connection.On<string, string>(nameof(IChatClient.UserJoinedRoom), (room, user) => UserJoinedRoom?.Invoke(room, user));
+        connection.On<string, string>(nameof(IChatClient.UserLeftRoom), (room, user) => UserLeftRoom?.Invoke(room, user));
+        connection.On<string>(nameof(IChatClient.RoomCleared), room => RoomCleared?.Invoke(room));
+        connection.On<string, long>(nameof(IChatClient.RoomRead), (room, id) => RoomRead?.Invoke(room, id));
+        connection.On<string, string>(nameof(IChatClient.UserTyping), (room, user) => UserTyping?.Invoke(room, user));
+        connection.Reconnecting += error =>
+        {
+            BeginHolding();
+            Reconnecting?.Invoke(error);
+            return Task.CompletedTask;
+        };
+        connection.Reconnected += async _ =>
+        {
+            Reconnected?.Invoke();
+            await CatchUpAsync(first: false, CancellationToken.None);
+        };
+        connection.Closed += error =>
+        {
+            _closed.TrySetResult(error);
+            Closed?.Invoke(error);
+            return Task.CompletedTask;
+        };
+    }
+
+    /// <summary>Each message once, in id order, in all the user's conversations (with <see cref="ChatClientOptions.Follow"/>).</summary>
+    public event Action<ChatMessage>? MessageReceived;
+
+    public event Action<string>? UserJoined;
+
+    public event Action<string>? UserLeft;
+
+    public event Action? HistoryCleared;
+
+    public event Action<string>? Notice;
+
+    public event Action<string, string>? UserJoinedRoom;
+
+    public event Action<string, string>? UserLeftRoom;
+
+    public event Action<string>? RoomCleared;
+
+    public event Action<string, long>? RoomRead;
+
+    public event Action<string, string>? UserTyping;
+
+    /// <summary>The connection dropped; the client is trying to come back.</summary>
+    public event Action<Exception?>? Reconnecting;
+
+    /// <summary>The connection is back; what was missed follows through <see cref="MessageReceived"/>.</summary>
+    public event Action? Reconnected;
+
+    /// <summary>The messages missed during a drop could not be read although connected; live messages go on.</summary>
+    public event Action<Exception>? CatchUpFailed;
+
+    /// <summary>The connection is closed for good (stopped, or gave up reconnecting).</summary>
+    public event Action<Exception?>? Closed;
+
+    /// <summary>Every hub method, as a typed call (docs/hub-contract.md).</summary>
+    public IChatHub Hub { get; }
+
+    /// <summary>The underlying SignalR connection, for what this class does not cover.</summary>
+    public HubConnection Connection => _connection;
+
+    public HubConnectionState State => _connection.State;
+
+    /// <summary>The highest id raised by <see cref="MessageReceived"/>: everything before it has been raised.</summary>
+    public long LastSeenId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastSeenId;
+            }
+        }
+    }
+
+    /// <summary>A client, not started, with automatic reconnect (no stateful reconnect: the catch-up gives the same guarantee).</summary>
+    public static ChatClient Create(ChatClientOptions options)
+    {
+        var builder = new HubConnectionBuilder()
+            .WithUrl(options.HubUrl, http =>
+            {
+                if (options.AccessTokenProvider is { } tokens)
+                {
+                    http.AccessTokenProvider = tokens;
+                }
+
+                options.ConfigureHttp?.Invoke(http);
+            });
+        builder = options.ReconnectPolicy is { } policy ? builder.WithAutomaticReconnect(policy) : builder.WithAutomaticReconnect();
+        return new ChatClient(builder.Build(), options);
+    }
+
+    /// <summary>Connects to <paramref name="server"/> as <paramref name="user"/> (sign-in off) and loads the latest messages.</summary>
+    public static async Task<ChatClient> ConnectAsync(Uri server, string? user = null, CancellationToken cancellationToken = default)
+    {
+        var client = Create(new ChatClientOptions { Server = server, User = user });
+        try
+        {
+            await client.StartAsync(cancellationToken);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Connects; with <see cref="ChatClientOptions.Follow"/>, raises the latest page of messages before live ones.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _connection.StartAsync(cancellationToken);
+        await CatchUpAsync(first: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="text"/> to a conversation (<c>general</c>, a room, <c>@user</c>) under a new client message id;
+    /// returns the stored message once committed (null for a command). If the connection drops before the answer, it is
+    /// sent again with the same id once the client is back and caught up: the server stores it once.
+    /// </summary>
+    public Task<ChatMessage?> SendAsync(string room, string text, CancellationToken cancellationToken = default) =>
+        SendAsync(room, text, Guid.NewGuid().ToString(), cancellationToken);
+
+    /// <summary>As <see cref="SendAsync(string, string, CancellationToken)"/> with the caller's client message id.</summary>
+    public async Task<ChatMessage?> SendAsync(string room, string text, string clientMessageId, CancellationToken cancellationToken = default)
+    {
+        var cut = false;
+        while (true)
+        {
+            var caughtUp = Volatile.Read(ref _caughtUp);
+            try
+            {
+                return await Hub.SendToRoom(room, text, clientMessageId).WaitAsync(cancellationToken);
+            }
+            catch (Exception error) when (error is not HubException && !cancellationToken.IsCancellationRequested)
+            {
+                // Anything but the server's answer: the send may or may not be stored. Waiting throws if the connection is gone for good.
+                if (!cut)
+                {
+                    cut = true;
+                    SendCut?.Invoke(error);
+                }
+
+                await CaughtUpSinceAsync(caughtUp, error, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>A send was cut by a drop (raised once per send); it goes again once the client is back.</summary>
+    public event Action<Exception>? SendCut;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        _catchUp.Dispose();
+    }
+
+    /// <summary>
+    /// Reads what was missed in every conversation (at start, the latest page) and raises it, then the live messages held
+    /// meanwhile that it did not bring. A failure while still connected is reported and live messages go on; one from a
+    /// new drop leaves the holding to the next reconnect's catch-up.
+    /// </summary>
+    private async Task CatchUpAsync(bool first, CancellationToken cancellationToken)
+    {
+        if (!_options.Follow)
+        {
+            EndHolding();
+            return;
+        }
+
+        await _catchUp.WaitAsync(cancellationToken);
+        try
+        {
+            if (first)
+            {
+                Deliver(await Hub.GetMissedMessages(null, PageSize).WaitAsync(cancellationToken));
+            }
+            else
+            {
+                ChatMessage[] page;
+                do
+                {
+                    page = await Hub.GetMissedMessages(LastSeenId, PageSize).WaitAsync(cancellationToken);
+                    Deliver(page);
+                }
+                while (page.Length == PageSize);
+            }
+
+            EndHolding();
+        }
+        catch (Exception error) when (_connection.State == HubConnectionState.Connected && !cancellationToken.IsCancellationRequested && !first)
+        {
+            CatchUpFailed?.Invoke(error);
+            EndHolding();
+        }
+        catch (Exception) when (!first)
+        {
+            // Disconnected again: the next reconnect catches up from the same last seen id.
+        }
+        finally
+        {
+            _catchUp.Release();
+        }
+    }
+
+    /// <summary>A message from <c>ReceiveMessage</c>: raised now, or held while history is read.</summary>
+    internal void Live(ChatMessage message)
+    {
+        lock (_gate)
+        {
+            if (_holding)
+            {
+                _held.Add(message);
+            }
+            else
+            {
+                Raise(message);
+            }
+        }
+    }
+
+    /// <summary>A page of history: raises the messages not raised yet, in id order.</summary>
+    internal void Deliver(IEnumerable<ChatMessage> page)
+    {
+        lock (_gate)
+        {
+            foreach (var message in page.OrderBy(message => message.Id))
+            {
+                Raise(message);
+            }
+        }
+    }
+
+    /// <summary>Live messages are held from now on, until <see cref="EndHolding"/> (a drop: nothing arrives before the catch-up).</summary>
+    internal void BeginHolding()
+    {
+        lock (_gate)
+        {
+            _holding = true;
+        }
+    }
+
+    /// <summary>Raises the live messages held meanwhile that history did not bring, and stops holding.</summary>
+    internal void EndHolding()
+    {
+        TaskCompletionSource caughtUp;
+        lock (_gate)
+        {
+            _holding = false;
+            foreach (var message in _held.OrderBy(message => message.Id))
+            {
+                Raise(message);
+            }
+
+            _held.Clear();
+            _caughtUp++;
+            (caughtUp, _nextCatchUp) = (_nextCatchUp, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+
+        caughtUp.TrySetResult();
+    }
+
+    /// <summary>Raises a message not raised before (under the lock, so that raises keep id order).</summary>
+    private void Raise(ChatMessage message)
+    {
+        if (message.Id <= _lastSeenId)
+        {
+            return;
+        }
+
+        _lastSeenId = message.Id;
+        MessageReceived?.Invoke(message);
+    }
+
+    /// <summary>Completes once a catch-up after the <paramref name="caughtUp"/>-th has finished; throws <paramref name="cut"/> once the connection is closed for good.</summary>
+    private async Task CaughtUpSinceAsync(int caughtUp, Exception cut, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task next;
+            lock (_gate)
+            {
+                if (_caughtUp > caughtUp)
+                {
+                    return;
+                }
+
+                next = _nextCatchUp.Task;
+            }
+
+            if (await Task.WhenAny(next, _closed.Task).WaitAsync(cancellationToken) == _closed.Task)
+            {
+                throw cut;
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Chat.Client;
+
+/// <summary>
+/// The hub's methods as typed calls over a <see cref="HubConnection"/>. A call that fails because the server closed the
+/// connection (a name it refused at connect, say) throws the server's reason rather than "the connection was closed".
+/// </summary>
+internal sealed class HubProxy(HubConnection connection, Task<Exception?> closed) : IChatHub
+{
+    // How long a failed call waits for the close that may explain it.
+    private static readonly TimeSpan CloseReasonWait = TimeSpan.FromSeconds(2);
+
+    public Task<ChatMessage?> SendMessage(string? text, string? user) => Invoke<ChatMessage?>(nameof(SendMessage), text, user);
+
+    public Task<ChatMessage?> SendToRoom(string? room, string? text, string? clientMessageId) => Invoke<ChatMessage?>(nameof(SendToRoom), room, text, clientMessageId);
+
+    public Task<ChatMessage[]> GetHistory(long? afterId, int limit) => Invoke<ChatMessage[]>(nameof(GetHistory), afterId, limit);
+
+    public Task<ChatMessage[]> GetRoomHistory(string? room, long? afterId, int limit) => Invoke<ChatMessage[]>(nameof(GetRoomHistory), room, afterId, limit);
+
+    public Task<ChatMessage[]> GetRoomHistoryBefore(string? room, long beforeId, int limit) => Invoke<ChatMessage[]>(nameof(GetRoomHistoryBefore), room, beforeId, limit);
+
+    public Task<ChatMessage[]> GetMissedMessages(long? afterId, int limit) => Invoke<ChatMessage[]>(nameof(GetMissedMessages), afterId, limit);
+
+    public Task<RoomSummary[]> GetRooms() => Invoke<RoomSummary[]>(nameof(GetRooms));
+
+    public Task<RoomListing[]> ListRooms() => Invoke<RoomListing[]>(nameof(ListRooms));
+
+    public Task<string[]> GetRoomMembers(string? room) => Invoke<string[]>(nameof(GetRoomMembers), room);
+
+    public Task<RoomSummary> JoinRoom(string? room) => Invoke<RoomSummary>(nameof(JoinRoom), room);
+
+    public Task LeaveRoom(string? room) => Invoke<object?>(nameof(LeaveRoom), room);
+
+    public Task MarkRead(string? room, long id) => Invoke<object?>(nameof(MarkRead), room, id);
+
+    public Task Typing(string? room) => Invoke<object?>(nameof(Typing), room);
+
+    public Task<string[]> GetOnlineUsers() => Invoke<string[]>(nameof(GetOnlineUsers));
+
+    public Task<string[]> WatchUsers(string[]? users) => Invoke<string[]>(nameof(WatchUsers), [users]);
+
+    private async Task<T> Invoke<T>(string method, params object?[] arguments)
+    {
+        try
+        {
+            return await connection.InvokeCoreAsync<T>(method, arguments);
+        }
+        catch (Exception error) when (error is not HubException && connection.State == HubConnectionState.Disconnected)
+        {
+            Exception? reason = null;
+            try
+            {
+                reason = await closed.WaitAsync(CloseReasonWait);
+            }
+            catch (TimeoutException)
+            {
+                // No reason given in time: the original failure is all there is to say.
+            }
+
+            throw reason is null ? error : new HubException(reason.Message, error);
+        }
+    }
+}
