@@ -129,7 +129,7 @@ internal sealed class ChatHub(
 
         // Besides the messages it may return (charged by the filter), the call walks each of the user's conversations.
         var conversations = await store.ConversationsOfAsync(user, Context.ConnectionAborted);
-        budgets.ChargeReads(Context, conversations.Length);
+        await budgets.ChargeReadsAsync(Context, conversations.Length);
         return Viewed(await store.GetMissedAsync([Conversation.General, .. conversations], afterId, limit, Context.ConnectionAborted), user);
     }
 
@@ -140,7 +140,7 @@ internal sealed class ChatHub(
         if (user is not null)
         {
             // One read per conversation, before the work.
-            budgets.ChargeReads(Context, (await store.ConversationsOfAsync(user, Context.ConnectionAborted)).Length);
+            await budgets.ChargeReadsAsync(Context, (await store.ConversationsOfAsync(user, Context.ConnectionAborted)).Length);
         }
 
         var summaries = await store.SummariesAsync(user ?? "", Context.ConnectionAborted);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Chat.Server.Rules;
 using Microsoft.AspNetCore.SignalR;
 
@@ -5,12 +6,15 @@ namespace Chat.Server.Hubs;
 
 /// <summary>
 /// Charges every hub call to the caller's <see cref="CallBudgets"/> before it runs: sends and joins one send
-/// each; a history call the messages it may return (its limit); a list (online users, members, rooms) what it
-/// returns, paid after the fact (a caller over budget does not get the answer); any other call one read.
+/// each; a history call the messages it may return (its limit); a list (online users, members, rooms, watched
+/// users) what the same list returned last time, topped up by what it returns now; any other call one read.
 /// Calls that walk the caller's conversations charge one more read per conversation themselves.
 /// </summary>
 internal sealed class RateLimitFilter(CallBudgets budgets) : IHubFilter
 {
+    // How long each list was when last answered: what the next call of it is charged before it runs.
+    private readonly ConcurrentDictionary<string, int> _listLengths = new(StringComparer.Ordinal);
+
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         if (!budgets.Any)
@@ -19,27 +23,31 @@ internal sealed class RateLimitFilter(CallBudgets budgets) : IHubFilter
         }
 
         var context = invocationContext.Context;
-        switch (invocationContext.HubMethodName)
+        var method = invocationContext.HubMethodName;
+        switch (method)
         {
             case nameof(ChatHub.SendMessage) or nameof(ChatHub.SendToRoom) or nameof(ChatHub.JoinRoom):
-                budgets.ChargeSend(context);
+                await budgets.ChargeSendAsync(context);
                 return await next(invocationContext);
             case nameof(ChatHub.GetHistory) or nameof(ChatHub.GetRoomHistory) or nameof(ChatHub.GetRoomHistoryBefore) or nameof(ChatHub.GetMissedMessages):
                 // The limit is the last argument of each.
                 var limit = invocationContext.HubMethodArguments is [.., int asked] ? Math.Clamp(asked, 1, MessageRules.MaxHistoryLimit) : 1;
-                budgets.ChargeReads(context, limit);
+                await budgets.ChargeReadsAsync(context, limit);
                 return await next(invocationContext);
             case nameof(ChatHub.GetOnlineUsers) or nameof(ChatHub.GetRoomMembers) or nameof(ChatHub.ListRooms) or nameof(ChatHub.WatchUsers):
-                budgets.ChargeReads(context, 1);
+                // Paid before the work by what the list came to last time; the answer is made, so a longer one only takes what is left.
+                var estimate = Math.Max(1, _listLengths.GetValueOrDefault(method));
+                await budgets.ChargeReadsAsync(context, estimate);
                 var found = await next(invocationContext);
-                if (found is Array { Length: > 1 } items)
+                if (found is Array items)
                 {
-                    budgets.ChargeReads(context, items.Length, paid: 1);
+                    _listLengths[method] = items.Length;
+                    budgets.TopUpReads(context, items.Length, paid: estimate);
                 }
 
                 return found;
             default:
-                budgets.ChargeReads(context, 1);
+                await budgets.ChargeReadsAsync(context, 1);
                 return await next(invocationContext);
         }
     }

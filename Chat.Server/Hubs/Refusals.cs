@@ -25,13 +25,13 @@ internal sealed partial class Refusals : IDisposable
         _failures = new LogThrottle<Cause>(clock, (cause, count, span) => LogMoreFailed(count, cause.Method, cause.Reason, span.TotalSeconds));
     }
 
-    /// <summary>A rule refused a call (or, for <see cref="Connect"/>, a new connection).</summary>
-    public void Rejected(string method, string reason, string connectionId)
+    /// <summary>A rule refused a call of <paramref name="user"/>'s (null: a guest), or, for <see cref="Connect"/>, a new connection.</summary>
+    public void Rejected(string method, string reason, string connectionId, string? user = null)
     {
         _metrics.Rejected(reason);
 
-        // Connections refused at connect are new each time: those are counted per cause alone.
-        var key = method == Connect ? $"{method}/{reason}" : $"{connectionId}/{reason}";
+        // Per user (their connections together) or guest connection, and cause; connections refused at connect are new each time: per cause alone.
+        var key = method == Connect ? $"{method}/{reason}" : user is not null ? $"user:{user}/{reason}" : $"{connectionId}/{reason}";
         if (_refusals.Allow(key, new Cause(method, connectionId, reason)))
         {
             LogRejected(method, reason, connectionId);

@@ -21,7 +21,7 @@ internal sealed class RejectionFilter(Refusals refusals, ChatMetrics metrics) : 
         }
         catch (InputRejectedException rejection)
         {
-            refusals.Rejected(invocationContext.HubMethodName, rejection.Reason, invocationContext.Context.ConnectionId);
+            refusals.Rejected(invocationContext.HubMethodName, rejection.Reason, invocationContext.Context.ConnectionId, ChatConnectionState.Of(invocationContext.Context).User);
             throw new HubException(rejection.Message);
         }
         catch (HistoryUnavailableException unavailable)

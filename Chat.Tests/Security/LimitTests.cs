@@ -1,6 +1,8 @@
 using System.Net;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Chat.Tests.Security;
 
@@ -79,6 +81,27 @@ public class LimitTests
 
         (await fourth.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("You are sending too fast: at most 1 messages per second, in bursts of up to 3.");
         (await bob.SendAsync("bob has his own", "bob")).Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task A_refusal_for_an_empty_budget_is_answered_only_after_the_hold_so_a_flood_cannot_go_faster()
+    {
+        // Arrange: the server's clock is the test's; one send a second, no burst to speak of
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new ChatApplication(
+            new Dictionary<string, string?> { ["Chat:RateLimit:PerSecond"] = "1", ["Chat:RateLimit:Burst"] = "1" },
+            services: services => services.AddSingleton<TimeProvider>(clock));
+        await using var alice = await app.ConnectAsync("alice");
+        await alice.SendAsync("within the budget");
+
+        // Act
+        var over = alice.SendAsync("over it");
+
+        // Assert: held until the hold has passed on the server's clock, then refused as usual
+        Func<Task> answer = () => over;
+        await answer.Should().NotCompleteWithinAsync(TimeSpan.FromMilliseconds(500));
+        clock.Advance(Chat.Server.Hubs.CallBudgets.RefusalHold);
+        (await answer.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("You are sending too fast");
     }
 
     [Fact]
