@@ -19,6 +19,9 @@ public sealed partial class RedisConnection : BackgroundService
     /// <summary>A ping that takes longer than this means Redis is down.</summary>
     public static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a starting node keeps trying Redis before it gives up (a busy machine may take more than one ping).</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
+
     private readonly Lazy<Task<IConnectionMultiplexer>> _multiplexer;
     private readonly ILogger<RedisConnection> _logger;
     private volatile bool _up;
@@ -67,11 +70,18 @@ public sealed partial class RedisConnection : BackgroundService
     /// </summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        var started = TimeProvider.System.GetTimestamp();
         await PingAsync(cancellationToken);
+        while (!_up && TimeProvider.System.GetElapsedTime(started) < StartTimeout)
+        {
+            await Task.Delay(PingInterval, cancellationToken);
+            await PingAsync(cancellationToken);
+        }
+
         if (!_up)
         {
             throw new StartupException(
-                $"cannot reach Redis at {Endpoints} (Chat:Redis): it did not answer within {PingTimeout.TotalSeconds:0} s. Start it, or unset Chat:Redis to run a single node.");
+                $"cannot reach Redis at {Endpoints} (Chat:Redis): it did not answer within {StartTimeout.TotalSeconds:0} s. Start it, or unset Chat:Redis to run a single node.");
         }
 
         await base.StartAsync(cancellationToken);

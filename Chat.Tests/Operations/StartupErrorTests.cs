@@ -39,7 +39,7 @@ public class StartupErrorTests
         var (exitCode, output) = await RunUntilExitAsync("--Chat:Redis", "127.0.0.1:1", "--ConnectionStrings:Chat", database);
 
         exitCode.Should().Be(1);
-        ErrorLines(output).Should().Equal("Start-up error: cannot reach Redis at 127.0.0.1:1 (Chat:Redis): it did not answer within 2 s. Start it, or unset Chat:Redis to run a single node.");
+        ErrorLines(output).Should().Equal("Start-up error: cannot reach Redis at 127.0.0.1:1 (Chat:Redis): it did not answer within 10 s. Start it, or unset Chat:Redis to run a single node.");
         output.Should().NotContain("   at ");
     }
 

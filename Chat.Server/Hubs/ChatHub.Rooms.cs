@@ -1,0 +1,125 @@
+using Chat.Server.Commands;
+using Chat.Server.Configuration;
+using Chat.Server.Delivery;
+using Chat.Server.History;
+using Chat.Server.Presence;
+using Chat.Server.Rooms;
+using Chat.Server.Rules;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Server.Hubs;
+
+/// <summary>The hub's rooms: joining, leaving, members, read markers and typing.</summary>
+internal sealed partial class ChatHub
+{
+    /// <summary>Every room but <c>general</c>, with its member count, by name.</summary>
+    public Task<RoomListing[]> ListRooms() => store.ListRoomsAsync(Context.ConnectionAborted);
+
+    /// <summary>The members of a room the caller is in (<c>general</c>: who is online; a direct conversation: its two users).</summary>
+    public async Task<string[]> GetRoomMembers(string? room)
+    {
+        var user = ConnectionUser.Of(Context);
+        var key = RoomNames.Resolve(room, user);
+        if (key == Conversation.General)
+        {
+            return await presence.OnlineUsersAsync();
+        }
+
+        if (Conversation.TryParseDirect(key, out var first, out var second))
+        {
+            return first == second ? [first] : [first, second];
+        }
+
+        await RequireMemberAsync(user, key);
+        return await store.MembersAsync(key, Context.ConnectionAborted);
+    }
+
+    /// <summary>Makes the caller's user a member of a room (created if new), on every connection and node.</summary>
+    public async Task<RoomSummary> JoinRoom(string? room)
+    {
+        var user = Named();
+        if (room is ['@', .. var peer])
+        {
+            throw new InputRejectedException("direct_join", $"Direct conversations need no join: send to @{peer}.");
+        }
+
+        var key = RoomNames.Room(room);
+        if (key != Conversation.General)
+        {
+            var limits = roomOptions.Value;
+            switch (await memberships.JoinAsync(user, key))
+            {
+                case JoinOutcome.TooManyForUser:
+                    throw new InputRejectedException(
+                        "too_many_rooms", $"You are in {limits.MaxPerUser} rooms, the most allowed (Chat:Rooms:MaxPerUser); leave one first.");
+                case JoinOutcome.TooManyRooms:
+                    throw new InputRejectedException(
+                        "too_many_rooms_on_server", $"This server has {limits.MaxRooms} rooms, the most allowed (Chat:Rooms:MaxRooms); join an existing one.");
+                case JoinOutcome.TooManyCreated:
+                    throw new InputRejectedException(
+                        "too_many_rooms_created",
+                        $"You created {limits.CreatePerUserPerDay} rooms in the last 24 hours, the most allowed (Chat:Rooms:CreatePerUserPerDay); join an existing room, or create this one tomorrow.");
+                case JoinOutcome.Joined:
+                    dispatcher.Send(Audience.Conversation(key), nameof(IChatClient.UserJoinedRoom), key, user);
+                    break;
+            }
+        }
+
+        return await store.SummaryAsync(user, key, Context.ConnectionAborted) ?? new RoomSummary(key, null, 0);
+    }
+
+    /// <summary>Ends the caller's user's membership of a room, on every connection and node.</summary>
+    public async Task LeaveRoom(string? room)
+    {
+        var user = Named();
+        if (room is ['@', ..])
+        {
+            throw new InputRejectedException("direct_leave", "Direct conversations cannot be left.");
+        }
+
+        var key = RoomNames.Room(room);
+        if (key == Conversation.General)
+        {
+            throw new InputRejectedException("leave_general", "Everyone is in #general; it cannot be left.");
+        }
+
+        if (await memberships.LeaveAsync(user, key))
+        {
+            dispatcher.Send(Audience.Conversation(key), nameof(IChatClient.UserLeftRoom), key, user);
+            dispatcher.Send(Audience.User(user), nameof(IChatClient.UserLeftRoom), key, user);
+        }
+    }
+
+    /// <summary>Moves the caller's read marker in a conversation forward; the user's connections hear where it is now.</summary>
+    public async Task MarkRead(string? room, long id)
+    {
+        var user = ConnectionUser.Of(Context);
+        var key = RoomNames.Resolve(room, user);
+        if (user is null)
+        {
+            return; // a guest has no marker to keep
+        }
+
+        await RequireMemberAsync(user, key);
+        var marker = await writer.MarkReadAsync(new ReadMark(user, key, id));
+        await Clients.User(user).RoomRead(Conversation.ForViewer(key, user), marker);
+    }
+
+    /// <summary>Tells the conversation's other users that the caller is typing; at most once per user and conversation per <see cref="TypingThrottle.Interval"/>.</summary>
+    public async Task Typing(string? room)
+    {
+        var user = ConnectionUser.Of(Context);
+        var key = RoomNames.Resolve(room, user);
+        if (user is null)
+        {
+            return; // a guest has no name to show
+        }
+
+        await RequireMemberAsync(user, key);
+        if (typing.TryPass(user, key))
+        {
+            dispatcher.Send(Audience.Conversation(key, exceptUser: user), nameof(IChatClient.UserTyping), key, user);
+        }
+    }
+}
