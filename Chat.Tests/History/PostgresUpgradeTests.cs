@@ -116,9 +116,9 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
     }
 
     [SkippableTheory]
-    [InlineData(PostgresStore.AfterQuery, "chat_messages_room_id on chat_messages")]
-    [InlineData(PostgresStore.LatestQuery, "chat_messages_room_id on chat_messages")]
-    [InlineData(PostgresStore.AppendStatement, "chat_client_ids_pkey on chat_client_ids")]
+    [InlineData(PostgresSql.After, "chat_messages_room_id on chat_messages")]
+    [InlineData(PostgresSql.Latest, "chat_messages_room_id on chat_messages")]
+    [InlineData(PostgresSql.Append, "chat_client_ids_pkey on chat_client_ids")]
     public async Task Conversation_queries_scan_their_index(string query, string index)
     {
         // Arrange: a few messages in a few conversations; a table this small would be read whole unless told not to
@@ -140,7 +140,7 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
         }
 
         await using var explain = new NpgsqlCommand("EXPLAIN " + query, connection, transaction);
-        if (query == PostgresStore.AppendStatement)
+        if (query == PostgresSql.Append)
         {
             foreach (var values in (string[][])[["general"], ["alice"], ["hi"], ["g1"]])
             {
