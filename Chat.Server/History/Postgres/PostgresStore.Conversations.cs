@@ -94,8 +94,9 @@ public sealed partial class PostgresStore
 
     /// <summary>
     /// Moves the markers in one round trip, each by one statement (<see cref="PostgresSql.MarkMember"/>,
-    /// <see cref="PostgresSql.MarkGeneral"/>). They take the counter's lock first, as appends do: an append counts its
-    /// authors' own messages into their memberships, and a marker's own count must not miss one committed meanwhile.
+    /// <see cref="PostgresSql.MarkGeneral"/>), after the counter's lock, as appends take it: an append counts its authors'
+    /// own messages into their memberships, so a marker's own count must not miss one committed meanwhile, and two
+    /// writes that lock several memberships in their own orders would deadlock.
     /// </summary>
     public async Task<long[]> MarkReadAsync(IReadOnlyList<ReadMark> marks, CancellationToken cancellationToken)
     {
