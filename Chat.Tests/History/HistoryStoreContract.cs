@@ -230,6 +230,31 @@ public abstract partial class HistoryStoreContract
     }
 
     [SkippableFact]
+    public async Task Retention_trims_each_conversation_in_small_steps_from_its_count_keeping_the_newest()
+    {
+        // 160 kept: a conversation is trimmed once 10 (1/16) more have come, so 160 to 169 stay; a batch may bring far more
+        var store = await OpenAsync(maxMessages: 160);
+        var stored = new Dictionary<string, List<ChatMessage>>(StringComparer.Ordinal) { ["dev"] = [], ["ops"] = [] };
+        foreach (var size in (int[])[1, 150, 9, 1, 400, 3, .. Enumerable.Repeat(1, 25)])
+        {
+            // Act
+            var batch = Enumerable.Range(0, size).Select(i => new NewMessage(i % 3 == 0 ? "ops" : "dev", "alice", $"{size}.{i}")).ToArray();
+            foreach (var message in await AppendAsync(store, batch))
+            {
+                stored[message.Room].Add(message);
+            }
+
+            // Assert
+            foreach (var (room, all) in stored)
+            {
+                var kept = await store.GetAsync(room, null, 1000, default);
+                kept.Length.Should().BeInRange(Math.Min(all.Count, 160), 169, $"{room} after a batch of {size}");
+                kept.Should().Equal(all.TakeLast(kept.Length), "the store keeps the newest messages, as appended");
+            }
+        }
+    }
+
+    [SkippableFact]
     public async Task Clear_deletes_one_conversation_and_its_ids_are_not_given_again()
     {
         var store = await OpenAsync();

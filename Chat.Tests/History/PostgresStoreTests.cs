@@ -6,6 +6,7 @@ using Chat.Server.Configuration;
 using Chat.Server.History;
 using Chat.Server.History.Postgres;
 using Chat.Server.History.Sqlite;
+using Chat.Server.Rooms;
 using Chat.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -93,6 +94,56 @@ public sealed class PostgresStoreTests : HistoryStoreContract, IAsyncLifetime
         seen.Select(m => m.Id).Should().Equal(acked.Select(m => m.Id), "a reader that asks only for ids after the last one it saw still gets every message, once");
         seen.Should().Equal(acked);
         resends.Should().NotBeEmpty().And.AllSatisfy(resend => resend.Got.Should().Be(new Appended(resend.Expected, IsNew: false)));
+    }
+
+    [SkippableFact]
+    public async Task Two_servers_sending_marking_and_clearing_at_once_keep_every_unread_count_exact()
+    {
+        // Arrange: alice and bob in dev, talking directly, with markers in general, on two servers' stores
+        var database = await NewDatabaseAsync();
+        IHistoryStore[] servers = [await StartAsync(database), await StartAsync(database)];
+        string[] users = ["alice", "bob"];
+        string[] conversations = ["general", "dev", Conversation.Direct("alice", "bob")];
+        foreach (var user in users)
+        {
+            await servers[0].JoinAsync(user, "dev", new JoinLimits(10, 10, 10, Now), default);
+        }
+
+        await servers[0].AppendAsync([new NewMessage(conversations[2], "alice", "hi")], Now, default);
+        await servers[0].MarkReadAsync([.. users.Select(user => new ReadMark(user, "general", 0))], default);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // Act: both send batches by both users everywhere and move markers to around what they stored; one clears dev midway
+        await Task.WhenAll(servers.Select((store, s) => Task.Run(async () =>
+        {
+            var random = new Random(s);
+            for (var round = 0; round < 40; round++)
+            {
+                var batch = Enumerable.Range(0, 6).Select(i => new NewMessage(conversations[random.Next(3)], users[random.Next(2)], $"{s}.{round}.{i}")).ToList();
+                var stored = await store.AppendAsync(batch, Now, deadline.Token);
+                var seen = stored[random.Next(stored.Length)].Message.Id;
+                await store.MarkReadAsync([.. users.Select(user => new ReadMark(user, conversations[random.Next(3)], seen - random.Next(4)))], deadline.Token);
+                if (s == 1 && round == 20)
+                {
+                    await store.ClearAsync("dev", deadline.Token);
+                }
+            }
+        }))).WaitAsync(deadline.Token);
+
+        // Assert: every count is what counting the messages after the marker gives
+        foreach (var user in users)
+        {
+            var markers = await servers[0].MarkReadAsync([.. conversations.Select(room => new ReadMark(user, room, 0))], default);
+            var expected = new List<RoomSummary>();
+            for (var i = 0; i < conversations.Length; i++)
+            {
+                var newest = (await servers[0].GetAsync(conversations[i], null, 1, default)).SingleOrDefault()?.Id;
+                var unread = (await servers[0].GetAsync(conversations[i], markers[i], 10_000, default)).Count(m => m.User != user);
+                expected.Add(new RoomSummary(conversations[i], newest, unread));
+            }
+
+            (await servers[1].SummariesAsync(user, default)).Should().BeEquivalentTo(expected, $"{user}'s counters follow the messages");
+        }
     }
 
     [SkippableFact]

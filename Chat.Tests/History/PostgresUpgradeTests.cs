@@ -1,3 +1,4 @@
+using Chat.Server.Configuration;
 using Chat.Server.History;
 using Chat.Server.History.Postgres;
 using Chat.Tests.Infrastructure;
@@ -6,48 +7,9 @@ using NpgsqlTypes;
 
 namespace Chat.Tests.History;
 
-/// <summary>A PostgreSQL database written by the release before conversations opens with this one, and its queries use their indexes.</summary>
-public sealed class PostgresUpgradeTests : IAsyncLifetime
+/// <summary>A PostgreSQL database written by any earlier release opens with this one (<see cref="PostgresSchema"/>); its queries use their indexes (the other part).</summary>
+public sealed partial class PostgresUpgradeTests : IAsyncLifetime
 {
-    // The schema of the release before conversations, exactly as it created it.
-    private const string ReleasedSchema = """
-        SELECT pg_advisory_xact_lock(4857112365243057253);
-        CREATE TABLE IF NOT EXISTS chat_messages (
-            id        bigint      PRIMARY KEY,
-            user_name text        NOT NULL,
-            text      text        NOT NULL,
-            sent_at   timestamptz NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS chat_counter (
-            single  boolean PRIMARY KEY DEFAULT true CHECK (single),
-            last_id bigint  NOT NULL
-        );
-        INSERT INTO chat_counter (last_id) VALUES (0) ON CONFLICT DO NOTHING;
-        CREATE TABLE IF NOT EXISTS chat_probe (
-            id   int   PRIMARY KEY,
-            data bytea NOT NULL
-        );
-        """;
-
-    // What the release before client ids had their own table added to the schema above, as it created it.
-    private const string ConversationsSchema = ReleasedSchema + """
-        ALTER TABLE chat_messages ADD COLUMN IF NOT EXISTS room text NOT NULL DEFAULT 'general';
-        ALTER TABLE chat_messages ADD COLUMN IF NOT EXISTS client_id text;
-        CREATE INDEX IF NOT EXISTS chat_messages_room_id ON chat_messages (room, id);
-        CREATE UNIQUE INDEX IF NOT EXISTS chat_messages_user_client_id ON chat_messages (user_name, client_id) WHERE client_id IS NOT NULL;
-        CREATE TABLE IF NOT EXISTS chat_rooms (
-            name       text        PRIMARY KEY,
-            created_at timestamptz NOT NULL DEFAULT now()
-        );
-        CREATE TABLE IF NOT EXISTS chat_memberships (
-            user_name text   NOT NULL,
-            room      text   NOT NULL,
-            read_id   bigint NOT NULL DEFAULT 0,
-            PRIMARY KEY (user_name, room)
-        );
-        CREATE INDEX IF NOT EXISTS chat_memberships_room ON chat_memberships (room, user_name);
-        """;
-
     private static readonly DateTime Now = new(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
 
     private readonly List<PostgresStore> _opened = [];
@@ -72,6 +34,7 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
             new ChatMessage(1, "general", "alice", "one", Now),
             new ChatMessage(2, "general", "bob", "two", Now),
             appended.Single().Message);
+        (await VersionAsync()).Should().Be(PostgresSchema.Migrations.Length);
     }
 
     [SkippableFact]
@@ -79,7 +42,7 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
     {
         // Arrange: a message sent with a client id in dev, which bob is in; ops has nobody left
         await WriteAsReleasedAsync(
-            ConversationsSchema,
+            PostgresReleases.Conversations,
             "INSERT INTO chat_messages (id, user_name, text, sent_at, room, client_id) VALUES (1, 'alice', 'one', $1, 'dev', 'c1'), (2, 'bob', 'two', $1, 'general', NULL);",
             "UPDATE chat_counter SET last_id = 2;",
             "INSERT INTO chat_rooms (name) VALUES ('dev'), ('ops');",
@@ -97,6 +60,7 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
         removed.Should().Equal(["ops"], "a room without members counts as empty from the upgrade on");
         (await OpenAsync()).Should().NotBeNull("opening it again changes nothing");
         (await store.AppendAsync([new NewMessage("dev", "alice", "one", "c1")], Now, default)).Single().IsNew.Should().BeFalse();
+        (await VersionAsync()).Should().Be(PostgresSchema.Migrations.Length);
     }
 
     [SkippableFact]
@@ -115,61 +79,102 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
         (await second.ListRoomsAsync(default)).Should().Equal(new RoomListing("dev", 1));
     }
 
-    [SkippableTheory]
-    [InlineData(PostgresStore.AfterQuery, "chat_messages_room_id on chat_messages")]
-    [InlineData(PostgresStore.LatestQuery, "chat_messages_room_id on chat_messages")]
-    [InlineData(PostgresStore.AppendStatement, "chat_client_ids_pkey on chat_client_ids")]
-    public async Task Conversation_queries_scan_their_index(string query, string index)
+    [SkippableFact]
+    public async Task A_database_of_the_release_before_the_counters_keeps_its_unread_counts()
     {
-        // Arrange: a few messages in a few conversations; a table this small would be read whole unless told not to
-        var store = await OpenAsync();
-        for (var i = 0; i < 10; i++)
-        {
-            await store.AppendAsync([new NewMessage("general", "alice", $"g{i}", $"g{i}"), new NewMessage($"room{i % 3}", "bob", $"r{i}")], Now, default);
-        }
-
-        await store.JoinAsync("alice", "room1", new JoinLimits(10, 10, 10, Now), default);
+        // Arrange: dev's five messages around one of general's; bob's and alice's markers after dev's second, with alice's
+        // own two after them; bob's marker in general before its message, alice without one
+        await WriteAsReleasedAsync(
+            PostgresReleases.ClientIds,
+            """
+            INSERT INTO chat_messages (id, user_name, text, sent_at, room) VALUES
+                (1, 'carol', 'one', $1, 'dev'), (2, 'carol', 'two', $1, 'dev'), (3, 'carol', 'elsewhere', $1, 'general'),
+                (4, 'alice', 'three', $1, 'dev'), (5, 'bob', 'four', $1, 'dev'), (6, 'alice', 'five', $1, 'dev');
+            """,
+            "UPDATE chat_counter SET last_id = 6;",
+            "INSERT INTO chat_rooms (name, created_by) VALUES ('dev', 'carol');",
+            "INSERT INTO chat_memberships (user_name, room, read_id) VALUES ('bob', 'dev', 2), ('alice', 'dev', 2), ('bob', 'general', 0);");
 
         // Act
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var off = new NpgsqlCommand("ANALYZE; SET LOCAL enable_seqscan = off;", connection, transaction))
-        {
-            await off.ExecuteNonQueryAsync();
-        }
-
-        await using var explain = new NpgsqlCommand("EXPLAIN " + query, connection, transaction);
-        if (query == PostgresStore.AppendStatement)
-        {
-            foreach (var values in (string[][])[["general"], ["alice"], ["hi"], ["g1"]])
-            {
-                explain.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = values });
-            }
-
-            explain.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            explain.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [] });
-            explain.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [] });
-        }
-        else
-        {
-            explain.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Contains("chat_memberships", StringComparison.Ordinal) ? "alice" : "room1" });
-            explain.Parameters.Add(new NpgsqlParameter<long> { TypedValue = 3 });
-            explain.Parameters.Add(new NpgsqlParameter<int> { TypedValue = 5 });
-        }
-
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(0));
-            }
-        }
+        var store = await OpenAsync();
+        var bobs = await store.SummariesAsync("bob", default);
+        var alices = await store.SummariesAsync("alice", default);
+        var after = await store.AppendAsync([new NewMessage("dev", "carol", "six")], Now, default);
+        var bobsAfter = await store.SummaryAsync("bob", "dev", default);
+        await store.MarkReadAsync([new ReadMark("bob", "dev", 4)], default);
 
         // Assert
-        plan.Should().Contain(line => line.Contains($"Index Scan using {index}", StringComparison.Ordinal) || line.Contains($"Index Scan Backward using {index}", StringComparison.Ordinal), string.Join('\n', plan));
-        plan.Should().NotContain(line => line.Contains("Seq Scan on chat_messages", StringComparison.Ordinal), string.Join('\n', plan));
+        bobs.Should().Equal([new RoomSummary("general", 3, 1), new RoomSummary("dev", 6, 2)], "bob has alice's two after his marker unread, not his own, and general's one");
+        alices.Should().Equal([new RoomSummary("general", 3, 0), new RoomSummary("dev", 6, 1)], "alice has bob's one unread, not her own two, and no marker in general");
+        after.Single().Message.Id.Should().Be(7);
+        bobsAfter.Should().Be(new RoomSummary("dev", 7, 3));
+        (await store.SummaryAsync("bob", "dev", default)).Should().Be(new RoomSummary("dev", 7, 2), "alice's five and carol's six follow his new marker");
+    }
+
+    [SkippableFact]
+    public async Task A_database_the_release_before_the_counters_upgraded_opens_with_its_data_and_again_changes_nothing()
+    {
+        // Arrange: a first release's database, upgraded by the release before the counters at its start and written by it
+        await WriteAsReleasedAsync(
+            "INSERT INTO chat_messages (id, user_name, text, sent_at) VALUES (1, 'alice', 'one', $1);",
+            "UPDATE chat_counter SET last_id = 1;",
+            PostgresReleases.ClientIds,
+            "INSERT INTO chat_messages (id, user_name, text, sent_at, room) VALUES (2, 'bob', 'two', $1, 'dev'), (3, 'alice', 'three', $1, 'dev');",
+            "INSERT INTO chat_client_ids (user_name, client_id, room, message_id, sent_at) VALUES ('bob', 'c1', 'dev', 2, $1);",
+            "UPDATE chat_counter SET last_id = 3;",
+            "INSERT INTO chat_rooms (name, created_by, empty_since) VALUES ('dev', 'bob', NULL), ('ops', 'alice', $1 - interval '7 days');",
+            "INSERT INTO chat_memberships (user_name, room, read_id) VALUES ('bob', 'dev', 0);");
+
+        // Act
+        await OpenAsync();
+        var upgraded = await DumpAsync();
+        var second = await OpenAsync();
+
+        // Assert
+        (await DumpAsync()).Should().Be(upgraded, "opening it again runs no migration");
+        (await VersionAsync()).Should().Be(PostgresSchema.Migrations.Length);
+        (await second.AppendAsync([new NewMessage("dev", "bob", "two", "c1")], Now, default)).Single().Should().Be(new Appended(new ChatMessage(2, "dev", "bob", "two", Now), IsNew: false));
+        (await second.GetAllAsync(0, 10, default)).Select(m => (m.Id, m.Room)).Should().Equal((1, "general"), (2, "dev"), (3, "dev"));
+        (await second.SummariesAsync("bob", default)).Should().Equal(new RoomSummary("general", 1, 0), new RoomSummary("dev", 3, 1));
+        (await second.RemoveEmptyRoomsAsync(Now.AddDays(-3), default)).Should().Equal(["ops"], "ops has been empty for a week, dev has bob");
+    }
+
+    [SkippableTheory]
+    [InlineData(nameof(PostgresReleases.First))]
+    [InlineData(nameof(PostgresReleases.Conversations))]
+    [InlineData(nameof(PostgresReleases.ClientIds))]
+    public async Task Every_earlier_release_upgrades_to_the_shape_of_a_new_database(string release)
+    {
+        // Arrange
+        var empty = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var fresh = new PostgresStore(empty, new Retention(10_000));
+        _opened.Add(fresh);
+        await fresh.InitializeAsync(default).DefaultTimeout();
+        var expected = await ShapeAsync(empty);
+        await WriteAsReleasedAsync(PostgresReleases.Named(release));
+
+        // Act
+        await OpenAsync();
+
+        // Assert
+        (await ShapeAsync(_database)).Should().Be(expected);
+    }
+
+    [SkippableFact]
+    public async Task A_database_of_a_newer_release_stops_the_start_with_one_line()
+    {
+        await OpenAsync();
+        await using (var newer = new NpgsqlConnection(_database))
+        {
+            await newer.OpenAsync();
+            await using var command = new NpgsqlCommand("UPDATE chat_schema SET version = 99;", newer);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var open = OpenAsync;
+
+        (await open.Should().ThrowAsync<StartupException>()).Which.Message.Should().Be(
+            $"the PostgreSQL database {new NpgsqlConnectionStringBuilder(_database).Database} has schema version 99, written by a newer release of Chat; this one knows versions up to {PostgresSchema.Migrations.Length}. Run the newer release.");
     }
 
     public async Task InitializeAsync() => _database = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
@@ -190,13 +195,52 @@ public sealed class PostgresUpgradeTests : IAsyncLifetime
         return store;
     }
 
-    /// <summary>Creates the released schema, then runs each statement (<c>$1</c>: <see cref="Now"/>).</summary>
+    /// <summary>Every column and index of Chat's tables, one per line, in a stable order.</summary>
+    private static async Task<string> ShapeAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand(
+            """
+            SELECT string_agg(line, E'\n' ORDER BY line) FROM (
+                SELECT format('%s.%s %s %s %s', table_name, column_name, data_type, is_nullable, column_default) AS line
+                FROM information_schema.columns WHERE table_schema = current_schema() AND table_name LIKE 'chat%'
+                UNION ALL
+                SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename LIKE 'chat%') AS shape;
+            """,
+            connection);
+        return (string)(await query.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The shape and every row of Chat's tables (but the probe's), as text.</summary>
+    private async Task<string> DumpAsync()
+    {
+        var dump = new System.Text.StringBuilder(await ShapeAsync(_database));
+        foreach (var table in (string[])["chat_schema", "chat_counter", "chat_messages", "chat_client_ids", "chat_rooms", "chat_memberships", "chat_conversations"])
+        {
+            dump.Append('\n').Append(table).Append(": ").Append(await ScalarAsync<string>($"SELECT coalesce(json_agg(t ORDER BY t::text), '[]')::text FROM {table} t;"));
+        }
+
+        return dump.ToString();
+    }
+
+    private Task<int> VersionAsync() => ScalarAsync<int>("SELECT version FROM chat_schema;");
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand(sql, connection);
+        return (T)(await query.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Creates the first release's schema, then runs each statement (<c>$1</c>: <see cref="Now"/>).</summary>
     private async Task WriteAsReleasedAsync(params string[] statements)
     {
         await using var connection = new NpgsqlConnection(_database);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var schema = new NpgsqlCommand(ReleasedSchema, connection, transaction))
+        await using (var schema = new NpgsqlCommand(PostgresReleases.First, connection, transaction))
         {
             await schema.ExecuteNonQueryAsync();
         }

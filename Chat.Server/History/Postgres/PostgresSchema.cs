@@ -1,0 +1,113 @@
+namespace Chat.Server.History.Postgres;
+
+/// <summary>
+/// The PostgreSQL schema as numbered steps, applied in order from the version in <c>chat_schema</c> (a database of a
+/// release before the versions has none: it starts from step 1, which brings any of them to one shape) in one
+/// transaction at start, under an advisory lock.
+/// </summary>
+internal static class PostgresSchema
+{
+    /// <summary>
+    /// Takes the start-up's advisory lock (any fixed number; advisory locks are per database) until commit, and makes
+    /// sure the version table exists. Start-ups take turns because CREATE TABLE IF NOT EXISTS still fails when two
+    /// processes run it at once.
+    /// </summary>
+    public const string Prepare = """
+        SELECT pg_advisory_xact_lock(4857112365243057253);
+        CREATE TABLE IF NOT EXISTS chat_schema (
+            single  boolean PRIMARY KEY DEFAULT true CHECK (single),
+            version int     NOT NULL
+        );
+        """;
+
+    /// <summary>The last migration applied; 0 without a row (an empty database, or one of a release before the versions).</summary>
+    public const string Version = "SELECT coalesce((SELECT version FROM chat_schema), 0);";
+
+    public static string SetVersion(int version) =>
+        $"INSERT INTO chat_schema (version) VALUES ({version}) ON CONFLICT (single) DO UPDATE SET version = excluded.version;";
+
+    public static readonly string[] Migrations =
+    [
+        // 1: every release before the versions, brought to the shape of the last of them (the client-ids release) by
+        // what each of them ran at every start: idempotent, so it fits an empty database, the first release's (messages
+        // of general), the conversations release's (client ids in chat_messages) and the client-ids release's alike.
+        """
+        CREATE TABLE IF NOT EXISTS chat_messages (
+            id        bigint      PRIMARY KEY,
+            user_name text        NOT NULL,
+            text      text        NOT NULL,
+            sent_at   timestamptz NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS chat_counter (
+            single  boolean PRIMARY KEY DEFAULT true CHECK (single),
+            last_id bigint  NOT NULL
+        );
+        INSERT INTO chat_counter (last_id) VALUES (0) ON CONFLICT DO NOTHING;
+        CREATE TABLE IF NOT EXISTS chat_probe (
+            id   int   PRIMARY KEY,
+            data bytea NOT NULL
+        );
+        ALTER TABLE chat_messages ADD COLUMN IF NOT EXISTS room text NOT NULL DEFAULT 'general';
+        CREATE INDEX IF NOT EXISTS chat_messages_room_id ON chat_messages (room, id);
+        CREATE TABLE IF NOT EXISTS chat_client_ids (
+            user_name  text        NOT NULL,
+            client_id  text        NOT NULL,
+            room       text        NOT NULL,
+            message_id bigint      NOT NULL,
+            sent_at    timestamptz NOT NULL,
+            PRIMARY KEY (user_name, client_id)
+        );
+        CREATE INDEX IF NOT EXISTS chat_client_ids_sent_at ON chat_client_ids (sent_at);
+        DO $$
+        BEGIN
+            -- Releases before client ids had their own table kept them in chat_messages.
+            IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'chat_messages' AND column_name = 'client_id') THEN
+                INSERT INTO chat_client_ids (user_name, client_id, room, message_id, sent_at)
+                    SELECT user_name, client_id, room, id, sent_at FROM chat_messages WHERE client_id IS NOT NULL
+                    ON CONFLICT DO NOTHING;
+                ALTER TABLE chat_messages DROP COLUMN client_id;
+            END IF;
+        END
+        $$;
+        CREATE TABLE IF NOT EXISTS chat_rooms (
+            name       text        PRIMARY KEY,
+            created_at timestamptz NOT NULL DEFAULT now()
+        );
+        ALTER TABLE chat_rooms ADD COLUMN IF NOT EXISTS created_by text;
+        ALTER TABLE chat_rooms ADD COLUMN IF NOT EXISTS empty_since timestamptz;
+        CREATE INDEX IF NOT EXISTS chat_rooms_created_by ON chat_rooms (created_by, created_at);
+        CREATE TABLE IF NOT EXISTS chat_memberships (
+            user_name text   NOT NULL,
+            room      text   NOT NULL,
+            read_id   bigint NOT NULL DEFAULT 0,
+            PRIMARY KEY (user_name, room)
+        );
+        CREATE INDEX IF NOT EXISTS chat_memberships_room ON chat_memberships (room, user_name);
+        UPDATE chat_rooms r SET empty_since = now()
+            WHERE empty_since IS NULL AND NOT EXISTS (SELECT 1 FROM chat_memberships m WHERE m.room = r.name);
+        """,
+
+        // 2: counters kept with each commit, so that reading a user's conversations costs per conversation, not per
+        // message: each conversation's newest id, message count and sequence (a message's place in its conversation),
+        // and for each membership where its marker is in that sequence and how many of the user's own messages follow it.
+        """
+        CREATE TABLE chat_conversations (
+            room     text   PRIMARY KEY,
+            last_id  bigint,
+            last_seq bigint NOT NULL DEFAULT 0,
+            count    bigint NOT NULL DEFAULT 0
+        );
+        ALTER TABLE chat_messages ADD COLUMN seq bigint NOT NULL DEFAULT 0;
+        ALTER TABLE chat_memberships ADD COLUMN read_seq bigint NOT NULL DEFAULT 0;
+        ALTER TABLE chat_memberships ADD COLUMN own_unread bigint NOT NULL DEFAULT 0;
+        UPDATE chat_messages m SET seq = ordinal.n
+            FROM (SELECT id, row_number() OVER (PARTITION BY room ORDER BY id) AS n FROM chat_messages) AS ordinal
+            WHERE m.id = ordinal.id;
+        INSERT INTO chat_conversations (room, last_id, last_seq, count)
+            SELECT room, max(id), count(*), count(*) FROM chat_messages GROUP BY room;
+        UPDATE chat_memberships ms SET
+            read_seq = coalesce((SELECT m.seq FROM chat_messages m WHERE m.room = ms.room AND m.id <= ms.read_id ORDER BY m.id DESC LIMIT 1), 0),
+            own_unread = (SELECT count(*) FROM chat_messages m WHERE m.room = ms.room AND m.id > ms.read_id AND m.user_name = ms.user_name);
+        """,
+    ];
+}

@@ -1,0 +1,269 @@
+namespace Chat.Server.History.Postgres;
+
+/// <summary>Every statement the PostgreSQL store runs, in one place. Parameters are positional (<c>$1</c>, <c>$2</c>...), as each summary lists them.</summary>
+internal static class PostgresSql
+{
+    public const string Columns = "id, room, user_name, text, sent_at";
+
+    /// <summary>One conversation after an id (the (room, id) index); $1 room, $2 after id, $3 limit.</summary>
+    public const string After = $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND id > $2 ORDER BY id LIMIT $3;";
+
+    /// <summary>One conversation's latest, newest first (the (room, id) index); $1 room, $3 limit ($2 unused, as in the other pages).</summary>
+    public const string Latest = $"SELECT {Columns} FROM chat_messages WHERE room = $1 ORDER BY id DESC LIMIT $3;";
+
+    /// <summary>One conversation's messages before an id, newest first (the (room, id) index); $1 room, $2 before id, $3 limit.</summary>
+    public const string Before = $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3;";
+
+    /// <summary>Every conversation after an id, in id order; $1 after id, $2 limit.</summary>
+    public const string All = $"SELECT {Columns} FROM chat_messages WHERE id > $1 ORDER BY id LIMIT $2;";
+
+    /// <summary>The merge's probes (<see cref="ConversationMerge"/>): each conversation's head in one query; $1 rooms, $2 from.</summary>
+    public const string FirstAfter = "SELECT (SELECT min(id) FROM chat_messages WHERE room = c.room AND id > $2) FROM unnest($1::text[]) WITH ORDINALITY AS c(room, place) ORDER BY c.place;";
+
+    public const string LastBefore = "SELECT (SELECT max(id) FROM chat_messages WHERE room = c.room AND id < $2) FROM unnest($1::text[]) WITH ORDINALITY AS c(room, place) ORDER BY c.place;";
+
+    /// <summary>The merge's runs, each a range of the (room, id) index; $1 room, $2 from, $3 to, $4 limit.</summary>
+    public const string RunUp = $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND id >= $2 AND id < $3 ORDER BY id LIMIT $4;";
+
+    public const string RunDown = $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND id <= $2 AND id > $3 ORDER BY id DESC LIMIT $4;";
+
+    /// <summary>
+    /// Writes that move counters take turns on the id counter's row until they commit, across processes: ids then
+    /// increase in commit order (a reader catching up never skips one, which a sequence would not promise), each
+    /// conversation's sequence has one writer at a time, and no two writes lock memberships in opposite orders.
+    /// The statements after it in the transaction see every write committed before it (READ COMMITTED).
+    /// </summary>
+    public const string LockCounter = "SELECT last_id FROM chat_counter FOR UPDATE;";
+
+    /// <summary>
+    /// Stores a batch once the counter's row is locked: resent ones are looked up on chat_client_ids' primary key and
+    /// returned (text null where the message is gone); the others take the ids after the counter, which moves by as
+    /// many (ids stay dense), and the places after their conversation's sequence; their client ids are remembered;
+    /// each conversation's counters move; direct conversations get their members, and each author's own messages are
+    /// added to their membership. Sibling statements do not see each other's rows, so a member added here gets its own
+    /// count at insert and the UPDATE reaches only those who were members before. Returns the resent ones (count null),
+    /// then each conversation's count (position null).
+    /// Parameters: $1 rooms, $2 users, $3 texts, $4 client ids, $5 sent at, then $6 and $7 the direct members' users and rooms.
+    /// </summary>
+    public const string Append = """
+        WITH input AS (
+            SELECT m.position, m.room, m.user_name, m.text, m.client_id
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS m(room, user_name, text, client_id, position)
+        ),
+        sent AS (
+            SELECT i.position, c.message_id AS id, c.room, m.text, c.sent_at
+            FROM input i
+            JOIN chat_client_ids c ON c.user_name = i.user_name AND c.client_id = i.client_id
+            LEFT JOIN chat_messages m ON m.id = c.message_id
+        ),
+        fresh AS (
+            SELECT i.*, row_number() OVER (ORDER BY i.position) AS n, row_number() OVER (PARTITION BY i.room ORDER BY i.position) AS place
+            FROM input i
+            WHERE i.position NOT IN (SELECT position FROM sent)
+        ),
+        counter AS (
+            UPDATE chat_counter SET last_id = last_id + (SELECT count(*) FROM fresh)
+            RETURNING last_id - (SELECT count(*) FROM fresh) AS before
+        ),
+        numbered AS (
+            SELECT f.room, f.user_name, f.text, f.client_id, c.before + f.n AS id, coalesce(v.last_seq, 0) + f.place AS seq
+            FROM fresh f CROSS JOIN counter c LEFT JOIN chat_conversations v ON v.room = f.room
+        ),
+        inserted AS (
+            INSERT INTO chat_messages (id, room, user_name, text, sent_at, seq)
+            SELECT id, room, user_name, text, $5, seq FROM numbered
+        ),
+        remembered AS (
+            INSERT INTO chat_client_ids (user_name, client_id, room, message_id, sent_at)
+            SELECT user_name, client_id, room, id, $5 FROM numbered WHERE client_id IS NOT NULL
+        ),
+        counted AS (
+            INSERT INTO chat_conversations (room, last_id, last_seq, count)
+            SELECT room, max(id), max(seq), count(*) FROM numbered GROUP BY room
+            ON CONFLICT (room) DO UPDATE SET last_id = excluded.last_id, last_seq = excluded.last_seq, count = chat_conversations.count + excluded.count
+            RETURNING room, count
+        ),
+        own AS (
+            SELECT user_name, room, count(*) AS count FROM numbered GROUP BY user_name, room
+        ),
+        members AS (
+            INSERT INTO chat_memberships (user_name, room, read_id, read_seq, own_unread)
+            SELECT d.user_name, d.room, 0, 0, coalesce(o.count, 0)
+            FROM unnest($6::text[], $7::text[]) AS d(user_name, room)
+            LEFT JOIN own o ON o.user_name = d.user_name AND o.room = d.room
+            WHERE d.room IN (SELECT room FROM fresh)
+            ON CONFLICT DO NOTHING
+        ),
+        owned AS (
+            UPDATE chat_memberships m SET own_unread = m.own_unread + o.count
+            FROM own o WHERE m.user_name = o.user_name AND m.room = o.room
+        )
+        SELECT position, id, room, text, sent_at, NULL::bigint AS count FROM sent
+        UNION ALL
+        SELECT NULL, NULL, room, NULL, NULL, count FROM counted;
+        """;
+
+    /// <summary>
+    /// Retention: deletes each conversation's oldest messages (a range of the (room, id) index each) and takes them off
+    /// its count; $1 rooms, $2 how many of each.
+    /// </summary>
+    public const string Trim = """
+        WITH gone AS (
+            DELETE FROM chat_messages WHERE id IN (
+                SELECT t.id FROM unnest($1::text[], $2::bigint[]) AS e(room, excess)
+                CROSS JOIN LATERAL (SELECT id FROM chat_messages WHERE room = e.room ORDER BY id LIMIT e.excess) AS t)
+            RETURNING room
+        )
+        UPDATE chat_conversations c SET count = c.count - g.deleted
+        FROM (SELECT room, count(*) AS deleted FROM gone GROUP BY room) AS g
+        WHERE c.room = g.room;
+        """;
+
+    /// <summary>Clears a conversation: its messages go, and its members have nothing unread there (its sequence goes on); $1 room.</summary>
+    public const string Clear = """
+        WITH gone AS (DELETE FROM chat_messages WHERE room = $1),
+        emptied AS (UPDATE chat_conversations SET count = 0, last_id = NULL WHERE room = $1)
+        UPDATE chat_memberships SET read_seq = coalesce((SELECT last_seq FROM chat_conversations WHERE room = $1), 0), own_unread = 0
+        WHERE room = $1;
+        """;
+
+    public const string LastId = "SELECT last_id FROM chat_counter;";
+
+    public const string ForgetClientIds = "DELETE FROM chat_client_ids WHERE sent_at < $1;";
+
+    /// <summary>A marker's move: to at most the conversation's newest id; $1 user, $2 room, $3 id.</summary>
+    private const string Mark = """
+        WITH mark AS (
+            SELECT greatest(0, least($3, coalesce(c.last_id, 0))) AS target, c.last_id, c.last_seq,
+                (SELECT read_id FROM chat_memberships WHERE user_name = $1 AND room = $2) AS current
+            FROM (SELECT 1) AS one LEFT JOIN chat_conversations c ON c.room = $2
+        ),
+        """;
+
+    /// <summary>
+    /// The marker's place in the conversation's sequence: its newest message's at the newest, else that of the newest at or
+    /// before the target (just before the oldest one kept, if none), found by the (room, id) index.
+    /// </summary>
+    private const string PlaceOfMark = """
+        CASE WHEN k.target >= k.last_id THEN k.last_seq ELSE coalesce(
+            (SELECT seq FROM chat_messages WHERE room = $2 AND id <= k.target ORDER BY id DESC LIMIT 1),
+            (SELECT min(seq) - 1 FROM chat_messages WHERE room = $2),
+            0) END
+        """;
+
+    /// <summary>The user's own messages after the target (a range of the (room, id) index no longer than what is unread; none at the newest).</summary>
+    private const string OwnAfterMark = """
+        CASE WHEN k.target >= k.last_id THEN 0 ELSE
+            (SELECT count(*) FROM chat_messages WHERE room = $2 AND id > k.target AND user_name = $1) END
+        """;
+
+    /// <summary>
+    /// Moves a room's or direct conversation's marker forward (only while the user is a member: an UPDATE, so that a
+    /// concurrent leave is not undone); returns the marker as it is now, 0 without a membership.
+    /// </summary>
+    public const string MarkMember = $"""
+        {Mark}
+        moved AS (
+            UPDATE chat_memberships m SET read_id = k.target, read_seq = {PlaceOfMark}, own_unread = {OwnAfterMark}
+            FROM mark k
+            WHERE m.user_name = $1 AND m.room = $2 AND k.target > m.read_id
+            RETURNING m.read_id
+        )
+        SELECT coalesce((SELECT read_id FROM moved), (SELECT current FROM mark), 0);
+        """;
+
+    /// <summary>Moves general's marker forward, creating it on first use; returns the marker as it is now.</summary>
+    public const string MarkGeneral = $"""
+        {Mark}
+        moved AS (
+            INSERT INTO chat_memberships (user_name, room, read_id, read_seq, own_unread)
+            SELECT $1, $2, k.target, {PlaceOfMark}, {OwnAfterMark}
+            FROM mark k
+            WHERE k.target > coalesce(k.current, -1)
+            ON CONFLICT (user_name, room) DO UPDATE SET read_id = excluded.read_id, read_seq = excluded.read_seq, own_unread = excluded.own_unread
+            RETURNING read_id
+        )
+        SELECT coalesce((SELECT read_id FROM moved), (SELECT current FROM mark), 0);
+        """;
+
+    /// <summary>Unread messages of a membership, from the counters: those after the marker, less the user's own, at most what is kept.</summary>
+    private const string Unread = "greatest(0, least(coalesce(c.last_seq, 0) - m.read_seq - m.own_unread, coalesce(c.count, 0)))::int";
+
+    /// <summary>general first (0 unread without a marker), then each of the user's conversations; $1 user.</summary>
+    public const string Summaries = $"""
+        SELECT 'general'::text, (SELECT last_id FROM chat_conversations WHERE room = 'general'),
+            coalesce((SELECT {Unread} FROM chat_memberships m LEFT JOIN chat_conversations c ON c.room = m.room WHERE m.user_name = $1 AND m.room = 'general'), 0),
+            0 AS place
+        UNION ALL
+        SELECT m.room, c.last_id, {Unread}, 1
+        FROM chat_memberships m LEFT JOIN chat_conversations c ON c.room = m.room
+        WHERE m.user_name = $1 AND m.room <> 'general'
+        ORDER BY place;
+        """;
+
+    /// <summary>One conversation's summary, no row without a membership; $1 user, $2 room.</summary>
+    public const string Summary = $"""
+        SELECT m.room, c.last_id, {Unread}
+        FROM chat_memberships m LEFT JOIN chat_conversations c ON c.room = m.room
+        WHERE m.user_name = $1 AND m.room = $2;
+        """;
+
+    public const string IsMember = "SELECT EXISTS (SELECT 1 FROM chat_memberships WHERE user_name = $1 AND room = $2);";
+
+    /// <summary>Direct conversation keys start with '@', which sorts just before 'A' (byte order); $1 user.</summary>
+    public const string DirectCount = "SELECT count(*)::int FROM chat_memberships WHERE user_name = $1 AND room >= '@' COLLATE \"C\" AND room < 'A' COLLATE \"C\";";
+
+    /// <summary>The user's membership rows other than general: rooms and direct conversations (the memberships primary key); $1 user.</summary>
+    public const string ConversationsOf = "SELECT room FROM chat_memberships WHERE user_name = $1 AND room <> 'general';";
+
+    public const string Members = "SELECT user_name FROM chat_memberships WHERE room = $1 ORDER BY user_name COLLATE \"C\";";
+
+    public const string ListRooms = """
+        SELECT name, (SELECT count(*)::int FROM chat_memberships m WHERE m.room = r.name)
+        FROM chat_rooms r ORDER BY name COLLATE "C";
+        """;
+
+    /// <summary>Joins, leaves and room removals take turns across processes on this advisory lock, so two cannot both pass a limit.</summary>
+    public const string LockMemberships = "SELECT pg_advisory_xact_lock(4857112365243057254);";
+
+    /// <summary>What decides a join (<see cref="JoinFacts"/>), in one row; $1 user, $2 room, $3 a day before now.</summary>
+    public const string JoinFacts = """
+        SELECT
+            EXISTS (SELECT 1 FROM chat_memberships WHERE user_name = $1 AND room = $2),
+            (SELECT count(*) FROM chat_memberships m JOIN chat_rooms r ON r.name = m.room WHERE m.user_name = $1),
+            EXISTS (SELECT 1 FROM chat_rooms WHERE name = $2),
+            (SELECT count(*) FROM chat_rooms),
+            (SELECT count(*) FROM chat_rooms WHERE created_by = $1 AND created_at > $3);
+        """;
+
+    /// <summary>$1 user, $2 room, $3 now: the room is theirs if new, and not empty any more.</summary>
+    public const string CreateRoom = "INSERT INTO chat_rooms (name, created_at, created_by) VALUES ($2, $3, $1) ON CONFLICT (name) DO UPDATE SET empty_since = NULL;";
+
+    /// <summary>Joining: what was said before counts as read; $1 user, $2 room.</summary>
+    public const string Join = """
+        INSERT INTO chat_memberships (user_name, room, read_id, read_seq, own_unread)
+        SELECT $1, $2, coalesce(c.last_id, 0), coalesce(c.last_seq, 0), 0
+        FROM (SELECT 1) AS one LEFT JOIN chat_conversations c ON c.room = $2;
+        """;
+
+    public const string Leave = "DELETE FROM chat_memberships WHERE user_name = $1 AND room = $2 RETURNING 1;";
+
+    /// <summary>A room whose last member left is empty from now on; $1 room, $2 now.</summary>
+    public const string MarkEmpty = "UPDATE chat_rooms SET empty_since = $2 WHERE name = $1 AND empty_since IS NULL AND NOT EXISTS (SELECT 1 FROM chat_memberships WHERE room = $1);";
+
+    /// <summary>Removes the rooms empty since before $1, with their messages and counters; returns their names.</summary>
+    public const string RemoveEmptyRooms = """
+        WITH gone AS (
+            DELETE FROM chat_rooms r WHERE empty_since < $1 AND NOT EXISTS (SELECT 1 FROM chat_memberships m WHERE m.room = r.name)
+            RETURNING name
+        ),
+        messages AS (DELETE FROM chat_messages WHERE room IN (SELECT name FROM gone)),
+        conversations AS (DELETE FROM chat_conversations WHERE room IN (SELECT name FROM gone))
+        SELECT name FROM gone;
+        """;
+
+    public const string Check = "SELECT 1 FROM chat_counter;";
+
+    /// <summary>$1 random bytes, which neither compression nor deduplication shrink.</summary>
+    public const string Probe = "INSERT INTO chat_probe (id, data) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET data = excluded.data;";
+}

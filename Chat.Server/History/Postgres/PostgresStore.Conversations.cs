@@ -1,0 +1,142 @@
+using Chat.Server.Rooms;
+using Npgsql;
+
+namespace Chat.Server.History.Postgres;
+
+/// <summary>Rooms, memberships and read markers, with unread counts from the counters.</summary>
+public sealed partial class PostgresStore
+{
+    public async Task<JoinOutcome> JoinAsync(string user, string room, JoinLimits limits, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        JoinFacts facts;
+        await using (var gather = new NpgsqlBatch(connection, transaction))
+        {
+            gather.BatchCommands.Add(new NpgsqlBatchCommand(PostgresSql.LockMemberships));
+            gather.BatchCommands.Add(Command(PostgresSql.JoinFacts, user, room, limits.Now - TimeSpan.FromDays(1)));
+            await using var reader = await gather.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            facts = new JoinFacts(reader.GetBoolean(0), reader.GetInt64(1), reader.GetBoolean(2), reader.GetInt64(3), reader.GetInt64(4));
+        }
+
+        var outcome = JoinPolicy.Decide(facts, limits);
+        if (outcome != JoinOutcome.Joined)
+        {
+            return outcome;
+        }
+
+        await using (var join = new NpgsqlBatch(connection, transaction))
+        {
+            join.BatchCommands.Add(Command(PostgresSql.CreateRoom, user, room, limits.Now));
+            join.BatchCommands.Add(Command(PostgresSql.Join, user, room));
+            await join.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await CommitAsync(transaction, cancellationToken);
+        return JoinOutcome.Joined;
+    }
+
+    public Task<bool> LeaveAsync(string user, string room, DateTime now, CancellationToken cancellationToken) =>
+        WriteAsync(
+            [PostgresSql.LockMemberships],
+            [Command(PostgresSql.Leave, user, room), Command(PostgresSql.MarkEmpty, room, now)],
+            async (reader, token) => await reader.ReadAsync(token),
+            cancellationToken);
+
+    public async Task<string[]> RemoveEmptyRoomsAsync(DateTime emptySince, CancellationToken cancellationToken)
+    {
+        // The counter's lock too, as the rooms' counters go; nothing takes the two in the other order.
+        return await WriteAsync(
+            [PostgresSql.LockMemberships, PostgresSql.LockCounter], [Command(PostgresSql.RemoveEmptyRooms, emptySince)], StringsAsync, cancellationToken);
+    }
+
+    public Task<string[]> ConversationsOfAsync(string user, CancellationToken cancellationToken) =>
+        ReadAsync(PostgresSql.ConversationsOf, StringsAsync, cancellationToken, user);
+
+    public Task<bool> IsMemberAsync(string user, string room, CancellationToken cancellationToken) =>
+        ReadAsync(PostgresSql.IsMember, async (reader, token) => await reader.ReadAsync(token) && reader.GetBoolean(0), cancellationToken, user, room);
+
+    public Task<int> DirectCountAsync(string user, CancellationToken cancellationToken) =>
+        ReadAsync(PostgresSql.DirectCount, async (reader, token) => await reader.ReadAsync(token) ? reader.GetInt32(0) : 0, cancellationToken, user);
+
+    public Task<string[]> MembersAsync(string room, CancellationToken cancellationToken) =>
+        ReadAsync(PostgresSql.Members, StringsAsync, cancellationToken, room);
+
+    public Task<RoomListing[]> ListRoomsAsync(CancellationToken cancellationToken) =>
+        ReadAsync(
+            PostgresSql.ListRooms,
+            async (reader, token) =>
+            {
+                var rooms = new List<RoomListing>();
+                while (await reader.ReadAsync(token))
+                {
+                    rooms.Add(new RoomListing(reader.GetString(0), reader.GetInt32(1)));
+                }
+
+                return rooms.ToArray();
+            },
+            cancellationToken);
+
+    public async Task<RoomSummary[]> SummariesAsync(string user, CancellationToken cancellationToken) =>
+        [.. await ReadAsync(PostgresSql.Summaries, SummariesOfAsync, cancellationToken, user)];
+
+    public async Task<RoomSummary?> SummaryAsync(string user, string room, CancellationToken cancellationToken)
+    {
+        if (room == Conversation.General)
+        {
+            return (await SummariesAsync(user, cancellationToken))[0];
+        }
+
+        return (await ReadAsync(PostgresSql.Summary, SummariesOfAsync, cancellationToken, user, room)).SingleOrDefault();
+    }
+
+    /// <summary>
+    /// Moves the markers in one round trip, each by one statement (<see cref="PostgresSql.MarkMember"/>,
+    /// <see cref="PostgresSql.MarkGeneral"/>), after the counter's lock, as appends take it: an append counts its authors'
+    /// own messages into their memberships, so a marker's own count must not miss one committed meanwhile, and two
+    /// writes that lock several memberships in their own orders would deadlock.
+    /// </summary>
+    public async Task<long[]> MarkReadAsync(IReadOnlyList<ReadMark> marks, CancellationToken cancellationToken)
+    {
+        if (marks.Count == 0)
+        {
+            return [];
+        }
+
+        var commands = marks
+            .Select(mark => Command(mark.Room == Conversation.General ? PostgresSql.MarkGeneral : PostgresSql.MarkMember, mark.User, mark.Room, mark.Id))
+            .ToArray();
+        return await WriteAsync(
+            [PostgresSql.LockCounter],
+            commands,
+            async (reader, token) =>
+            {
+                var markers = new long[marks.Count];
+                for (var i = 0; i < markers.Length; i++)
+                {
+                    if (i > 0)
+                    {
+                        await reader.NextResultAsync(token);
+                    }
+
+                    markers[i] = await reader.ReadAsync(token) ? reader.GetInt64(0) : 0;
+                }
+
+                return markers;
+            },
+            cancellationToken);
+    }
+
+    private static async Task<List<RoomSummary>> SummariesOfAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var summaries = new List<RoomSummary>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            summaries.Add(new RoomSummary(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2)));
+        }
+
+        return summaries;
+    }
+}

@@ -1,0 +1,72 @@
+using Chat.Server.History;
+using Chat.Server.History.Postgres;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Chat.Tests.History;
+
+/// <summary>The store's paging queries, append, trim and marker moves read ranges of their indexes, never the whole table of messages.</summary>
+public sealed partial class PostgresUpgradeTests
+{
+    [SkippableTheory]
+    [InlineData(PostgresSql.After, "chat_messages_room_id on chat_messages")]
+    [InlineData(PostgresSql.Latest, "chat_messages_room_id on chat_messages")]
+    [InlineData(PostgresSql.Before, "chat_messages_room_id on chat_messages")]
+    [InlineData(PostgresSql.Append, "chat_client_ids_pkey on chat_client_ids")]
+    [InlineData(PostgresSql.Append, "chat_conversations_pkey on chat_conversations")]
+    [InlineData(PostgresSql.Trim, "chat_messages_room_id on chat_messages")]
+    [InlineData(PostgresSql.MarkMember, "chat_messages_room_id on chat_messages")]
+    public async Task Conversation_queries_scan_their_index(string query, string index)
+    {
+        // Arrange: a few messages in a few conversations; a table this small would be read whole unless told not to
+        var store = await OpenAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            await store.AppendAsync([new NewMessage("general", "alice", $"g{i}", $"g{i}"), new NewMessage($"room{i % 3}", "bob", $"r{i}")], Now, default);
+        }
+
+        await store.JoinAsync("alice", "room1", new JoinLimits(10, 10, 10, Now), default);
+
+        // Act
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var off = new NpgsqlCommand("ANALYZE; SET LOCAL enable_seqscan = off;", connection, transaction))
+        {
+            await off.ExecuteNonQueryAsync();
+        }
+
+        await using var explain = new NpgsqlCommand("EXPLAIN " + query, connection, transaction);
+        NpgsqlParameter[] parameters = query switch
+        {
+            PostgresSql.Append =>
+            [
+                new NpgsqlParameter<string[]> { TypedValue = ["general"] },
+                new NpgsqlParameter<string[]> { TypedValue = ["alice"] },
+                new NpgsqlParameter<string[]> { TypedValue = ["hi"] },
+                new NpgsqlParameter<string[]> { TypedValue = ["g1"] },
+                new NpgsqlParameter<DateTime> { TypedValue = Now, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                new NpgsqlParameter<string[]> { TypedValue = [] },
+                new NpgsqlParameter<string[]> { TypedValue = [] },
+            ],
+            PostgresSql.Trim => [new NpgsqlParameter<string[]> { TypedValue = ["room1"] }, new NpgsqlParameter<long[]> { TypedValue = [2] }],
+            PostgresSql.MarkMember => [new NpgsqlParameter<string> { TypedValue = "alice" }, new NpgsqlParameter<string> { TypedValue = "room1" }, new NpgsqlParameter<long> { TypedValue = 3 }],
+            _ => [new NpgsqlParameter<string> { TypedValue = "room1" }, new NpgsqlParameter<long> { TypedValue = 3 }, new NpgsqlParameter<int> { TypedValue = 5 }],
+        };
+        explain.Parameters.AddRange(parameters);
+
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        // Assert
+        string[] scans = [$"Index Scan using {index}", $"Index Scan Backward using {index}", $"Index Only Scan using {index}"];
+        plan.Should().Contain(line => scans.Any(scan => line.Contains(scan, StringComparison.Ordinal)), string.Join('\n', plan));
+        plan.Should().NotContain(line => line.Contains("Seq Scan on chat_messages", StringComparison.Ordinal), string.Join('\n', plan));
+    }
+}
