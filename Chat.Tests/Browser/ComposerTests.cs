@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,7 +11,7 @@ public class ComposerTests(BrowserFixture browser)
     [SkippableFact]
     public async Task Shift_Enter_starts_a_new_line_the_input_grows_and_Enter_sends_both_lines()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
         var oneLine = (await alice.Input.BoundingBoxAsync())!.Height;
 
@@ -37,7 +38,7 @@ public class ComposerTests(BrowserFixture browser)
     [SkippableFact]
     public async Task A_counter_appears_past_90_percent_of_the_limit_and_a_text_over_it_is_refused_with_the_reason()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
         var counter = alice.Page.Locator("#counter");
 
@@ -70,7 +71,7 @@ public class ComposerTests(BrowserFixture browser)
     [SkippableFact]
     public async Task The_counter_counts_to_the_servers_own_limit()
     {
-        await using var chat = await RunningChat.StartAsync("--Chat:MaxMessageLength", "3000");
+        await using var chat = await ChatProcess.StartAsync("--Chat:MaxMessageLength", "3000");
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
         var counter = alice.Page.Locator("#counter");
 

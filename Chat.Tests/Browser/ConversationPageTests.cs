@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -14,7 +15,7 @@ public class ConversationPageTests(BrowserFixture browser)
     [SkippableFact]
     public async Task Unread_badges_count_messages_in_other_conversations_and_clear_on_every_tab_once_one_tab_shows_them()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var bob = await chat.ConnectAsync("bob");
         await bob.JoinAsync("dev");
         await using var tab1 = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
@@ -59,7 +60,7 @@ public class ConversationPageTests(BrowserFixture browser)
     [SkippableFact]
     public async Task A_room_joined_by_name_has_its_own_messages_and_can_be_left_but_general_cannot()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
         await using var bob = await ChatPage.OpenAsync(browser.Browser, chat.Url, "bob");
         await alice.SendAsync("in general");
@@ -95,7 +96,7 @@ public class ConversationPageTests(BrowserFixture browser)
     [SkippableFact]
     public async Task A_name_in_the_online_list_opens_a_direct_conversation_that_only_those_two_see()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var carol = await chat.ConnectAsync("carol");
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
         await using var bob = await ChatPage.OpenAsync(browser.Browser, chat.Url, "bob");
@@ -124,7 +125,7 @@ public class ConversationPageTests(BrowserFixture browser)
     [SkippableFact]
     public async Task While_bob_types_the_others_see_bob_is_typing_in_that_conversation_for_a_few_seconds()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
         await using var bob = await ChatPage.OpenAsync(browser.Browser, chat.Url, "bob");
         var typing = alice.Page.Locator("#typing");
@@ -149,7 +150,7 @@ public class ConversationPageTests(BrowserFixture browser)
     [SkippableFact]
     public async Task At_phone_width_the_list_is_a_drawer_and_messages_and_input_fit_the_screen()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var bob = await chat.ConnectAsync("bob");
         await bob.JoinAsync("dev");
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice", width: 375);

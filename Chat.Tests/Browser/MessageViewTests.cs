@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Text.RegularExpressions;
 using Chat.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -14,7 +15,7 @@ public partial class MessageViewTests(BrowserFixture browser)
     [SkippableFact]
     public async Task Http_and_https_urls_are_links_that_open_a_new_tab_without_access_to_the_page_and_other_schemes_stay_text()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
         const string text = "docs at https://example.com/a?b=1&c=2, (see http://example.org/x) and javascript:alert(1) or javascript:http://evil.test";
 
@@ -46,7 +47,7 @@ public partial class MessageViewTests(BrowserFixture browser)
             ("carol", "also three days ago", now.AddDays(-3).AddMinutes(1)),
             ("carol", "yesterday", now.AddDays(-1)),
             ("carol", "today", now));
-        await using var chat = await RunningChat.StartOnAsync(database);
+        await using var chat = await ChatProcess.StartOnAsync(database);
 
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
 
@@ -70,7 +71,7 @@ public partial class MessageViewTests(BrowserFixture browser)
     [SkippableFact]
     public async Task Messages_arriving_while_scrolled_up_get_a_new_messages_line_a_jump_button_and_a_count_in_the_title()
     {
-        await using var chat = await RunningChat.StartOnAsync(await SeededHistory.ManyAsync(60));
+        await using var chat = await ChatProcess.StartOnAsync(await SeededHistory.ManyAsync(60));
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
         await using var bob = await chat.ConnectAsync("bob");
         await Expect(alice.Messages).ToHaveCountAsync(60, new() { Timeout = ChatPage.Timeout });
@@ -112,7 +113,7 @@ public partial class MessageViewTests(BrowserFixture browser)
     [SkippableFact]
     public async Task Messages_arriving_while_the_tab_is_hidden_are_counted_in_the_title_until_it_is_shown_again()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
         await using var bob = await chat.ConnectAsync("bob");
 
@@ -134,7 +135,7 @@ public partial class MessageViewTests(BrowserFixture browser)
     [SkippableFact]
     public async Task Messages_that_arrive_while_the_unread_counts_are_on_their_way_count_on_top_of_them()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var bob = await chat.ConnectAsync("bob");
         var counts = new HeldRoomCounts();
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice", prepare: counts.InstallAsync);

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -11,7 +12,7 @@ public class PageTests(BrowserFixture browser)
     [SkippableFact]
     public async Task Two_pages_chat_with_each_other_and_both_show_who_is_online()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
         await using var bob = await ChatPage.OpenAsync(browser.Browser, chat.Url, "bob");
 
@@ -38,7 +39,7 @@ public class PageTests(BrowserFixture browser)
     [SkippableFact]
     public async Task History_is_shown_on_load_and_a_leaving_user_is_announced()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using (var carol = await chat.ConnectAsync("carol"))
         {
             await carol.SendAsync("said before you came", "carol");
@@ -58,7 +59,7 @@ public class PageTests(BrowserFixture browser)
     [SkippableFact]
     public async Task A_3000_character_message_shows_the_length_error_next_to_the_input_and_keeps_the_text()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
         var text = new string('a', 3000);
 
@@ -74,7 +75,7 @@ public class PageTests(BrowserFixture browser)
     [SkippableFact]
     public async Task Markup_in_a_message_is_shown_as_text_and_never_run()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
         const string markup = "<img src=x onerror=\"window.injected=1\"><b>bold?</b>";
 
@@ -88,7 +89,7 @@ public class PageTests(BrowserFixture browser)
     [SkippableFact]
     public async Task The_page_fits_a_phone_screen()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice", width: 375);
 
         await alice.SendAsync("small screen, " + new string('w', 120));
@@ -109,7 +110,7 @@ public class PageTests(BrowserFixture browser)
         using var store = new Server.History.Sqlite.SqliteStore($"Data Source={database}", new Server.History.Retention(100));
         await store.InitializeAsync(default);
         await store.AppendAsync([new Server.History.NewMessage("general", "\u202Eecila", "hello world 123")], DateTime.UtcNow, default);
-        await using var chat = await RunningChat.StartOnAsync(database);
+        await using var chat = await ChatProcess.StartOnAsync(database);
 
         await using var bob = await ChatPage.OpenAsync(browser.Browser, chat.Url, "bob");
         await Expect(bob.Messages).ToHaveCountAsync(1, new() { Timeout = ChatPage.Timeout });

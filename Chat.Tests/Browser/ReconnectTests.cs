@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Text.RegularExpressions;
 using Chat.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -11,7 +12,7 @@ public partial class ReconnectTests(BrowserFixture browser)
     [SkippableFact]
     public async Task After_a_server_restart_the_page_shows_every_missed_message_once_in_order()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
         var expected = new List<string>();
         await using (var sender = await chat.ConnectAsync("sender"))
@@ -51,7 +52,7 @@ public partial class ReconnectTests(BrowserFixture browser)
     [SkippableFact]
     public async Task After_a_server_restart_messages_missed_in_a_room_are_in_that_room_with_their_unread_badge()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
         await alice.JoinAsync("dev");
         await Expect(alice.Title).ToHaveTextAsync("#dev", new() { Timeout = ChatPage.Timeout });
@@ -89,7 +90,7 @@ public partial class ReconnectTests(BrowserFixture browser)
     [SkippableFact]
     public async Task A_send_cut_by_a_disconnect_is_sent_again_after_reconnecting_and_shown_once_with_no_error()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         var cut = new WebSocketCut("cut short");
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice", prepare: cut.InstallAsync);
 

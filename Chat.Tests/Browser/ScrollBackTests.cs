@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Globalization;
 using Chat.Server.Rooms;
 using Chat.Tests.Infrastructure;
@@ -33,7 +34,7 @@ public class ScrollBackTests(BrowserFixture browser)
         static DateTime Day(int daysAgo, int i) => DateTime.Today.AddDays(-daysAgo).AddHours(12).AddSeconds(i).ToUniversalTime();
         var database = await SeededHistory.CreateAsync([.. Enumerable.Range(1, 250).Select(i =>
             ("carol", $"message {i}", i <= 80 ? Day(3, i) : i <= 150 ? Day(2, i) : Day(0, i)))]);
-        await using var chat = await RunningChat.StartOnAsync(database);
+        await using var chat = await ChatProcess.StartOnAsync(database);
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
         await Expect(alice.Messages).ToHaveCountAsync(100, PatientCount);
         (await alice.MessageTextsAsync())[0].Should().Be("message 151");
@@ -84,7 +85,7 @@ public class ScrollBackTests(BrowserFixture browser)
         var dev = Enumerable.Range(1, 130).Select(i => ("dev", "carol", $"dev {i}", now));
         var direct = Enumerable.Range(1, 110).Select(i => (Conversation.Direct("alice", "bob"), i % 2 == 0 ? "alice" : "bob", $"direct {i}", now));
         var database = await SeededHistory.CreateInAsync([.. dev, .. direct], ("alice", "dev"), ("carol", "dev"));
-        await using var chat = await RunningChat.StartOnAsync(database);
+        await using var chat = await ChatProcess.StartOnAsync(database);
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
 
         // general holds nothing older than what it shows: it says so at once, and nothing is fetched.

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Server.Security;
 using Chat.Tests.Infrastructure;
 using Chat.Tests.Security;
@@ -11,7 +12,7 @@ public class SignInTests(BrowserFixture browser)
     [SkippableFact]
     public async Task A_token_in_the_address_signs_in_under_its_name_and_leaves_the_address_bar()
     {
-        await using var chat = await RunningChat.StartAsync("--Chat:Auth:SigningKey", AuthTests.Key);
+        await using var chat = await ChatProcess.StartAsync("--Chat:Auth:SigningKey", AuthTests.Key);
         var token = ChatTokens.Create(AuthTests.Key, "alice", admin: false, TimeSpan.FromHours(1));
 
         await using var alice = await ChatPage.OpenBlankAsync(browser.Browser, chat.Url, $"/#token={token}");
@@ -27,7 +28,7 @@ public class SignInTests(BrowserFixture browser)
     [SkippableFact]
     public async Task Without_a_token_the_page_asks_for_one_and_signs_in_with_it()
     {
-        await using var chat = await RunningChat.StartAsync("--Chat:Auth:SigningKey", AuthTests.Key);
+        await using var chat = await ChatProcess.StartAsync("--Chat:Auth:SigningKey", AuthTests.Key);
         await using var bob = await ChatPage.OpenBlankAsync(browser.Browser, chat.Url, "/");
         await bob.Page.Locator("#name").FillAsync("bob");
         await bob.Page.Locator("#name").PressAsync("Enter");
@@ -43,7 +44,7 @@ public class SignInTests(BrowserFixture browser)
     [SkippableFact]
     public async Task When_the_token_expires_the_page_asks_for_a_new_one_keeps_the_typed_text_and_goes_on()
     {
-        await using var chat = await RunningChat.StartAsync("--Chat:Auth:SigningKey", AuthTests.Key);
+        await using var chat = await ChatProcess.StartAsync("--Chat:Auth:SigningKey", AuthTests.Key);
         var shortLived = ChatTokens.Create(AuthTests.Key, "alice", admin: false, TimeSpan.FromSeconds(6));
         await using var alice = await ChatPage.OpenBlankAsync(browser.Browser, chat.Url, $"/#token={shortLived}");
         await Expect(alice.State).ToHaveTextAsync("connected", new() { Timeout = ChatPage.Timeout });

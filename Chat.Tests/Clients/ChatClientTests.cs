@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -72,7 +73,7 @@ public class ChatClientTests
     public async Task After_a_drop_the_messages_missed_are_raised_once_in_order_and_a_cut_send_is_stored_once()
     {
         // Arrange: a client through a proxy the test can cut, with a quick reconnect
-        await using var chat = await RunningChat.StartAsync("--Chat:RateLimit:PerSecond", "0");
+        await using var chat = await ChatProcess.StartAsync("--Chat:RateLimit:PerSecond", "0");
         await using var proxy = new TcpProxy(chat.Url.Port);
         await using var bob = await chat.ConnectAsync("bob");
         await using var client = ChatClient.Create(new ChatClientOptions

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Net;
 using Chat.Tests.Infrastructure;
 
@@ -106,7 +107,7 @@ public sealed class StandardClientTests
     [InlineData("dotnet")]
     public async Task When_it_stops_reading_and_is_dropped_the_client_reconnects_by_itself_and_catches_up(string kind)
     {
-        await using var chat = await RunningChat.StartAsync(
+        await using var chat = await ChatProcess.StartAsync(
             "--Chat:RateLimit:PerSecond", "0", "--Chat:MaxMessageLength", "16000", "--Chat:SlowClient:MaxBufferBytes", "262144");
         await using var proxy = new TcpProxy(chat.Url.Port, serverReceiveBuffer: 4096);
         await using var client = await StandardClient.StartAsync(kind, new Uri($"http://127.0.0.1:{proxy.Port}"), "reader");

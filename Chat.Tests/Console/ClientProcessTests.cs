@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.ConsoleClient;
@@ -6,13 +7,13 @@ namespace Chat.Tests.ConsoleClient;
 public sealed class ClientProcessTests : IAsyncLifetime
 {
     private readonly string _database = ChatApplication.NewDatabasePath();
-    private ServerProcess? _server;
+    private ChatProcess? _server;
 
     private const string Client = "Chat.Client.Console.dll";
 
     private string Url => _server!.Url.ToString();
 
-    public async Task InitializeAsync() => _server = await ServerProcess.StartAsync(_database);
+    public async Task InitializeAsync() => _server = await ChatProcess.StartOnAsync(_database);
 
     public async Task DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.ConsoleClient;
@@ -10,7 +11,7 @@ public class ConversationProcessTests
     [Fact]
     public async Task Send_to_a_joined_room_then_its_history_prints_it_as_the_current_room_and_generals_does_not()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using (var alice = await chat.ConnectAsync("alice"))
         {
             await alice.JoinAsync("dev");
@@ -29,7 +30,7 @@ public class ConversationProcessTests
     [Fact]
     public async Task Send_to_a_room_not_joined_exits_1_with_the_servers_sentence()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
 
         var result = await RunAsync(chat, "--user", "alice", "--room", "dev", "--send", "let me in");
 
@@ -39,7 +40,7 @@ public class ConversationProcessTests
     [Fact]
     public async Task Send_to_a_user_is_a_direct_message_only_the_two_can_read()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var bob = await chat.ConnectAsync("bob");
 
         var send = await RunAsync(chat, "--user", "alice", "--to", "bob", "--send", "psst");
@@ -56,7 +57,7 @@ public class ConversationProcessTests
     [Fact]
     public async Task At_the_prompt_join_then_typed_lines_go_to_the_room_and_msg_to_the_user()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var bob = await chat.ConnectAsync("bob");
         await bob.JoinAsync("dev");
 
@@ -72,6 +73,6 @@ public class ConversationProcessTests
             .And.MatchRegex(@"\n\[\d\d:\d\d\] @bob alice: just you\n");
     }
 
-    private static Task<DotnetProcess.Result> RunAsync(RunningChat chat, params string[] args) =>
+    private static Task<DotnetProcess.Result> RunAsync(ChatProcess chat, params string[] args) =>
         DotnetProcess.RunAsync(Client, ["--url", chat.Url.ToString(), .. args]);
 }

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Client.Console;
 using Chat.Tests.Infrastructure;
 
@@ -12,7 +13,7 @@ public class ConversationTests
     [Fact]
     public async Task Join_makes_the_room_current_so_typed_lines_go_there_and_general_gets_a_prefix()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var bob = await chat.ConnectAsync("bob");
         await bob.JoinAsync("dev");
         await using var alice = await StartAsync(chat, "alice");
@@ -33,7 +34,7 @@ public class ConversationTests
     [Fact]
     public async Task Leave_ends_the_membership_and_general_becomes_current_again()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var bob = await chat.ConnectAsync("bob");
         await bob.JoinAsync("dev");
         await using var alice = await StartAsync(chat, "alice");
@@ -56,7 +57,7 @@ public class ConversationTests
     [Fact]
     public async Task Rooms_lists_each_conversation_with_its_unread_count_and_the_current_one_read_as_printed()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var bob = await chat.ConnectAsync("bob");
         await bob.JoinAsync("dev");
         await bob.JoinAsync("ops");
@@ -81,7 +82,7 @@ public class ConversationTests
     [Fact]
     public async Task Go_makes_a_joined_room_current_prints_its_recent_messages_and_marks_them_read()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var bob = await chat.ConnectAsync("bob");
         await bob.JoinAsync("dev");
         await bob.SendToAsync("dev", "before alice joined");
@@ -107,7 +108,7 @@ public class ConversationTests
     [Fact]
     public async Task Join_prints_the_rooms_recent_messages_and_marks_them_read()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var bob = await chat.ConnectAsync("bob");
         await bob.JoinAsync("dev");
         await bob.SendToAsync("dev", "what you missed");
@@ -127,7 +128,7 @@ public class ConversationTests
     [Fact]
     public async Task Go_to_a_room_not_joined_is_refused_and_the_current_conversation_stays()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var bob = await chat.ConnectAsync("bob");
         await using var alice = await StartAsync(chat, "alice");
 
@@ -143,7 +144,7 @@ public class ConversationTests
     [Fact]
     public async Task Msg_sends_a_direct_message_and_leaves_the_current_conversation_as_it_was()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var bob = await chat.ConnectAsync("bob");
         await using var alice = await StartAsync(chat, "alice");
 
@@ -162,7 +163,7 @@ public class ConversationTests
     [Fact]
     public async Task Go_to_an_at_user_makes_the_direct_conversation_current()
     {
-        await using var chat = await RunningChat.StartAsync();
+        await using var chat = await ChatProcess.StartAsync();
         await using var bob = await chat.ConnectAsync("bob");
         await bob.SendToAsync("@alice", "earlier, to alice");
         await bob.NextMessageAsync(); // bob's own copy
@@ -184,7 +185,7 @@ public class ConversationTests
     [Fact]
     public async Task Others_joining_and_leaving_a_room_and_clearing_it_are_shown_as_lines()
     {
-        await using var chat = await RunningChat.StartAsync("--Chat:AllowClearWithoutSignIn", "true");
+        await using var chat = await ChatProcess.StartAsync("--Chat:AllowClearWithoutSignIn", "true");
         await using var alice = await StartAsync(chat, "alice");
         alice.Input.Type("/join dev");
         await alice.Output.LineAsync("* now in #dev");
@@ -200,6 +201,6 @@ public class ConversationTests
         alice.Output.Lines.Should().NotContain("* history cleared", "only #dev was cleared");
     }
 
-    private static Task<InteractiveRun> StartAsync(RunningChat chat, string user) =>
+    private static Task<InteractiveRun> StartAsync(ChatProcess chat, string user) =>
         InteractiveRun.StartAsync(new ChatEndpoint(chat.Url, user), _ => { });
 }

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Client.Console;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -17,7 +18,7 @@ public class ReconnectTests
         try
         {
             var gate = new NegotiateGate();
-            await using var first = await ServerProcess.StartAsync(database);
+            await using var first = await ChatProcess.StartOnAsync(database);
             var url = first.Url;
             await using var alice = await InteractiveRun.StartAsync(new ChatEndpoint(url, "alice"), gate.Configure);
             await using (var bob = await ConnectAsync(url, "bob"))
@@ -30,7 +31,7 @@ public class ReconnectTests
             gate.Close();
             await first.KillAsync();
             await alice.Output.LineAsync("* reconnecting...");
-            await using var second = await ServerProcess.StartAsync(database, url.Port);
+            await using var second = await ChatProcess.StartAsync(new ChatProcessOptions { DatabasePath = database, Port = url.Port });
             await using (var bob = await ConnectAsync(url, "bob"))
             {
                 for (var i = 1; i <= 3; i++)
@@ -65,7 +66,7 @@ public class ReconnectTests
         try
         {
             var gate = new NegotiateGate();
-            await using var first = await ServerProcess.StartAsync(database);
+            await using var first = await ChatProcess.StartOnAsync(database);
             var url = first.Url;
             await using var alice = await InteractiveRun.StartAsync(new ChatEndpoint(url, "alice"), gate.Configure);
             alice.Input.Type("/join dev");
@@ -82,7 +83,7 @@ public class ReconnectTests
             gate.Close();
             await first.KillAsync();
             await alice.Output.LineAsync("* reconnecting...");
-            await using var second = await ServerProcess.StartAsync(database, url.Port);
+            await using var second = await ChatProcess.StartAsync(new ChatProcessOptions { DatabasePath = database, Port = url.Port });
             await using (var bob = await ConnectAsync(url, "bob"))
             {
                 await bob.SendAsync("missed in general", "bob");
@@ -113,7 +114,7 @@ public class ReconnectTests
         try
         {
             var gate = new NegotiateGate();
-            await using var first = await ServerProcess.StartAsync(database);
+            await using var first = await ChatProcess.StartOnAsync(database);
             var url = first.Url;
             await using var alice = await InteractiveRun.StartAsync(new ChatEndpoint(url, "alice"), gate.Configure);
 
@@ -123,7 +124,7 @@ public class ReconnectTests
             await alice.Output.LineAsync("* reconnecting...");
             alice.Input.Type("typed while away");
             await alice.Output.LineAsync("* not sent yet: it is sent again once reconnected");
-            await using var second = await ServerProcess.StartAsync(database, url.Port);
+            await using var second = await ChatProcess.StartAsync(new ChatProcessOptions { DatabasePath = database, Port = url.Port });
             await using var bob = await ConnectAsync(url, "bob");
             gate.Open();
 

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Client.Console;
 using Chat.Server.Security;
 using Chat.Tests.Infrastructure;
@@ -12,9 +13,9 @@ public sealed class TokenTests : IAsyncLifetime
 {
     private readonly string _database = ChatApplication.NewDatabasePath();
     private readonly string _tokenFile = Path.Combine(Path.GetTempPath(), $"chat-token-{Guid.NewGuid():N}");
-    private ServerProcess? _server;
+    private ChatProcess? _server;
 
-    public async Task InitializeAsync() => _server = await ServerProcess.StartAsync(_database, 0, "--Chat:Auth:SigningKey", AuthTests.Key);
+    public async Task InitializeAsync() => _server = await ChatProcess.StartOnAsync(_database, "--Chat:Auth:SigningKey", AuthTests.Key);
 
     public async Task DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Chat.Tests.Infrastructure;
@@ -16,7 +17,7 @@ public sealed class FanoutTests
     public async Task A_burst_reaches_a_client_in_fewer_websocket_messages_than_chat_messages_each_once_and_in_order(int nodes)
     {
         await using var cluster = nodes == 2 ? await Cluster.StartAsync() : null;
-        await using var single = nodes == 1 ? await RunningChat.StartAsync("--Chat:RateLimit:PerSecond", "0") : null;
+        await using var single = nodes == 1 ? await ChatProcess.StartAsync("--Chat:RateLimit:PerSecond", "0") : null;
         var readerNode = cluster?.A ?? single!;
         var senderNode = cluster?.B ?? single!;
         using var reader = await RawHubSocket.ConnectAsync(readerNode.Url, "reader");

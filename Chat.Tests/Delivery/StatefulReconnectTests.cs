@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Chat.Server.History;
@@ -27,7 +28,7 @@ public sealed class StatefulReconnectTests
     public async Task A_client_that_asks_for_stateful_reconnect_then_never_reads_or_acks_holds_up_no_one_and_is_dropped_each_time(int nodes)
     {
         await using var cluster = nodes == 2 ? await Cluster.StartAsync(Arguments) : null;
-        await using var single = nodes == 1 ? await RunningChat.StartAsync(Arguments) : null;
+        await using var single = nodes == 1 ? await ChatProcess.StartAsync(Arguments) : null;
         var offenderNode = cluster?.A ?? single!;
         var otherNode = cluster?.B ?? single!;
         await using var sender = await otherNode.ConnectAsync("sender");

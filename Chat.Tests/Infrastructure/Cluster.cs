@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Net;
 using Npgsql;
 
@@ -9,7 +10,7 @@ namespace Chat.Tests.Infrastructure;
 /// </summary>
 internal sealed class Cluster : IAsyncDisposable
 {
-    private Cluster(RedisServer redis, TcpProxy redisOfA, TcpProxy postgresOfA, RunningChat a, RunningChat b)
+    private Cluster(RedisServer redis, TcpProxy redisOfA, TcpProxy postgresOfA, ChatProcess a, ChatProcess b)
     {
         Redis = redis;
         RedisOfA = redisOfA;
@@ -26,9 +27,9 @@ internal sealed class Cluster : IAsyncDisposable
     /// <summary>Node A's way to PostgreSQL.</summary>
     public TcpProxy PostgresOfA { get; }
 
-    public RunningChat A { get; }
+    public ChatProcess A { get; }
 
-    public RunningChat B { get; }
+    public ChatProcess B { get; }
 
     /// <summary>Starts Redis, a fresh database and two nodes with the rate limit off and <paramref name="arguments"/>.</summary>
     public static async Task<Cluster> StartAsync(params string[] arguments)
@@ -38,9 +39,9 @@ internal sealed class Cluster : IAsyncDisposable
         var redisOfA = new TcpProxy(redis.Port);
         var postgresOfA = new TcpProxy(new NpgsqlConnectionStringBuilder(database).Port);
         string[] common = ["--Chat:RateLimit:PerSecond", "0", .. arguments];
-        var a = await RunningChat.StartAsync(
+        var a = await ChatProcess.StartAsync(
             ["--ConnectionStrings:Chat", new NpgsqlConnectionStringBuilder(database) { Port = postgresOfA.Port }.ConnectionString, "--Chat:Redis", $"127.0.0.1:{redisOfA.Port}", .. common]);
-        var b = await RunningChat.StartAsync(["--ConnectionStrings:Chat", database, "--Chat:Redis", redis.ConnectionString, .. common]);
+        var b = await ChatProcess.StartAsync(["--ConnectionStrings:Chat", database, "--Chat:Redis", redis.ConnectionString, .. common]);
         return new Cluster(redis, redisOfA, postgresOfA, a, b);
     }
 

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Server.History;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -14,7 +15,7 @@ public class FaultTests
     [Fact]
     public async Task After_SIGKILL_mid_stream_every_acked_message_is_in_history_once()
     {
-        await using var chat = await RunningChat.StartAsync("--Chat:RateLimit:PerSecond", "0");
+        await using var chat = await ChatProcess.StartAsync("--Chat:RateLimit:PerSecond", "0");
         var senders = await StartSendingAsync(chat);
         await senders.WaitForAcksAsync(200);
 
@@ -34,18 +35,18 @@ public class FaultTests
     [Fact]
     public async Task SIGTERM_stops_the_server_with_exit_code_0_and_every_in_flight_message_is_acked_and_stored_or_failed()
     {
-        await using var chat = await RunningChat.StartAsync("--Chat:RateLimit:PerSecond", "0");
+        await using var chat = await ChatProcess.StartAsync("--Chat:RateLimit:PerSecond", "0");
         var senders = await StartSendingAsync(chat);
         await senders.WaitForAcksAsync(200);
 
         // Act
-        chat.Server.Terminate();
-        var exitCode = await chat.Server.WaitForExitAsync(TimeSpan.FromSeconds(45));
+        chat.Terminate();
+        var exitCode = await chat.WaitForExitAsync(TimeSpan.FromSeconds(45));
         var outcomes = await senders.StopAsync();
         await chat.RestartAsync();
 
         // Assert
-        exitCode.Should().Be(0, $"a graceful stop exits 0; server output:\n{chat.Server.Output}");
+        exitCode.Should().Be(0, $"a graceful stop exits 0; server output:\n{chat.Output}");
         var history = await ReadAllHistoryAsync(chat);
         history.Select(m => m.Text).Should().OnlyHaveUniqueItems();
         history.Select(m => (m.Id, m.Text)).Should().Contain(outcomes.Acked.Select(m => (m.Id, m.Text)), "nothing acked is lost");
@@ -57,7 +58,7 @@ public class FaultTests
     {
         var database = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
         await using var proxy = new TcpProxy(new NpgsqlConnectionStringBuilder(database).Port);
-        await using var chat = await RunningChat.StartAsync("--ConnectionStrings:Chat", new NpgsqlConnectionStringBuilder(database) { Port = proxy.Port }.ConnectionString);
+        await using var chat = await ChatProcess.StartAsync("--ConnectionStrings:Chat", new NpgsqlConnectionStringBuilder(database) { Port = proxy.Port }.ConnectionString);
         await using var alice = await chat.ConnectAsync("alice");
         await alice.SendAsync("before", "alice");
 
@@ -72,7 +73,7 @@ public class FaultTests
         (await alice.HistoryAsync()).Select(m => m.Text).Should().Equal("before", "was it saved?");
     }
 
-    private static async Task<ContinuousSenders> StartSendingAsync(RunningChat chat)
+    private static async Task<ContinuousSenders> StartSendingAsync(ChatProcess chat)
     {
         var clients = new List<TestClient>();
         for (var i = 0; i < Senders; i++)
@@ -83,7 +84,7 @@ public class FaultTests
         return new ContinuousSenders(clients, "sender");
     }
 
-    private static async Task<List<ChatMessage>> ReadAllHistoryAsync(RunningChat chat)
+    private static async Task<List<ChatMessage>> ReadAllHistoryAsync(ChatProcess chat)
     {
         await using var reader = await chat.ConnectAsync("auditor");
         return await reader.AllHistoryAsync();

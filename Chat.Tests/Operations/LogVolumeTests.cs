@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Net;
 using System.Text;
 using Chat.Server.Operations;
@@ -50,7 +51,7 @@ public class LogVolumeTests
     {
         // Arrange: five senders on a server whose disk is full
         using var disk = SmallDisk.Mount(4 * 1024 * 1024);
-        await using var chat = await RunningChat.StartOnAsync(Path.Combine(disk.Path, "chat.db"), "--Chat:RateLimit:PerSecond", "0");
+        await using var chat = await ChatProcess.StartOnAsync(Path.Combine(disk.Path, "chat.db"), "--Chat:RateLimit:PerSecond", "0");
         var senders = new List<TestClient>();
         for (var i = 0; i < 5; i++)
         {
@@ -59,7 +60,7 @@ public class LogVolumeTests
 
         using var http = new HttpClient { BaseAddress = chat.Url };
         disk.Fill();
-        var before = chat.Server.Output.Split('\n').Length;
+        var before = chat.Output.Split('\n').Length;
 
         // Act: ten seconds of sends that fail, and readiness probes (an orchestrator's, and a flood of them)
         var failures = 0;
@@ -91,7 +92,7 @@ public class LogVolumeTests
         await probes;
 
         // Assert
-        var lines = chat.Server.Output.Split('\n').Skip(before).ToList();
+        var lines = chat.Output.Split('\n').Skip(before).ToList();
         failures.Should().BeGreaterThan(100, "the disk is full: sends fail");
         lines.Count.Should().BeLessThan(100, string.Join('\n', lines.Take(60)));
         foreach (var sender in senders)

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Net.WebSockets;
 using Chat.Server.History;
 using Chat.Server.Rules;
@@ -13,7 +14,7 @@ public class MalformedFrameTests
     [Fact]
     public async Task Ten_thousand_malformed_frames_neither_crash_the_server_nor_disturb_well_behaved_clients()
     {
-        await using var chat = await RunningChat.StartAsync("--Chat:RateLimit:PerSecond", "0");
+        await using var chat = await ChatProcess.StartAsync("--Chat:RateLimit:PerSecond", "0");
         var honest = new List<TestClient>();
         for (var i = 0; i < 3; i++)
         {
@@ -62,7 +63,7 @@ public class MalformedFrameTests
         await attack.WaitAsync(TimeSpan.FromMinutes(3));
 
         // Assert
-        chat.Server.HasExited.Should().BeFalse("the server survives every frame");
+        chat.HasExited.Should().BeFalse("the server survives every frame");
         var acked = acks.SelectMany(ids => ids).Order().ToList();
         foreach (var client in honest)
         {

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Diagnostics;
 using System.Net;
 using Chat.Tests.Infrastructure;
@@ -15,7 +16,7 @@ public sealed class PublishTests : IDisposable
     {
         await PublishAsync();
 
-        await using var server = ServerProcess.Launch(["--urls", "http://127.0.0.1:0"], published: _output);
+        await using var server = ChatProcess.Launch(new ChatProcessOptions { Arguments = ["--urls", "http://127.0.0.1:0"], Published = _output });
         await server.WaitUntilListeningAsync();
         using var http = new HttpClient { BaseAddress = server.Url };
 

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -22,7 +23,7 @@ public sealed class ShutdownTests
         var database = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
         await using var proxy = new TcpProxy(new NpgsqlConnectionStringBuilder(database).Port);
         var viaProxy = new NpgsqlConnectionStringBuilder(database) { Port = proxy.Port }.ConnectionString;
-        await using var chat = await RunningChat.StartAsync("--ConnectionStrings:Chat", viaProxy, "--Chat:RateLimit:PerSecond", "0");
+        await using var chat = await ChatProcess.StartAsync("--ConnectionStrings:Chat", viaProxy, "--Chat:RateLimit:PerSecond", "0");
         var clients = new List<TestClient>();
         for (var i = 0; i < 5; i++)
         {
@@ -35,17 +36,17 @@ public sealed class ShutdownTests
         // Act: the store hangs with sends in flight, then the server is told to stop.
         proxy.Pause();
         var stopping = Stopwatch.StartNew();
-        chat.Server.Terminate();
-        await Eventually.Until(() => chat.Server.Output.Contains("Application is shutting down", StringComparison.Ordinal), "the server starts stopping");
+        chat.Terminate();
+        await Eventually.Until(() => chat.Output.Contains("Application is shutting down", StringComparison.Ordinal), "the server starts stopping");
         var latecomers = TryToConnectUntilExitAsync(chat);
-        var exitCode = await chat.Server.WaitForExitAsync(TimeSpan.FromSeconds(90));
+        var exitCode = await chat.WaitForExitAsync(TimeSpan.FromSeconds(90));
         stopping.Stop();
         var outcomes = await senders.StopAsync();
         proxy.Resume();
 
         // Assert
-        exitCode.Should().Be(0, $"a graceful stop exits 0; server output:\n{chat.Server.Output}");
-        stopping.Elapsed.Should().BeLessThan(ShutdownTimeout, $"the writer gives up on a hung store before the host's shutdown timeout; server output:\n{chat.Server.Output}");
+        exitCode.Should().Be(0, $"a graceful stop exits 0; server output:\n{chat.Output}");
+        stopping.Elapsed.Should().BeLessThan(ShutdownTimeout, $"the writer gives up on a hung store before the host's shutdown timeout; server output:\n{chat.Output}");
         (await latecomers).Should().Be(0, "no connection is taken once the server is stopping");
         outcomes.Failed.Should().HaveCount(clients.Count, "each sender's send in flight failed at the sender");
         var stored = await StoredAsync(database);
@@ -75,7 +76,7 @@ public sealed class ShutdownTests
     public async Task While_commits_fail_on_a_full_disk_sends_get_a_clear_error_and_readyz_answers_503_until_space_returns()
     {
         using var disk = SmallDisk.Mount(4 * 1024 * 1024);
-        await using var chat = await RunningChat.StartOnAsync(Path.Combine(disk.Path, "chat.db"), "--Chat:RateLimit:PerSecond", "0");
+        await using var chat = await ChatProcess.StartOnAsync(Path.Combine(disk.Path, "chat.db"), "--Chat:RateLimit:PerSecond", "0");
         await using var alice = await chat.ConnectAsync("alice");
         using var http = new HttpClient { BaseAddress = chat.Url };
         (await alice.SendAsync("before the disk filled up", "alice")).Should().NotBeNull();
@@ -117,14 +118,14 @@ public sealed class ShutdownTests
     {
         // Arrange: a server that stored a message, stopped; meanwhile its disk filled up
         using var disk = SmallDisk.Mount(4 * 1024 * 1024);
-        await using var chat = await RunningChat.StartOnAsync(Path.Combine(disk.Path, "chat.db"));
+        await using var chat = await ChatProcess.StartOnAsync(Path.Combine(disk.Path, "chat.db"));
         await using (var alice = await chat.ConnectAsync("alice"))
         {
             (await alice.SendAsync("before the restart", "alice")).Should().NotBeNull();
         }
 
-        chat.Server.Terminate();
-        await chat.Server.WaitForExitAsync(TimeSpan.FromSeconds(45));
+        chat.Terminate();
+        await chat.WaitForExitAsync(TimeSpan.FromSeconds(45));
         disk.Fill(leave: 40 * 1024); // room to open the file (its shared-memory index takes 32 KiB), none to commit
 
         // Act
@@ -140,10 +141,10 @@ public sealed class ShutdownTests
     }
 
     /// <summary>Connects again and again until the server process has exited; returns how many connections it took.</summary>
-    private static async Task<int> TryToConnectUntilExitAsync(RunningChat chat)
+    private static async Task<int> TryToConnectUntilExitAsync(ChatProcess chat)
     {
         var taken = 0;
-        while (!chat.Server.HasExited)
+        while (!chat.HasExited)
         {
             try
             {

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Server.History;
 using Chat.Tests.Infrastructure;
 
@@ -10,7 +11,7 @@ public class SlowConsumerTests
     {
         const int Readers = 50;
         const int Messages = 500;
-        await using var chat = await RunningChat.StartAsync(
+        await using var chat = await ChatProcess.StartAsync(
             "--Chat:RateLimit:PerSecond", "0", "--Chat:MaxMessageLength", "16000", "--Chat:SlowClient:MaxBufferBytes", "262144");
         var readers = new List<TestClient>();
         for (var i = 0; i < Readers; i++)
@@ -34,7 +35,7 @@ public class SlowConsumerTests
 
         await using var stalled = await StalledClient.ConnectAsync(chat.Url, "stalled");
         await Eventually.UntilAsync(async () => (await sender.OnlineUsersAsync()).Contains("stalled"), "the stalled client is online");
-        var memoryBefore = chat.Server.ResidentBytes;
+        var memoryBefore = chat.ResidentBytes;
 
         // Act: 500 messages of 16 KB, 8 MB in all: more than the stalled client's socket buffers hold.
         var acked = new List<long>();
@@ -50,8 +51,8 @@ public class SlowConsumerTests
         }
 
         await chat.DroppedAsync(); // the stalled client's connection was dropped
-        chat.Server.Output.Should().Contain("stopped reading");
-        var growth = chat.Server.ResidentBytes - memoryBefore;
+        chat.Output.Should().Contain("stopped reading");
+        var growth = chat.ResidentBytes - memoryBefore;
         growth.Should().BeLessThan(64L * 1024 * 1024, "what waits for the stalled client is bounded");
         foreach (var reader in readers)
         {

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Net;
 using System.Net.Sockets;
 using Chat.Tests.Infrastructure;
@@ -58,7 +59,7 @@ public class StartupErrorTests
     public async Task A_missing_PostgreSQL_database_is_created_when_the_role_may()
     {
         var postgres = await PostgresServer.SharedAsync();
-        await using var server = ServerProcess.Launch(["--urls", "http://127.0.0.1:0", "--ConnectionStrings:Chat", postgres.MissingDatabase()]);
+        await using var server = ChatProcess.Launch(new ChatProcessOptions { Arguments = ["--urls", "http://127.0.0.1:0", "--ConnectionStrings:Chat", postgres.MissingDatabase()] });
         await server.WaitUntilListeningAsync();
         await using var alice = await StandardClient.StartAsync("dotnet", server.Url, "alice");
 
@@ -88,7 +89,7 @@ public class StartupErrorTests
         var database = ChatApplication.NewDatabasePath();
         try
         {
-            await using var server = ServerProcess.Launch(["--urls", "http://127.0.0.1:0", "--ConnectionStrings:Chat", $"Data Source={database}", .. arguments]);
+            await using var server = ChatProcess.Launch(new ChatProcessOptions { Arguments = ["--urls", "http://127.0.0.1:0", "--ConnectionStrings:Chat", $"Data Source={database}", .. arguments] });
             var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
             return (exitCode, server.Output);
         }

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Server.History;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -17,7 +18,7 @@ public class ResendTests
     public async Task A_send_cut_by_a_disconnect_is_resent_after_reconnecting_without_a_duplicate(string store)
     {
         string[] arguments = store == "postgres" ? ["--ConnectionStrings:Chat", await (await PostgresServer.SharedAsync()).CreateDatabaseAsync()] : [];
-        await using var chat = await RunningChat.StartAsync(arguments);
+        await using var chat = await ChatProcess.StartAsync(arguments);
         await using var proxy = new TcpProxy(chat.Url.Port);
         await using var bob = await chat.ConnectAsync("bob");
         var connection = new HubConnectionBuilder()

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Rules;
@@ -15,7 +16,7 @@ public class ConfigurationTests
     [InlineData("Chat:Limits:ConnectBurst", "0")]
     public async Task A_value_out_of_range_stops_the_server_with_a_line_naming_the_key(string key, string value)
     {
-        await using var server = ServerProcess.Launch(["--urls", "http://127.0.0.1:0", $"--{key}", value]);
+        await using var server = ChatProcess.Launch(new ChatProcessOptions { Arguments = ["--urls", "http://127.0.0.1:0", $"--{key}", value] });
 
         var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
@@ -38,7 +39,7 @@ public class ConfigurationTests
     [InlineData("--Chat:MaxMessageLength", "lots", "Configuration error: Failed to convert configuration value 'lots' at 'Chat:MaxMessageLength'")]
     public async Task A_bad_setting_stops_the_server_with_one_line_naming_the_key(string key, string value, string line)
     {
-        await using var server = ServerProcess.Launch(["--urls", "http://127.0.0.1:0", key, value]);
+        await using var server = ChatProcess.Launch(new ChatProcessOptions { Arguments = ["--urls", "http://127.0.0.1:0", key, value] });
 
         var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
 

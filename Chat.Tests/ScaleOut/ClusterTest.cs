@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.ScaleOut;
@@ -9,9 +10,9 @@ public abstract class ClusterTest : IAsyncLifetime
 
     private protected Cluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not started.");
 
-    private protected RunningChat A => Cluster.A;
+    private protected ChatProcess A => Cluster.A;
 
-    private protected RunningChat B => Cluster.B;
+    private protected ChatProcess B => Cluster.B;
 
     public async Task InitializeAsync() => _cluster = await Cluster.StartAsync();
 

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Net;
 using Chat.Server.Security;
 using Chat.Tests.Infrastructure;
@@ -93,8 +94,8 @@ public sealed class ConnectionOwnerTests(ConnectionOwnerTests.Servers servers) :
     /// <summary>One server with sign-in on and one without, shared by the tests (each uses connections of its own).</summary>
     public sealed class Servers : IAsyncLifetime
     {
-        private RunningChat? _signedIn;
-        private RunningChat? _open;
+        private ChatProcess? _signedIn;
+        private ChatProcess? _open;
 
         public Uri SignedIn => _signedIn!.Url;
 
@@ -102,8 +103,8 @@ public sealed class ConnectionOwnerTests(ConnectionOwnerTests.Servers servers) :
 
         public async Task InitializeAsync()
         {
-            _signedIn = await RunningChat.StartAsync("--Chat:Auth:SigningKey", AuthTests.Key);
-            _open = await RunningChat.StartAsync();
+            _signedIn = await ChatProcess.StartAsync("--Chat:Auth:SigningKey", AuthTests.Key);
+            _open = await ChatProcess.StartAsync();
         }
 
         public async Task DisposeAsync()

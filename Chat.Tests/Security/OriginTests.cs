@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Net;
 using Chat.Tests.Infrastructure;
 
@@ -106,7 +107,7 @@ public class OriginTests
     [Fact]
     public async Task An_entry_that_is_not_an_origin_stops_the_server_with_a_message_naming_the_key()
     {
-        await using var server = ServerProcess.Launch(["--urls", "http://127.0.0.1:0", "--Chat:AllowedOrigins:0", "https://example.com/chat/"]);
+        await using var server = ChatProcess.Launch(new ChatProcessOptions { Arguments = ["--urls", "http://127.0.0.1:0", "--Chat:AllowedOrigins:0", "https://example.com/chat/"] });
 
         var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
@@ -158,7 +159,7 @@ public class OriginTests
         var database = ChatApplication.NewDatabasePath();
         try
         {
-            await using var server = await ServerProcess.StartAsync(database, 0, trusted ? ["--Chat:TrustedProxies:0", "127.0.0.1"] : []);
+            await using var server = await ChatProcess.StartOnAsync(database, trusted ? ["--Chat:TrustedProxies:0", "127.0.0.1"] : []);
             using var http = new HttpClient { BaseAddress = server.Url };
             using var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/chat/negotiate?negotiateVersion=1");
             request.Headers.Add("X-Forwarded-Host", "chat.example.com");

@@ -1,3 +1,4 @@
+using Chat.Testing;
 using Chat.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 
@@ -56,7 +57,7 @@ public class TokenCommandTests
     [Fact]
     public async Task A_signing_key_shorter_than_32_bytes_stops_the_server_without_showing_the_key()
     {
-        await using var server = ServerProcess.Launch(["--urls", "http://127.0.0.1:0", "--Chat:Auth:SigningKey", "too-short-secret"]);
+        await using var server = ChatProcess.Launch(new ChatProcessOptions { Arguments = ["--urls", "http://127.0.0.1:0", "--Chat:Auth:SigningKey", "too-short-secret"] });
 
         var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60));
 

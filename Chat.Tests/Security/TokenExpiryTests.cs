@@ -1,3 +1,4 @@
+using Chat.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
@@ -70,7 +71,7 @@ public class TokenExpiryTests
         var tokenFile = Path.Combine(Path.GetTempPath(), $"chat-token-{Guid.NewGuid():N}");
         try
         {
-            await using var server = await ServerProcess.StartAsync(database, 0, "--Chat:Auth:SigningKey", AuthTests.Key);
+            await using var server = await ChatProcess.StartOnAsync(database, "--Chat:Auth:SigningKey", AuthTests.Key);
             var token = ChatTokens.Create(AuthTests.Key, "alice", admin: false, TimeSpan.FromSeconds(4));
             var expires = new JsonWebToken(token).ValidTo;
             await File.WriteAllTextAsync(tokenFile, token);
