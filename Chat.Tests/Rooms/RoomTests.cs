@@ -2,6 +2,7 @@ using Chat.Server.History;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chat.Tests.Rooms;
 
@@ -285,14 +286,28 @@ public class RoomTests
     [Fact]
     public async Task JoinRoom_and_SendToRoom_draw_on_the_send_budget()
     {
-        await using var app = new ChatApplication(new Dictionary<string, string?> { ["Chat:RateLimit:PerSecond"] = "1", ["Chat:RateLimit:Burst"] = "3" });
+        // The server's clock is the test's, so the refusals' hold ends when the test says (the budget refills in real time).
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new ChatApplication(
+            new Dictionary<string, string?> { ["Chat:RateLimit:PerSecond"] = "1", ["Chat:RateLimit:Burst"] = "3" },
+            services: services => services.AddSingleton<TimeProvider>(clock));
         await using var alice = await app.ConnectAsync("alice");
 
         await alice.JoinAsync("dev");
         await alice.SendToAsync("dev", "one");
         await alice.SendAsync("two", "alice");
+        var join = alice.Invoking(a => a.JoinAsync("ops")).Should().ThrowAsync<HubException>();
+        var send = alice.Invoking(a => a.SendToAsync("dev", "three")).Should().ThrowAsync<HubException>();
+        await Eventually.Until(
+            () =>
+            {
+                // Each refusal is held until the test's clock has moved on by the hold.
+                clock.Advance(Server.Hubs.CallBudgets.RefusalHold);
+                return join.IsCompleted && send.IsCompleted;
+            },
+            "both refusals come once held");
 
-        (await alice.Invoking(a => a.JoinAsync("ops")).Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("You are sending too fast");
-        (await alice.Invoking(a => a.SendToAsync("dev", "three")).Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("You are sending too fast");
+        (await join).Which.Message.Should().Contain("You are sending too fast");
+        (await send).Which.Message.Should().Contain("You are sending too fast");
     }
 }
