@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Chat.Bench;
 using Chat.Bench.Abuse;
+using Chat.Bench.HistoryScale;
 
 var rounds = new Option<int>("--rounds") { Description = "How many rounds; medians are printed.", DefaultValueFactory = _ => 3 };
 var senders = new Option<int>("--senders") { Description = "Concurrent senders.", DefaultValueFactory = _ => 20 };
@@ -267,6 +268,25 @@ abuse.SetAction(async (parse, cancellationToken) =>
     return await AbuseBenchmark.RunAsync(options, Console.Out, cancellationToken) ? 0 : 2;
 });
 root.Subcommands.Add(abuse);
+
+// chat-bench history-scale: a user's conversations read at 10,000 and at 1,000,000 stored messages, per store
+var scaleMessages = new Option<int>("--messages") { Description = "Messages in the big history (the small one has 10,000).", DefaultValueFactory = _ => 1_000_000 };
+var scaleCalls = new Option<int>("--calls") { Description = "Timed calls of each kind per history (after as many warm-up ones).", DefaultValueFactory = _ => 20 };
+var scalePostgres = new Option<string?>("--postgres")
+{
+    Description = "Also measure PostgreSQL: a connection string whose role may create databases (e.g. Host=127.0.0.1;Port=5433;Username=postgres;Database=postgres); each history gets a new database, dropped after.",
+};
+var scaleKeep = new Option<bool>("--keep") { Description = "Leave the seeded histories in place (and print where), to look at their query plans." };
+var historyScale = new Command("history-scale", "Chat's reads of one user's 200 conversations (GetRooms, GetMissedMessages, GetRoomHistory), a join and a send, at 10,000 and at 1,000,000 stored messages, on SQLite and PostgreSQL.")
+{
+    scaleMessages, scaleCalls, scalePostgres, scaleKeep,
+};
+historyScale.SetAction(async (parse, cancellationToken) =>
+{
+    var options = new HistoryScaleBenchmark.Options(parse.GetValue(scaleMessages), 10_000, parse.GetValue(scaleCalls), parse.GetValue(scalePostgres), parse.GetValue(scaleKeep));
+    return await HistoryScaleBenchmark.RunAsync(options, Console.Out, cancellationToken) ? 0 : 2;
+});
+root.Subcommands.Add(historyScale);
 
 // The normal user of `floods` and `abuse`, in a process of its own (started by them).
 var steadySenderUrl = new Argument<string>("url");
