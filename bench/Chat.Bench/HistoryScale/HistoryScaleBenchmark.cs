@@ -134,7 +134,7 @@ internal static class HistoryScaleBenchmark
         var seconds = timing.Elapsed.TotalSeconds;
         var ours = ((server.CpuTime - serverBefore) + (Environment.CpuUsage.TotalTime - generatorBefore)).TotalSeconds / seconds;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  while timed ({seconds:F1} s): server and generator {ours:F2} cores, every other process {Math.Max(0, MachineCpu.Read().CoresBusySince(machineBefore) - ours):F2} of {Environment.ProcessorCount}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+            $"  while timed ({seconds:F1} s): server and generator {ours:F2} cores, every other process{(history.IsSqlite ? "" : " (PostgreSQL's included)")} {Math.Max(0, MachineCpu.Read().CoresBusySince(machineBefore) - ours):F2} of {Environment.ProcessorCount}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
         return (history.Backend, times);
     }
 
