@@ -74,6 +74,7 @@ internal static class RoomsBenchmark
             var connections = clients.Connections;
             var connecting = clock.Elapsed.TotalSeconds;
             var closedConnecting = connections.Count(c => c.IsClosed);
+            var presenceConnected = Presence(connections);
 
             clock.Restart();
             var joinErrors = new ConcurrentQueue<string>();
@@ -124,7 +125,8 @@ internal static class RoomsBenchmark
             if (kind == ServerKind.Chat)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  presence frames (UserJoined/UserLeft) received: {presenceJoined:N0} by the end of joining, {result.Presence.Total:N0} in all, {(double)result.Presence.Total / users:F2} per arrival"));
+                    $"  presence frames (UserJoined/UserLeft) received: {presenceConnected:N0} by the end of connecting, {presenceJoined:N0} by the end of joining, {result.Presence.Total:N0} in all, {(double)result.Presence.Total / users:F2} per arrival; " +
+                    $"the first user heard {connections[0].UsersJoined:N0} arrivals (of {users - 1:N0} others)"));
             }
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
