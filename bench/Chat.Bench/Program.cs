@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Chat.Bench;
 using Chat.Bench.Abuse;
+using Chat.Bench.HistoryScale;
+using Chat.Bench.TeamChat;
 
 var rounds = new Option<int>("--rounds") { Description = "How many rounds; medians are printed.", DefaultValueFactory = _ => 3 };
 var senders = new Option<int>("--senders") { Description = "Concurrent senders.", DefaultValueFactory = _ => 20 };
@@ -267,6 +269,46 @@ abuse.SetAction(async (parse, cancellationToken) =>
     return await AbuseBenchmark.RunAsync(options, Console.Out, cancellationToken) ? 0 : 2;
 });
 root.Subcommands.Add(abuse);
+
+// chat-bench history-scale: a user's conversations read at 10,000 and at 1,000,000 stored messages, per store
+var scaleMessages = new Option<int>("--messages") { Description = "Messages in the big history (the small one has 10,000).", DefaultValueFactory = _ => 1_000_000 };
+var scaleCalls = new Option<int>("--calls") { Description = "Timed calls of each kind per history (after as many warm-up ones).", DefaultValueFactory = _ => 20 };
+var scalePostgres = new Option<string?>("--postgres")
+{
+    Description = "Also measure PostgreSQL: a connection string whose role may create databases (e.g. Host=127.0.0.1;Port=5433;Username=postgres;Database=postgres); each history gets a new database, dropped after.",
+};
+var scaleKeep = new Option<bool>("--keep") { Description = "Leave the seeded histories in place (and print where), to look at their query plans." };
+var historyScale = new Command("history-scale", "Chat's reads of one user's 200 conversations (GetRooms, GetMissedMessages, GetRoomHistory), a join and a send, at 10,000 and at 1,000,000 stored messages, on SQLite and PostgreSQL.")
+{
+    scaleMessages, scaleCalls, scalePostgres, scaleKeep,
+};
+historyScale.SetAction(async (parse, cancellationToken) =>
+{
+    var options = new HistoryScaleBenchmark.Options(parse.GetValue(scaleMessages), 10_000, parse.GetValue(scaleCalls), parse.GetValue(scalePostgres), parse.GetValue(scaleKeep));
+    return await HistoryScaleBenchmark.RunAsync(options, Console.Out, cancellationToken) ? 0 : 2;
+});
+root.Subcommands.Add(historyScale);
+
+// chat-bench rooms: team chat (named users in rooms of 10, one message per room per second), Chat against the bare hub with SignalR groups
+var roomsUsers = new Option<int>("--users") { Description = $"Named users, a multiple of {RoomsBenchmark.RoomSize} (each needs an open file here and in the server: see ulimit -n).", DefaultValueFactory = _ => 5000 };
+var roomsSeconds = new Option<double>("--seconds") { Description = "How long each room gets its one message a second, measured.", DefaultValueFactory = _ => 30 };
+var roomsWarmUp = new Option<double>("--warm-up") { Description = "Seconds of the same schedule before the measured run, once everyone joined.", DefaultValueFactory = _ => 5 };
+var rooms = new Command("rooms", "Team chat: named users connect, each joins its room of 10, each room gets one message a second; connect and join times, connections lost, delivery latency and Chat's presence frames, Chat against the bare hub with SignalR groups.")
+{
+    roomsUsers, roomsSeconds, roomsWarmUp, textLength,
+};
+rooms.SetAction(async (parse, cancellationToken) =>
+{
+    var options = new RoomsBenchmark.Options(parse.GetValue(roomsUsers), TimeSpan.FromSeconds(parse.GetValue(roomsSeconds)), TimeSpan.FromSeconds(parse.GetValue(roomsWarmUp)), parse.GetValue(textLength));
+    if (options.Users < RoomsBenchmark.RoomSize || options.Users % RoomsBenchmark.RoomSize != 0)
+    {
+        await Console.Error.WriteLineAsync($"--users ({options.Users}) must be a positive multiple of {RoomsBenchmark.RoomSize}.");
+        return 1;
+    }
+
+    return await RoomsBenchmark.RunAsync(options, Console.Out, cancellationToken) ? 0 : 2;
+});
+root.Subcommands.Add(rooms);
 
 // The normal user of `floods` and `abuse`, in a process of its own (started by them).
 var steadySenderUrl = new Argument<string>("url");

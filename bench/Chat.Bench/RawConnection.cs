@@ -25,6 +25,7 @@ internal sealed class RawConnection : IAsyncDisposable
     private byte[] _buffer;
     private bool _handshaken;
     private volatile bool _stalled;
+    private volatile bool _disposed;
     private Task _receiving = Task.CompletedTask;
     private long _lastInvocationId;
     private long _userLeftAt;
@@ -59,6 +60,12 @@ internal sealed class RawConnection : IAsyncDisposable
 
     /// <summary>The first error a completion carried, for the report.</summary>
     public string? FirstError { get; private set; }
+
+    /// <summary>True once the connection ended by itself (the server closed or dropped it), not by <see cref="Stall"/> or disposal.</summary>
+    public bool IsClosed => _receiving.IsCompleted && !_stalled && !_disposed;
+
+    /// <summary>The server's Close message (<c>{"type":7,...}</c>), if it sent one, for the report.</summary>
+    public string? CloseMessage { get; private set; }
 
     /// <summary>
     /// Connects as <paramref name="user"/> (null: a guest) and completes the handshake; it reads until
@@ -119,6 +126,7 @@ internal sealed class RawConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Abort rather than close: a benchmark ends with the server already stopped, or about to be.
+        _disposed = true;
         _socket.Abort();
         await _receiving;
         _socket.Dispose();
@@ -265,6 +273,10 @@ internal sealed class RawConnection : IAsyncDisposable
         else if (type[0] == (byte)'3')
         {
             OnCompletion(record);
+        }
+        else if (type[0] == (byte)'7')
+        {
+            CloseMessage = Encoding.UTF8.GetString(record);
         }
     }
 
