@@ -50,6 +50,9 @@ public class PageTests(BrowserFixture browser)
 
         var dave = await chat.ConnectAsync("dave");
         await Expect(alice.Online).ToHaveTextAsync(["alice", "dave"], new() { Timeout = ChatPage.Timeout });
+
+        // A visit shorter than the join's settle time is announced neither way: dave stays until he is announced.
+        await Expect(alice.Lines.Last).ToHaveTextAsync("dave joined", Patiently);
         await dave.DisposeAsync();
 
         await Expect(alice.Lines.Last).ToHaveTextAsync("dave left", Patiently);
