@@ -22,7 +22,7 @@ internal static partial class OperationsExtensions
         // Not ASP.NET Core's request metrics ("Microsoft.AspNetCore.Hosting"): listening to them gives every request,
         // a WebSocket too, a tags feature for as long as it lasts (about 0.1 KiB per idle connection).
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(ChatMetrics.MeterName, "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections", "System.Runtime")
+            .AddMeter(ChatMetrics.MeterName, "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.MemoryPool", "System.Runtime")
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         return builder;
     }

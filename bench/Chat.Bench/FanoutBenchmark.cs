@@ -50,11 +50,11 @@ internal static class FanoutBenchmark
         return comparisons;
     }
 
-    /// <summary>One run: starts a server, connects, warms up, sends and checks.</summary>
-    public static async Task<Result> MeasureAsync(ServerKind kind, int receivers, Options options, CancellationToken cancellationToken)
+    /// <summary>One run: starts a server (or uses <paramref name="on"/>), connects, warms up, sends and checks.</summary>
+    public static async Task<Result> MeasureAsync(ServerKind kind, int receivers, Options options, CancellationToken cancellationToken, BenchServer? on = null)
     {
         var messages = options.Messages > 0 ? options.Messages : Math.Max(1000, MaxDeliveries / receivers);
-        await using var stage = await Stage.StartAsync(kind, receivers, options.TextLength, () => new DeliveryLog(messages, options.Senders, keepLatencies: false), cancellationToken);
+        await using var stage = await Stage.StartAsync(kind, receivers, options.TextLength, () => new DeliveryLog(messages, options.Senders, keepLatencies: false), cancellationToken, on: on);
         await ServerCounters.WarmUpAsync(stage.Server, cancellationToken);
         await stage.WarmUpAsync(options.WarmUp, cancellationToken, options.Window, options.WindowAtReceiver);
 

@@ -73,9 +73,13 @@ internal static class IdleMemoryBenchmark
     }
 
     /// <param name="idler">Who connects: guests, or (Chat only) named users, in a room or not.</param>
-    private static async Task<Result> MeasureAsync(ServerKind kind, Idler idler, Options options, CancellationToken cancellationToken)
+    /// <summary>One run with guests: on a fresh server, or on <paramref name="on"/>, which stays up (their connections closed).</summary>
+    public static Task<Result> MeasureAsync(ServerKind kind, Options options, CancellationToken cancellationToken, BenchServer? on = null) =>
+        MeasureAsync(kind, Idler.Guest, options, cancellationToken, on);
+
+    private static async Task<Result> MeasureAsync(ServerKind kind, Idler idler, Options options, CancellationToken cancellationToken, BenchServer? on = null)
     {
-        var server = await BenchServer.StartAsync(kind, cancellationToken);
+        var server = on ?? await BenchServer.StartAsync(kind, cancellationToken);
         var groups = new List<RawClients>();
         try
         {
@@ -101,8 +105,12 @@ internal static class IdleMemoryBenchmark
         }
         finally
         {
-            // The server goes first: 10,000 connections closing one by one would only keep it busy.
-            await server.DisposeAsync();
+            // The server goes first: 10,000 connections closing one by one would only keep it busy (unless it stays up).
+            if (on is null)
+            {
+                await server.DisposeAsync();
+            }
+
             foreach (var group in groups)
             {
                 await group.DisposeAsync();

@@ -39,10 +39,11 @@ internal static class LatencyBenchmark
         return results;
     }
 
-    private static async Task<Result> MeasureAsync(ServerKind kind, Options options, CancellationToken cancellationToken)
+    /// <summary>One run: on a fresh server, or on <paramref name="on"/>.</summary>
+    public static async Task<Result> MeasureAsync(ServerKind kind, Options options, CancellationToken cancellationToken, BenchServer? on = null)
     {
         var messages = (int)Math.Ceiling(options.PerSecond * options.Duration.TotalSeconds);
-        await using var stage = await Stage.StartAsync(kind, options.Receivers, options.TextLength, () => new DeliveryLog(messages, senders: 1, keepLatencies: true), cancellationToken);
+        await using var stage = await Stage.StartAsync(kind, options.Receivers, options.TextLength, () => new DeliveryLog(messages, senders: 1, keepLatencies: true), cancellationToken, on: on);
         await ServerCounters.WarmUpAsync(stage.Server, cancellationToken);
         await stage.WarmUpAsync(options.WarmUp, cancellationToken, perSecond: options.PerSecond);
 

@@ -230,6 +230,19 @@ targets.SetAction(async (parse, cancellationToken) =>
 });
 root.Subcommands.Add(targets);
 
+// chat-bench slow-consumer-after-load: the slow-consumer target on a server that ran heavy or light load first
+var afterLoadIdle = new Option<int>("--connections") { Description = "Idle connections the heavy order holds first (each needs an open file here and in the server: see ulimit -n).", DefaultValueFactory = _ => 10_000 };
+var afterLoad = new Command("slow-consumer-after-load", "The slow-consumer target on one server process that first held idle connections and ran the fan-out to 1,000 (heavy), or ran the latency scenario (light): the server's memory growth in each order, and where Chat's memory was.")
+{
+    warmUp, rounds, afterLoadIdle,
+};
+afterLoad.SetAction(async (parse, cancellationToken) =>
+{
+    var options = new SlowConsumerAfterLoadBenchmark.Options(parse.GetValue(rounds), parse.GetValue(afterLoadIdle), TimeSpan.FromSeconds(parse.GetValue(warmUp)));
+    return await SlowConsumerAfterLoadBenchmark.RunAsync(options, Console.Out, cancellationToken) ? 0 : 2;
+});
+root.Subcommands.Add(afterLoad);
+
 // chat-bench floods: one abusive client against the default limits, a normal user beside it
 var floodConnections = new Option<int>("--connections") { Description = "Connection attempts in the connection flood.", DefaultValueFactory = _ => 15_000 };
 var floodConcurrency = new Option<int>("--concurrency") { Description = "Connection attempts the flood keeps going at once.", DefaultValueFactory = _ => 64 };

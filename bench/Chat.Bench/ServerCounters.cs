@@ -57,6 +57,25 @@ internal sealed record ServerCounters(
         return (Sum(text, "dotnet_gc_last_collection_heap_size_bytes"), Sum(text, "dotnet_gc_last_collection_memory_committed_size_bytes"));
     }
 
+    /// <summary>
+    /// Where Chat's memory is now, in bytes: its managed heap as the last collection left it, what the collector kept
+    /// committed then, and the bytes Kestrel's block pool holds for reuse (null for the bare hub).
+    /// </summary>
+    public static async Task<ServerMemory?> MemoryAsync(BenchServer server, CancellationToken cancellationToken)
+    {
+        if (server.Kind != ServerKind.Chat)
+        {
+            return null;
+        }
+
+        var text = await Http.GetStringAsync(new Uri(server.Url, "metrics"), cancellationToken);
+        return new ServerMemory(
+            server.ResidentBytes(),
+            Sum(text, "dotnet_gc_last_collection_heap_size_bytes"),
+            Sum(text, "dotnet_gc_last_collection_memory_committed_size_bytes"),
+            Sum(text, "aspnetcore_memory_pool_pooled_bytes"));
+    }
+
     /// <summary>What happened between two readings (null for the bare hub).</summary>
     public static ServerCounters? Between(ServerCounters? before, ServerCounters? after) => before is null || after is null
         ? null
@@ -84,4 +103,13 @@ internal sealed record ServerCounters(
 
         return sum;
     }
+}
+
+/// <summary>Chat's memory at one moment, in bytes (see <see cref="ServerCounters.MemoryAsync"/>).</summary>
+internal sealed record ServerMemory(double Resident, double Heap, double Committed, double Pooled)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"RSS {Resident / Mib:F0}, GC heap {Heap / Mib:F0}, GC committed {Committed / Mib:F0}, Kestrel pool {Pooled / Mib:F0} MiB");
+
+    private const double Mib = 1024 * 1024;
 }

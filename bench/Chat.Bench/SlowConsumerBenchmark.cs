@@ -14,7 +14,9 @@ internal static class SlowConsumerBenchmark
     public sealed record Options(int Rounds, int Receivers, TimeSpan Duration, int TextLength, TimeSpan WarmUp, int Messages = 0, int Window = 32, bool WindowAtReceiver = false);
 
     /// <summary>One run on one server; <see cref="DroppedAfter"/> is NaN when the stalled receiver was never dropped.</summary>
-    public sealed record Result(double PerSecond, double LongestPause, double DroppedAfter, double MemoryGrowth, long Missing, long Unacked);
+    /// <param name="Before">Chat's memory just before the sender starts (null for the bare hub).</param>
+    /// <param name="After">The same once every message reached the others, the stalled receiver still connected or dropped.</param>
+    public sealed record Result(double PerSecond, double LongestPause, double DroppedAfter, double MemoryGrowth, long Missing, long Unacked, ServerMemory? Before = null, ServerMemory? After = null);
 
     public static async Task<Comparison<Result>> RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
     {
@@ -36,15 +38,17 @@ internal static class SlowConsumerBenchmark
         return results;
     }
 
-    private static async Task<Result> MeasureAsync(ServerKind kind, Options options, CancellationToken cancellationToken)
+    /// <summary>One run: on a fresh server, or on <paramref name="on"/> (which earlier scenarios may have run on).</summary>
+    public static async Task<Result> MeasureAsync(ServerKind kind, Options options, CancellationToken cancellationToken, BenchServer? on = null)
     {
         const int Messages = 1_000_000;
         await using var stage = await Stage.StartAsync(
-            kind, options.Receivers, options.TextLength, () => new DeliveryLog(Messages, senders: 1, keepLatencies: false), cancellationToken, stalled: 1);
+            kind, options.Receivers, options.TextLength, () => new DeliveryLog(Messages, senders: 1, keepLatencies: false), cancellationToken, stalled: 1, on);
         await stage.WarmUpAsync(options.WarmUp, cancellationToken, options.Window, options.WindowAtReceiver);
         stage.Stall();
 
         using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var before = await ServerCounters.MemoryAsync(stage.Server, cancellationToken);
         var baseline = stage.Server.ResidentBytes();
         var peak = SamplePeakAsync(stage.Server, sampling.Token);
         var plan = new SendPlan(
@@ -55,6 +59,7 @@ internal static class SlowConsumerBenchmark
         var end = options.Messages > 0 ? Stopwatch.GetTimestamp() : start + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
         await Stage.WaitUntilAsync(() => stage.Readers.All(log => log.Received >= sent.Sent), TimeSpan.FromSeconds(options.Messages > 0 ? 30 : 5), cancellationToken);
         await sampling.CancelAsync();
+        var after = await ServerCounters.MemoryAsync(stage.Server, cancellationToken);
 
         var delivered = stage.Readers.Sum(log => log.Received);
         var last = Math.Max(end, stage.Readers.Max(log => log.LastAt));
@@ -68,7 +73,9 @@ internal static class SlowConsumerBenchmark
             left == 0 ? double.NaN : Stopwatch.GetElapsedTime(start, left).TotalSeconds,
             (await peak - baseline) / (1024.0 * 1024.0),
             (sent.Sent * stage.Readers.Count()) - delivered,
-            sent.Sent - sent.Acked);
+            sent.Sent - sent.Acked,
+            before,
+            after);
     }
 
     /// <summary>The highest resident memory of the server, sampled every 100 ms until cancelled.</summary>

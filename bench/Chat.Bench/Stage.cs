@@ -4,17 +4,19 @@ using System.Globalization;
 namespace Chat.Bench;
 
 /// <summary>
-/// One fresh server with its raw receivers connected and warmed up: where the delivery benchmarks
-/// measure. Receiver <c>i</c> is user <c>r{i}</c>; the first ones also send.
+/// One server (fresh, or one that earlier scenarios ran on) with its raw receivers connected and warmed up: where
+/// the delivery benchmarks measure. Receiver <c>i</c> is user <c>r{i}</c>; the first ones also send.
 /// </summary>
 internal sealed class Stage : IAsyncDisposable
 {
     private readonly RawClients _clients;
     private readonly int _textLength;
+    private readonly bool _ownsServer;
 
-    private Stage(BenchServer server, RawClients clients, DeliveryLog?[] logs, int textLength)
+    private Stage(BenchServer server, bool ownsServer, RawClients clients, DeliveryLog?[] logs, int textLength)
     {
         Server = server;
+        _ownsServer = ownsServer;
         _clients = clients;
         Logs = logs;
         _textLength = textLength;
@@ -33,14 +35,13 @@ internal sealed class Stage : IAsyncDisposable
     /// <summary>
     /// Starts a server that takes texts of <paramref name="textLength"/> characters and connects
     /// <paramref name="receivers"/> clients with a log from <paramref name="log"/>; the last
-    /// <paramref name="stalled"/> have no log and stop reading when <see cref="Stall"/> is called.
+    /// <paramref name="stalled"/> have no log and stop reading when <see cref="Stall"/> is called. On
+    /// <paramref name="on"/>, a server that stays up after the stage, when given (started by <see cref="StartServerAsync"/>).
     /// </summary>
     public static async Task<Stage> StartAsync(
-        ServerKind kind, int receivers, int textLength, Func<DeliveryLog> log, CancellationToken cancellationToken, int stalled = 0)
+        ServerKind kind, int receivers, int textLength, Func<DeliveryLog> log, CancellationToken cancellationToken, int stalled = 0, BenchServer? on = null)
     {
-        // Chat refuses texts over 2000 characters by default; the baseline has no such rule.
-        string[] settings = kind == ServerKind.Chat ? ["--Chat:MaxMessageLength", Math.Max(2000, textLength).ToString(CultureInfo.InvariantCulture)] : [];
-        var server = await BenchServer.StartAsync(kind, cancellationToken, settings);
+        var server = on ?? await StartServerAsync(kind, textLength, cancellationToken);
         var logs = new DeliveryLog?[receivers];
         try
         {
@@ -49,13 +50,25 @@ internal sealed class Stage : IAsyncDisposable
                 logs[i] = i < receivers - stalled ? log() : null;
                 return RawConnection.ConnectAsync(server.Url, $"r{i}", logs[i], token);
             }, cancellationToken);
-            return new Stage(server, clients, logs, textLength);
+            return new Stage(server, on is null, clients, logs, textLength);
         }
         catch
         {
-            await server.DisposeAsync();
+            if (on is null)
+            {
+                await server.DisposeAsync();
+            }
+
             throw;
         }
+    }
+
+    /// <summary>A server for stages with texts of up to <paramref name="textLength"/> characters.</summary>
+    public static Task<BenchServer> StartServerAsync(ServerKind kind, int textLength, CancellationToken cancellationToken)
+    {
+        // Chat refuses texts over 2000 characters by default; the baseline has no such rule.
+        string[] settings = kind == ServerKind.Chat ? ["--Chat:MaxMessageLength", Math.Max(2000, textLength).ToString(CultureInfo.InvariantCulture)] : [];
+        return BenchServer.StartAsync(kind, cancellationToken, settings);
     }
 
     /// <summary>
@@ -155,8 +168,13 @@ internal sealed class Stage : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // The server goes first, so it does not broadcast a departure for every closed connection.
-        await Server.DisposeAsync();
+        // The server goes first, so it does not broadcast a departure for every closed connection; one that stays up
+        // for the next scenario sees them all close.
+        if (_ownsServer)
+        {
+            await Server.DisposeAsync();
+        }
+
         await _clients.DisposeAsync();
     }
 }

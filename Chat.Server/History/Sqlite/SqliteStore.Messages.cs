@@ -113,12 +113,14 @@ public sealed partial class SqliteStore
         return [.. messages];
     }
 
-    public async Task<ChatMessage[]> GetMissedAsync(IReadOnlyList<string> conversations, long? afterId, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        using var ranges = new Ranges(connection);
-        return await ConversationMerge.MergeAsync(ranges, conversations, afterId, limit, cancellationToken);
-    }
+    public Task<ChatMessage[]> GetMissedAsync(IReadOnlyList<string> conversations, long? afterId, int limit, CancellationToken cancellationToken) =>
+        ReadOnOwnConnectionAsync(
+            async connection =>
+            {
+                using var ranges = new Ranges(connection);
+                return await ConversationMerge.MergeAsync(ranges, conversations, afterId, limit, cancellationToken);
+            },
+            cancellationToken);
 
     public async Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken) =>
         [.. await ReadAsync(SqliteSql.All, MessagesAsync, cancellationToken, ("$afterId", afterId), ("$limit", limit))];

@@ -4,8 +4,9 @@ namespace Chat.Server.History.Sqlite;
 
 /// <summary>
 /// History in an embedded SQLite file (WAL, every commit synced). One open connection writes (the writer's turn, so
-/// nothing else writes at once); reads use pooled connections. Its SQL is in <see cref="SqliteSql"/>, its schema in
-/// <see cref="SqliteSchema"/>; the messages and the conversations are in the two other parts of this class.
+/// nothing else writes at once); reads use pooled connections, at most <see cref="Readers"/> at once. Its SQL is in
+/// <see cref="SqliteSql"/>, its schema in <see cref="SqliteSchema"/>; the messages and the conversations are in the two
+/// other parts of this class.
 /// </summary>
 public sealed partial class SqliteStore(string connectionString, Retention retention) : IHistoryStore, IDisposable
 {
@@ -14,7 +15,15 @@ public sealed partial class SqliteStore(string connectionString, Retention reten
         new SqliteConnectionStringBuilder(connectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ToString();
 
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+
+    // Microsoft.Data.Sqlite runs its async methods synchronously (SQLite has no asynchronous I/O): a read holds its
+    // thread-pool thread until it is done. Reads wait their turn here without a thread, so that a flood of large reads
+    // (catch-ups of 500 long messages) cannot hold every pool thread while sends and acks wait for one.
+    private readonly SemaphoreSlim _readers = new(Readers, Readers);
     private SqliteConnection? _writer;
+
+    /// <summary>Reads run at once: half the processors, at least one; the other threads serve everything else.</summary>
+    public static int Readers { get; } = Math.Max(1, Environment.ProcessorCount / 2);
 
     public string ConnectionString { get; } = connectionString;
 
@@ -62,6 +71,7 @@ public sealed partial class SqliteStore(string connectionString, Retention reten
 
         _writer?.Dispose();
         _writer = null;
+        _readers.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(ConnectionString));
     }
 
@@ -140,27 +150,38 @@ public sealed partial class SqliteStore(string connectionString, Retention reten
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="read"/> on a pooled connection of its own, once it is a read's turn.</summary>
+    private async Task<T> ReadOnOwnConnectionAsync<T>(Func<SqliteConnection, Task<T>> read, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
+        await _readers.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = new SqliteConnection(ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            return await read(connection);
+        }
+        finally
+        {
+            _readers.Release();
+        }
     }
 
     /// <summary>A read on a pooled connection of its own: <paramref name="sql"/> with <paramref name="parameters"/>.</summary>
-    private async Task<T> ReadAsync<T>(string sql, Func<SqliteDataReader, Task<T>> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var query = connection.CreateCommand();
-        query.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            query.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
+    private Task<T> ReadAsync<T>(string sql, Func<SqliteDataReader, Task<T>> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        ReadOnOwnConnectionAsync(
+            async connection =>
+            {
+                await using var query = connection.CreateCommand();
+                query.CommandText = sql;
+                foreach (var (name, value) in parameters)
+                {
+                    query.Parameters.AddWithValue(name, value ?? DBNull.Value);
+                }
 
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        return await read(reader);
-    }
+                await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+                return await read(reader);
+            },
+            cancellationToken);
 
     private static async Task<List<ChatMessage>> MessagesAsync(SqliteDataReader reader)
     {
