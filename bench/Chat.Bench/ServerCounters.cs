@@ -50,13 +50,6 @@ internal sealed record ServerCounters(
             Sum(text, "dotnet_thread_pool_work_item_count_total"));
     }
 
-    /// <summary>Chat's managed heap as its last garbage collection left it, and the memory the collector kept committed then, in bytes.</summary>
-    public static async Task<(double Heap, double Committed)> ManagedMemoryAsync(BenchServer server, CancellationToken cancellationToken)
-    {
-        var text = await Http.GetStringAsync(new Uri(server.Url, "metrics"), cancellationToken);
-        return (Sum(text, "dotnet_gc_last_collection_heap_size_bytes"), Sum(text, "dotnet_gc_last_collection_memory_committed_size_bytes"));
-    }
-
     /// <summary>
     /// Where Chat's memory is now, in bytes: its managed heap as the last collection left it, what the collector kept
     /// committed then, and the bytes Kestrel's block pool holds for reuse (null for the bare hub).

@@ -98,7 +98,8 @@ internal static class AbuseBenchmark
         var quietOthers = quietLoad.Others();
 
         var rssBefore = server.ResidentBytes();
-        var managedBefore = await ServerCounters.ManagedMemoryAsync(server, cancellationToken);
+        var managedBefore = await ServerCounters.MemoryAsync(server, cancellationToken);
+        var countersBefore = await ServerCounters.ReadAsync(server, cancellationToken);
         var load = Load.Start(server);
         var (linesBefore, bytesBefore, errorsBefore, keptBefore) = (server.Log.Lines, server.Log.Bytes, server.Log.Errors, server.Log.Kept);
         using var sampling = new CancellationTokenSource();
@@ -130,7 +131,8 @@ internal static class AbuseBenchmark
         var rest = options.After - Stopwatch.GetElapsedTime(floodEnded);
         await Task.Delay(rest > TimeSpan.Zero ? rest : TimeSpan.Zero, cancellationToken);
         var rssAfter = server.ResidentBytes();
-        var managedAfter = await ServerCounters.ManagedMemoryAsync(server, cancellationToken);
+        var managedAfter = await ServerCounters.MemoryAsync(server, cancellationToken);
+        var counters = ServerCounters.Between(countersBefore, await ServerCounters.ReadAsync(server, cancellationToken));
         var errorsAfter = server.Log.Errors - errorsBefore - errors;
         var after = sender.Take();
 
@@ -142,7 +144,7 @@ internal static class AbuseBenchmark
             $"every other process (the normal user's included): {cpu.Others * 100:F0}% during the flood, {quietOthers * 100:F0}% in the quiet window, of {Environment.ProcessorCount * 100}%"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  server RSS: {rssBefore / MiB:F0} MiB before, peak {rssPeak / MiB:F0} MiB during (+{(rssPeak - rssBefore) / MiB:F0}), {rssAfter / MiB:F0} MiB {options.After.TotalSeconds:0} s after ({(rssAfter - rssBefore) / MiB:+0;-0} MiB); " +
-            $"managed heap as the last GC left it {managedBefore.Heap / MiB:F0} MiB before, {managedAfter.Heap / MiB:F0} MiB after, GC committed {managedBefore.Committed / MiB:F0} and {managedAfter.Committed / MiB:F0} MiB"));
+            $"before: {managedBefore}; {options.After.TotalSeconds:0} s after: {managedAfter}; garbage collections (gen0/1/2) from the flood's start: {counters?.Gen0:N0}/{counters?.Gen1:N0}/{counters?.Gen2:N0}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  server log during the flood and its checks: {lines:N0} lines, {bytes / 1024.0:N1} KiB; Error/Critical entries: {errors} then, {errorsAfter} later in the {options.After.TotalSeconds:0} s after"));
         foreach (var entry in server.Log.Entries(keptBefore))
