@@ -16,6 +16,7 @@ internal static partial class OperationsExtensions
         builder.AddChatOptions<OperationsOptions>(OperationsOptions.Section);
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.AddSingleton<ReadinessLog>();
+        builder.Services.AddHostedService<IdleMemory>();
         builder.Services.AddHealthChecks()
             .AddCheck<HistoryHealthCheck>("history", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(4))
             .AddCheck<StoppingHealthCheck>("running", tags: [ReadyTag]);

@@ -285,7 +285,8 @@ root.Subcommands.Add(abuse);
 
 // chat-bench history-scale: a user's conversations read at 10,000 and at 1,000,000 stored messages, per store
 var scaleMessages = new Option<int>("--messages") { Description = "Messages in the big history (the small one has 10,000).", DefaultValueFactory = _ => 1_000_000 };
-var scaleCalls = new Option<int>("--calls") { Description = "Timed calls of each kind per history (after as many warm-up ones).", DefaultValueFactory = _ => 20 };
+var scaleCalls = new Option<int>("--calls") { Description = "Timed calls of each kind in a round (after as many warm-up ones).", DefaultValueFactory = _ => 20 };
+var scaleRounds = new Option<int>("--rounds") { Description = "Rounds of timed calls on each history; medians are printed.", DefaultValueFactory = _ => 5 };
 var scalePostgres = new Option<string?>("--postgres")
 {
     Description = "Also measure PostgreSQL: a connection string whose role may create databases (e.g. Host=127.0.0.1;Port=5433;Username=postgres;Database=postgres); each history gets a new database, dropped after.",
@@ -293,11 +294,11 @@ var scalePostgres = new Option<string?>("--postgres")
 var scaleKeep = new Option<bool>("--keep") { Description = "Leave the seeded histories in place (and print where), to look at their query plans." };
 var historyScale = new Command("history-scale", "Chat's reads of one user's 200 conversations (GetRooms, GetMissedMessages, GetRoomHistory), a join and a send, at 10,000 and at 1,000,000 stored messages, on SQLite and PostgreSQL.")
 {
-    scaleMessages, scaleCalls, scalePostgres, scaleKeep,
+    scaleMessages, scaleCalls, scaleRounds, scalePostgres, scaleKeep,
 };
 historyScale.SetAction(async (parse, cancellationToken) =>
 {
-    var options = new HistoryScaleBenchmark.Options(parse.GetValue(scaleMessages), 10_000, parse.GetValue(scaleCalls), parse.GetValue(scalePostgres), parse.GetValue(scaleKeep));
+    var options = new HistoryScaleBenchmark.Options(parse.GetValue(scaleMessages), 10_000, parse.GetValue(scaleCalls), parse.GetValue(scaleRounds), parse.GetValue(scalePostgres), parse.GetValue(scaleKeep));
     return await HistoryScaleBenchmark.RunAsync(options, Console.Out, cancellationToken) ? 0 : 2;
 });
 root.Subcommands.Add(historyScale);
