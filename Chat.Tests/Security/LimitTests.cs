@@ -84,6 +84,23 @@ public class LimitTests
     }
 
     [Fact]
+    public async Task Typing_is_charged_to_the_send_budget_that_sends_share()
+    {
+        await using var app = new ChatApplication(new Dictionary<string, string?> { ["Chat:RateLimit:PerSecond"] = "1", ["Chat:RateLimit:Burst"] = "3" });
+        await using var first = await app.ConnectAsync("alice");
+        await using var second = await app.ConnectAsync("alice");
+        await first.TypingAsync("general");
+        await second.TypingAsync("general");
+        await first.SendAsync("one");
+
+        var typing = () => second.TypingAsync("general");
+        var send = () => first.SendAsync("two");
+
+        (await typing.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("You are sending too fast: at most 1 messages per second, in bursts of up to 3.");
+        (await send.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("You are sending too fast");
+    }
+
+    [Fact]
     public async Task A_refusal_for_an_empty_budget_is_answered_only_after_the_hold_so_a_flood_cannot_go_faster()
     {
         // Arrange: the server's clock is the test's; one send a second, no burst to speak of
