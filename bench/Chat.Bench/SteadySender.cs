@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Chat.Bench;
 
 /// <summary>The ack times of a normal user's sends over a window, in milliseconds.</summary>
-internal readonly record struct AckTimes(int Count, double P50, double P99, int Refused);
+/// <param name="Slowest">The three slowest acks and when each came, in seconds from the window's start.</param>
+internal readonly record struct AckTimes(int Count, double P50, double P99, int Refused, string Slowest);
 
 /// <summary>
 /// The normal user beside a flood, in a process of its own (this program's hidden <c>steady-sender</c> command),
@@ -19,7 +20,8 @@ internal sealed class SteadySender : IAsyncDisposable
     public const string User = "normal";
 
     private readonly Process _process;
-    private readonly List<double> _acks = [];
+    private readonly List<(double Ms, long At)> _acks = [];
+    private long _windowStart = Stopwatch.GetTimestamp();
     private int _refused;
     private int _refusedInWindow;
 
@@ -37,7 +39,7 @@ internal sealed class SteadySender : IAsyncDisposable
             {
                 lock (_acks)
                 {
-                    _acks.Add(ms);
+                    _acks.Add((ms, Stopwatch.GetTimestamp()));
                 }
             }
         };
@@ -79,9 +81,13 @@ internal sealed class SteadySender : IAsyncDisposable
     {
         lock (_acks)
         {
-            _acks.Sort();
-            var times = new AckTimes(_acks.Count, Stats.Percentile(_acks, 0.50), Stats.Percentile(_acks, 0.99), Interlocked.Exchange(ref _refusedInWindow, 0));
+            var sorted = _acks.Select(ack => ack.Ms).Order().ToList();
+            var windowStart = _windowStart;
+            var slowest = string.Join(", ", _acks.OrderByDescending(ack => ack.Ms).Take(3).Select(ack => string.Create(
+                CultureInfo.InvariantCulture, $"{ack.Ms:F1} ms at {Stopwatch.GetElapsedTime(windowStart, ack.At).TotalSeconds:F1} s")));
+            var times = new AckTimes(sorted.Count, Stats.Percentile(sorted, 0.50), Stats.Percentile(sorted, 0.99), Interlocked.Exchange(ref _refusedInWindow, 0), slowest);
             _acks.Clear();
+            _windowStart = Stopwatch.GetTimestamp();
             return times;
         }
     }

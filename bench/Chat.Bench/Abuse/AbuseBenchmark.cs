@@ -139,12 +139,13 @@ internal static class AbuseBenchmark
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  normal user's acks: quiet p50 {quiet.P50:F1} ms, p99 {quiet.P99:F1} ms ({quiet.Count} acks); during the flood p50 {during.P50:F1} ms, p99 {during.P99:F1} ms ({during.Count} acks); " +
             $"p99 ratio {during.P99 / quiet.P99:F2}; sends refused: {quiet.Refused} quiet, {during.Refused} during, {after.Refused} after"));
+        output.WriteLine($"  slowest acks: quiet {quiet.Slowest}; during the flood (from its start) {during.Slowest}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  server CPU during the flood: {cpu.Server * 100:F0}% of one core over {floodSeconds:F1} s; the flood's generator (same machine): {cpu.Generator * 100:F0}%; " +
             $"every other process (the normal user's included): {cpu.Others * 100:F0}% during the flood, {quietOthers * 100:F0}% in the quiet window, of {Environment.ProcessorCount * 100}%"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  server RSS: {rssBefore / MiB:F0} MiB before, peak {rssPeak / MiB:F0} MiB during (+{(rssPeak - rssBefore) / MiB:F0}), {rssAfter / MiB:F0} MiB {options.After.TotalSeconds:0} s after ({(rssAfter - rssBefore) / MiB:+0;-0} MiB); " +
-            $"before: {managedBefore}; {options.After.TotalSeconds:0} s after: {managedAfter}; garbage collections (gen0/1/2) from the flood's start: {counters?.Gen0:N0}/{counters?.Gen1:N0}/{counters?.Gen2:N0}"));
+            $"before: {managedBefore}; {options.After.TotalSeconds:0} s after: {managedAfter}; garbage collections (gen0/1/2) from the flood's start: {counters?.Gen0:N0}/{counters?.Gen1:N0}/{counters?.Gen2:N0}, pausing {counters?.GcPause * 1000:F0} ms in all"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  server log during the flood and its checks: {lines:N0} lines, {bytes / 1024.0:N1} KiB; Error/Critical entries: {errors} then, {errorsAfter} later in the {options.After.TotalSeconds:0} s after"));
         foreach (var entry in server.Log.Entries(keptBefore))
