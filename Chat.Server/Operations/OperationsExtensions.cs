@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using Chat.Server.Configuration;
+using Chat.Server.Delivery;
 
 namespace Chat.Server.Operations;
 
@@ -16,7 +17,11 @@ internal static partial class OperationsExtensions
         builder.AddChatOptions<OperationsOptions>(OperationsOptions.Section);
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.AddSingleton<ReadinessLog>();
-        builder.Services.AddHostedService<IdleMemory>();
+        builder.Services.AddHostedService(services =>
+        {
+            var registry = services.GetRequiredService<ConnectionRegistry>();
+            return new IdleMemory(services.GetRequiredService<TimeProvider>(), () => registry.All.Count, services.GetRequiredService<ILogger<IdleMemory>>());
+        });
         builder.Services.AddHealthChecks()
             .AddCheck<HistoryHealthCheck>("history", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(4))
             .AddCheck<StoppingHealthCheck>("running", tags: [ReadyTag]);

@@ -18,7 +18,7 @@ public sealed class IdleMemoryTests
     [Fact]
     public void A_burst_followed_by_quiet_is_collected_once()
     {
-        using var idle = new IdleMemory(_clock, NullLogger<IdleMemory>.Instance);
+        using var idle = CreateIdle();
         Assert.False(idle.ShouldCollect(collections: 10, committed: 20 * MiB));
 
         // A flood: collections run and the collector grows to 90 MiB.
@@ -41,7 +41,7 @@ public sealed class IdleMemoryTests
     [Fact]
     public void A_busy_server_is_left_to_collect_on_its_own()
     {
-        using var idle = new IdleMemory(_clock, NullLogger<IdleMemory>.Instance);
+        using var idle = CreateIdle();
         Assert.False(idle.ShouldCollect(collections: 0, committed: 20 * MiB));
         for (var collections = 1; collections < 20; collections++)
         {
@@ -53,7 +53,7 @@ public sealed class IdleMemoryTests
     [Fact]
     public void Growth_within_the_allowance_is_kept()
     {
-        using var idle = new IdleMemory(_clock, NullLogger<IdleMemory>.Instance);
+        using var idle = CreateIdle();
         Assert.False(idle.ShouldCollect(collections: 3, committed: 20 * MiB));
         _clock.Advance(IdleMemory.Quiet * 2);
         Assert.False(idle.ShouldCollect(collections: 3, committed: 20 * MiB + IdleMemory.Growth));
@@ -62,7 +62,7 @@ public sealed class IdleMemoryTests
     [Fact]
     public void Memory_that_a_collection_could_not_give_back_is_not_collected_again()
     {
-        using var idle = new IdleMemory(_clock, NullLogger<IdleMemory>.Instance);
+        using var idle = CreateIdle();
         Assert.False(idle.ShouldCollect(collections: 1, committed: 20 * MiB));
         _clock.Advance(IdleMemory.Quiet);
         Assert.True(idle.ShouldCollect(collections: 1, committed: 100 * MiB));
@@ -75,4 +75,29 @@ public sealed class IdleMemoryTests
             Assert.False(idle.ShouldCollect(collections: 2, committed: 95 * MiB));
         }
     }
+
+    [Fact]
+    public void Many_connections_closed_since_the_last_full_collection_are_collected_once()
+    {
+        using var idle = CreateIdle();
+        Assert.False(idle.ShouldCollectClosed(fullCollections: 2, open: 10));
+        Assert.False(idle.ShouldCollectClosed(fullCollections: 2, open: 10_010));
+        Assert.False(idle.ShouldCollectClosed(fullCollections: 2, open: 9_100));
+        Assert.True(idle.ShouldCollectClosed(fullCollections: 2, open: 8_900));
+
+        // Asked once for those; the next look counts from here.
+        Assert.False(idle.ShouldCollectClosed(fullCollections: 2, open: 8_900));
+        Assert.False(idle.ShouldCollectClosed(fullCollections: 2, open: 8_000));
+    }
+
+    [Fact]
+    public void Connections_closed_before_a_full_collection_ran_on_its_own_are_not_collected_again()
+    {
+        using var idle = CreateIdle();
+        Assert.False(idle.ShouldCollectClosed(fullCollections: 2, open: 5_000));
+        Assert.False(idle.ShouldCollectClosed(fullCollections: 3, open: 100));
+        Assert.False(idle.ShouldCollectClosed(fullCollections: 3, open: 100));
+    }
+
+    private IdleMemory CreateIdle() => new(_clock, () => 0, NullLogger<IdleMemory>.Instance);
 }

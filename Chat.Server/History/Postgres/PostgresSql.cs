@@ -17,15 +17,28 @@ internal static class PostgresSql
     /// <summary>Every conversation after an id, in id order; $1 after id, $2 limit.</summary>
     public const string All = $"SELECT {Columns} FROM chat_messages WHERE id > $1 ORDER BY id LIMIT $2;";
 
-    /// <summary>The merge's probes (<see cref="ConversationMerge"/>): each conversation's head in one query; $1 rooms, $2 from.</summary>
-    public const string FirstAfter = "SELECT (SELECT min(id) FROM chat_messages WHERE room = c.room AND id > $2) FROM unnest($1::text[]) WITH ORDINALITY AS c(room, place) ORDER BY c.place;";
+    /// <summary>
+    /// A catch-up across conversations (<c>GetMissedMessages</c>) in one statement: the k-way merge of each conversation's
+    /// range of the (room, id) index, each range at most $3 ids long, cut at the first $3 ids; then only those rows,
+    /// oldest first. It reads at most conversations × limit index entries and limit rows, however many messages are
+    /// stored. $1 rooms, $2 after id, $3 limit.
+    /// </summary>
+    public const string MissedAfter = $"""
+        SELECT {Columns} FROM chat_messages WHERE id IN (
+            SELECT x.id FROM unnest($1::text[]) AS c(room)
+            CROSS JOIN LATERAL (SELECT id FROM chat_messages WHERE room = c.room AND id > $2 ORDER BY id LIMIT $3) AS x
+            ORDER BY x.id LIMIT $3)
+        ORDER BY id;
+        """;
 
-    public const string LastBefore = "SELECT (SELECT max(id) FROM chat_messages WHERE room = c.room AND id < $2) FROM unnest($1::text[]) WITH ORDINALITY AS c(room, place) ORDER BY c.place;";
-
-    /// <summary>The merge's runs, each a range of the (room, id) index; $1 room, $2 from, $3 to, $4 limit.</summary>
-    public const string RunUp = $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND id >= $2 AND id < $3 ORDER BY id LIMIT $4;";
-
-    public const string RunDown = $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND id <= $2 AND id > $3 ORDER BY id DESC LIMIT $4;";
+    /// <summary>The same for the latest messages across conversations (no id to start from), oldest first; $1 rooms, $3 limit ($2 unused).</summary>
+    public const string MissedLatest = $"""
+        SELECT {Columns} FROM chat_messages WHERE id IN (
+            SELECT x.id FROM unnest($1::text[]) AS c(room)
+            CROSS JOIN LATERAL (SELECT id FROM chat_messages WHERE room = c.room ORDER BY id DESC LIMIT $3) AS x
+            ORDER BY x.id DESC LIMIT $3)
+        ORDER BY id;
+        """;
 
     /// <summary>
     /// Writes that move counters take turns on the id counter's row until they commit, across processes: ids then
