@@ -145,7 +145,7 @@ internal static class AbuseBenchmark
             $"every other process (the normal user's included): {cpu.Others * 100:F0}% during the flood, {quietOthers * 100:F0}% in the quiet window, of {Environment.ProcessorCount * 100}%"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  server RSS: {rssBefore / MiB:F0} MiB before, peak {rssPeak / MiB:F0} MiB during (+{(rssPeak - rssBefore) / MiB:F0}), {rssAfter / MiB:F0} MiB {options.After.TotalSeconds:0} s after ({(rssAfter - rssBefore) / MiB:+0;-0} MiB); " +
-            $"before: {managedBefore}; {options.After.TotalSeconds:0} s after: {managedAfter}; garbage collections (gen0/1/2) from the flood's start: {counters?.Gen0:N0}/{counters?.Gen1:N0}/{counters?.Gen2:N0}, pausing {counters?.GcPause * 1000:F0} ms in all"));
+            $"before: {managedBefore}; {options.After.TotalSeconds:0} s after: {managedAfter}; garbage collections (gen0/1/2) from the flood's start: {counters?.Gen0:N0}/{counters?.Gen1:N0}/{counters?.Gen2:N0}, pausing {counters?.GcPause * 1000:F0} ms in all, {counters?.Allocated / 1e6:F0} MB allocated"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  server log during the flood and its checks: {lines:N0} lines, {bytes / 1024.0:N1} KiB; Error/Critical entries: {errors} then, {errorsAfter} later in the {options.After.TotalSeconds:0} s after"));
         foreach (var entry in server.Log.Entries(keptBefore))
