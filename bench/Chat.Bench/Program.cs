@@ -271,14 +271,15 @@ var abuseFloods = new Option<string[]>("--floods")
     AllowMultipleArgumentsPerToken = true,
 };
 abuseFloods.AcceptOnlyFromAmong([.. AbuseBenchmark.All.Select(flood => flood.Name)]);
+var abuseRounds = new Option<int>("--rounds") { Description = "How many times each flood runs, each on a fresh server; the table gives medians.", DefaultValueFactory = _ => 1 };
 var abuse = new Command("abuse", "One user's floods (reading, catch-ups, joins, typing, refused calls, long lists), each against a fresh Chat with its default limits: a normal user's ack p99, server CPU, memory and error log lines; one table, met or not.")
 {
-    abuseQuiet, abuseFlood, abuseAfter, abuseFloods,
+    abuseQuiet, abuseFlood, abuseAfter, abuseFloods, abuseRounds,
 };
 abuse.SetAction(async (parse, cancellationToken) =>
 {
     var options = new AbuseBenchmark.Options(
-        TimeSpan.FromSeconds(parse.GetValue(abuseQuiet)), TimeSpan.FromSeconds(parse.GetValue(abuseFlood)), TimeSpan.FromSeconds(parse.GetValue(abuseAfter)), parse.GetValue(abuseFloods)!);
+        TimeSpan.FromSeconds(parse.GetValue(abuseQuiet)), TimeSpan.FromSeconds(parse.GetValue(abuseFlood)), TimeSpan.FromSeconds(parse.GetValue(abuseAfter)), parse.GetValue(abuseFloods)!, parse.GetValue(abuseRounds));
     return await AbuseBenchmark.RunAsync(options, Console.Out, cancellationToken) ? 0 : 2;
 });
 root.Subcommands.Add(abuse);
