@@ -168,28 +168,8 @@ internal static class AbuseBenchmark
 
         var peakGrowth = (rssPeak - rssBefore) / MiB;
         var afterGrowth = (rssAfter - rssBefore) / MiB;
-        var why = new List<string>();
-        if (!(during.P99 <= P99RatioLimit * quiet.P99))
-        {
-            why.Add("p99");
-        }
-
-        if (!(peakGrowth < PeakGrowthLimit))
-        {
-            why.Add("peak RSS");
-        }
-
-        if (!(afterGrowth < AfterGrowthLimit))
-        {
-            why.Add("RSS after");
-        }
-
-        if (errors > 0)
-        {
-            why.Add("errors");
-        }
-
-        return new Row(flood.Name, quiet, during, peakGrowth, afterGrowth, errors, why.Count == 0, string.Join(", ", why), quietOthers, cpu.Others);
+        var why = Missed(during.P99 / quiet.P99, peakGrowth, afterGrowth, errors);
+        return new Row(flood.Name, quiet, during, peakGrowth, afterGrowth, errors, why.Length == 0, why, quietOthers, cpu.Others);
     }
 
     /// <summary>The server's largest resident memory, sampled every <see cref="RssEvery"/> until cancelled.</summary>
@@ -239,6 +219,15 @@ internal static class AbuseBenchmark
         public string Ratios { get; init; } = "";
     }
 
+    /// <summary>What a flood's figures missed, as the table says it ("p99, RSS after"); empty when all were met.</summary>
+    private static string Missed(double ratio, double peakGrowth, double afterGrowth, long errors) => string.Join(", ", new[]
+    {
+        ratio <= P99RatioLimit ? null : "p99",
+        peakGrowth < PeakGrowthLimit ? null : "peak RSS",
+        afterGrowth < AfterGrowthLimit ? null : "RSS after",
+        errors == 0 ? null : "errors",
+    }.OfType<string>());
+
     /// <summary>One row of a flood's rounds: the median of each figure, met by the same rules as one round.</summary>
     private static Row Medians(List<Row> rounds)
     {
@@ -247,38 +236,12 @@ internal static class AbuseBenchmark
             return rounds[0];
         }
 
-        static double Median(IEnumerable<double> values)
-        {
-            var sorted = values.Order().ToArray();
-            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-        }
-
-        var quiet = new AckTimes(rounds.Sum(r => r.Quiet.Count), Median(rounds.Select(r => r.Quiet.P50)), Median(rounds.Select(r => r.Quiet.P99)), rounds.Sum(r => r.Quiet.Refused), "");
-        var during = new AckTimes(rounds.Sum(r => r.During.Count), Median(rounds.Select(r => r.During.P50)), Median(rounds.Select(r => r.During.P99)), rounds.Sum(r => r.During.Refused), "");
-        var ratio = Median(rounds.Select(r => r.Ratio));
-        var (peak, after, errors) = (Median(rounds.Select(r => r.PeakGrowth)), Median(rounds.Select(r => r.AfterGrowth)), rounds.Sum(r => r.Errors));
-        var why = new List<string>();
-        if (!(ratio <= P99RatioLimit))
-        {
-            why.Add("p99");
-        }
-
-        if (!(peak < PeakGrowthLimit))
-        {
-            why.Add("peak RSS");
-        }
-
-        if (!(after < AfterGrowthLimit))
-        {
-            why.Add("RSS after");
-        }
-
-        if (errors != 0)
-        {
-            why.Add("errors");
-        }
-
-        return new Row(rounds[0].Flood, quiet, during, peak, after, errors, why.Count == 0, string.Join(", ", why), Median(rounds.Select(r => r.QuietOthers)), Median(rounds.Select(r => r.FloodOthers)))
+        var quiet = new AckTimes(rounds.Sum(r => r.Quiet.Count), Stats.Median(rounds.Select(r => r.Quiet.P50)), Stats.Median(rounds.Select(r => r.Quiet.P99)), rounds.Sum(r => r.Quiet.Refused), "");
+        var during = new AckTimes(rounds.Sum(r => r.During.Count), Stats.Median(rounds.Select(r => r.During.P50)), Stats.Median(rounds.Select(r => r.During.P99)), rounds.Sum(r => r.During.Refused), "");
+        var ratio = Stats.Median(rounds.Select(r => r.Ratio));
+        var (peak, after, errors) = (Stats.Median(rounds.Select(r => r.PeakGrowth)), Stats.Median(rounds.Select(r => r.AfterGrowth)), rounds.Sum(r => r.Errors));
+        var why = Missed(ratio, peak, after, errors);
+        return new Row(rounds[0].Flood, quiet, during, peak, after, errors, why.Length == 0, why, Stats.Median(rounds.Select(r => r.QuietOthers)), Stats.Median(rounds.Select(r => r.FloodOthers)))
         {
             Ratio = ratio,
             Ratios = string.Join(", ", rounds.Select(r => r.Ratio.ToString("F2", CultureInfo.InvariantCulture))),

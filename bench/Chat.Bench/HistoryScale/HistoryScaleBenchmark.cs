@@ -146,7 +146,7 @@ internal static class HistoryScaleBenchmark
         var times = new Times[Calls.Length];
         for (var call = 0; call < Calls.Length; call++)
         {
-            times[call] = new Times(Median(rounds.Select(r => r[call].P50)), Median(rounds.Select(r => r[call].P99)));
+            times[call] = new Times(Stats.Median(rounds.Select(r => r[call].P50)), Stats.Median(rounds.Select(r => r[call].P99)));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {Calls[call].Label,-36} p50 {times[call].P50,7:F2} ms  p99 {times[call].P99,7:F2} ms  (medians of {options.Rounds} rounds of {options.Calls}; p99 in each round: {string.Join(' ', rounds.Select(r => r[call].P99.ToString("F1", CultureInfo.InvariantCulture)))})"));
         }
@@ -180,12 +180,6 @@ internal static class HistoryScaleBenchmark
         }
 
         return all;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>The room call <paramref name="number"/> joins, new to the server: the warm-up's are numbered from <see cref="WarmUpNumbers"/>.</summary>
