@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Chat.Server.Configuration;
 using Chat.Server.Operations;
 using Microsoft.Extensions.Options;
 

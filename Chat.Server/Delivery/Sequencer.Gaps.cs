@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Chat.Server.History;
 using Chat.Server.Hubs;
 using Chat.Server.Rooms;

@@ -1,8 +1,6 @@
 using System.Threading.Channels;
 using Chat.Server.History;
-using Chat.Server.Hubs;
 using Chat.Server.Rooms;
-using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace Chat.Server.Delivery;
 

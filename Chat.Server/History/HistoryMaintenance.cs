@@ -1,4 +1,3 @@
-using Chat.Server.Configuration;
 using Microsoft.Extensions.Options;
 using Chat.Server.Rooms;
 

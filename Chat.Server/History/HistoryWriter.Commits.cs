@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Chat.Server.Operations;
 
 namespace Chat.Server.History;

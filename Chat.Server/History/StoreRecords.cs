@@ -1,5 +1,3 @@
-using Chat.Client;
-
 namespace Chat.Server.History;
 
 /// <summary>A message accepted by the rules and waiting for the store to give it an id.</summary>

@@ -1,11 +1,8 @@
-using Chat.Server.Commands;
 using Chat.Server.Configuration;
 using Chat.Server.Delivery;
 using Chat.Server.History;
-using Chat.Server.Presence;
 using Chat.Server.Rooms;
 using Chat.Server.Rules;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Hubs;

@@ -1,5 +1,4 @@
 using Chat.Server.Commands;
-using Chat.Server.Configuration;
 using Chat.Server.Delivery;
 using Chat.Server.History;
 using Chat.Server.Presence;

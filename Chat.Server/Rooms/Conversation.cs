@@ -1,5 +1,3 @@
-using Chat.Server.History;
-
 namespace Chat.Server.Rooms;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Chat.Server.Configuration;
 using Chat.Server.Delivery;
 using Chat.Server.History;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using Chat.Server.Delivery;
-using Chat.Server.History;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.Server.ScaleOut;

@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using Chat.Server.Configuration;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using Chat.Server.Configuration;
 using Chat.Server.Rules;
 
 namespace Chat.Server.Security;

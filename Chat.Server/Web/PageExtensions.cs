@@ -1,4 +1,3 @@
-using Chat.Server.Configuration;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 
