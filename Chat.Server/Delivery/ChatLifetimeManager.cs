@@ -5,6 +5,7 @@ using Chat.Server.Rules;
 using Chat.Server.Security;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Delivery;
 
@@ -15,7 +16,8 @@ namespace Chat.Server.Delivery;
 /// never added to groups one by one.
 /// </summary>
 internal sealed class ChatLifetimeManager(
-    ConnectionRegistry connections, RoomIndex rooms, Watchers watchers, Dispatcher dispatcher, ConnectionOwners owners, Refusals refusals)
+    ConnectionRegistry connections, RoomIndex rooms, Watchers watchers, Dispatcher dispatcher, ConnectionOwners owners, Refusals refusals,
+    IOptions<ConnectionLimitOptions> limits)
     : HubLifetimeManager<ChatHub>
 {
     public override async Task OnConnectedAsync(HubConnectionContext connection)
@@ -26,8 +28,16 @@ internal sealed class ChatLifetimeManager(
             return;
         }
 
+        var perUser = limits.Value.ConnectionsPerUser;
+        if (connections.Add(connection, perUser) is not { } outbox)
+        {
+            await RefuseAsync(connection, new InputRejectedException(
+                "too_many_connections",
+                $"{connection.UserIdentifier} has {perUser} connections open on this server, the most one user may have (Chat:Limits:ConnectionsPerUser). Close a tab or a device, then reconnect."));
+            return;
+        }
+
         owners.Connected(connection);
-        var outbox = connections.Add(connection);
         if (connection.UserIdentifier is { } user)
         {
             rooms.Connected(user, outbox);
@@ -95,7 +105,7 @@ internal sealed class ChatLifetimeManager(
     }
 
     /// <summary>
-    /// The rules refuse the name a new connection gives: it is closed with the reason, in the words SignalR uses for a
+    /// A new connection is refused (the rules refuse its name, or its user has as many as one may): it is closed with the reason, in the words SignalR uses for a
     /// hub whose OnConnectedAsync threw ("Connection closed with an error. HubException: ..."), which both clients show.
     /// Refused here rather than by throwing from the hub, for which SignalR logs an Error with a stack trace per
     /// connection; no hub code runs for it (<see cref="ChatConnectionState.Refused"/>).

@@ -16,18 +16,25 @@ internal sealed class ConnectionRegistry(DeliveryBudget budget)
     /// <summary>Every outbox here (a live view).</summary>
     public ICollection<Outbox> All => _connections.Values;
 
-    public Outbox Add(HubConnectionContext connection)
+    /// <summary>Registers the connection, unless its user has <paramref name="perUser"/> here already (0: no limit); null then.</summary>
+    public Outbox? Add(HubConnectionContext connection, int perUser = 0)
     {
         var outbox = new Outbox(connection, budget);
-        _connections[connection.ConnectionId] = outbox;
         if (connection.UserIdentifier is { } user)
         {
             lock (_lock)
             {
-                _users[user] = _users.TryGetValue(user, out var outboxes) ? [.. outboxes, outbox] : [outbox];
+                var outboxes = _users.GetValueOrDefault(user, []);
+                if (perUser > 0 && outboxes.Length >= perUser)
+                {
+                    return null;
+                }
+
+                _users[user] = [.. outboxes, outbox];
             }
         }
 
+        _connections[connection.ConnectionId] = outbox;
         return outbox;
     }
 

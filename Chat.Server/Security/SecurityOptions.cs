@@ -4,6 +4,22 @@ using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Security;
 
+/// <summary>Which sign-in a server runs (SPEC section 13), from the <c>Chat:Auth</c> settings.</summary>
+public enum SignInMode
+{
+    /// <summary>No sign-in: people pick a name (<c>?user=</c>).</summary>
+    None,
+
+    /// <summary>HS256 tokens signed with <c>Chat:Auth:SigningKey</c>, minted by the <c>token</c> command or a product's backend.</summary>
+    SharedKey,
+
+    /// <summary>Built-in accounts (<c>Chat:Auth:Accounts</c>), whose tokens are signed with the same key.</summary>
+    Accounts,
+
+    /// <summary>OpenID Connect single sign-on with the provider at <c>Chat:Auth:Authority</c>.</summary>
+    SingleSignOn,
+}
+
 /// <summary>Sign-in (<c>Chat:Auth</c>).</summary>
 public sealed class AuthOptions
 {
@@ -14,7 +30,49 @@ public sealed class AuthOptions
     /// <summary>HS256 key (its UTF-8 bytes, at least 32); when set, every connection needs a token.</summary>
     public string? SigningKey { get; set; }
 
-    public bool Enabled => !string.IsNullOrEmpty(SigningKey);
+    /// <summary>Built-in accounts, signed in over <c>/auth/*</c> (needs <see cref="SigningKey"/> for the tokens they get).</summary>
+    public bool Accounts { get; set; }
+
+    /// <summary>Anyone may register an account, without an invite.</summary>
+    public bool OpenRegistration { get; set; }
+
+    /// <summary>How long an account's access token lives; the page and the console renew it before.</summary>
+    public int AccessTokenMinutes { get; set; } = 15;
+
+    /// <summary>How long a refresh token lives unused (each use gives a new one).</summary>
+    public int RefreshTokenDays { get; set; } = 30;
+
+    /// <summary>The OpenID Connect provider's issuer URL; when set, sign-in is single sign-on with it.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The audience the provider's access tokens must name (this API).</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>The public client the page and the console sign in as.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The claim of the provider's access token that holds the user name.</summary>
+    public string NameClaim { get; set; } = "preferred_username";
+
+    /// <summary>The role (in claim <c>roles</c> or <c>role</c>) that makes a user an admin.</summary>
+    public string AdminRole { get; set; } = "chat-admin";
+
+    /// <summary>The scopes the page and the console ask the provider for.</summary>
+    public string Scopes { get; set; } = "openid profile offline_access";
+
+    /// <summary>Sent as the <c>resource</c> parameter when set, for providers that issue access tokens per API.</summary>
+    public string? Resource { get; set; }
+
+    public SignInMode Mode =>
+        !string.IsNullOrEmpty(Authority) ? SignInMode.SingleSignOn
+        : Accounts ? SignInMode.Accounts
+        : !string.IsNullOrEmpty(SigningKey) ? SignInMode.SharedKey
+        : SignInMode.None;
+
+    public bool Enabled => Mode != SignInMode.None;
+
+    /// <summary>The server checks HS256 tokens signed with <see cref="SigningKey"/> (minted, or issued to accounts).</summary>
+    public bool SignsTokens => Mode is SignInMode.SharedKey or SignInMode.Accounts;
 }
 
 /// <summary>Connection limits per client address (the forwarded one behind a trusted proxy) and per server (<c>Chat:Limits</c>); 0 turns one off.</summary>
@@ -32,6 +90,12 @@ public sealed class ConnectionLimitOptions
 
     /// <summary>Open hub connections on this server.</summary>
     public int MaxConnections { get; set; } = 50_000;
+
+    /// <summary>
+    /// Open hub connections of one user on this server (a person's tabs and devices). More would multiply what every
+    /// message to them costs: one user with 400 connections made each message in <c>general</c> cost 400 writes.
+    /// </summary>
+    public int ConnectionsPerUser { get; set; } = 20;
 
     /// <summary>At least one of the limits is on.</summary>
     public bool Any => ConnectionsPerAddress > 0 || ConnectsPerSecond > 0 || MaxConnections > 0;
@@ -60,12 +124,51 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
         var failures = new OptionFailures();
-        if (options.Enabled && Encoding.UTF8.GetByteCount(options.SigningKey!) < AuthOptions.MinSigningKeyBytes)
+        var hasKey = !string.IsNullOrEmpty(options.SigningKey);
+        if (hasKey && Encoding.UTF8.GetByteCount(options.SigningKey!) < AuthOptions.MinSigningKeyBytes)
         {
             // Never echo the key itself.
             failures.Add($"Chat:Auth:SigningKey must be at least {AuthOptions.MinSigningKeyBytes} bytes (UTF-8) long for HS256; it is {Encoding.UTF8.GetByteCount(options.SigningKey!)}. Use a long random value.");
         }
 
+        if (!string.IsNullOrEmpty(options.Authority))
+        {
+            if (options.Accounts)
+            {
+                failures.Add("Chat:Auth:Authority (single sign-on) and Chat:Auth:Accounts (built-in accounts) are both set; choose one of the two.");
+            }
+
+            if (hasKey)
+            {
+                failures.Add("Chat:Auth:Authority (single sign-on) and Chat:Auth:SigningKey (minted tokens) are both set; with single sign-on the provider's keys sign the tokens. Remove one of the two.");
+            }
+
+            if (!Uri.TryCreate(options.Authority, UriKind.Absolute, out var authority) || authority.Scheme is not ("https" or "http"))
+            {
+                failures.Add($"Chat:Auth:Authority is '{options.Authority}', which is not an https:// address; write the provider's issuer URL, like https://login.example.com/realms/team.");
+            }
+            else if (authority.Scheme == "http" && !authority.IsLoopback)
+            {
+                failures.Add($"Chat:Auth:Authority is '{options.Authority}'; an http:// provider is accepted on a loopback address only (development). Use its https:// address.");
+            }
+
+            if (string.IsNullOrEmpty(options.Audience))
+            {
+                failures.Add("Chat:Auth:Audience is not set; with Chat:Auth:Authority, set the audience the provider puts in access tokens for Chat (its client id or API identifier).");
+            }
+
+            if (string.IsNullOrEmpty(options.ClientId))
+            {
+                failures.Add("Chat:Auth:ClientId is not set; with Chat:Auth:Authority, set the public client the page and the console sign in as.");
+            }
+        }
+        else if (options.Accounts && !hasKey)
+        {
+            failures.Add($"Chat:Auth:Accounts needs Chat:Auth:SigningKey (at least {AuthOptions.MinSigningKeyBytes} bytes) to sign the tokens it gives to accounts; set both.");
+        }
+
+        failures.Range("Chat:Auth:AccessTokenMinutes", options.AccessTokenMinutes, 1, 24 * 60);
+        failures.Range("Chat:Auth:RefreshTokenDays", options.RefreshTokenDays, 1, 365);
         return failures.Result;
     }
 }
@@ -79,6 +182,7 @@ internal sealed class ConnectionLimitOptionsValidator : IValidateOptions<Connect
         failures.Range("Chat:Limits:ConnectsPerSecond", options.ConnectsPerSecond, 0, 1_000_000);
         failures.Range("Chat:Limits:ConnectBurst", options.ConnectBurst, 1, 10_000_000);
         failures.Range("Chat:Limits:MaxConnections", options.MaxConnections, 0, 10_000_000);
+        failures.Range("Chat:Limits:ConnectionsPerUser", options.ConnectionsPerUser, 0, 100_000);
         return failures.Result;
     }
 }

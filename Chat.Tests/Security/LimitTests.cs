@@ -67,6 +67,36 @@ public class LimitTests
     }
 
     [Fact]
+    public async Task Past_the_connections_per_user_a_new_one_is_closed_saying_why_and_the_others_carry_on()
+    {
+        await using var app = new ChatApplication(new Dictionary<string, string?> { ["Chat:Limits:ConnectionsPerUser"] = "2" });
+        await using var first = await app.ConnectAsync("alice");
+        var second = await app.ConnectAsync("alice");
+        await using var bob = await app.ConnectAsync("bob");
+        await using var third = new TestClient(app.CreateConnection("alice"));
+
+        await third.Connection.StartAsync();
+        var closed = await third.Closed.DefaultTimeout();
+
+        closed!.Message.Should().Be(
+            "The server closed the connection with the following error: Connection closed with an error. HubException: alice has 2 connections open on this server, " +
+            "the most one user may have (Chat:Limits:ConnectionsPerUser). Close a tab or a device, then reconnect.");
+        (await first.SendAsync("still here")).Should().NotBeNull();
+        (await bob.MessagesAsync(1)).Single().Text.Should().Be("still here");
+        app.Logs.Lines.Should().NotContain(line => line.Contains("   at ", StringComparison.Ordinal));
+
+        await second.DisposeAsync();
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                await using var again = new TestClient(app.CreateConnection("alice"));
+                await again.Connection.StartAsync();
+                return await Task.WhenAny(again.Closed, Task.Delay(500)) != again.Closed;
+            },
+            "a closed connection frees its place");
+    }
+
+    [Fact]
     public async Task A_users_connections_share_one_send_budget_and_another_user_has_their_own()
     {
         await using var app = new ChatApplication(new Dictionary<string, string?> { ["Chat:RateLimit:PerSecond"] = "1", ["Chat:RateLimit:Burst"] = "3" });

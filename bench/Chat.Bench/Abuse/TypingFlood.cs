@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Chat.Bench.Abuse;
 
 /// <summary>
-/// typing: one user opens 400 connections and each says it is typing in <c>general</c> every 100 ms; an observer
+/// typing: one user asks for 400 connections (the server keeps at most <c>Chat:Limits:ConnectionsPerUser</c> of them open)
+/// and each open one says it is typing in <c>general</c> every 100 ms; an observer
 /// counts the <c>UserTyping</c> it hears a second (the server passes at most one per user and conversation per 2 s).
 /// </summary>
 internal sealed class TypingFlood : AbuseFlood
@@ -37,15 +38,23 @@ internal sealed class TypingFlood : AbuseFlood
         double typingSeconds;
         await using (var typists = await RawClients.ConnectAsync(Connections, (_, token) => ConnectAsync(server, User, token), cancellationToken))
         {
+            // A connection over the server's limit per user is closed right after its handshake, saying why.
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            var open = typists.Connections.Where(connection => !connection.IsClosed).ToArray();
             var opened = Stopwatch.GetElapsedTime(started);
-            output.WriteLine($"  {User} opened {Connections} connections in {opened.TotalSeconds:F1} s");
+            output.WriteLine($"  {User} asked for {Connections} connections in {opened.TotalSeconds:F1} s: {open.Length} open, {Connections - open.Length} closed by the server");
+            foreach (var (close, count) in typists.Connections.Where(connection => connection.IsClosed).GroupBy(connection => connection.CloseMessage ?? "(no close message)").Select(group => (group.Key, group.Count())))
+            {
+                output.WriteLine($"    {count:N0} x {close}");
+            }
+
             Array.Clear(heard);
             Volatile.Write(ref listening, Stopwatch.GetTimestamp());
             var more = For(duration - opened);
-            await Task.WhenAll(typists.Connections.Select(async (connection, index) =>
+            await Task.WhenAll(open.Select(async (connection, index) =>
             {
                 // Spread over the interval, as 400 keyboards would be.
-                await Task.Delay(Interval * index / Connections, cancellationToken);
+                await Task.Delay(Interval * index / open.Length, cancellationToken);
                 using var tick = new PeriodicTimer(Interval);
                 while (more(0))
                 {
@@ -59,7 +68,7 @@ internal sealed class TypingFlood : AbuseFlood
         // Events still on their way come within the second after.
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         var full = heard.Take((int)typingSeconds).ToList();
-        calls.Write(output, $"Typing(\"general\") from {Connections} connections of {User}, every {Interval.TotalMilliseconds:0} ms each, for {typingSeconds:F1} s ({calls.Calls / typingSeconds:N0} calls/s)");
+        calls.Write(output, $"Typing(\"general\") from the open connections of {User}, every {Interval.TotalMilliseconds:0} ms each, for {typingSeconds:F1} s ({calls.Calls / typingSeconds:N0} calls/s)");
         output.WriteLine($"    refused for the read budget: {calls.With(Outcomes.ReadBudget):N0}");
         output.WriteLine($"  the observer heard {heard.Sum():N0} UserTyping from {User}: {heard.Sum() / typingSeconds:F2}/s on average, at most {(full.Count == 0 ? 0 : full.Max())} in one second " +
             "(the fixed server passes at most one per user and conversation per 2 s: 0.5/s)");
