@@ -1,3 +1,4 @@
+using Chat.Server.Accounts;
 using Chat.Server.Configuration;
 using Chat.Server.Delivery;
 using Chat.Server.History;
@@ -13,6 +14,12 @@ using Chat.Server.Web;
 if (args is [TokenCommand.Name, .. var tokenArgs])
 {
     return await TokenCommand.RunAsync(tokenArgs);
+}
+
+// `accounts add|invite|disable|enable|list` manages built-in accounts instead of starting the server
+if (args is [AccountsCommand.Name, .. var accountArgs])
+{
+    return await AccountsCommand.RunAsync(accountArgs);
 }
 
 // Settings are read once, at start. Reloading them on change would watch the content root, where the
@@ -59,6 +66,7 @@ try
     app.UseChatSecurity();
     app.MapChatOperations();
     app.MapChat();
+    app.MapChatAccounts();
 
     await app.RunAsync();
     return 0;

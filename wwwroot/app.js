@@ -17,7 +17,7 @@ const $ = (id) => document.getElementById(id);
 const newer = (a, b) => (a === null || (b !== null && b > a) ? b : a);
 const connected = () => connection.connected;
 
-const identity = new Identity({ start, rename });
+const identity = new Identity({ start, rename, stop: () => connection.stop() });
 const conversations = new Conversations($("rooms"), (room) => open(room));
 let current = conversations.ensure(GENERAL);
 const scroller = new Scroller($("scroller"), $("jump"), () => {
@@ -203,7 +203,6 @@ const connection = new ChatConnection(identity, {
   message: showMessage,
   state: showState,
   error: showHubError,
-  askToken: (message) => identity.askToken(message),
   first: async () => {
     const summaries = await refreshRooms();
     watchShownNames();

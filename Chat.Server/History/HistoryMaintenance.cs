@@ -7,13 +7,17 @@ namespace Chat.Server.History;
 /// Keeps what the store holds bounded by time, once an hour (and soon after start), in turn with the commits:
 /// rooms without members for <c>Chat:Rooms:EmptyRoomDays</c> are removed with their messages (so one user's
 /// abandoned rooms cannot use up <c>Chat:Rooms:MaxRooms</c> for good), and client message ids older than
-/// <see cref="IMessageLog.ClientIdMemory"/> are forgotten. On a cluster every node does it; doing it twice changes nothing.
+/// <see cref="IMessageLog.ClientIdMemory"/> are forgotten, as are expired refresh tokens, long-ended sign-in sessions and
+/// invites of no more use. On a cluster every node does it; doing it twice changes nothing.
 /// </summary>
 internal sealed partial class HistoryMaintenance(HistoryWriter writer, TimeProvider clock, IOptions<RoomOptions> options, ILogger<HistoryMaintenance> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
     private static readonly TimeSpan FirstRun = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long an ended session is remembered: longer than any access token lives (<c>Chat:Auth:AccessTokenMinutes</c>, at most a day).</summary>
+    public static readonly TimeSpan EndedSessionMemory = TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1);
 
     /// <summary>One round, as if it were <paramref name="now"/>.</summary>
     public async Task RunOnceAsync(DateTime now)
@@ -27,6 +31,9 @@ internal sealed partial class HistoryMaintenance(HistoryWriter writer, TimeProvi
 
         var sentBefore = now - IMessageLog.ClientIdMemory;
         await writer.RunAsync((store, cancellationToken) => store.ForgetClientIdsAsync(sentBefore, cancellationToken));
+
+        // Sign-in sessions: expired refresh tokens go; ended sessions are kept a day (other nodes read them to refuse their tokens).
+        await writer.RunAsync((store, cancellationToken) => store.ForgetExpiredAsync(now, now - EndedSessionMemory, cancellationToken));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

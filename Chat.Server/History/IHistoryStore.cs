@@ -2,12 +2,12 @@ namespace Chat.Server.History;
 
 /// <summary>
 /// Durable history, one backend of it (<see cref="Sqlite.SqliteStore"/> or <see cref="Postgres.PostgresStore"/>): the
-/// message log, the conversations and who is in them, and the probes readiness asks. Writes come from one
+/// message log, the conversations and who is in them, the built-in accounts, and the probes readiness asks. Writes come from one
 /// <see cref="HistoryWriter"/> at a time; reads may run concurrently with them and with each other. Conversation keys
 /// are those of <see cref="Rooms.Conversation"/>: <c>general</c> (everyone's, no membership rows needed), room names,
 /// and direct conversation keys.
 /// </summary>
-public interface IHistoryStore : IMessageLog, IConversationStore, IStoreProbes
+public interface IHistoryStore : IMessageLog, IConversationStore, IStoreProbes, Accounts.IAccountStore
 {
     /// <summary>Which store and where, for the start-up log (no secrets).</summary>
     string Description => GetType().Name;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Chat.Server.Configuration;
 using Chat.Server.Delivery;
@@ -80,18 +81,30 @@ internal static partial class OperationsExtensions
         });
     }
 
-    /// <summary>The first log lines: which store holds the history and whether, and where, nodes share messages.</summary>
+    /// <summary>The first log line: which store holds the history, whether (and where) nodes share messages, and which sign-in is on.</summary>
     public static WebApplication LogChatSetup(this WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Chat.Server");
         var store = app.Services.GetRequiredService<History.IHistoryStore>();
         var redis = app.Services.GetService<ScaleOut.RedisConnection>();
-        LogSetup(logger, store.Description, redis is null ? "none (one node; set Chat:Redis to scale out)" : $"Redis at {redis.Endpoints}, prefix {redis.Prefix}");
+        var auth = app.Services.GetRequiredService<IOptions<Security.AuthOptions>>().Value;
+        var backplane = redis is null ? "none (one node; set Chat:Redis to scale out)" : $"Redis at {redis.Endpoints}, prefix {redis.Prefix}";
+        var signIn = SignInOf(auth);
+        LogSetup(logger, store.Description, backplane, signIn);
         return app;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "History: {Store}. Backplane: {Backplane}.")]
-    private static partial void LogSetup(ILogger logger, string store, string backplane);
+    /// <summary>Which sign-in is on, in words (no secrets).</summary>
+    public static string SignInOf(Security.AuthOptions auth) => auth.Mode switch
+    {
+        Security.SignInMode.SingleSignOn => $"single sign-on with {auth.Authority} (client {auth.ClientId}, audience {auth.Audience})",
+        Security.SignInMode.Accounts => auth.OpenRegistration ? "built-in accounts, open registration" : "built-in accounts, registration by invite",
+        Security.SignInMode.SharedKey => "tokens signed with Chat:Auth:SigningKey",
+        _ => "off (people pick a name; set Chat:Auth to require sign-in)",
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "History: {Store}. Backplane: {Backplane}. Sign-in: {SignIn}.")]
+    private static partial void LogSetup(ILogger logger, string store, string backplane, string signIn);
 
     /// <summary>The status, then one line for each check that failed, saying why: what an operator looks at first.</summary>
     private static Task WriteReadinessAsync(HttpContext context, HealthReport report)

@@ -20,11 +20,12 @@ public static class ChatTokens
 
     public static SymmetricSecurityKey KeyOf(string signingKey) => new(Encoding.UTF8.GetBytes(signingKey));
 
-    /// <summary>Mints a token for <paramref name="user"/>, valid for <paramref name="lifetime"/>.</summary>
-    public static string Create(string signingKey, string user, bool admin, TimeSpan lifetime, DateTime? now = null)
+    /// <summary>Mints a token for <paramref name="user"/>, valid for <paramref name="lifetime"/>, with <paramref name="more"/> claims if given.</summary>
+    public static string Create(string signingKey, string user, bool admin, TimeSpan lifetime, DateTime? now = null, IEnumerable<Claim>? more = null)
     {
         var issuedAt = now ?? DateTime.UtcNow;
         var claims = new List<Claim> { new(NameClaim, user) };
+        claims.AddRange(more ?? []);
         if (admin)
         {
             claims.Add(new Claim(RoleClaim, AdminRole));

@@ -1,3 +1,4 @@
+using Chat.Server.Accounts;
 using Chat.Server.Configuration;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Cors.Infrastructure;
@@ -18,13 +19,16 @@ internal static class SecurityExtensions
         builder.AddChatOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.Section);
         builder.AddChatOptions<ConnectionLimitOptions, ConnectionLimitOptionsValidator>(ConnectionLimitOptions.Section);
         builder.AddChatOptions<OriginOptions, OriginOptionsValidator>(OriginOptions.Section);
-        if (builder.ChatOptions<AuthOptions>(AuthOptions.Section).Enabled)
+        var auth = builder.ChatOptions<AuthOptions>(AuthOptions.Section);
+        if (auth.Enabled)
         {
             builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
             builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-                .Configure<IOptions<AuthOptions>>((jwt, auth) => ConfigureJwt(jwt, auth.Value));
+                .Configure<IOptions<AuthOptions>, IServiceProvider>((jwt, options, services) => ConfigureJwt(jwt, options.Value, services));
             builder.Services.AddAuthorization();
         }
+
+        builder.AddChatAccounts(auth);
 
         builder.AddChatConnectionLimits();
         builder.Services.AddSingleton<ConnectionOwners>();
@@ -68,7 +72,7 @@ internal static class SecurityExtensions
         }
 
         app.UseMiddleware<OriginCheck>();
-        if (app.Services.GetRequiredService<IOptions<ConnectionLimitOptions>>().Value.Any)
+        if (app.Services.GetRequiredService<IOptions<ConnectionLimitOptions>>().Value.Any || app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Mode == SignInMode.Accounts)
         {
             // Only with a limit to apply: its lease and the middleware's state live as long as each WebSocket.
             app.UseRateLimiter();
@@ -99,10 +103,19 @@ internal static class SecurityExtensions
         }
     }
 
-    private static void ConfigureJwt(JwtBearerOptions jwt, AuthOptions auth)
+    private static void ConfigureJwt(JwtBearerOptions jwt, AuthOptions auth, IServiceProvider services)
     {
         jwt.MapInboundClaims = false;
-        jwt.TokenValidationParameters = ChatTokens.ValidationFor(auth.SigningKey!);
+        if (auth.Mode == SignInMode.SingleSignOn)
+        {
+            SingleSignOn.Configure(jwt, auth);
+        }
+        else
+        {
+            jwt.TokenValidationParameters = ChatTokens.ValidationFor(auth.SigningKey!);
+        }
+
+        var revocations = auth.Mode == SignInMode.Accounts ? services.GetRequiredService<SessionRevocations>() : null;
 
         jwt.Events = new JwtBearerEvents
         {
@@ -118,10 +131,26 @@ internal static class SecurityExtensions
             },
             OnTokenValidated = context =>
             {
+                if (auth.Mode == SignInMode.SingleSignOn)
+                {
+                    // The provider's claims in Chat's terms: the configured claim is the name, the configured role makes an admin.
+                    context.Principal = SingleSignOn.AsChatUser(context.Principal!, auth);
+                }
+
                 // The name is who the user is: a token without one would connect as a guest that may send under any name.
                 if (context.Principal?.FindFirst(ChatTokens.NameClaim)?.Value is not { Length: > 0 })
                 {
                     context.Fail($"The token has no '{ChatTokens.NameClaim}' claim; Chat needs the user's name in it.");
+                }
+                else if (revocations?.IsRevoked(context.Principal!) == true)
+                {
+                    context.Fail("The token's sign-in was ended (signed out, or the account disabled).");
+                }
+                else if (context.Principal!.HasClaim(claim => claim.Type == AccountService.PasswordChangeClaim)
+                    && !context.Request.Path.Equals("/auth/password", StringComparison.Ordinal))
+                {
+                    // An account with a one-time password may only change it.
+                    context.Fail("The password must be changed first (POST /auth/password).");
                 }
 
                 return Task.CompletedTask;

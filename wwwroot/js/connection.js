@@ -6,11 +6,14 @@ const HISTORY_PAGE = 100;
 
 const newer = (a, b) => (a === null || (b !== null && b > a) ? b : a);
 
+/** A refused negotiate comes back as an error whose message carries the status code. */
+const unauthorized = (error) => Boolean(error) && (error.statusCode === 401 || /\b401\b/.test(String(error.message)));
+
 export class ChatConnection {
   /**
    * @param {import("./identity.js").Identity} identity
    * @param {{ events: Record<string, Function>, message: (message, fresh: boolean) => void, state: (state: string) => void,
-   *   error: (error) => void, askToken: (message: string) => void, first: () => Promise<number|null>, caughtUp: () => Promise<void>,
+   *   error: (error) => void, first: () => Promise<number|null>, caughtUp: () => Promise<void>,
    *   synced: () => void }} handlers first loads what the page shows at the start and returns the newest id of any
    *   conversation; caughtUp runs after a reconnect's missed messages; synced once the connection is ready again.
    */
@@ -25,6 +28,7 @@ export class ChatConnection {
     this.lastSeenId = null;
     this.catchingUp = false;
     this.liveSince = null; // highest live id shown during the catch-up in progress
+    this.lastRetryReason = null;
   }
 
   get connected() {
@@ -46,16 +50,24 @@ export class ChatConnection {
       await this.sync();
     } catch (error) {
       this.handlers.state("offline");
-      // A refused negotiate comes back as an error whose message carries the status code.
-      if (error && (error.statusCode === 401 || /\b401\b/.test(String(error.message)))) {
-        // Sign-in is on and there is no valid token: ask for one instead of retrying.
+      if (unauthorized(error)) {
+        // Sign-in is on and the token was refused: renew it or ask for a sign-in, instead of retrying it.
         this.hub = null;
-        this.handlers.askToken(this.identity.token ? "That token was not accepted (expired, or for another server). Paste a new one." : "");
+        this.identity.unauthorized();
         return;
       }
       if (/HubException/.test(String(error && error.message))) this.handlers.error(error); // e.g. a name the server refuses, with its reason
       setTimeout(() => this.start(), 5000);
     }
+  }
+
+  /** Signed out: disconnects, and does not come back until started again. */
+  stop() {
+    const old = this.hub;
+    this.hub = null;
+    this.lastSeenId = null;
+    if (old) old.stop();
+    this.handlers.state("offline");
   }
 
   /** The name is part of the hub URL, and conversations belong to the user: start afresh under the new one. */
@@ -68,12 +80,16 @@ export class ChatConnection {
   }
 
   build() {
-    const options = this.identity.token ? { accessTokenFactory: () => this.identity.currentToken() } : {};
+    const factory = this.identity.tokenFactory();
+    const options = factory ? { accessTokenFactory: factory } : {};
     const hub = new signalR.HubConnectionBuilder()
       .withUrl(`/hubs/chat?user=${encodeURIComponent(this.identity.user)}`, options)
       .withAutomaticReconnect({
-        // Keep trying: quickly at first, then every 5 s.
-        nextRetryDelayInMilliseconds: (retry) => Math.min(5000, 250 * 2 ** retry.previousRetryCount),
+        // Keep trying: quickly at first, then every 5 s; but a refused token is not retried (onclose asks for a sign-in).
+        nextRetryDelayInMilliseconds: (retry) => {
+          this.lastRetryReason = retry.retryReason; // onclose gets no error when the retries stop
+          return unauthorized(retry.retryReason) ? null : Math.min(5000, 250 * 2 ** retry.previousRetryCount);
+        },
       })
       .configureLogging(signalR.LogLevel.None)
       .build();
@@ -86,12 +102,18 @@ export class ChatConnection {
       this.handlers.state("reconnecting");
     });
     hub.onreconnected(() => {
+      this.lastRetryReason = null;
       this.handlers.state("connected");
       this.sync().catch(this.handlers.error);
     });
-    hub.onclose(() => {
-      if (hub !== this.hub) return; // replaced after a change of name
+    hub.onclose((error) => {
+      if (hub !== this.hub) return; // replaced after a change of name, or signed out
       this.handlers.state("offline");
+      if (unauthorized(error || this.lastRetryReason)) {
+        this.hub = null;
+        this.identity.unauthorized();
+        return;
+      }
       setTimeout(() => this.start(), 5000);
     });
     return hub;

@@ -1,4 +1,8 @@
-// Who this tab is: a name picked in a dialog (sign-in off) or the name in a token (sign-in on).
+// Who this tab is: a name picked in a dialog (sign-in off), the name in a pasted token (shared-key sign-in), an
+// account signed in with a name and password (built-in accounts), or a user of the organization's identity provider
+// (single sign-on). The server says which (GET auth/config).
+import { Accounts } from "./accounts.js";
+import { SingleSignOn } from "./sso.js";
 
 const NAME_KEY = "chat.user";
 const TOKEN_KEY = "chat.token";
@@ -26,20 +30,48 @@ function nameProblem(name) {
     : "";
 }
 
+/** Which sign-in the server runs ({ mode: "none" | "token" | "accounts" | "sso", ... }), asked until it answers. */
+async function signInConfig() {
+  for (;;) {
+    try {
+      const response = await fetch("auth/config");
+      if (response.ok) return await response.json();
+    } catch {
+      // the server is away: ask again
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
 export class Identity {
   /**
-   * @param {{ start: () => void, rename: () => void }} handlers start connects (or goes on after a new token);
-   * rename reconnects under a name the user changed.
+   * @param {{ start: () => void, rename: () => void, stop: () => void }} handlers start connects (or goes on after a new
+   * token); rename reconnects under a name the user changed; stop disconnects (signed out).
    */
-  constructor({ start, rename }) {
+  constructor({ start, rename, stop }) {
+    this.mode = "none";
     this.user = localStorage.getItem(NAME_KEY) || "";
     this.token = sessionStorage.getItem(TOKEN_KEY) || "";
     this.tokenWaiters = [];
-    this.handlers = { start, rename };
+    this.handlers = { start, rename, stop };
+    this.accounts = null;
+    this.sso = null;
+    this.registering = false;
+    this.oneTimePassword = "";
 
     $("token-form").addEventListener("submit", (event) => this.tokenSubmitted(event));
     $("name-form").addEventListener("submit", (event) => this.nameSubmitted(event));
     $("rename").addEventListener("click", () => this.askName());
+    $("signin-form").addEventListener("submit", (event) => this.signInSubmitted(event));
+    $("signin-switch").addEventListener("click", () => this.showSignIn("", !this.registering));
+    $("password-form").addEventListener("submit", (event) => this.passwordSubmitted(event));
+    $("sign-out").addEventListener("click", () => this.signOut());
+    $("sso-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.sso.signIn(); // to the provider's login page, and back here
+    });
+    // Signing in is the only way on: Escape does not close these dialogs onto a page that cannot connect.
+    for (const id of ["signin-dialog", "password-dialog", "sso-dialog"]) $(id).addEventListener("cancel", (event) => event.preventDefault());
 
     // A token in the address (#token=...) signs in; it is removed from the address bar and history at once.
     const fromAddress = new URLSearchParams(location.hash.slice(1)).get("token");
@@ -52,10 +84,145 @@ export class Identity {
     $("me").textContent = this.user;
   }
 
-  /** Starts: connects at once when the name is known, else asks for it first. */
-  begin() {
-    if (this.user) this.handlers.start();
-    else this.askName();
+  /** Starts: learns which sign-in the server runs, then connects, or first asks for a name, a token or a sign-in. */
+  async begin() {
+    const config = await signInConfig();
+    this.mode = config.mode;
+    if (this.mode === "sso") {
+      $("rename").hidden = true;
+      this.sso = new SingleSignOn(config, { signedOut: (message) => this.signedOut(message) });
+      let signedIn = false;
+      try {
+        signedIn = await this.sso.resume();
+      } catch (error) {
+        this.showProviderSignIn(`Signing in did not complete (${error.message}); try again.`);
+        return;
+      }
+      if (signedIn) this.signedIn();
+      else this.showProviderSignIn("");
+    } else if (this.mode === "accounts") {
+      $("rename").hidden = true;
+      this.accounts = new Accounts({
+        signedIn: () => this.signedIn(),
+        signedOut: (message) => this.signedOut(message),
+      });
+      // Signed in already in this browser (the cookie): no form at all.
+      if (await this.accounts.renew()) this.signedIn();
+      else this.showSignIn("");
+    } else if (this.mode === "token") {
+      $("rename").hidden = true;
+      if (this.token) this.handlers.start();
+      else this.askToken("");
+    } else if (this.user) {
+      this.handlers.start();
+    } else {
+      this.askName();
+    }
+  }
+
+  /** How the connection gets its token: null without sign-in. */
+  tokenFactory() {
+    if (this.mode === "sso") return () => this.sso.token();
+    if (this.mode === "accounts") return () => this.accounts.token();
+    return this.token ? () => this.currentToken() : null;
+  }
+
+  /** The server refused the token (401): renew the sign-in, or ask for it again; never retry the same token. */
+  async unauthorized() {
+    if (this.mode === "accounts" || this.mode === "sso") {
+      if (await (this.sso || this.accounts).renew()) this.handlers.start();
+      else this.signedOut("Your sign-in has ended; sign in again.");
+    } else {
+      this.askToken(this.token ? "That token was not accepted (expired, or for another server). Paste a new one." : "");
+    }
+  }
+
+  signedIn() {
+    this.user = this.sso ? this.sso.userName : this.accounts.user;
+    $("me").textContent = this.user;
+    $("sign-out").hidden = false;
+    for (const id of ["signin-dialog", "password-dialog", "sso-dialog"]) if ($(id).open) $(id).close();
+    this.handlers.start();
+  }
+
+  signedOut(message) {
+    this.handlers.stop();
+    $("sign-out").hidden = true;
+    $("me").textContent = "";
+    if (this.sso) this.showProviderSignIn(message);
+    else this.showSignIn(message);
+  }
+
+  async signOut() {
+    if (this.sso) {
+      this.handlers.stop();
+      await this.sso.signOut(); // to the provider, which signs out there too and sends the browser back here
+      return;
+    }
+    await this.accounts.signOut();
+    this.signedOut("");
+  }
+
+  showProviderSignIn(message) {
+    $("sso-button").textContent = `Sign in with ${this.sso.provider}`;
+    $("sso-error").textContent = message;
+    $("sso-error").hidden = !message;
+    if (!$("sso-dialog").open) $("sso-dialog").showModal();
+  }
+
+  showSignIn(message, registering = false) {
+    this.registering = registering;
+    $("signin-title").textContent = registering ? "Register" : "Sign in";
+    $("signin-note").textContent = registering
+      ? "Choose your name and a password (at least 10 characters), and paste the invite code you were given."
+      : "Sign in with your name and password.";
+    $("signin-submit").textContent = registering ? "Register" : "Sign in";
+    $("signin-switch").textContent = registering ? "Have an account? Sign in" : "New here? Register with an invite";
+    $("signin-password").autocomplete = registering ? "new-password" : "current-password";
+    for (const field of document.querySelectorAll(".register-only")) field.hidden = !registering;
+    $("signin-invite").required = registering;
+    $("signin-error").textContent = message;
+    $("signin-error").hidden = !message;
+    if (!$("signin-dialog").open) $("signin-dialog").showModal();
+    $("signin-name").focus();
+  }
+
+  async signInSubmitted(event) {
+    event.preventDefault(); // the dialog stays until the server says yes
+    const name = $("signin-name").value.trim();
+    const password = $("signin-password").value;
+    $("signin-submit").disabled = true;
+    const problem = this.registering
+      ? await this.accounts.register(name, password, $("signin-invite").value.trim())
+      : await this.accounts.signIn(name, password);
+    $("signin-submit").disabled = false;
+    if (problem) {
+      this.showSignIn(problem, this.registering);
+      return;
+    }
+    $("signin-password").value = "";
+    $("signin-invite").value = "";
+    $("signin-dialog").close();
+    if (this.accounts.session.mustChangePassword) {
+      this.oneTimePassword = password;
+      $("password-dialog").showModal();
+    } else {
+      this.signedIn();
+    }
+  }
+
+  async passwordSubmitted(event) {
+    event.preventDefault();
+    const problem = await this.accounts.changePassword(this.oneTimePassword, $("new-password").value);
+    if (problem) {
+      $("password-error").textContent = problem;
+      $("password-error").hidden = false;
+      return;
+    }
+    this.oneTimePassword = "";
+    $("new-password").value = "";
+    $("password-dialog").close();
+    this.signedIn();
   }
 
   /**

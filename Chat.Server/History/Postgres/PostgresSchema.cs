@@ -109,5 +109,39 @@ internal static class PostgresSchema
             read_seq = coalesce((SELECT m.seq FROM chat_messages m WHERE m.room = ms.room AND m.id <= ms.read_id ORDER BY m.id DESC LIMIT 1), 0),
             own_unread = (SELECT count(*) FROM chat_messages m WHERE m.room = ms.room AND m.id > ms.read_id AND m.user_name = ms.user_name);
         """,
+        // 3: built-in accounts (SPEC section 13): accounts, invites, and sign-in sessions with their refresh tokens.
+        """
+        CREATE TABLE chat_accounts (
+            name          text        PRIMARY KEY,
+            password_hash text        NOT NULL,
+            admin         boolean     NOT NULL DEFAULT false,
+            must_change   boolean     NOT NULL DEFAULT false,
+            disabled_at   timestamptz,
+            created_at    timestamptz NOT NULL
+        );
+        CREATE INDEX chat_accounts_disabled_at ON chat_accounts (disabled_at) WHERE disabled_at IS NOT NULL;
+        CREATE TABLE chat_invites (
+            code_hash  text        PRIMARY KEY,
+            uses_left  int         NOT NULL,
+            expires_at timestamptz NOT NULL,
+            created_at timestamptz NOT NULL
+        );
+        CREATE TABLE chat_sessions (
+            id         text        PRIMARY KEY,
+            user_name  text        NOT NULL,
+            created_at timestamptz NOT NULL,
+            revoked_at timestamptz
+        );
+        CREATE INDEX chat_sessions_user_name ON chat_sessions (user_name);
+        CREATE INDEX chat_sessions_revoked_at ON chat_sessions (revoked_at) WHERE revoked_at IS NOT NULL;
+        CREATE TABLE chat_refresh_tokens (
+            hash       text        PRIMARY KEY,
+            session    text        NOT NULL,
+            expires_at timestamptz NOT NULL,
+            used_at    timestamptz
+        );
+        CREATE INDEX chat_refresh_tokens_session ON chat_refresh_tokens (session);
+        CREATE INDEX chat_refresh_tokens_expires_at ON chat_refresh_tokens (expires_at);
+        """,
     ];
 }

@@ -279,4 +279,74 @@ internal static class PostgresSql
 
     /// <summary>$1 random bytes, which neither compression nor deduplication shrink.</summary>
     public const string Probe = "INSERT INTO chat_probe (id, data) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET data = excluded.data;";
+    // Accounts (SPEC section 13). Codes and refresh tokens are stored as their hashes.
+
+    public const string Account = "SELECT name, password_hash, admin, disabled_at IS NOT NULL, must_change FROM chat_accounts WHERE name = $1;";
+
+    public const string Accounts = "SELECT name, password_hash, admin, disabled_at IS NOT NULL, must_change FROM chat_accounts ORDER BY name COLLATE \"C\";";
+
+    /// <summary>$1 name, $2 hash, $3 admin, $4 must change, $5 now; a row back when it was created.</summary>
+    public const string CreateAccount = """
+        INSERT INTO chat_accounts (name, password_hash, admin, must_change, created_at) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (name) DO NOTHING RETURNING 1;
+        """;
+
+    /// <summary>Spends one use of a live invite; $1 code hash, $2 now; a row back when it was live.</summary>
+    public const string SpendInvite = "UPDATE chat_invites SET uses_left = uses_left - 1 WHERE code_hash = $1 AND uses_left > 0 AND expires_at > $2 RETURNING 1;";
+
+    /// <summary>$1 name, $2 hash, $3 must change.</summary>
+    public const string SetPassword = "UPDATE chat_accounts SET password_hash = $2, must_change = $3 WHERE name = $1 RETURNING 1;";
+
+    /// <summary>$1 name, $2 disabled, $3 now.</summary>
+    public const string SetDisabled = "UPDATE chat_accounts SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, $3) END WHERE name = $1 RETURNING 1;";
+
+    /// <summary>$1 code hash, $2 uses, $3 expires at, $4 now.</summary>
+    public const string CreateInvite = "INSERT INTO chat_invites (code_hash, uses_left, expires_at, created_at) VALUES ($1, $2, $3, $4);";
+
+    /// <summary>$1 session, $2 user, $3 now.</summary>
+    public const string StartSession = "INSERT INTO chat_sessions (id, user_name, created_at) VALUES ($1, $2, $3);";
+
+    /// <summary>$1 hash, $2 session, $3 expires at.</summary>
+    public const string AddRefreshToken = "INSERT INTO chat_refresh_tokens (hash, session, expires_at) VALUES ($1, $2, $3);";
+
+    /// <summary>A refresh token ($1 hash), locked, with its session and account: session, expires_at, used_at, session ended, then the account's columns.</summary>
+    public const string RefreshToken = """
+        SELECT t.session, t.expires_at, t.used_at, s.revoked_at IS NOT NULL,
+               a.name, a.password_hash, a.admin, a.disabled_at IS NOT NULL, a.must_change
+        FROM chat_refresh_tokens AS t JOIN chat_sessions AS s ON s.id = t.session JOIN chat_accounts AS a ON a.name = s.user_name
+        WHERE t.hash = $1
+        FOR UPDATE OF t;
+        """;
+
+    /// <summary>$1 hash, $2 now.</summary>
+    public const string SpendRefreshToken = "UPDATE chat_refresh_tokens SET used_at = $2 WHERE hash = $1;";
+
+    /// <summary>$1 session, $2 now.</summary>
+    public const string EndSession = "UPDATE chat_sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL;";
+
+    /// <summary>Ends the session of a refresh token ($1 hash) at $2; returns its id.</summary>
+    public const string EndSessionOfToken = """
+        UPDATE chat_sessions SET revoked_at = coalesce(revoked_at, $2)
+        WHERE id = (SELECT session FROM chat_refresh_tokens WHERE hash = $1)
+        RETURNING id;
+        """;
+
+    /// <summary>Every session of $1 but $2 ('' for none), at $3.</summary>
+    public const string EndSessions = "UPDATE chat_sessions SET revoked_at = $3 WHERE user_name = $1 AND id <> $2 AND revoked_at IS NULL;";
+
+    public const string SessionsRevokedSince = "SELECT id FROM chat_sessions WHERE revoked_at > $1;";
+
+    public const string DisabledSince = "SELECT name FROM chat_accounts WHERE disabled_at > $1;";
+
+    /// <summary>$1 now, $2 before: expired refresh tokens and those of sessions ended before $2.</summary>
+    public const string ForgetExpiredTokens = "DELETE FROM chat_refresh_tokens WHERE expires_at <= $1 OR session IN (SELECT id FROM chat_sessions WHERE revoked_at < $2);";
+
+    /// <summary>Sessions ended before $1, and those left without a refresh token.</summary>
+    public const string ForgetEndedSessions = """
+        DELETE FROM chat_sessions AS s WHERE s.revoked_at < $1
+            OR (s.created_at < $1 AND NOT EXISTS (SELECT 1 FROM chat_refresh_tokens AS t WHERE t.session = s.id));
+        """;
+
+    /// <summary>$1 now.</summary>
+    public const string ForgetUselessInvites = "DELETE FROM chat_invites WHERE uses_left <= 0 OR expires_at <= $1;";
 }

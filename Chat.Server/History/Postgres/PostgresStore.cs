@@ -227,6 +227,7 @@ public sealed partial class PostgresStore : IHistoryStore, IAsyncDisposable, IDi
         string text => new NpgsqlParameter<string> { TypedValue = text },
         long number => new NpgsqlParameter<long> { TypedValue = number },
         int number => new NpgsqlParameter<int> { TypedValue = number },
+        bool flag => new NpgsqlParameter<bool> { TypedValue = flag },
         DateTime time => new NpgsqlParameter<DateTime> { TypedValue = DateTime.SpecifyKind(time, DateTimeKind.Utc), NpgsqlDbType = NpgsqlDbType.TimestampTz },
         string?[] texts => new NpgsqlParameter<string?[]> { TypedValue = texts, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
         long[] numbers => new NpgsqlParameter<long[]> { TypedValue = numbers },

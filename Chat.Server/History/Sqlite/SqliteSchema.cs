@@ -85,5 +85,39 @@ internal static class SqliteSchema
             read_seq = coalesce((SELECT seq FROM messages WHERE messages.room = memberships.room AND messages.id <= memberships.read_id ORDER BY id DESC LIMIT 1), 0),
             own_unread = (SELECT count(*) FROM messages WHERE messages.room = memberships.room AND messages.id > memberships.read_id AND messages.user = memberships.user);
         """,
+        // 5: built-in accounts (SPEC section 13): accounts, invites, and sign-in sessions with their refresh tokens.
+        """
+        CREATE TABLE accounts (
+            name          TEXT    PRIMARY KEY,
+            password_hash TEXT    NOT NULL,
+            admin         INTEGER NOT NULL DEFAULT 0,
+            must_change   INTEGER NOT NULL DEFAULT 0,
+            disabled_at   INTEGER,
+            created_at    INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX accounts_disabled_at ON accounts (disabled_at) WHERE disabled_at IS NOT NULL;
+        CREATE TABLE invites (
+            code_hash  TEXT    PRIMARY KEY,
+            uses_left  INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE sessions (
+            id         TEXT    PRIMARY KEY,
+            user       TEXT    NOT NULL,
+            created_at INTEGER NOT NULL,
+            revoked_at INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX sessions_user ON sessions (user);
+        CREATE INDEX sessions_revoked_at ON sessions (revoked_at) WHERE revoked_at IS NOT NULL;
+        CREATE TABLE refresh_tokens (
+            hash       TEXT    PRIMARY KEY,
+            session    TEXT    NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at    INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX refresh_tokens_session ON refresh_tokens (session);
+        CREATE INDEX refresh_tokens_expires_at ON refresh_tokens (expires_at);
+        """,
     ];
 }

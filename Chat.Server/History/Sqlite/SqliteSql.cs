@@ -164,4 +164,57 @@ internal static class SqliteSql
 
     /// <summary>Random bytes, so that every page of them goes to the write-ahead log and is synced, as in a commit.</summary>
     public const string Probe = "INSERT OR REPLACE INTO probe (id, data) VALUES (1, randomblob($bytes));";
+    // Accounts (SPEC section 13). Times are UTC ticks; codes and refresh tokens are stored as their hashes.
+
+    public const string Account = "SELECT name, password_hash, admin, disabled_at IS NOT NULL, must_change FROM accounts WHERE name = $name;";
+
+    public const string Accounts = "SELECT name, password_hash, admin, disabled_at IS NOT NULL, must_change FROM accounts ORDER BY name COLLATE BINARY;";
+
+    public const string CreateAccount = """
+        INSERT INTO accounts (name, password_hash, admin, must_change, created_at) VALUES ($name, $hash, $admin, $mustChange, $now)
+        ON CONFLICT (name) DO NOTHING RETURNING 1;
+        """;
+
+    /// <summary>Spends one use of a live invite; a row back when it was live.</summary>
+    public const string SpendInvite = "UPDATE invites SET uses_left = uses_left - 1 WHERE code_hash = $code AND uses_left > 0 AND expires_at > $now RETURNING 1;";
+
+    public const string SetPassword = "UPDATE accounts SET password_hash = $hash, must_change = $mustChange WHERE name = $name RETURNING 1;";
+
+    public const string SetDisabled = "UPDATE accounts SET disabled_at = CASE WHEN $disabled THEN coalesce(disabled_at, $now) END WHERE name = $name RETURNING 1;";
+
+    public const string CreateInvite = "INSERT INTO invites (code_hash, uses_left, expires_at, created_at) VALUES ($code, $uses, $expiresAt, $now);";
+
+    public const string StartSession = "INSERT INTO sessions (id, user, created_at) VALUES ($session, $user, $now);";
+
+    public const string AddRefreshToken = "INSERT INTO refresh_tokens (hash, session, expires_at) VALUES ($hash, $session, $expiresAt);";
+
+    /// <summary>A refresh token with its session and account: session, expires_at, used_at, session ended, then the account's columns.</summary>
+    public const string RefreshToken = """
+        SELECT t.session, t.expires_at, t.used_at, s.revoked_at IS NOT NULL,
+               a.name, a.password_hash, a.admin, a.disabled_at IS NOT NULL, a.must_change
+        FROM refresh_tokens AS t JOIN sessions AS s ON s.id = t.session JOIN accounts AS a ON a.name = s.user
+        WHERE t.hash = $hash;
+        """;
+
+    public const string SpendRefreshToken = "UPDATE refresh_tokens SET used_at = $now WHERE hash = $hash;";
+
+    public const string EndSession = "UPDATE sessions SET revoked_at = $now WHERE id = $session AND revoked_at IS NULL;";
+
+    public const string SessionOfToken = "SELECT session FROM refresh_tokens WHERE hash = $hash;";
+
+    public const string EndSessions = "UPDATE sessions SET revoked_at = $now WHERE user = $user AND id IS NOT $except AND revoked_at IS NULL;";
+
+    public const string SessionsRevokedSince = "SELECT id FROM sessions WHERE revoked_at > $since;";
+
+    public const string DisabledSince = "SELECT name FROM accounts WHERE disabled_at > $since;";
+
+    public const string ForgetExpiredTokens = "DELETE FROM refresh_tokens WHERE expires_at <= $now OR session IN (SELECT id FROM sessions WHERE revoked_at < $before);";
+
+    /// <summary>Sessions ended before $before, and those left without a refresh token.</summary>
+    public const string ForgetEndedSessions = """
+        DELETE FROM sessions WHERE revoked_at < $before
+            OR (created_at < $before AND NOT EXISTS (SELECT 1 FROM refresh_tokens AS t WHERE t.session = sessions.id));
+        """;
+
+    public const string ForgetUselessInvites = "DELETE FROM invites WHERE uses_left <= 0 OR expires_at <= $now;";
 }
