@@ -23,6 +23,7 @@ internal static class ChatCommandLine
     public static async Task<int> RunAsync(
         string[] args, Terminal terminal, Action<HttpConnectionOptions>? transport = null, CancellationToken cancellationToken = default)
     {
+        var signIns = new SignIn.SignInStore();
         var url = new Option<Uri>("--url")
         {
             Description = "The Chat server's address.",
@@ -52,10 +53,37 @@ internal static class ChatCommandLine
         };
         var to = new Option<string>("--to") { HelpName = "USER", Description = "With --send: a direct message to this user." };
 
-        var root = new RootCommand("Chat console client: chat interactively, or send one message (--send), or print recent history (--history).")
+        var root = new RootCommand(
+            "Chat console client: chat interactively, or send one message (--send), or print recent history (--history). " +
+            "On a server with sign-in, sign in first with: login --url URL")
         {
             url, user, token, tokenFile, send, history, room, to,
         };
+
+        // login / logout: keep (or forget) a sign-in for a server; the other modes then use it.
+        foreach (var (name, description, run) in new (string, string, Func<Uri, Task<int>>)[]
+        {
+            ("login", "Signs in to the server (its accounts, or its single sign-on through a code shown here) and keeps the sign-in for the next runs.",
+                server => SignIn.LoginCommand.LoginAsync(server, terminal, signIns, cancellationToken)),
+            ("logout", "Signs out of the server and forgets the kept sign-in.", server => SignIn.LoginCommand.LogoutAsync(server, terminal, signIns, cancellationToken)),
+        })
+        {
+            var serverOption = new Option<Uri>("--url") { Description = "The Chat server's address.", HelpName = "URL", DefaultValueFactory = _ => new Uri("http://localhost:5000"), CustomParser = ParseServer };
+            var command = new Command(name, description) { serverOption };
+            command.SetAction(async (parse, cancel) =>
+            {
+                try
+                {
+                    return await run(parse.GetValue(serverOption)!);
+                }
+                catch (Exception error) when (error is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+                {
+                    terminal.Error.WriteLine($"error: {ErrorText.Describe(error, parse.GetValue(serverOption)!, null)}");
+                    return Failure;
+                }
+            });
+            root.Subcommands.Add(command);
+        }
         root.Validators.Add(result =>
         {
             if (result.GetResult(send) is not null && result.GetResult(history) is not null)
@@ -70,9 +98,10 @@ internal static class ChatCommandLine
             {
                 result.AddError($"The token file {missing.FullName} does not exist.");
             }
-            else if (result.GetResult(history) is null && result.GetResult(user) is null)
+            else if (result.GetResult(history) is null && result.GetResult(user) is null && result.GetResult(token) is null && result.GetResult(tokenFile) is null
+                && signIns.Find(result.GetValue(url) ?? new Uri("http://localhost:5000")) is null)
             {
-                result.AddError("Option '--user' is required (except with --history).");
+                result.AddError("Option '--user' is required (except with --history, or when signed in to the server: login --url URL).");
             }
             else if (result.GetResult(room) is not null && result.GetResult(to) is not null)
             {
@@ -90,7 +119,14 @@ internal static class ChatCommandLine
 
         root.SetAction(async (parse, cancel) =>
         {
-            var endpoint = new ChatEndpoint(parse.GetValue(url)!, parse.GetValue(user), parse.GetValue(token), parse.GetValue(tokenFile)?.FullName);
+            var server = parse.GetValue(url)!;
+            var endpoint = new ChatEndpoint(server, parse.GetValue(user), parse.GetValue(token), parse.GetValue(tokenFile)?.FullName);
+            if (!endpoint.HasToken && signIns.Find(server) is { } signIn)
+            {
+                // Signed in with login: its tokens, renewed as they run out; the name is the token's.
+                endpoint = endpoint with { User = endpoint.User ?? signIn.User, SignIn = signIn };
+            }
+
             var conversation = parse.GetValue(to) is { } peer ? Conversations.Direct(peer)
                 : parse.GetValue(room) is { } name ? Conversations.Parse(name)
                 : null;

@@ -10,7 +10,13 @@ namespace Chat.Client.Console;
 /// <param name="TokenFile">A file holding the JWT, read again at every connect and reconnect, so a token can be renewed while connected.</param>
 internal sealed record ChatEndpoint(Uri Server, string? User, string? Token = null, string? TokenFile = null)
 {
-    public bool HasToken => !string.IsNullOrEmpty(Token) || TokenFile is not null;
+    /// <summary>A sign-in kept by <c>login</c> for this server, whose tokens are renewed as they run out.</summary>
+    public SignIn.SavedSignIn? SignIn { get; init; }
+
+    public bool HasToken => !string.IsNullOrEmpty(Token) || TokenFile is not null || SignIn is not null;
+
+    /// <summary>The token may be another at the next reconnect (a file, or a renewed sign-in), so a 401 is worth retrying.</summary>
+    public bool TokenCanChange => TokenFile is not null || SignIn is not null;
 
     /// <summary>
     /// A client for this endpoint. The token is asked at every connect and reconnect: with <c>--token-file</c>, a renewed
@@ -21,7 +27,7 @@ internal sealed record ChatEndpoint(Uri Server, string? User, string? Token = nu
         {
             Server = Server,
             User = User,
-            AccessTokenProvider = HasToken ? () => Task.FromResult(CurrentToken()) : null,
+            AccessTokenProvider = SignIn is { } signIn ? signIn.AccessTokenAsync : HasToken ? () => Task.FromResult(CurrentToken()) : null,
             ReconnectPolicy = reconnect,
             Follow = follow,
             ConfigureHttp = transport,
@@ -33,6 +39,11 @@ internal sealed record ChatEndpoint(Uri Server, string? User, string? Token = nu
     /// <summary>The token to connect with now: <see cref="Token"/>, or what <see cref="TokenFile"/> holds at this moment.</summary>
     public string? CurrentToken()
     {
+        if (SignIn is not null)
+        {
+            return SignIn.AccessToken;
+        }
+
         if (TokenFile is null)
         {
             return Token;

@@ -18,6 +18,8 @@ internal static partial class ErrorText
     public static string Describe(Exception exception, Uri server, ChatEndpoint? endpoint = null) => exception switch
     {
         HubException hub => HubSentence(hub.Message),
+        HttpRequestException { StatusCode: HttpStatusCode.Unauthorized } when endpoint?.SignIn is not null =>
+            $"{server} refused the kept sign-in (401); sign in again with: login --url {server}",
         HttpRequestException { StatusCode: HttpStatusCode.Unauthorized } when endpoint?.TokenExpired(DateTimeOffset.UtcNow) == true =>
             endpoint.TokenFile is null
                 ? $"token expired: {server} refused it (401); get a new one and pass it with --token (or keep it in a file: --token-file)."

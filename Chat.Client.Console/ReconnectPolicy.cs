@@ -28,7 +28,7 @@ internal sealed class ReconnectPolicy(ChatEndpoint endpoint) : IRetryPolicy
             return null;
         }
 
-        if (retryContext.RetryReason is HttpRequestException { StatusCode: HttpStatusCode.Unauthorized } && endpoint.TokenFile is null)
+        if (retryContext.RetryReason is HttpRequestException { StatusCode: HttpStatusCode.Unauthorized } && !endpoint.TokenCanChange)
         {
             return null;
         }

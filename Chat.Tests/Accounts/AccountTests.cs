@@ -42,10 +42,18 @@ public sealed class AccountTests : IAsyncLifetime, IDisposable
 
     private IHistoryStore Store => _app.Services.GetRequiredService<IHistoryStore>();
 
+    /// <summary>A write of the store's in the writer's turn, as the server makes them (the store has one writer at a time).</summary>
+    private static Task<T> WriteAsync<T>(ChatApplication app, Func<IHistoryStore, Task<T>> write) =>
+        app.Services.GetRequiredService<HistoryWriter>().RunAsync((store, _) => write(store));
+
     private async Task<string> InviteAsync(int uses = 1, DateTime? expiresAt = null)
     {
         var code = Secrets.NewCode();
-        await Store.CreateInviteAsync(Secrets.Hash(code), uses, expiresAt ?? DateTime.UtcNow.AddDays(1), DateTime.UtcNow, default);
+        await WriteAsync(_app, async store =>
+        {
+            await store.CreateInviteAsync(Secrets.Hash(code), uses, expiresAt ?? DateTime.UtcNow.AddDays(1), DateTime.UtcNow, default);
+            return true;
+        });
         return code;
     }
 
@@ -257,7 +265,11 @@ public sealed class AccountTests : IAsyncLifetime, IDisposable
             services: services => services.AddSingleton(new RefreshRace { Window = TimeSpan.FromSeconds(1) }));
         using var http = app.CreateClient();
         var code = Secrets.NewCode();
-        await app.Services.GetRequiredService<IHistoryStore>().CreateInviteAsync(Secrets.Hash(code), 1, DateTime.UtcNow.AddDays(1), DateTime.UtcNow, default);
+        await WriteAsync(app, async store =>
+        {
+            await store.CreateInviteAsync(Secrets.Hash(code), 1, DateTime.UtcNow.AddDays(1), DateTime.UtcNow, default);
+            return true;
+        });
         using var registered = await PostAsync("/auth/register", new { name = "alice", password = Password, invite = code, client = "console" }, http);
         var first = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refreshToken").GetString();
         using var rotated = await PostAsync("/auth/refresh", new { refreshToken = first }, http);
@@ -350,7 +362,7 @@ public sealed class AccountTests : IAsyncLifetime, IDisposable
     {
         var alice = await RegisterAsync("alice");
         using var refused = await PostAsync("/auth/invites", new { uses = 3 }, bearer: alice.GetProperty("accessToken").GetString());
-        await Store.CreateAccountAsync(new Account("root", AccountService.HashPassword("root", Password), Admin: true, Disabled: false, MustChangePassword: false), null, DateTime.UtcNow, default);
+        await WriteAsync(_app, store => store.CreateAccountAsync(new Account("root", AccountService.HashPassword("root", Password), Admin: true, Disabled: false, MustChangePassword: false), null, DateTime.UtcNow, default));
         var root = await (await PostAsync("/auth/login", new { name = "root", password = Password })).Content.ReadFromJsonAsync<JsonElement>();
 
         using var made = await PostAsync("/auth/invites", new { uses = 3, days = 2 }, bearer: root.GetProperty("accessToken").GetString());
@@ -366,7 +378,7 @@ public sealed class AccountTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_one_time_password_signs_in_only_to_change_it()
     {
-        await Store.CreateAccountAsync(new Account("bob", AccountService.HashPassword("bob", "one-time-password-1"), Admin: false, Disabled: false, MustChangePassword: true), null, DateTime.UtcNow, default);
+        await WriteAsync(_app, store => store.CreateAccountAsync(new Account("bob", AccountService.HashPassword("bob", "one-time-password-1"), Admin: false, Disabled: false, MustChangePassword: true), null, DateTime.UtcNow, default));
         var login = await (await PostAsync("/auth/login", new { name = "bob", password = "one-time-password-1" })).Content.ReadFromJsonAsync<JsonElement>();
         var restricted = login.GetProperty("accessToken").GetString();
 
@@ -388,7 +400,7 @@ public sealed class AccountTests : IAsyncLifetime, IDisposable
         await using var connected = await _app.ConnectAsync(token: alice.GetProperty("accessToken").GetString());
 
         var clock = Stopwatch.StartNew();
-        await Store.SetDisabledAsync("alice", true, DateTime.UtcNow, default);
+        await WriteAsync(_app, store => store.SetDisabledAsync("alice", true, DateTime.UtcNow, default));
         await connected.Closed.WaitAsync(TimeSpan.FromSeconds(10));
         var closedAfter = clock.Elapsed;
         using var login = await PostAsync("/auth/login", new { name = "alice", password = Password });

@@ -93,7 +93,7 @@ public class CommandLineTests
     }
 
     [Theory]
-    [InlineData(new string[0], "error: Option '--user' is required (except with --history). See --help.")]
+    [InlineData(new string[0], "error: Option '--user' is required (except with --history, or when signed in to the server: login --url URL). See --help.")]
     [InlineData(new[] { "--history", "0" }, "error: --history takes a number from 1 to 500, not '0'. See --help.")]
     [InlineData(new[] { "--history", "501" }, "error: --history takes a number from 1 to 500, not '501'. See --help.")]
     [InlineData(new[] { "--history", "ten" }, "error: --history takes a number from 1 to 500, not 'ten'. See --help.")]

@@ -276,7 +276,8 @@ internal sealed class RawConnection : IAsyncDisposable
         }
         else if (type[0] == (byte)'7')
         {
-            CloseMessage = Encoding.UTF8.GetString(record);
+            // The first says why (a refusal's reason); SignalR may send a bare one after it as the connection ends.
+            CloseMessage ??= Encoding.UTF8.GetString(record);
         }
     }
 
