@@ -5,8 +5,8 @@ namespace Chat.Server.Operations;
 /// to until its next collection, and a quiet server allocates too little to start one: after one user's 400
 /// connections typed for 20 s and closed, the server stayed 65 to 87 MiB above where it began for as long as it was
 /// watched (docs/performance.md, "Abuse floods"). Every <see cref="Interval"/> this looks at the collector's public
-/// figures; when no collection has run for <see cref="Quiet"/> and the memory it holds committed has grown by more than
-/// <see cref="Growth"/> since it last settled, it asks for one collection in the mode the runtime offers for handing
+/// figures; when no collection has run for <see cref="Quiet"/> and the memory it holds (committed, or allocated since its
+/// last collection) has grown by more than <see cref="Growth"/> since it last settled, it asks for one collection in the mode the runtime offers for handing
 /// memory back (<see cref="GCCollectionMode.Aggressive"/>). A busy server collects on its own and is left alone.
 /// <para>
 /// Closed connections leave garbage where the collector looks least often: a connection that lived a while was
@@ -24,7 +24,7 @@ internal sealed partial class IdleMemory(TimeProvider clock, Func<int> openConne
 
     public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(20);
 
-    public const long Growth = 32L * 1024 * 1024;
+    public const long Growth = 16L * 1024 * 1024;
 
     public const int ConnectionsGone = 1000;
 
@@ -113,7 +113,9 @@ internal sealed partial class IdleMemory(TimeProvider clock, Func<int> openConne
                     continue;
                 }
 
-                var before = GC.GetGCMemoryInfo().TotalCommittedBytes;
+                // What the collector committed at its last collection, or what has been allocated since if that is more:
+                // a server that allocates a little at a time fills its youngest generation for minutes before collecting.
+                var before = Math.Max(GC.GetGCMemoryInfo().TotalCommittedBytes, GC.GetTotalMemory(forceFullCollection: false));
                 if (!ShouldCollect(GC.CollectionCount(0), before))
                 {
                     continue;

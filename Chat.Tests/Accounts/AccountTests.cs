@@ -92,6 +92,25 @@ public sealed class AccountTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task With_open_registration_no_invite_is_needed()
+    {
+        await using var app = new ChatApplication(new Dictionary<string, string?>
+        {
+            ["Chat:Auth:SigningKey"] = AuthTests.Key,
+            ["Chat:Auth:Accounts"] = "true",
+            ["Chat:Auth:OpenRegistration"] = "true",
+        });
+        using var http = app.CreateClient();
+
+        using var response = await PostAsync("/auth/register", new { name = "alice", password = Password }, http);
+        var config = await http.GetFromJsonAsync<JsonElement>("/auth/config");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        config.GetProperty("openRegistration").GetBoolean().Should().BeTrue();
+        app.Logs.Lines.Should().Contain(line => line.Contains("Sign-in: built-in accounts, open registration", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_invite_is_good_for_its_uses_and_days()
     {
         var twice = await InviteAsync(uses: 2);

@@ -141,6 +141,28 @@ public class AccountPageTests(BrowserFixture browser)
     }
 
     [SkippableFact]
+    public async Task An_admin_makes_an_invite_on_the_page_that_someone_else_registers_with()
+    {
+        await using var chat = await StartAsync();
+        var oneTime = await AccountsAsync(chat, "add", "root", "--admin");
+        await using var root = await ChatPage.OpenBlankAsync(browser.Browser, chat.Url, "/");
+        await SignInAsync(root, "root", oneTime);
+        await root.Page.Locator("#new-password").FillAsync("the root password");
+        await root.Page.Locator("#password-form button").ClickAsync();
+        await Expect(root.State).ToHaveTextAsync("connected", new() { Timeout = ChatPage.Timeout });
+
+        await root.Page.Locator("#invite").ClickAsync();
+        await Expect(root.Page.Locator("#invite-code")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[a-z0-9]{26}$"), new() { Timeout = ChatPage.Timeout });
+        await root.ScreenshotAsync("accounts-invite");
+        var code = await root.Page.Locator("#invite-code").TextContentAsync();
+        await using var frank = await ChatPage.OpenBlankAsync(browser.Browser, chat.Url, "/");
+        await RegisterAsync(frank, "frank", code!);
+
+        await Expect(frank.State).ToHaveTextAsync("connected", new() { Timeout = ChatPage.Timeout });
+        await Expect(frank.Page.Locator("#invite")).ToBeHiddenAsync();
+    }
+
+    [SkippableFact]
     public async Task The_page_renews_its_token_before_it_expires_without_a_reload()
     {
         await using var chat = await ChatProcess.StartAsync(

@@ -47,12 +47,15 @@ public sealed class SingleSignOnTests : IAsyncLifetime, IDisposable
     }
 
     [SkippableFact]
-    public async Task A_providers_token_signs_in_under_the_configured_name_claim_not_its_display_name()
+    public async Task A_providers_token_signs_in_under_the_configured_name_claim_not_its_display_name_and_stays_out_of_the_log()
     {
-        await using var alice = await _app.ConnectAsync(user: "mallory", token: _provider.Token("alice"));
+        var token = _provider.Token("alice");
+        await using var alice = await _app.ConnectAsync(user: "mallory", token: token);
 
         (await alice.OnlineUsersAsync()).Should().Equal("alice");
         (await alice.SendAsync("hello from single sign-on", "alice"))!.User.Should().Be("alice");
+        (await NegotiateAsync(_provider.Token("alice", audience: "another-api"))).Should().Be(HttpStatusCode.Unauthorized);
+        _app.Logs.Lines.Should().NotContain(line => line.Contains(token.Split('.')[2], StringComparison.Ordinal));
     }
 
     public static TheoryData<string> Refused => new()

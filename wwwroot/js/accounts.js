@@ -93,6 +93,12 @@ export class Accounts {
     return this.answer(await post("auth/password", { old: oldPassword, new: newPassword }, this.session && this.session.accessToken));
   }
 
+  /** An invite code for one registration within 7 days (admins only): { code } or { problem }. */
+  async invite() {
+    const answer = await post("auth/invites", { uses: 1, days: 7 }, await this.token());
+    return answer.status === 200 ? { code: answer.body.code } : { problem: answer.problem || `The server answered ${answer.status}.` };
+  }
+
   async signOut() {
     await post("auth/logout");
     if (this.channel) this.channel.postMessage("signed-out");

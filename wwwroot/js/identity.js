@@ -66,6 +66,7 @@ export class Identity {
     $("signin-switch").addEventListener("click", () => this.showSignIn("", !this.registering));
     $("password-form").addEventListener("submit", (event) => this.passwordSubmitted(event));
     $("sign-out").addEventListener("click", () => this.signOut());
+    $("invite").addEventListener("click", () => this.invite());
     $("sso-form").addEventListener("submit", (event) => {
       event.preventDefault();
       this.sso.signIn(); // to the provider's login page, and back here
@@ -141,6 +142,7 @@ export class Identity {
     this.user = this.sso ? this.sso.userName : this.accounts.user;
     $("me").textContent = this.user;
     $("sign-out").hidden = false;
+    $("invite").hidden = !(this.accounts && this.accounts.session && this.accounts.session.admin);
     for (const id of ["signin-dialog", "password-dialog", "sso-dialog"]) if ($(id).open) $(id).close();
     this.handlers.start();
   }
@@ -148,6 +150,7 @@ export class Identity {
   signedOut(message) {
     this.handlers.stop();
     $("sign-out").hidden = true;
+    $("invite").hidden = true;
     $("me").textContent = "";
     if (this.sso) this.showProviderSignIn(message);
     else this.showSignIn(message);
@@ -161,6 +164,15 @@ export class Identity {
     }
     await this.accounts.signOut();
     this.signedOut("");
+  }
+
+  /** An admin's invite: a code made by the server, shown once to pass on. */
+  async invite() {
+    const { code, problem } = await this.accounts.invite();
+    $("invite-code").textContent = code || "";
+    $("invite-error").textContent = problem || "";
+    $("invite-error").hidden = !problem;
+    $("invite-dialog").showModal();
   }
 
   showProviderSignIn(message) {
