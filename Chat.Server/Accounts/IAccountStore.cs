@@ -7,6 +7,9 @@ namespace Chat.Server.Accounts;
 /// </summary>
 public interface IAccountStore
 {
+    /// <summary>Live sessions one account may have; starting one more ends the oldest (a million logins store a hundred).</summary>
+    const int MaxSessionsPerUser = 100;
+
     /// <summary>The account called <paramref name="name"/> (a normalized user name), or null.</summary>
     Task<Account?> AccountAsync(string name, CancellationToken cancellationToken);
 
@@ -28,7 +31,10 @@ public interface IAccountStore
     /// <summary>Stores an invite code's hash, good for <paramref name="uses"/> registrations until <paramref name="expiresAt"/>.</summary>
     Task CreateInviteAsync(string codeHash, int uses, DateTime expiresAt, DateTime now, CancellationToken cancellationToken);
 
-    /// <summary>Starts session <paramref name="session"/> of <paramref name="user"/> with its first refresh token.</summary>
+    /// <summary>
+    /// Starts session <paramref name="session"/> of <paramref name="user"/> with its first refresh token, and ends the
+    /// user's oldest live sessions beyond <see cref="MaxSessionsPerUser"/>.
+    /// </summary>
     Task StartSessionAsync(string session, string user, string tokenHash, DateTime expiresAt, DateTime now, CancellationToken cancellationToken);
 
     /// <summary>

@@ -145,4 +145,19 @@ public abstract partial class HistoryStoreContract
         (await store.RotateAsync("live", "live2", Now.AddDays(30), Race, Now.AddDays(2), default)).Outcome.Should().Be(RotationOutcome.Rotated);
         (await store.CreateAccountAsync(NewAccount("carol"), "live-invite", Now.AddDays(2), default)).Should().Be(RegisterOutcome.Created);
     }
+
+    [SkippableFact]
+    public async Task A_login_past_the_most_sessions_ends_the_oldest()
+    {
+        var store = await OpenAsync();
+        await store.CreateAccountAsync(NewAccount("alice"), null, Now, default);
+        for (var i = 0; i <= IAccountStore.MaxSessionsPerUser; i++)
+        {
+            await store.StartSessionAsync($"s{i}", "alice", $"t{i}", Now.AddDays(30), Now.AddSeconds(i), default);
+        }
+
+        (await store.RevokedSinceAsync(Now.AddSeconds(-1), default)).Sessions.Should().Equal("s0");
+        (await store.RotateAsync("t0", "x", Now.AddDays(30), Race, Now.AddMinutes(5), default)).Outcome.Should().Be(RotationOutcome.Refused);
+        (await store.RotateAsync("t1", "y", Now.AddDays(30), Race, Now.AddMinutes(5), default)).Outcome.Should().Be(RotationOutcome.Rotated);
+    }
 }

@@ -306,6 +306,13 @@ internal static class PostgresSql
     /// <summary>$1 session, $2 user, $3 now.</summary>
     public const string StartSession = "INSERT INTO chat_sessions (id, user_name, created_at) VALUES ($1, $2, $3);";
 
+    /// <summary>Ends $1's live sessions but the newest $3, at $2.</summary>
+    public const string EndOldSessions = """
+        UPDATE chat_sessions SET revoked_at = $2
+        WHERE user_name = $1 AND revoked_at IS NULL
+          AND id NOT IN (SELECT id FROM chat_sessions WHERE user_name = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id DESC LIMIT $3);
+        """;
+
     /// <summary>$1 hash, $2 session, $3 expires at.</summary>
     public const string AddRefreshToken = "INSERT INTO chat_refresh_tokens (hash, session, expires_at) VALUES ($1, $2, $3);";
 

@@ -74,6 +74,7 @@ public sealed partial class PostgresStore
             {
                 await ScalarAsync(connection, transaction, PostgresSql.StartSession, cancellationToken, session, user, now);
                 await ScalarAsync(connection, transaction, PostgresSql.AddRefreshToken, cancellationToken, tokenHash, session, expiresAt);
+                await ScalarAsync(connection, transaction, PostgresSql.EndOldSessions, cancellationToken, user, now, IAccountStore.MaxSessionsPerUser);
                 return (true, Commit: true);
             },
             cancellationToken);

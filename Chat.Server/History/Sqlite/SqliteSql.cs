@@ -186,6 +186,13 @@ internal static class SqliteSql
 
     public const string StartSession = "INSERT INTO sessions (id, user, created_at) VALUES ($session, $user, $now);";
 
+    /// <summary>Ends $user's live sessions but the newest $keep, at $now.</summary>
+    public const string EndOldSessions = """
+        UPDATE sessions SET revoked_at = $now
+        WHERE user = $user AND revoked_at IS NULL
+          AND id NOT IN (SELECT id FROM sessions WHERE user = $user AND revoked_at IS NULL ORDER BY created_at DESC, id DESC LIMIT $keep);
+        """;
+
     public const string AddRefreshToken = "INSERT INTO refresh_tokens (hash, session, expires_at) VALUES ($hash, $session, $expiresAt);";
 
     /// <summary>A refresh token with its session and account: session, expires_at, used_at, session ended, then the account's columns.</summary>

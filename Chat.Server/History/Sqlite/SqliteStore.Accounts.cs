@@ -73,6 +73,7 @@ public sealed partial class SqliteStore
         await using var transaction = await BeginAsync(cancellationToken);
         await ExecuteAsync(transaction, SqliteSql.StartSession, cancellationToken, ("$session", session), ("$user", user), ("$now", now.Ticks));
         await ExecuteAsync(transaction, SqliteSql.AddRefreshToken, cancellationToken, ("$hash", tokenHash), ("$session", session), ("$expiresAt", expiresAt.Ticks));
+        await ExecuteAsync(transaction, SqliteSql.EndOldSessions, cancellationToken, ("$user", user), ("$now", now.Ticks), ("$keep", IAccountStore.MaxSessionsPerUser));
         await transaction.CommitAsync(cancellationToken);
     }
 
