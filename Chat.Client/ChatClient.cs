@@ -5,10 +5,11 @@ namespace Chat.Client;
 
 /// <summary>
 /// A connection to a Chat server that gets right what every client must (docs/hub-contract.md, "Delivery"): it
-/// reconnects by itself; it raises <see cref="MessageReceived"/> once per message, in id order, in all the user's
-/// conversations, across the latest page at start, live messages and the messages missed during every drop
-/// (caught up from its last position, page by page, holding live ones meanwhile, merged by id); and a send cut by
-/// a drop is sent again with the same client message id once it is back, so it is stored once.
+/// reconnects by itself; it raises <see cref="MessageReceived"/> for each new message and <see cref="MessageUpdated"/> for
+/// each change (an edit, a delete, a reaction), once each, in position order, in all the user's conversations, across the
+/// latest page at start, live ones and those missed during every drop (caught up from its last position, page by page,
+/// holding live ones meanwhile, merged by position); and a send cut by a drop is sent again with the same client message
+/// id once it is back, so it is stored once.
 /// <code>
 /// await using var chat = await ChatClient.ConnectAsync(new Uri("http://localhost:5000"), "bot");
 /// chat.MessageReceived += message => Console.WriteLine($"{message.User}: {message.Text}");
@@ -38,6 +39,7 @@ public sealed class ChatClient : IAsyncDisposable
         _options = options;
         Hub = new HubProxy(connection, _closed.Task);
         connection.On<ChatMessage>(nameof(IChatClient.ReceiveMessage), Live);
+        connection.On<ChatMessage>(nameof(IChatClient.MessageUpdated), Live);
         connection.On<string>(nameof(IChatClient.UserJoined), user => UserJoined?.Invoke(user));
         connection.On<string>(nameof(IChatClient.UserLeft), user => UserLeft?.Invoke(user));
         connection.On(nameof(IChatClient.HistoryCleared), () => HistoryCleared?.Invoke());
@@ -66,8 +68,14 @@ public sealed class ChatClient : IAsyncDisposable
         };
     }
 
-    /// <summary>Each message once, in id order, in all the user's conversations (with <see cref="ChatClientOptions.Follow"/>).</summary>
+    /// <summary>Each new message once, in position order with the changes, in all the user's conversations (with <see cref="ChatClientOptions.Follow"/>).</summary>
     public event Action<ChatMessage>? MessageReceived;
+
+    /// <summary>
+    /// A message's new state after a change (with its <see cref="ChatMessage.Version"/>), once per change seen. A message changed
+    /// before it reached this client (while it was away, say) arrives here first, in its current state: show it as new.
+    /// </summary>
+    public event Action<ChatMessage>? MessageUpdated;
 
     public event Action<string>? UserJoined;
 
@@ -107,7 +115,10 @@ public sealed class ChatClient : IAsyncDisposable
 
     public HubConnectionState State => _connection.State;
 
-    /// <summary>The highest id raised by <see cref="MessageReceived"/>: everything before it has been raised.</summary>
+    /// <summary>
+    /// The highest position raised by <see cref="MessageReceived"/> or <see cref="MessageUpdated"/> (a message's id, or a
+    /// change's version): every message and change before it has been raised.
+    /// </summary>
     public long LastSeenId
     {
         get
@@ -192,6 +203,34 @@ public sealed class ChatClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// As <see cref="SendAsync(string, string, CancellationToken)"/>, answering message <paramref name="replyTo"/> of the same
+    /// conversation (<c>Post</c>).
+    /// </summary>
+    public async Task<ChatMessage?> ReplyAsync(string room, long replyTo, string text, CancellationToken cancellationToken = default)
+    {
+        var draft = new MessageDraft(text, Guid.NewGuid().ToString(), replyTo);
+        var cut = false;
+        while (true)
+        {
+            var caughtUp = Volatile.Read(ref _caughtUp);
+            try
+            {
+                return await Hub.Post(room, draft).WaitAsync(cancellationToken);
+            }
+            catch (Exception error) when (error is not HubException && !cancellationToken.IsCancellationRequested)
+            {
+                if (!cut)
+                {
+                    cut = true;
+                    SendCut?.Invoke(error);
+                }
+
+                await CaughtUpSinceAsync(caughtUp, error, cancellationToken);
+            }
+        }
+    }
+
     /// <summary>A send was cut by a drop (raised once per send); it goes again once the client is back.</summary>
     public event Action<Exception>? SendCut;
 
@@ -249,7 +288,7 @@ public sealed class ChatClient : IAsyncDisposable
         }
     }
 
-    /// <summary>A message from <c>ReceiveMessage</c>: raised now, or held while history is read.</summary>
+    /// <summary>A message from <c>ReceiveMessage</c> or <c>MessageUpdated</c>: raised now, or held while history is read.</summary>
     internal void Live(ChatMessage message)
     {
         lock (_gate)
@@ -265,12 +304,12 @@ public sealed class ChatClient : IAsyncDisposable
         }
     }
 
-    /// <summary>A page of history: raises the messages not raised yet, in id order.</summary>
+    /// <summary>A page of history: raises the messages and changes not raised yet, in position order.</summary>
     internal void Deliver(IEnumerable<ChatMessage> page)
     {
         lock (_gate)
         {
-            foreach (var message in page.OrderBy(message => message.Id))
+            foreach (var message in page.OrderBy(message => message.Position()))
             {
                 Raise(message);
             }
@@ -293,7 +332,7 @@ public sealed class ChatClient : IAsyncDisposable
         lock (_gate)
         {
             _holding = false;
-            foreach (var message in _held.OrderBy(message => message.Id))
+            foreach (var message in _held.OrderBy(message => message.Position()))
             {
                 Raise(message);
             }
@@ -306,16 +345,17 @@ public sealed class ChatClient : IAsyncDisposable
         caughtUp.TrySetResult();
     }
 
-    /// <summary>Raises a message not raised before (under the lock, so that raises keep id order).</summary>
+    /// <summary>Raises a message or change not raised before (under the lock, so that raises keep position order).</summary>
     private void Raise(ChatMessage message)
     {
-        if (message.Id <= _lastSeenId)
+        var position = message.Position();
+        if (position <= _lastSeenId)
         {
             return;
         }
 
-        _lastSeenId = message.Id;
-        MessageReceived?.Invoke(message);
+        _lastSeenId = position;
+        (message.Version is null ? MessageReceived : MessageUpdated)?.Invoke(message);
     }
 
     /// <summary>Completes once a catch-up after the <paramref name="caughtUp"/>-th has finished; throws <paramref name="cut"/> once the connection is closed for good.</summary>

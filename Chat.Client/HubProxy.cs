@@ -16,6 +16,16 @@ internal sealed class HubProxy(HubConnection connection, Task<Exception?> closed
 
     public Task<ChatMessage?> SendToRoom(string? room, string? text, string? clientMessageId) => Invoke<ChatMessage?>(nameof(SendToRoom), room, text, clientMessageId);
 
+    public Task<ChatMessage?> Post(string? room, MessageDraft? draft) => Invoke<ChatMessage?>(nameof(Post), room, draft);
+
+    public Task<ChatMessage> EditMessage(string? room, long id, string? text) => Invoke<ChatMessage>(nameof(EditMessage), room, id, text);
+
+    public Task DeleteMessage(string? room, long id) => Invoke<object?>(nameof(DeleteMessage), room, id);
+
+    public Task AddReaction(string? room, long id, string? emoji) => Invoke<object?>(nameof(AddReaction), room, id, emoji);
+
+    public Task RemoveReaction(string? room, long id, string? emoji) => Invoke<object?>(nameof(RemoveReaction), room, id, emoji);
+
     public Task<ChatMessage[]> GetHistory(long? afterId, int limit) => Invoke<ChatMessage[]>(nameof(GetHistory), afterId, limit);
 
     public Task<ChatMessage[]> GetRoomHistory(string? room, long? afterId, int limit) => Invoke<ChatMessage[]>(nameof(GetRoomHistory), room, afterId, limit);

@@ -9,24 +9,63 @@ namespace Chat.Client;
 /// (Inside the server the same record carries the store's key of the conversation.)
 /// </param>
 /// <param name="SentAt">The commit time, in UTC, to the millisecond.</param>
+/// <remarks>The fields after the first five are absent from the JSON while they have no value.</remarks>
 public sealed record ChatMessage(long Id, string Room, string User, string Text, DateTime SentAt)
 {
+    /// <summary>The id of the message this one answers, in the same conversation.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? ReplyTo { get; init; }
+
+    /// <summary>Users mentioned in the text (<c>@name</c>), each once, in order of first mention.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string[]? Mentions { get; init; }
+
+    /// <summary>When the text was last edited (UTC).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTime? EditedAt { get; init; }
+
     /// <summary>
-    /// True for a message that is gone (cleared, trimmed by retention): what a resend of its client message id gets
-    /// back, with an empty <see cref="Text"/>. Absent from the JSON while false.
+    /// True for a message that was deleted or is gone (cleared, trimmed by retention: what a resend of its client message id
+    /// gets back), with an empty <see cref="Text"/> and no reply, mentions or reactions.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Deleted { get; init; }
+
+    /// <summary>Reactions: emoji in the order first added, each with its users in the order they reacted.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Reaction[]? Reactions { get; init; }
+
+    /// <summary>The position of the message's latest change (an edit, a delete, a reaction); null while it is unchanged.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Version { get; init; }
+
+    /// <summary>
+    /// Where this state of the message is in the one sequence of messages and changes: its <see cref="Version"/>, or its id while
+    /// unchanged. A client that keeps the highest position it has received catches up from it exactly.
+    /// </summary>
+    public long Position() => Version ?? Id;
 
     /// <summary>The stand-in for a message that is gone: its id, conversation, author and time, no text.</summary>
     public static ChatMessage Tombstone(long id, string room, string user, DateTime sentAt) => new(id, room, user, "", sentAt) { Deleted = true };
 }
 
+/// <summary>One emoji on a message and who added it.</summary>
+/// <param name="Emoji">One emoji (a grapheme cluster: skin tones and joined sequences included).</param>
+/// <param name="Users">In the order they reacted.</param>
+public sealed record Reaction(string Emoji, string[] Users);
+
+/// <summary>A message to post (<c>Post</c>).</summary>
+/// <param name="Text">The text; commands (<c>/help</c>) work as in <c>SendToRoom</c>.</param>
+/// <param name="ClientMessageId">Null, or 1 to 64 characters chosen by the client: a resend with the same id stores nothing new.</param>
+/// <param name="ReplyTo">The id of a message of the same conversation, not deleted, that this one answers.</param>
+public sealed record MessageDraft(string? Text, string? ClientMessageId = null, long? ReplyTo = null);
+
 /// <summary>One of the user's conversations, as <c>GetRooms</c> and <c>JoinRoom</c> return it.</summary>
 /// <param name="Room">The conversation as the user sees it (<c>general</c>, a room, <c>@peer</c>).</param>
 /// <param name="LastId">The newest message's id, or null when the conversation has none.</param>
 /// <param name="Unread">Messages by others after the user's read marker.</param>
-public sealed record RoomSummary(string Room, long? LastId, int Unread);
+/// <param name="Mentions">Unread messages that mention the user.</param>
+public sealed record RoomSummary(string Room, long? LastId, int Unread, int Mentions = 0);
 
 /// <summary>A room in the room directory (<c>ListRooms</c>).</summary>
 public sealed record RoomListing(string Room, int Members);

@@ -6,6 +6,12 @@ public interface IChatClient
     /// <summary>A message was committed; every client receives them in id order.</summary>
     Task ReceiveMessage(ChatMessage message);
 
+    /// <summary>
+    /// A message was edited, deleted or reacted to: its whole current state, with its <see cref="ChatMessage.Version"/>.
+    /// Replace the shown message of that id when the version is higher than what is shown (show it when it is not shown).
+    /// </summary>
+    Task MessageUpdated(ChatMessage message);
+
     /// <summary>A user opened their first connection.</summary>
     Task UserJoined(string user);
 

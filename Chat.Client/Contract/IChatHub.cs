@@ -12,6 +12,24 @@ public interface IChatHub
     /// <summary>Stores a message in a conversation under the caller's name; the same client message id again returns the first message.</summary>
     Task<ChatMessage?> SendToRoom(string? room, string? text, string? clientMessageId);
 
+    /// <summary>
+    /// Stores a message in a conversation under the caller's name, as <see cref="SendToRoom"/>, optionally answering another
+    /// message of it (<see cref="MessageDraft.ReplyTo"/>); returns it once committed (null for a command).
+    /// </summary>
+    Task<ChatMessage?> Post(string? room, MessageDraft? draft);
+
+    /// <summary>Replaces the text of the caller's own message; returns the message as it is now.</summary>
+    Task<ChatMessage> EditMessage(string? room, long id, string? text);
+
+    /// <summary>Deletes a message: the author's own, or any for an admin or the room's moderators; deleting again changes nothing.</summary>
+    Task DeleteMessage(string? room, long id);
+
+    /// <summary>Adds the caller's reaction (one emoji) to a message; adding it again changes nothing.</summary>
+    Task AddReaction(string? room, long id, string? emoji);
+
+    /// <summary>Takes the caller's reaction off a message; removing one that is not there changes nothing.</summary>
+    Task RemoveReaction(string? room, long id, string? emoji);
+
     /// <summary><c>general</c>'s latest <paramref name="limit"/> messages, or those after <paramref name="afterId"/>; oldest first.</summary>
     Task<ChatMessage[]> GetHistory(long? afterId, int limit);
 
@@ -21,7 +39,11 @@ public interface IChatHub
     /// <summary>The <paramref name="limit"/> messages of a conversation just before <paramref name="beforeId"/>, oldest first.</summary>
     Task<ChatMessage[]> GetRoomHistoryBefore(string? room, long beforeId, int limit);
 
-    /// <summary>Every message after <paramref name="afterId"/> in the caller's conversations, oldest first: the catch-up after a reconnect.</summary>
+    /// <summary>
+    /// Every message and change after position <paramref name="afterId"/> in the caller's conversations, in position order
+    /// (each changed message once, in its current state): the catch-up after a reconnect. The next call starts from the
+    /// highest <see cref="ChatMessage.Position"/> received.
+    /// </summary>
     Task<ChatMessage[]> GetMissedMessages(long? afterId, int limit);
 
     /// <summary>The caller's conversations, <c>general</c> first, with their newest id and unread count.</summary>

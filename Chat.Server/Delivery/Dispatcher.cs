@@ -18,14 +18,17 @@ internal sealed class Dispatcher(ConnectionRegistry connections, RoomIndex rooms
     public void Send(Audience audience, string method, params object?[] args) =>
         Dispatch(audience, viewer => Frame.Invocation(method, viewer is null ? args : ViewedBy(args, audience.Key, viewer)), publish: true);
 
+    /// <summary>A new message is received; a changed one (with a version) is updated.</summary>
+    private static string MethodFor(ChatMessage message) => message.Version is null ? nameof(IChatClient.ReceiveMessage) : nameof(IChatClient.MessageUpdated);
+
     /// <summary>
-    /// Committed messages of one conversation, in id order, to its members here only: every node's sequencer releases
+    /// Committed messages and changes of one conversation, in position order, to its members here only: every node's sequencer releases
     /// what was committed, wherever, to its own connections.
     /// </summary>
     public void SendCommitted(string key, IReadOnlyList<ChatMessage> run, int bytes) =>
         Dispatch(
             Audience.Conversation(key),
-            viewer => Frame.Run([.. run.Select(message => new InvocationMessage(nameof(IChatClient.ReceiveMessage), [Conversation.ForViewer(message, viewer)]))], bytes),
+            viewer => Frame.Run([.. run.Select(message => new InvocationMessage(MethodFor(message), [Conversation.ForViewer(message, viewer)]))], bytes),
             publish: false);
 
     /// <summary>A hub call another node sent to this node's connections in <paramref name="audience"/>.</summary>

@@ -34,7 +34,10 @@ internal sealed class Frame
     public int Size { get; }
 
     /// <summary>Roughly what a message takes on the wire (JSON, mostly ASCII).</summary>
-    public static int SizeOf(ChatMessage message) => message.Text.Length + message.User.Length + 100;
+    public static int SizeOf(ChatMessage message) =>
+        message.Text.Length + message.User.Length + 100
+        + (message.Mentions?.Sum(user => user.Length + 3) ?? 0)
+        + (message.Reactions?.Sum(reaction => 32 + reaction.Users.Sum(user => user.Length + 3)) ?? 0);
 
     public static Frame Of(HubMessage message, int size, int chatMessages = 0) => new(null, new SerializedHubMessage(message), chatMessages, size);
 

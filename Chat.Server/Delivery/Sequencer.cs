@@ -5,8 +5,9 @@ using Chat.Server.Rooms;
 namespace Chat.Server.Delivery;
 
 /// <summary>
-/// Hands committed messages to this server's clients strictly in id order, whichever server committed
-/// them and in whatever order they arrive. Ids are dense and in commit order across the cluster (the
+/// Hands committed messages and changes to this server's clients strictly in position order (a new message's
+/// position is its id, a change's the message's new version), whichever server committed them and in whatever order
+/// they arrive. Ids are dense and in commit order across the cluster (the
 /// store's counter is taken inside each commit), so when a message arrives ahead of an earlier one the
 /// earlier one is committed already: it is held back until the earlier one arrives, or fetched from the
 /// store after <see cref="GapWait"/>. A client's last seen id is therefore a point before which it has
@@ -176,24 +177,25 @@ internal sealed partial class Sequencer(IHistoryStore store, Dispatcher dispatch
     {
         foreach (var message in messages)
         {
+            var position = message.Position();
             if (_next == 0)
             {
-                _next = message.Id;
+                _next = position;
             }
 
-            if (message.Id < _next)
+            if (position < _next)
             {
                 continue; // released already (the bus and the store may both bring it)
             }
 
-            if (message.Id > _next)
+            if (position > _next)
             {
                 if (_held.Count == 0)
                 {
                     _gapSince = clock.GetTimestamp();
                 }
 
-                _held.TryAdd(message.Id, message);
+                _held.TryAdd(position, message);
                 continue;
             }
 

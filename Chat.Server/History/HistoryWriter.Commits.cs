@@ -2,22 +2,23 @@ using Chat.Server.Operations;
 
 namespace Chat.Server.History;
 
-/// <summary>The writer's group commit of messages: one transaction per batch, resends answered, senders acked once durable.</summary>
+/// <summary>The writer's group commit of messages and changes: one transaction per batch, resends answered, senders acked once durable.</summary>
 public sealed partial class HistoryWriter
 {
     private async Task CommitAsync(List<Pending> batch)
     {
         // A resend that arrives while its first send still waits here is answered with the first one's result.
-        var unique = Unique(batch, out var positions, out var repeats);
-        Appended[] stored;
+        var changes = batch.Where(pending => pending.Work == Work.Change).ToList();
+        var unique = Unique([.. batch.Where(pending => pending.Work == Work.Append)], out var positions, out var repeats);
+        Committed stored;
         var started = clock.GetTimestamp();
         Volatile.Write(ref _committing, batch);
         try
         {
             var now = clock.GetUtcNow().UtcDateTime;
             var sentAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
-            stored = await store.AppendAsync([.. unique.Select(pending => pending.Message)], sentAt, _abandon.Token);
-            metrics.Committed(stored.Length, clock.GetElapsedTime(started));
+            stored = await store.CommitAsync([.. unique.Select(pending => pending.Message)], [.. changes.Select(pending => pending.Change)], sentAt, _abandon.Token);
+            metrics.Committed(stored.Appended.Length + stored.Changes.Length, clock.GetElapsedTime(started));
             CommitFailure = null;
         }
         catch (Exception exception) when (!_abandon.IsCancellationRequested)
@@ -31,10 +32,11 @@ public sealed partial class HistoryWriter
         }
 
         // Durable: ack the senders, then hand what is new to the clients (waiting while they are far behind).
-        var results = new object?[batch.Count];
+        var appends = positions.Count + repeats.Count;
+        var results = new object?[appends];
         for (var i = 0; i < unique.Count; i++)
         {
-            results[positions[i]] = stored[i];
+            results[positions[i]] = stored.Appended[i];
         }
 
         foreach (var (repeat, original) in repeats)
@@ -42,11 +44,15 @@ public sealed partial class HistoryWriter
             results[repeat] = ((Appended)results[original]!) with { IsNew = false };
         }
 
-        Settle(batch, results, null);
-        var fresh = Array.FindAll(stored, appended => appended.IsNew).Select(appended => appended.Message).ToArray();
+        Settle([.. batch.Where(pending => pending.Work == Work.Append), .. changes], [.. results, .. stored.Changes.Select(change => (object?)change)], null);
+
+        // Messages took their ids before the changes took their positions: in this order, the list is in position order.
+        var fresh = stored.Appended.Where(appended => appended.IsNew).Select(appended => appended.Message)
+            .Concat(stored.Changes.Where(change => change.Outcome == ChangeOutcome.Changed).Select(change => change.Message!))
+            .ToArray();
         if (fresh.Length > 0)
         {
-            await PublishAsync(() => publisher.PublishAsync(fresh), fresh[0].Id, fresh[^1].Id);
+            await PublishAsync(() => publisher.PublishAsync(fresh), fresh[0].Position(), fresh[^1].Position());
         }
     }
 

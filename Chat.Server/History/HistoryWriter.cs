@@ -39,6 +39,12 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     /// </summary>
     public async Task<Appended> AppendAsync(NewMessage message) => (Appended)(await Enqueue(new Pending(Work.Append) { Message = message }))!;
 
+    /// <summary>
+    /// Queues a change to a message; completes once it is committed (or found to change nothing, or refused by a rule) with
+    /// what became of it. Changes go in the same transactions as the messages queued around them.
+    /// </summary>
+    public async Task<ChangeResult> ChangeAsync(MessageChange change) => (ChangeResult)(await Enqueue(new Pending(Work.Change) { Change = change }))!;
+
     /// <summary>Moves a read marker forward, committed with the messages around it; completes with the marker as stored.</summary>
     public async Task<long> MarkReadAsync(ReadMark mark) => (long)(await Enqueue(new Pending(Work.MarkRead) { Mark = mark }))!;
 
@@ -123,7 +129,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
                     continue;
                 }
 
-                if (first.Work is not (Work.Append or Work.MarkRead))
+                if (first.Work is not (Work.Append or Work.Change or Work.MarkRead))
                 {
                     reader.TryRead(out _);
                     await (first.Work switch
@@ -135,15 +141,15 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
                     continue;
                 }
 
-                // What arrived together and is of one kind goes in one transaction.
+                // What arrived together and is of one kind goes in one transaction (messages and changes are one kind).
                 var batch = new List<Pending>();
-                while (batch.Count < MaxBatch && reader.TryPeek(out var next) && next.Work == first.Work)
+                while (batch.Count < MaxBatch && reader.TryPeek(out var next) && (next.Work == first.Work || (next.Work is Work.Change && first.Work is Work.Append) || (next.Work is Work.Append && first.Work is Work.Change)))
                 {
                     reader.TryRead(out _);
                     batch.Add(next);
                 }
 
-                await (first.Work is Work.Append ? CommitAsync(batch) : MarkReadAsync(batch));
+                await (first.Work is Work.MarkRead ? MarkReadAsync(batch) : CommitAsync(batch));
             }
         }
         catch (Exception) when (_abandon.IsCancellationRequested)
@@ -273,6 +279,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     private enum Work
     {
         Append,
+        Change,
         MarkRead,
         Clear,
         Run,
@@ -285,6 +292,8 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
         public Work Work { get; } = work;
 
         public NewMessage Message { get; init; }
+
+        public MessageChange Change { get; init; }
 
         public ReadMark Mark { get; init; }
 

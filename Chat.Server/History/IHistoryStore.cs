@@ -32,6 +32,17 @@ public interface IMessageLog
     /// </summary>
     Task<Appended[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores <paramref name="messages"/> as <see cref="AppendAsync"/> does, then applies <paramref name="changes"/> (SPEC section
+    /// 12), in one transaction. Each change is decided against the message as stored (<see cref="MessageChanges.Decide"/>) and,
+    /// when it changes something, takes the next position in the sequence of message ids: the message's <c>version</c>.
+    /// Edits and deletes keep the mentions' unread counts. <paramref name="now"/> is the messages' time and the edits'.
+    /// </summary>
+    Task<Committed> CommitAsync(IReadOnlyList<NewMessage> messages, IReadOnlyList<MessageChange> changes, DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>One message of a conversation in its current state; null when the conversation has no message of that id.</summary>
+    Task<ChatMessage?> FindAsync(string room, long id, CancellationToken cancellationToken);
+
     /// <summary>One conversation: the latest <paramref name="limit"/> messages, or those after <paramref name="afterId"/>; oldest first.</summary>
     Task<ChatMessage[]> GetAsync(string room, long? afterId, int limit, CancellationToken cancellationToken);
 
@@ -39,16 +50,19 @@ public interface IMessageLog
     Task<ChatMessage[]> GetBeforeAsync(string room, long beforeId, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The messages of <paramref name="conversations"/> after <paramref name="afterId"/> (null: the latest), at most
-    /// <paramref name="limit"/>, oldest first; read lazily (<see cref="ConversationMerge"/>), so the cost follows the
-    /// conversations and what is returned, not what is stored.
+    /// The messages of <paramref name="conversations"/> at positions after <paramref name="afterId"/> (null: the latest), at most
+    /// <paramref name="limit"/>, in position order: new ones, and older ones changed since, in their current state, each once.
+    /// Read lazily (<see cref="ConversationMerge"/>), so the cost follows the conversations and what is returned, not what is stored.
     /// </summary>
     Task<ChatMessage[]> GetMissedAsync(IReadOnlyList<string> conversations, long? afterId, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Messages of every conversation with an id after <paramref name="afterId"/>, oldest first: what a server that missed them releases.</summary>
+    /// <summary>
+    /// Messages of every conversation at positions after <paramref name="afterId"/> (new ones, and changed ones in their current
+    /// state), in position order: what a server that missed them releases.
+    /// </summary>
     Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken);
 
-    /// <summary>The id of the last message ever committed (0 if none), whether or not it was cleared since.</summary>
+    /// <summary>The last position ever given (a message's id or a change's version; 0 if none), whether or not it was cleared since.</summary>
     Task<long> LastIdAsync(CancellationToken cancellationToken);
 
     /// <summary>Deletes every message of one conversation (its members have nothing unread there); ids already given out are never given again.</summary>
@@ -82,6 +96,19 @@ public interface IConversationStore
 
     /// <summary>How many direct conversations <paramref name="user"/> has (notes to self included).</summary>
     Task<int> DirectCountAsync(string user, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The users among <paramref name="keys"/> (names lower-cased by <see cref="Rules.Mentions.Key"/>) who can read
+    /// <paramref name="room"/>: its members; for <c>general</c>, every user who has connected, posted or joined a room. Each as they
+    /// spell their name.
+    /// </summary>
+    Task<string[]> ReadersAsync(string room, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
+
+    /// <summary>Whether this process knows <paramref name="user"/> to be among the users a mention in general can name (false: it may not know).</summary>
+    bool KnowsUser(string user);
+
+    /// <summary>Makes <paramref name="user"/> one of the users a mention in general can name (a user who connected).</summary>
+    Task RememberUserAsync(string user, CancellationToken cancellationToken);
 
     /// <summary>The members of a room, ordinal order.</summary>
     Task<string[]> MembersAsync(string room, CancellationToken cancellationToken);

@@ -6,7 +6,9 @@ namespace Chat.Server.History;
 /// Chosen by the sender to make a resend harmless: one message per (user, id), remembered for at least
 /// <see cref="IMessageLog.ClientIdMemory"/> even after the message itself is gone.
 /// </param>
-public readonly record struct NewMessage(string Room, string User, string Text, string? ClientMessageId = null);
+/// <param name="ReplyTo">The message of the same conversation it answers (checked by the hub).</param>
+/// <param name="Mentions">The users it mentions, resolved by the hub (<see cref="Rules.Mentions"/>).</param>
+public readonly record struct NewMessage(string Room, string User, string Text, string? ClientMessageId = null, long? ReplyTo = null, string[]? Mentions = null);
 
 /// <summary>What a store did with one <see cref="NewMessage"/>.</summary>
 /// <param name="IsNew">
@@ -36,3 +38,54 @@ public enum JoinOutcome
 
 /// <summary>The limits a join is checked against (<c>Chat:Rooms:*</c>), and when it happens.</summary>
 public readonly record struct JoinLimits(int MaxPerUser, int MaxRooms, int CreatePerUserPerDay, DateTime Now);
+
+/// <summary>What a change does to a message.</summary>
+public enum ChangeKind
+{
+    Edit,
+    Delete,
+    AddReaction,
+    RemoveReaction,
+}
+
+/// <summary>
+/// A change to message <paramref name="Id"/> of conversation <paramref name="Room"/> by <paramref name="User"/>, decided against
+/// the message as stored, inside the commit (<see cref="MessageChanges"/>).
+/// </summary>
+/// <param name="Text">An edit's new text.</param>
+/// <param name="Mentions">An edit's mentions, resolved by the hub.</param>
+/// <param name="Emoji">A reaction's emoji (checked by the hub).</param>
+/// <param name="MayDeleteAny">The user may delete others' messages there (an admin, a room's moderator).</param>
+public readonly record struct MessageChange(
+    ChangeKind Kind, string Room, long Id, string User, string? Text = null, string[]? Mentions = null, string? Emoji = null, bool MayDeleteAny = false);
+
+/// <summary>What became of a <see cref="MessageChange"/>.</summary>
+public enum ChangeOutcome
+{
+    /// <summary>Committed at the next position: <see cref="ChangeResult.Message"/> is the new state, with its version.</summary>
+    Changed,
+
+    /// <summary>Nothing to do (the same text, deleted again, a reaction already there or not there): nothing stored or sent.</summary>
+    Unchanged,
+
+    /// <summary>No message of that id in that conversation.</summary>
+    NotFound,
+
+    /// <summary>Someone else's message, and the user may not change it that way.</summary>
+    NotAuthor,
+
+    /// <summary>The message is deleted: it cannot be edited or reacted to.</summary>
+    Deleted,
+
+    /// <summary>The message has <see cref="MessageChanges.MaxEmoji"/> different emoji already.</summary>
+    TooManyEmoji,
+
+    /// <summary>The message has <see cref="MessageChanges.MaxReactions"/> reactions already.</summary>
+    TooManyReactions,
+}
+
+/// <summary>What a store did with one <see cref="MessageChange"/>: the message as it is now (null when not found).</summary>
+public readonly record struct ChangeResult(ChangeOutcome Outcome, ChatMessage? Message);
+
+/// <summary>What one commit did: each new message's <see cref="Appended"/> and each change's <see cref="ChangeResult"/>, in the order given.</summary>
+public readonly record struct Committed(Appended[] Appended, ChangeResult[] Changes);

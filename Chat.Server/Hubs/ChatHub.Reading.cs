@@ -44,7 +44,7 @@ internal sealed partial class ChatHub
         MessageRules.CheckHistoryLimit(limit);
         if (ConnectionUser.Of(Context) is not { } user)
         {
-            return await store.GetAsync(Conversation.General, afterId, limit, Context.ConnectionAborted);
+            return await store.GetMissedAsync([Conversation.General], afterId, limit, Context.ConnectionAborted);
         }
 
         // Besides the messages it may return (charged by the filter), the call walks each of the user's conversations.

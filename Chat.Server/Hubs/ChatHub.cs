@@ -38,6 +38,16 @@ internal sealed partial class ChatHub(
 
         // Before the connection's first call is answered, it is in every room of its user.
         await memberships.LoadAsync(user, Context.ConnectionAborted);
+
+        // Whoever connected can be mentioned in general (the store remembers whom it wrote: one write per user, not per connection).
+        if (!store.KnowsUser(user))
+        {
+            await writer.RunAsync(async (history, cancellationToken) =>
+            {
+                await history.RememberUserAsync(user, cancellationToken);
+                return true;
+            });
+        }
         if (await presence.ConnectedAsync(user, Context.ConnectionId))
         {
             announcer.Joined(user);
@@ -90,12 +100,13 @@ internal sealed partial class ChatHub(
         return await SendAsync(key, user, text!, clientMessageId);
     }
 
-    private async Task<ChatMessage?> SendAsync(string key, string sender, string text, string? clientMessageId)
+    private async Task<ChatMessage?> SendAsync(string key, string sender, string text, string? clientMessageId, long? replyTo = null)
     {
         var command = ChatCommands.Parse(text, out var message);
         if (command is null)
         {
-            var appended = await writer.AppendAsync(new NewMessage(key, sender, message, clientMessageId));
+            var mentions = await MentionsAsync(key, message);
+            var appended = await writer.AppendAsync(new NewMessage(key, sender, message, clientMessageId, replyTo, mentions));
             if (appended.Message.Room != key)
             {
                 throw new InputRejectedException(

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.SignalR;
 namespace Chat.Server.Hubs;
 
 /// <summary>
-/// Charges every hub call to the caller's <see cref="CallBudgets"/> before it runs: sends, joins and typing one
-/// send each; a history call the messages it may return (its limit); a list (online users, members, rooms, watched
+/// Charges every hub call to the caller's <see cref="CallBudgets"/> before it runs: sends, changes to messages (edits,
+/// deletes, reactions: each is committed and sent to the conversation like a message), joins and typing one send each; a history call the messages it may return (its limit); a list (online users, members, rooms, watched
 /// users) what the same list returned last time, topped up by what it returns now; any other call one read.
 /// Calls that walk the caller's conversations charge one more read per conversation themselves.
 /// </summary>
@@ -29,7 +29,8 @@ internal sealed class RateLimitFilter(CallBudgets budgets) : IHubFilter
             // Typing is charged as a send: it is a write to the conversation's other users, and what the throttle drops
             // still costs a hub call. At reads' pace (2,000 a second) one user's 400 connections kept the server
             // busy enough to triple a quiet sender's p99; at sends' pace their refusals are held (RefusalHold).
-            case nameof(ChatHub.SendMessage) or nameof(ChatHub.SendToRoom) or nameof(ChatHub.JoinRoom) or nameof(ChatHub.Typing):
+            case nameof(ChatHub.SendMessage) or nameof(ChatHub.SendToRoom) or nameof(ChatHub.Post) or nameof(ChatHub.JoinRoom) or nameof(ChatHub.Typing)
+                or nameof(ChatHub.EditMessage) or nameof(ChatHub.DeleteMessage) or nameof(ChatHub.AddReaction) or nameof(ChatHub.RemoveReaction):
                 await budgets.ChargeSendAsync(context);
                 return await next(invocationContext);
             case nameof(ChatHub.GetHistory) or nameof(ChatHub.GetRoomHistory) or nameof(ChatHub.GetRoomHistoryBefore) or nameof(ChatHub.GetMissedMessages):

@@ -34,6 +34,7 @@ internal static class ClusterWire
                 writer.Write(message.Room);
                 writer.Write(message.User);
                 writer.Write(message.Text);
+                WriteLifecycle(writer, message);
             }
         });
 
@@ -77,7 +78,7 @@ internal static class ClusterWire
         {
             var id = reader.ReadInt64();
             var sentAt = new DateTime(reader.ReadInt64(), DateTimeKind.Utc);
-            batch[i] = new ChatMessage(id, reader.ReadString(), reader.ReadString(), reader.ReadString(), sentAt);
+            batch[i] = ReadLifecycle(reader, new ChatMessage(id, reader.ReadString(), reader.ReadString(), reader.ReadString(), sentAt));
         }
 
         return batch;
@@ -103,6 +104,68 @@ internal static class ClusterWire
     }
 
     public static (string User, string Room, bool Joined) ReadMembership(BinaryReader reader) => (reader.ReadString(), reader.ReadString(), reader.ReadBoolean());
+
+    /// <summary>The fields of SPEC section 12, after a byte that says which are there.</summary>
+    private static void WriteLifecycle(BinaryWriter writer, ChatMessage message)
+    {
+        var present = (message.ReplyTo is null ? 0 : 1) | (message.Mentions is null ? 0 : 2) | (message.EditedAt is null ? 0 : 4)
+            | (message.Deleted ? 8 : 0) | (message.Reactions is null ? 0 : 16) | (message.Version is null ? 0 : 32);
+        writer.Write((byte)present);
+        if (message.ReplyTo is { } replyTo)
+        {
+            writer.Write(replyTo);
+        }
+
+        if (message.Mentions is { } mentions)
+        {
+            WriteNames(writer, mentions);
+        }
+
+        if (message.EditedAt is { } editedAt)
+        {
+            writer.Write(editedAt.Ticks);
+        }
+
+        if (message.Reactions is { } reactions)
+        {
+            writer.Write(reactions.Length);
+            foreach (var reaction in reactions)
+            {
+                writer.Write(reaction.Emoji);
+                WriteNames(writer, reaction.Users);
+            }
+        }
+
+        if (message.Version is { } version)
+        {
+            writer.Write(version);
+        }
+    }
+
+    private static ChatMessage ReadLifecycle(BinaryReader reader, ChatMessage message)
+    {
+        var present = reader.ReadByte();
+        if (present == 0)
+        {
+            return message;
+        }
+
+        var replyTo = (present & 1) != 0 ? reader.ReadInt64() : (long?)null;
+        var mentions = (present & 2) != 0 ? ReadNames(reader) : null;
+        var editedAt = (present & 4) != 0 ? new DateTime(reader.ReadInt64(), DateTimeKind.Utc) : (DateTime?)null;
+        Reaction[]? reactions = null;
+        if ((present & 16) != 0)
+        {
+            reactions = new Reaction[reader.ReadInt32()];
+            for (var i = 0; i < reactions.Length; i++)
+            {
+                reactions[i] = new Reaction(reader.ReadString(), ReadNames(reader));
+            }
+        }
+
+        var version = (present & 32) != 0 ? reader.ReadInt64() : (long?)null;
+        return message with { ReplyTo = replyTo, Mentions = mentions, EditedAt = editedAt, Deleted = (present & 8) != 0, Reactions = reactions, Version = version };
+    }
 
     private static void WriteNames(BinaryWriter writer, IReadOnlyList<string> names)
     {

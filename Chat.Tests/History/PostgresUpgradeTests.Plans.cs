@@ -16,6 +16,9 @@ public sealed partial class PostgresUpgradeTests
     [InlineData(PostgresSql.Append, "chat_conversations_pkey on chat_conversations")]
     [InlineData(PostgresSql.Trim, "chat_messages_room_id on chat_messages")]
     [InlineData(PostgresSql.MarkMember, "chat_messages_room_id on chat_messages")]
+    [InlineData(PostgresSql.All, "chat_messages_room_changed on chat_messages")]
+    [InlineData(PostgresSql.MissedAfter, "chat_messages_room_changed on chat_messages")]
+    [InlineData(PostgresSql.MissedAfter, "chat_messages_room_id on chat_messages")]
     public async Task Conversation_queries_scan_their_index(string query, string index)
     {
         // Arrange: a few messages in a few conversations; a table this small would be read whole unless told not to
@@ -48,8 +51,12 @@ public sealed partial class PostgresUpgradeTests
                 new NpgsqlParameter<DateTime> { TypedValue = Now, NpgsqlDbType = NpgsqlDbType.TimestampTz },
                 new NpgsqlParameter<string[]> { TypedValue = [] },
                 new NpgsqlParameter<string[]> { TypedValue = [] },
+                new NpgsqlParameter<long?[]> { TypedValue = [null] },
+                new NpgsqlParameter<string?[]> { TypedValue = [null] },
             ],
             PostgresSql.Trim => [new NpgsqlParameter<string[]> { TypedValue = ["room1"] }, new NpgsqlParameter<long[]> { TypedValue = [2] }],
+            PostgresSql.All => [new NpgsqlParameter<long> { TypedValue = 3 }, new NpgsqlParameter<int> { TypedValue = 5 }],
+            PostgresSql.MissedAfter => [new NpgsqlParameter<string[]> { TypedValue = ["room1", "general"] }, new NpgsqlParameter<long> { TypedValue = 3 }, new NpgsqlParameter<int> { TypedValue = 5 }],
             PostgresSql.MarkMember => [new NpgsqlParameter<string> { TypedValue = "alice" }, new NpgsqlParameter<string> { TypedValue = "room1" }, new NpgsqlParameter<long> { TypedValue = 3 }],
             _ => [new NpgsqlParameter<string> { TypedValue = "room1" }, new NpgsqlParameter<long> { TypedValue = 3 }, new NpgsqlParameter<int> { TypedValue = 5 }],
         };

@@ -38,6 +38,36 @@ public sealed partial class PostgresUpgradeTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_database_of_the_release_before_message_changes_keeps_everything_and_its_messages_can_be_changed()
+    {
+        // Arrange: the sign-in release's database (version 3, made from its DDL), with messages in general and dev, a marker and a resend id
+        await WriteAsReleasedAsync(
+            PostgresSchema.Prepare + string.Join('\n', PostgresSchema.Migrations.Take(3)) + PostgresSchema.SetVersion(3),
+            "INSERT INTO chat_messages (id, user_name, text, sent_at, room, seq) VALUES (1, 'alice', 'one', $1, 'general', 1), (2, 'Bob', 'two', $1, 'dev', 1), (3, 'alice', 'three', $1, 'dev', 2);",
+            "UPDATE chat_counter SET last_id = 3;",
+            "INSERT INTO chat_client_ids (user_name, client_id, room, message_id, sent_at) VALUES ('alice', 'c1', 'general', 1, $1);",
+            "INSERT INTO chat_conversations (room, last_id, last_seq, count) VALUES ('general', 1, 1, 1), ('dev', 3, 2, 2);",
+            "INSERT INTO chat_rooms (name, created_by) VALUES ('dev', 'Bob');",
+            "INSERT INTO chat_memberships (user_name, room, read_id, read_seq, own_unread) VALUES ('Bob', 'dev', 2, 1, 0), ('alice', 'dev', 3, 2, 0);");
+
+        // Act
+        var store = await OpenAsync();
+        var before = await store.GetAllAsync(0, 10, default);
+        var edited = (await store.CommitAsync([], [new MessageChange(ChangeKind.Edit, "dev", 3, "alice", Text: "three, edited")], Now, default)).Changes[0];
+        var resent = await store.AppendAsync([new NewMessage("general", "alice", "one", "c1")], Now, default);
+
+        // Assert
+        before.Select(message => (message.Id, message.Room, message.User, message.Text)).Should().Equal((1, "general", "alice", "one"), (2, "dev", "Bob", "two"), (3, "dev", "alice", "three"));
+        before.Should().AllSatisfy(message => message.Version.Should().BeNull());
+        edited.Message!.Version.Should().Be(4, "the first change takes the position after the last id");
+        resent.Single().Should().Be(new Appended(new ChatMessage(1, "general", "alice", "one", Now), IsNew: false));
+        (await store.SummariesAsync("Bob", default))[1].Should().Be(new RoomSummary("dev", 3, 1, 0));
+        (await store.ReadersAsync("general", ["bob", "alice"], default)).Should().BeEquivalentTo(["Bob", "alice"], "who posted before the upgrade can be mentioned");
+        (await store.GetMissedAsync(["dev"], 3, 10, default)).Should().ContainSingle().Which.Text.Should().Be("three, edited");
+        (await VersionAsync()).Should().Be(PostgresSchema.Migrations.Length);
+    }
+
+    [SkippableFact]
     public async Task A_database_of_the_release_before_keeps_its_client_ids_rooms_and_members()
     {
         // Arrange: a message sent with a client id in dev, which bob is in; ops has nobody left

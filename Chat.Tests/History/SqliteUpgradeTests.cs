@@ -118,6 +118,36 @@ public sealed class SqliteUpgradeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_of_the_release_before_message_changes_keeps_everything_and_its_messages_can_be_changed()
+    {
+        // Arrange: the sign-in release's file (version 5, made from its DDL), with messages in general and dev, a marker and a resend id
+        await ExecuteAsync(string.Join('\n', SqliteSchema.Migrations.Take(5)) + """
+            INSERT INTO messages (user, text, sent_at, room, seq) VALUES ('alice', 'one', $at, 'general', 1), ('Bob', 'two', $at, 'dev', 1), ('alice', 'three', $at, 'dev', 2);
+            INSERT INTO client_ids (user, client_id, room, message_id, sent_at) VALUES ('alice', 'c1', 'general', 1, $at);
+            INSERT INTO conversations (room, last_id, last_seq, count) VALUES ('general', 1, 1, 1), ('dev', 3, 2, 2);
+            INSERT INTO rooms (name, created_at, created_by) VALUES ('dev', $at, 'Bob');
+            INSERT INTO memberships (user, room, read_id, read_seq, own_unread) VALUES ('Bob', 'dev', 2, 1, 0), ('alice', 'dev', 3, 2, 0);
+            PRAGMA user_version = 5;
+            """);
+
+        // Act
+        var store = await OpenAsync();
+        var before = await store.GetAllAsync(0, 10, default);
+        var edited = (await store.CommitAsync([], [new MessageChange(ChangeKind.Edit, "dev", 3, "alice", Text: "three, edited")], Now, default)).Changes[0];
+        var resent = await store.AppendAsync([new NewMessage("general", "alice", "one", "c1")], Now, default);
+
+        // Assert
+        before.Select(message => (message.Id, message.Room, message.User, message.Text)).Should().Equal((1, "general", "alice", "one"), (2, "dev", "Bob", "two"), (3, "dev", "alice", "three"));
+        before.Should().AllSatisfy(message => message.Version.Should().BeNull());
+        edited.Message!.Version.Should().Be(4, "the first change takes the position after the last id");
+        resent.Single().Should().Be(new Appended(new ChatMessage(1, "general", "alice", "one", Now), IsNew: false));
+        (await store.SummariesAsync("Bob", default))[1].Should().Be(new RoomSummary("dev", 3, 1, 0));
+        (await store.ReadersAsync("general", ["bob", "alice"], default)).Should().BeEquivalentTo(["Bob", "alice"], "who posted before the upgrade can be mentioned");
+        (await store.GetMissedAsync(["dev"], 3, 10, default)).Should().ContainSingle().Which.Text.Should().Be("three, edited");
+        (await ScalarAsync("PRAGMA user_version;")).Should().Be(SqliteSchema.Migrations.Length);
+    }
+
+    [Fact]
     public async Task Opening_an_upgraded_file_again_changes_nothing()
     {
         await ExecuteAsync(ReleasedSchema + "INSERT INTO messages (user, text, sent_at) VALUES ('alice', 'one', $at);");
@@ -137,6 +167,9 @@ public sealed class SqliteUpgradeTests : IDisposable
     [InlineData(SqliteSql.After, "SEARCH messages USING INDEX messages_room_id (")]
     [InlineData(SqliteSql.Latest, "SEARCH messages USING INDEX messages_room_id (")]
     [InlineData(SqliteSql.Sent, "SEARCH c USING PRIMARY KEY (user=? AND client_id=?)")]
+    [InlineData(SqliteSql.All, "SEARCH messages USING INDEX messages_changed (version>?)")]
+    [InlineData(SqliteSql.RunUp, "SEARCH messages USING INDEX messages_room_changed (room=? AND version>? AND version<?)")]
+    [InlineData(SqliteSql.RunUp, "SEARCH messages USING INDEX messages_room_id (room=? AND id>? AND id<?)")]
     public async Task Conversation_queries_search_their_index(string query, string search)
     {
         await ExecuteAsync(ReleasedSchema);
@@ -146,7 +179,7 @@ public sealed class SqliteUpgradeTests : IDisposable
         await connection.OpenAsync();
         await using var explain = connection.CreateCommand();
         explain.CommandText = "EXPLAIN QUERY PLAN " + query;
-        foreach (var name in (string[])["$room", "$afterId", "$limit"])
+        foreach (var name in (string[])["$room", "$afterId", "$limit", "$from", "$to"])
         {
             if (query.Contains(name, StringComparison.Ordinal))
             {

@@ -8,6 +8,7 @@ namespace Chat.Tests.Infrastructure;
 internal sealed class TestClient : IAsyncDisposable
 {
     private readonly Channel<ChatMessage> _messages = Channel.CreateUnbounded<ChatMessage>();
+    private readonly Channel<ChatMessage> _updates = Channel.CreateUnbounded<ChatMessage>();
     private readonly Channel<string> _joined = Channel.CreateUnbounded<string>();
     private readonly Channel<string> _left = Channel.CreateUnbounded<string>();
     private readonly Channel<string> _notices = Channel.CreateUnbounded<string>();
@@ -19,6 +20,7 @@ internal sealed class TestClient : IAsyncDisposable
     {
         Connection = connection;
         connection.On<ChatMessage>(nameof(IChatClient.ReceiveMessage), message => _messages.Writer.TryWrite(message));
+        connection.On<ChatMessage>(nameof(IChatClient.MessageUpdated), message => _updates.Writer.TryWrite(message));
         connection.On<string>(nameof(IChatClient.UserJoined), user => _joined.Writer.TryWrite(user));
         connection.On<string>(nameof(IChatClient.UserLeft), user => _left.Writer.TryWrite(user));
         connection.On<string>(nameof(IChatClient.Notice), text => _notices.Writer.TryWrite(text));
@@ -64,6 +66,22 @@ internal sealed class TestClient : IAsyncDisposable
 
     public Task<ChatMessage?> SendToAsync(string room, string text, string? clientMessageId = null) =>
         Connection.InvokeAsync<ChatMessage?>(nameof(IChatHub.SendToRoom), room, text, clientMessageId).DefaultTimeout();
+
+    public Task<ChatMessage?> PostAsync(string room, string text, long? replyTo = null, string? clientMessageId = null) =>
+        Connection.InvokeAsync<ChatMessage?>(nameof(IChatHub.Post), room, new MessageDraft(text, clientMessageId, replyTo)).DefaultTimeout();
+
+    public Task<ChatMessage> EditAsync(string room, long id, string text) => Connection.InvokeAsync<ChatMessage>(nameof(IChatHub.EditMessage), room, id, text).DefaultTimeout();
+
+    public Task DeleteAsync(string room, long id) => Connection.InvokeAsync(nameof(IChatHub.DeleteMessage), room, id).DefaultTimeout();
+
+    public Task ReactAsync(string room, long id, string emoji) => Connection.InvokeAsync(nameof(IChatHub.AddReaction), room, id, emoji).DefaultTimeout();
+
+    public Task UnreactAsync(string room, long id, string emoji) => Connection.InvokeAsync(nameof(IChatHub.RemoveReaction), room, id, emoji).DefaultTimeout();
+
+    /// <summary>The next <c>MessageUpdated</c>.</summary>
+    public Task<ChatMessage> NextUpdateAsync() => _updates.Reader.ReadAsync().DefaultTimeout();
+
+    public IReadOnlyList<ChatMessage> UpdatesSoFar() => Drain(_updates);
 
     public Task<RoomSummary> JoinAsync(string room) => Connection.InvokeAsync<RoomSummary>(nameof(IChatHub.JoinRoom), room).DefaultTimeout();
 

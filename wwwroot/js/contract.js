@@ -5,6 +5,11 @@
 export const Hub = Object.freeze({
   SendMessage: "SendMessage",
   SendToRoom: "SendToRoom",
+  Post: "Post",
+  EditMessage: "EditMessage",
+  DeleteMessage: "DeleteMessage",
+  AddReaction: "AddReaction",
+  RemoveReaction: "RemoveReaction",
   GetHistory: "GetHistory",
   GetRoomHistory: "GetRoomHistory",
   GetRoomHistoryBefore: "GetRoomHistoryBefore",
@@ -23,6 +28,7 @@ export const Hub = Object.freeze({
 /** What the server calls on the page (server → client). */
 export const Client = Object.freeze({
   ReceiveMessage: "ReceiveMessage",
+  MessageUpdated: "MessageUpdated",
   UserJoined: "UserJoined",
   UserLeft: "UserLeft",
   HistoryCleared: "HistoryCleared",

@@ -26,6 +26,9 @@ internal static class PostgresSchema
     public static string SetVersion(int version) =>
         $"INSERT INTO chat_schema (version) VALUES ({version}) ON CONFLICT (single) DO UPDATE SET version = excluded.version;";
 
+    /// <summary>The step that made chat_users; the store fills it after running the step.</summary>
+    public const int UsersStep = 4;
+
     public static readonly string[] Migrations =
     [
         // 1: every release before the versions, brought to the shape of the last of them (the client-ids release) by
@@ -142,6 +145,29 @@ internal static class PostgresSchema
         );
         CREATE INDEX chat_refresh_tokens_session ON chat_refresh_tokens (session);
         CREATE INDEX chat_refresh_tokens_expires_at ON chat_refresh_tokens (expires_at);
+        """,
+
+        // 4: messages people can answer, correct and react to (SPEC section 12). A change takes the next position of the id
+        // counter and leaves it in version (null while unchanged); the partial indexes hold changed messages only, so catch-up
+        // reads new messages by the (room, id) index and changed ones by these. Mentions and reactions are JSON text, as in
+        // SQLite. chat_mentions indexes unread mentions; chat_users is whom a mention in general can name (filled from the
+        // messages and memberships by the store after this step).
+        """
+        ALTER TABLE chat_messages ADD COLUMN reply_to bigint, ADD COLUMN mentions text, ADD COLUMN edited_at timestamptz,
+            ADD COLUMN deleted boolean NOT NULL DEFAULT false, ADD COLUMN reactions text, ADD COLUMN version bigint;
+        CREATE INDEX chat_messages_changed ON chat_messages (version) WHERE version IS NOT NULL;
+        CREATE INDEX chat_messages_room_changed ON chat_messages (room, version) WHERE version IS NOT NULL;
+        CREATE TABLE chat_mentions (
+            user_name  text   NOT NULL,
+            room       text   NOT NULL,
+            message_id bigint NOT NULL,
+            PRIMARY KEY (user_name, room, message_id)
+        );
+        CREATE INDEX chat_mentions_room ON chat_mentions (room, message_id);
+        CREATE TABLE chat_users (
+            key  text PRIMARY KEY,
+            name text NOT NULL
+        );
         """,
     ];
 }

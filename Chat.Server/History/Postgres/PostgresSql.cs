@@ -3,7 +3,10 @@ namespace Chat.Server.History.Postgres;
 /// <summary>Every statement the PostgreSQL store runs, in one place. Parameters are positional (<c>$1</c>, <c>$2</c>...), as each summary lists them.</summary>
 internal static class PostgresSql
 {
-    public const string Columns = "id, room, user_name, text, sent_at";
+    public const string Columns = "id, room, user_name, text, sent_at, reply_to, mentions, edited_at, deleted, reactions, version";
+
+    /// <summary>The same columns of the table aliased <c>m</c>.</summary>
+    private const string ColumnsOfM = "m.id, m.room, m.user_name, m.text, m.sent_at, m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version";
 
     /// <summary>One conversation after an id (the (room, id) index); $1 room, $2 after id, $3 limit.</summary>
     public const string After = $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND id > $2 ORDER BY id LIMIT $3;";
@@ -14,31 +17,88 @@ internal static class PostgresSql
     /// <summary>One conversation's messages before an id, newest first (the (room, id) index); $1 room, $2 before id, $3 limit.</summary>
     public const string Before = $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3;";
 
-    /// <summary>Every conversation after an id, in id order; $1 after id, $2 limit.</summary>
-    public const string All = $"SELECT {Columns} FROM chat_messages WHERE id > $1 ORDER BY id LIMIT $2;";
+    /// <summary>
+    /// Every conversation after a position, in position order: unchanged messages by the primary key, changed ones by the
+    /// partial index on version, each side at most $2 rows; $1 after position, $2 limit.
+    /// </summary>
+    public const string All = $"""
+        SELECT {ColumnsOfM} FROM chat_messages m WHERE m.id IN (
+            (SELECT id FROM chat_messages WHERE id > $1 AND version IS NULL ORDER BY id LIMIT $2)
+            UNION ALL
+            (SELECT id FROM chat_messages WHERE version > $1 ORDER BY version LIMIT $2))
+        ORDER BY coalesce(m.version, m.id) LIMIT $2;
+        """;
+
+    /// <summary>One conversation's message of an id; $1 room, $2 id.</summary>
+    public const string One = $"SELECT {Columns} FROM chat_messages WHERE id = $2 AND room = $1;";
 
     /// <summary>
-    /// A catch-up across conversations (<c>GetMissedMessages</c>) in one statement: the k-way merge of each conversation's
-    /// range of the (room, id) index, each range at most $3 ids long, cut at the first $3 ids; then only those rows,
-    /// oldest first. It reads at most conversations × limit index entries and limit rows, however many messages are
-    /// stored. $1 rooms, $2 after id, $3 limit.
+    /// A catch-up across conversations (<c>GetMissedMessages</c>) in one statement, in position order: the k-way merge of each
+    /// conversation's range of the (room, id) index (unchanged messages) and of the partial (room, version) index (changed
+    /// ones), each range at most $3 long, cut at the first $3 positions; then only those rows. It reads at most
+    /// conversations × 2 × limit index entries and limit rows, however many messages are stored. $1 rooms, $2 after, $3 limit.
     /// </summary>
     public const string MissedAfter = $"""
-        SELECT {Columns} FROM chat_messages WHERE id IN (
-            SELECT x.id FROM unnest($1::text[]) AS c(room)
-            CROSS JOIN LATERAL (SELECT id FROM chat_messages WHERE room = c.room AND id > $2 ORDER BY id LIMIT $3) AS x
-            ORDER BY x.id LIMIT $3)
-        ORDER BY id;
+        SELECT {ColumnsOfM} FROM chat_messages m JOIN (
+            SELECT x.id, x.position FROM unnest($1::text[]) AS c(room)
+            CROSS JOIN LATERAL (
+                (SELECT id, id AS position FROM chat_messages WHERE room = c.room AND id > $2 AND version IS NULL ORDER BY id LIMIT $3)
+                UNION ALL
+                (SELECT id, version FROM chat_messages WHERE room = c.room AND version > $2 ORDER BY version LIMIT $3)) AS x
+            ORDER BY x.position LIMIT $3) AS p ON p.id = m.id
+        ORDER BY p.position;
         """;
 
-    /// <summary>The same for the latest messages across conversations (no id to start from), oldest first; $1 rooms, $3 limit ($2 unused).</summary>
+    /// <summary>The same for the latest positions across conversations (no position to start from), in position order; $1 rooms, $3 limit ($2 unused).</summary>
     public const string MissedLatest = $"""
-        SELECT {Columns} FROM chat_messages WHERE id IN (
-            SELECT x.id FROM unnest($1::text[]) AS c(room)
-            CROSS JOIN LATERAL (SELECT id FROM chat_messages WHERE room = c.room ORDER BY id DESC LIMIT $3) AS x
-            ORDER BY x.id DESC LIMIT $3)
-        ORDER BY id;
+        SELECT {ColumnsOfM} FROM chat_messages m JOIN (
+            SELECT x.id, x.position FROM unnest($1::text[]) AS c(room)
+            CROSS JOIN LATERAL (
+                (SELECT id, id AS position FROM chat_messages WHERE room = c.room AND version IS NULL ORDER BY id DESC LIMIT $3)
+                UNION ALL
+                (SELECT id, version FROM chat_messages WHERE room = c.room AND version IS NOT NULL ORDER BY version DESC LIMIT $3)) AS x
+            ORDER BY x.position DESC LIMIT $3) AS p ON p.id = m.id
+        ORDER BY p.position;
         """;
+
+    /// <summary>The messages a batch of changes is about, as they are (the counter's row is locked: nothing changes them meanwhile); $1 ids.</summary>
+    public const string Changing = $"SELECT {Columns} FROM chat_messages WHERE id = ANY($1);";
+
+    /// <summary>
+    /// A batch of changes once decided: the counter moves past their positions ($1 how many), each message takes its last state
+    /// ($2 ids, $3 texts, $4 replies, $5 mentions, $6 edited at, $7 deleted, $8 reactions, $9 versions), and the messages whose
+    /// text changed ($10 ids, $11 their rooms) lose their mention rows (<see cref="Mention"/> writes them anew).
+    /// </summary>
+    public const string Change = """
+        WITH counter AS (UPDATE chat_counter SET last_id = last_id + $1),
+        changed AS (
+            UPDATE chat_messages m SET text = c.text, reply_to = c.reply_to, mentions = c.mentions, edited_at = c.edited_at,
+                deleted = c.deleted, reactions = c.reactions, version = c.version
+            FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::timestamptz[], $7::boolean[], $8::text[], $9::bigint[])
+                AS c(id, text, reply_to, mentions, edited_at, deleted, reactions, version)
+            WHERE m.id = c.id
+        ),
+        unmentioned AS (DELETE FROM chat_mentions WHERE (room, message_id) IN (SELECT * FROM unnest($11::text[], $10::bigint[])))
+        SELECT 1;
+        """;
+
+    /// <summary>Unread-mention rows, after <see cref="Change"/> removed the old ones (a statement of its own, so it sees that); $1 users, $2 rooms, $3 ids.</summary>
+    public const string Mention = """
+        INSERT INTO chat_mentions (user_name, room, message_id)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING;
+        """;
+
+    /// <summary>Users a mention in general can name; $1 keys, $2 names.</summary>
+    public const string Seen = "INSERT INTO chat_users (key, name) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING;";
+
+    /// <summary>Those of $2 (user keys) who can read $1 (general: every user seen).</summary>
+    public const string Readers = """
+        SELECT u.name FROM chat_users u
+        WHERE u.key = ANY($2) AND ($1 = 'general' OR EXISTS (SELECT 1 FROM chat_memberships m WHERE m.user_name = u.name AND m.room = $1));
+        """;
+
+    /// <summary>Everyone who posted or is in a conversation, for chat_users after the upgrade that made it.</summary>
+    public const string EveryUser = "SELECT user_name FROM chat_messages UNION SELECT user_name FROM chat_memberships;";
 
     /// <summary>
     /// Writes that move counters take turns on the id counter's row until they commit, across processes: ids then
@@ -56,15 +116,16 @@ internal static class PostgresSql
     /// added to their membership. Sibling statements do not see each other's rows, so a member added here gets its own
     /// count at insert and the UPDATE reaches only those who were members before. Returns the resent ones (count null),
     /// then each conversation's count (position null).
-    /// Parameters: $1 rooms, $2 users, $3 texts, $4 client ids, $5 sent at, then $6 and $7 the direct members' users and rooms.
+    /// Parameters: $1 rooms, $2 users, $3 texts, $4 client ids, $5 sent at, then $6 and $7 the direct members' users and rooms,
+    /// $8 replies and $9 mentions (JSON) of the messages.
     /// </summary>
     public const string Append = """
         WITH input AS (
-            SELECT m.position, m.room, m.user_name, m.text, m.client_id
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS m(room, user_name, text, client_id, position)
+            SELECT m.position, m.room, m.user_name, m.text, m.client_id, m.reply_to, m.mentions
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $8::bigint[], $9::text[]) WITH ORDINALITY AS m(room, user_name, text, client_id, reply_to, mentions, position)
         ),
         sent AS (
-            SELECT i.position, c.message_id AS id, c.room, m.text, c.sent_at
+            SELECT i.position, c.message_id AS id, c.room, CASE WHEN m.deleted THEN NULL ELSE m.text END AS text, c.sent_at
             FROM input i
             JOIN chat_client_ids c ON c.user_name = i.user_name AND c.client_id = i.client_id
             LEFT JOIN chat_messages m ON m.id = c.message_id
@@ -79,12 +140,18 @@ internal static class PostgresSql
             RETURNING last_id - (SELECT count(*) FROM fresh) AS before
         ),
         numbered AS (
-            SELECT f.room, f.user_name, f.text, f.client_id, c.before + f.n AS id, coalesce(v.last_seq, 0) + f.place AS seq
+            SELECT f.room, f.user_name, f.text, f.client_id, f.reply_to, f.mentions, c.before + f.n AS id, coalesce(v.last_seq, 0) + f.place AS seq
             FROM fresh f CROSS JOIN counter c LEFT JOIN chat_conversations v ON v.room = f.room
         ),
         inserted AS (
-            INSERT INTO chat_messages (id, room, user_name, text, sent_at, seq)
-            SELECT id, room, user_name, text, $5, seq FROM numbered
+            INSERT INTO chat_messages (id, room, user_name, text, sent_at, seq, reply_to, mentions)
+            SELECT id, room, user_name, text, $5, seq, reply_to, mentions FROM numbered
+        ),
+        mentioned AS (
+            INSERT INTO chat_mentions (user_name, room, message_id)
+            SELECT DISTINCT j.user_name, n.room, n.id FROM numbered n CROSS JOIN LATERAL json_array_elements_text(n.mentions::json) AS j(user_name)
+            WHERE n.mentions IS NOT NULL AND j.user_name <> n.user_name
+            ON CONFLICT DO NOTHING
         ),
         remembered AS (
             INSERT INTO chat_client_ids (user_name, client_id, room, message_id, sent_at)
@@ -125,8 +192,9 @@ internal static class PostgresSql
             DELETE FROM chat_messages WHERE id IN (
                 SELECT t.id FROM unnest($1::text[], $2::bigint[]) AS e(room, excess)
                 CROSS JOIN LATERAL (SELECT id FROM chat_messages WHERE room = e.room ORDER BY id LIMIT e.excess) AS t)
-            RETURNING room
-        )
+            RETURNING room, id
+        ),
+        unmentioned AS (DELETE FROM chat_mentions WHERE (room, message_id) IN (SELECT room, id FROM gone))
         UPDATE chat_conversations c SET count = c.count - g.deleted
         FROM (SELECT room, count(*) AS deleted FROM gone GROUP BY room) AS g
         WHERE c.room = g.room;
@@ -135,6 +203,7 @@ internal static class PostgresSql
     /// <summary>Clears a conversation: its messages go, and its members have nothing unread there (its sequence goes on); $1 room.</summary>
     public const string Clear = """
         WITH gone AS (DELETE FROM chat_messages WHERE room = $1),
+        unmentioned AS (DELETE FROM chat_mentions WHERE room = $1),
         emptied AS (UPDATE chat_conversations SET count = 0, last_id = NULL WHERE room = $1)
         UPDATE chat_memberships SET read_seq = coalesce((SELECT last_seq FROM chat_conversations WHERE room = $1), 0), own_unread = 0
         WHERE room = $1;
@@ -202,13 +271,17 @@ internal static class PostgresSql
     /// <summary>Unread messages of a membership, from the counters: those after the marker, less the user's own, at most what is kept.</summary>
     private const string Unread = "greatest(0, least(coalesce(c.last_seq, 0) - m.read_seq - m.own_unread, coalesce(c.count, 0)))::int";
 
+    /// <summary>Unread messages that mention the user: a range of chat_mentions' primary key after the marker.</summary>
+    private const string UnreadMentions = "(SELECT count(*) FROM chat_mentions x WHERE x.user_name = m.user_name AND x.room = m.room AND x.message_id > m.read_id)::int";
+
     /// <summary>general first (0 unread without a marker), then each of the user's conversations; $1 user.</summary>
     public const string Summaries = $"""
         SELECT 'general'::text, (SELECT last_id FROM chat_conversations WHERE room = 'general'),
             coalesce((SELECT {Unread} FROM chat_memberships m LEFT JOIN chat_conversations c ON c.room = m.room WHERE m.user_name = $1 AND m.room = 'general'), 0),
+            coalesce((SELECT {UnreadMentions} FROM chat_memberships m WHERE m.user_name = $1 AND m.room = 'general'), 0),
             0 AS place
         UNION ALL
-        SELECT m.room, c.last_id, {Unread}, 1
+        SELECT m.room, c.last_id, {Unread}, {UnreadMentions}, 1
         FROM chat_memberships m LEFT JOIN chat_conversations c ON c.room = m.room
         WHERE m.user_name = $1 AND m.room <> 'general'
         ORDER BY place;
@@ -216,7 +289,7 @@ internal static class PostgresSql
 
     /// <summary>One conversation's summary, no row without a membership; $1 user, $2 room.</summary>
     public const string Summary = $"""
-        SELECT m.room, c.last_id, {Unread}
+        SELECT m.room, c.last_id, {Unread}, {UnreadMentions}
         FROM chat_memberships m LEFT JOIN chat_conversations c ON c.room = m.room
         WHERE m.user_name = $1 AND m.room = $2;
         """;
@@ -271,6 +344,7 @@ internal static class PostgresSql
             RETURNING name
         ),
         messages AS (DELETE FROM chat_messages WHERE room IN (SELECT name FROM gone)),
+        mentions AS (DELETE FROM chat_mentions WHERE room IN (SELECT name FROM gone)),
         conversations AS (DELETE FROM chat_conversations WHERE room IN (SELECT name FROM gone))
         SELECT name FROM gone;
         """;

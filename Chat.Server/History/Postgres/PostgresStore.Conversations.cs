@@ -31,6 +31,7 @@ public sealed partial class PostgresStore
         {
             join.BatchCommands.Add(Command(PostgresSql.CreateRoom, user, room, limits.Now));
             join.BatchCommands.Add(Command(PostgresSql.Join, user, room));
+            join.BatchCommands.Add(Command(PostgresSql.Seen, new string?[] { Rules.Mentions.Key(user) }, new string?[] { user }));
             await join.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -78,6 +79,30 @@ public sealed partial class PostgresStore
                 return rooms.ToArray();
             },
             cancellationToken);
+
+    public bool KnowsUser(string user)
+    {
+        lock (_seen)
+        {
+            return _seen.Contains(user);
+        }
+    }
+
+    public async Task RememberUserAsync(string user, CancellationToken cancellationToken)
+    {
+        if (Unseen([user]).Length == 0)
+        {
+            return;
+        }
+
+        await using var seen = _dataSource.CreateCommand(PostgresSql.Seen);
+        seen.Parameters.Add(Parameter(new string?[] { Rules.Mentions.Key(user) }));
+        seen.Parameters.Add(Parameter(new string?[] { user }));
+        await seen.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<string[]> ReadersAsync(string room, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        keys.Count == 0 ? [] : await ReadAsync(PostgresSql.Readers, StringsAsync, cancellationToken, room, keys.Select(key => (string?)key).ToArray());
 
     public async Task<RoomSummary[]> SummariesAsync(string user, CancellationToken cancellationToken) =>
         [.. await ReadAsync(PostgresSql.Summaries, SummariesOfAsync, cancellationToken, user)];
@@ -134,7 +159,7 @@ public sealed partial class PostgresStore
         var summaries = new List<RoomSummary>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            summaries.Add(new RoomSummary(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2)));
+            summaries.Add(new RoomSummary(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2), reader.GetInt32(3)));
         }
 
         return summaries;

@@ -108,7 +108,31 @@ public sealed partial class PostgresStore : IHistoryStore, IAsyncDisposable, IDi
             await migrate.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        if (from < PostgresSchema.UsersStep)
+        {
+            await FillUsersAsync(connection, transaction, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>chat_users, made by <see cref="PostgresSchema.UsersStep"/>, filled from who posted or is in a conversation.</summary>
+    private static async Task FillUsersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var users = new List<string>();
+        await using (var every = new NpgsqlCommand(PostgresSql.EveryUser, connection, transaction))
+        await using (var reader = await every.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                users.Add(reader.GetString(0));
+            }
+        }
+
+        await using var seen = new NpgsqlCommand(PostgresSql.Seen, connection, transaction);
+        seen.Parameters.Add(Parameter(users.Select(user => (string?)Rules.Mentions.Key(user)).ToArray()));
+        seen.Parameters.Add(Parameter(users.Select(user => (string?)user).ToArray()));
+        await seen.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
@@ -224,6 +248,7 @@ public sealed partial class PostgresStore : IHistoryStore, IAsyncDisposable, IDi
 
     private static NpgsqlParameter Parameter(object? value) => value switch
     {
+        NpgsqlParameter ready => ready,
         string text => new NpgsqlParameter<string> { TypedValue = text },
         long number => new NpgsqlParameter<long> { TypedValue = number },
         int number => new NpgsqlParameter<int> { TypedValue = number },
@@ -258,7 +283,15 @@ public sealed partial class PostgresStore : IHistoryStore, IAsyncDisposable, IDi
 
     /// <summary>A message from a row of <see cref="PostgresSql.Columns"/>.</summary>
     private static ChatMessage Message(NpgsqlDataReader reader) =>
-        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTime>(4));
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTime>(4))
+        {
+            ReplyTo = reader.IsDBNull(5) ? null : reader.GetInt64(5),
+            Mentions = MessageChanges.ParseMentions(reader.IsDBNull(6) ? null : reader.GetString(6)),
+            EditedAt = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTime>(7),
+            Deleted = reader.GetBoolean(8),
+            Reactions = MessageChanges.ParseReactions(reader.IsDBNull(9) ? null : reader.GetString(9)),
+            Version = reader.IsDBNull(10) ? null : reader.GetInt64(10),
+        };
 
     /// <summary>
     /// PostgreSQL text holds neither U+0000 nor unpaired surrogates; such characters become U+FFFD

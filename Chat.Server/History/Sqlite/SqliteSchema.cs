@@ -6,6 +6,9 @@ namespace Chat.Server.History.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
+    /// <summary>The step that made the users table; the store fills it after running the step.</summary>
+    public const int UsersStep = 6;
+
     public static readonly string[] Migrations =
     [
         // 1: the first release: messages of general.
@@ -118,6 +121,32 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX refresh_tokens_session ON refresh_tokens (session);
         CREATE INDEX refresh_tokens_expires_at ON refresh_tokens (expires_at);
+        """,
+
+        // 6: messages people can answer, correct and react to (SPEC section 12). A change takes the next position in the id
+        // sequence and leaves it in version (null while unchanged); the partial indexes hold changed messages only, so catch-up
+        // reads new messages by the (room, id) index and changed ones by these. mentions indexes unread mentions; users is
+        // whom a mention in general can name (filled from the messages and memberships by the store after this step).
+        """
+        ALTER TABLE messages ADD COLUMN reply_to INTEGER;
+        ALTER TABLE messages ADD COLUMN mentions TEXT;
+        ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+        ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN reactions TEXT;
+        ALTER TABLE messages ADD COLUMN version INTEGER;
+        CREATE INDEX messages_changed ON messages (version) WHERE version IS NOT NULL;
+        CREATE INDEX messages_room_changed ON messages (room, version) WHERE version IS NOT NULL;
+        CREATE TABLE mentions (
+            user       TEXT    NOT NULL,
+            room       TEXT    NOT NULL,
+            message_id INTEGER NOT NULL,
+            PRIMARY KEY (user, room, message_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX mentions_room ON mentions (room, message_id);
+        CREATE TABLE users (
+            key  TEXT PRIMARY KEY,
+            name TEXT NOT NULL
+        ) WITHOUT ROWID;
         """,
     ];
 }

@@ -3,7 +3,10 @@ namespace Chat.Server.History.Sqlite;
 /// <summary>Every statement the SQLite store runs, in one place. Parameters are named (<c>$room</c>, <c>$id</c>...).</summary>
 internal static class SqliteSql
 {
-    public const string Columns = "id, room, user, text, sent_at";
+    public const string Columns = "id, room, user, text, sent_at, reply_to, mentions, edited_at, deleted, reactions, version";
+
+    /// <summary>A message's columns (<see cref="Columns"/>) and its position, for reads in position order.</summary>
+    private const string Positioned = $"{Columns}, coalesce(version, id) AS position";
 
     /// <summary>One conversation after an id (the (room, id) index); $room, $afterId, $limit.</summary>
     public const string After = $"SELECT {Columns} FROM messages WHERE room = $room AND id > $afterId ORDER BY id LIMIT $limit;";
@@ -14,17 +17,81 @@ internal static class SqliteSql
     /// <summary>One conversation's messages before an id, newest first (the (room, id) index); $room, $beforeId, $limit.</summary>
     public const string Before = $"SELECT {Columns} FROM messages WHERE room = $room AND id < $beforeId ORDER BY id DESC LIMIT $limit;";
 
-    /// <summary>Every conversation after an id, in id order; $afterId, $limit.</summary>
-    public const string All = $"SELECT {Columns} FROM messages WHERE id > $afterId ORDER BY id LIMIT $limit;";
+    /// <summary>
+    /// Every conversation after a position, in position order: unchanged messages by the primary key, changed ones by the
+    /// partial index on version, each side at most $limit rows; $afterId, $limit.
+    /// </summary>
+    public const string All = $"""
+        SELECT * FROM (SELECT {Positioned} FROM messages WHERE id > $afterId AND version IS NULL ORDER BY id LIMIT $limit)
+        UNION ALL
+        SELECT * FROM (SELECT {Positioned} FROM messages WHERE version > $afterId ORDER BY version LIMIT $limit)
+        ORDER BY position LIMIT $limit;
+        """;
 
-    /// <summary>The merge's probes and runs (<see cref="ConversationMerge"/>), each a range of the (room, id) index.</summary>
-    public const string FirstAfter = "SELECT min(id) FROM messages WHERE room = $room AND id > $from;";
+    /// <summary>One conversation's message of an id; $room, $id.</summary>
+    public const string One = $"SELECT {Columns} FROM messages WHERE id = $id AND room = $room;";
 
-    public const string LastBefore = "SELECT max(id) FROM messages WHERE room = $room AND id < $from;";
+    /// <summary>A message of an id, in the writer's transaction; $id.</summary>
+    public const string ById = $"SELECT {Columns} FROM messages WHERE id = $id;";
 
-    public const string RunUp = $"SELECT {Columns} FROM messages WHERE room = $room AND id >= $from AND id < $to ORDER BY id LIMIT $limit;";
+    /// <summary>
+    /// The merge's probes and runs (<see cref="ConversationMerge"/>) in position order: each reads a range of the (room, id)
+    /// index for unchanged messages and one of the partial (room, version) index for changed ones.
+    /// </summary>
+    public const string FirstAfter = """
+        SELECT min(p) FROM (
+            SELECT min(id) AS p FROM messages WHERE room = $room AND id > $from AND version IS NULL
+            UNION ALL
+            SELECT min(version) FROM messages WHERE room = $room AND version > $from);
+        """;
 
-    public const string RunDown = $"SELECT {Columns} FROM messages WHERE room = $room AND id <= $from AND id > $to ORDER BY id DESC LIMIT $limit;";
+    public const string LastBefore = """
+        SELECT max(p) FROM (
+            SELECT max(id) AS p FROM messages WHERE room = $room AND id < $from AND version IS NULL
+            UNION ALL
+            SELECT max(version) FROM messages WHERE room = $room AND version < $from);
+        """;
+
+    public const string RunUp = $"""
+        SELECT * FROM (SELECT {Positioned} FROM messages WHERE room = $room AND id >= $from AND id < $to AND version IS NULL ORDER BY id LIMIT $limit)
+        UNION ALL
+        SELECT * FROM (SELECT {Positioned} FROM messages WHERE room = $room AND version >= $from AND version < $to ORDER BY version LIMIT $limit)
+        ORDER BY position LIMIT $limit;
+        """;
+
+    public const string RunDown = $"""
+        SELECT * FROM (SELECT {Positioned} FROM messages WHERE room = $room AND id <= $from AND id > $to AND version IS NULL ORDER BY id DESC LIMIT $limit)
+        UNION ALL
+        SELECT * FROM (SELECT {Positioned} FROM messages WHERE room = $room AND version <= $from AND version > $to ORDER BY version DESC LIMIT $limit)
+        ORDER BY position DESC LIMIT $limit;
+        """;
+
+    /// <summary>The next position of the id sequence, for a change (AUTOINCREMENT gives the next message the one after).</summary>
+    public const string NextPosition = "UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = 'messages' RETURNING seq;";
+
+    /// <summary>A changed message's new state at its new position.</summary>
+    public const string Change = """
+        UPDATE messages SET text = $text, reply_to = $replyTo, mentions = $mentions, edited_at = $editedAt, deleted = $deleted,
+            reactions = $reactions, version = $version
+        WHERE id = $id;
+        """;
+
+    /// <summary>A message's unread-mention rows go (an edit writes them anew); the (room, message_id) index.</summary>
+    public const string Unmention = "DELETE FROM mentions WHERE room = $room AND message_id = $id;";
+
+    public const string Mention = "INSERT OR IGNORE INTO mentions (user, room, message_id) VALUES ($user, $room, $id);";
+
+    /// <summary>A user a mention in general can name.</summary>
+    public const string Seen = "INSERT OR IGNORE INTO users (key, name) VALUES ($key, $name);";
+
+    /// <summary>Those of $keys (a JSON array of user keys) who can read $room (general: every user seen).</summary>
+    public const string Readers = """
+        SELECT u.name FROM json_each($keys) AS k CROSS JOIN users AS u
+        WHERE u.key = k.value AND ($room = 'general' OR EXISTS (SELECT 1 FROM memberships AS m WHERE m.user = u.name AND m.room = $room));
+        """;
+
+    /// <summary>Everyone who posted or is in a conversation, for the users table after the upgrade that made it.</summary>
+    public const string EveryUser = "SELECT user FROM messages UNION SELECT user FROM memberships;";
 
     /// <summary>
     /// The messages first sent with the (user, client id) pairs of <c>$keys</c>, a JSON array of <c>[user, clientId]</c>,
@@ -32,7 +99,8 @@ internal static class SqliteSql
     /// the pairs the outer loop); the text is null where the message is gone.
     /// </summary>
     public const string Sent = """
-        SELECT c.message_id, c.room, c.user, m.text, c.sent_at, k.key
+        SELECT c.message_id, c.room, c.user, CASE WHEN m.deleted THEN NULL ELSE m.text END, c.sent_at,
+            m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version, k.key
         FROM json_each($keys) AS k CROSS JOIN client_ids AS c LEFT JOIN messages AS m ON m.id = c.message_id
         WHERE c.user = k.value ->> 0 AND c.client_id = k.value ->> 1;
         """;
@@ -60,11 +128,16 @@ internal static class SqliteSql
     /// <summary>Deletes a conversation's <c>$excess</c> oldest messages (a range of the (room, id) index).</summary>
     public const string Trim = "DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE room = $room ORDER BY id LIMIT $excess);";
 
-    public const string Trimmed = "UPDATE conversations SET count = count - $deleted WHERE room = $room;";
+    /// <summary>A trimmed conversation's count, and its unread mentions of messages no longer kept.</summary>
+    public const string Trimmed = """
+        UPDATE conversations SET count = count - $deleted WHERE room = $room;
+        DELETE FROM mentions WHERE room = $room AND message_id < coalesce((SELECT min(id) FROM messages WHERE room = $room), 9223372036854775807);
+        """;
 
     /// <summary>Clears a conversation: its messages go, and its members have nothing unread there.</summary>
     public const string Clear = """
         DELETE FROM messages WHERE room = $room;
+        DELETE FROM mentions WHERE room = $room;
         UPDATE conversations SET count = 0, last_id = NULL WHERE room = $room;
         UPDATE memberships SET read_seq = coalesce((SELECT last_seq FROM conversations WHERE room = $room), 0), own_unread = 0 WHERE room = $room;
         """;
@@ -95,19 +168,23 @@ internal static class SqliteSql
     /// <summary>Unread messages of a membership, from the counters: those after the marker, less the user's own, at most what is kept.</summary>
     private const string Unread = "max(0, min(coalesce(c.last_seq, 0) - m.read_seq - m.own_unread, coalesce(c.count, 0)))";
 
+    /// <summary>Unread messages that mention the user: a range of the mentions primary key after the marker.</summary>
+    private const string UnreadMentions = "(SELECT count(*) FROM mentions AS x WHERE x.user = m.user AND x.room = m.room AND x.message_id > m.read_id)";
+
     /// <summary>general first (0 unread without a marker), then each of the user's conversations.</summary>
     public const string Summaries = $"""
         SELECT 'general', (SELECT last_id FROM conversations WHERE room = 'general'),
-            coalesce((SELECT {Unread} FROM memberships AS m LEFT JOIN conversations AS c ON c.room = m.room WHERE m.user = $user AND m.room = 'general'), 0)
+            coalesce((SELECT {Unread} FROM memberships AS m LEFT JOIN conversations AS c ON c.room = m.room WHERE m.user = $user AND m.room = 'general'), 0),
+            coalesce((SELECT {UnreadMentions} FROM memberships AS m WHERE m.user = $user AND m.room = 'general'), 0)
         UNION ALL
         SELECT * FROM (
-            SELECT m.room, c.last_id, {Unread}
+            SELECT m.room, c.last_id, {Unread}, {UnreadMentions}
             FROM memberships AS m LEFT JOIN conversations AS c ON c.room = m.room
             WHERE m.user = $user AND m.room <> 'general');
         """;
 
     public const string Summary = $"""
-        SELECT m.room, c.last_id, {Unread}
+        SELECT m.room, c.last_id, {Unread}, {UnreadMentions}
         FROM memberships AS m LEFT JOIN conversations AS c ON c.room = m.room
         WHERE m.user = $user AND m.room = $room;
         """;
@@ -157,6 +234,7 @@ internal static class SqliteSql
 
     public const string RemoveRoom = """
         DELETE FROM messages WHERE room = $room;
+        DELETE FROM mentions WHERE room = $room;
         DELETE FROM conversations WHERE room = $room;
         """;
 

@@ -25,6 +25,7 @@ public sealed partial class SqliteStore
 
         await ExecuteAsync(transaction, SqliteSql.CreateRoom, cancellationToken, ("$room", room), ("$now", limits.Now.Ticks), ("$user", user));
         await ExecuteAsync(transaction, SqliteSql.Join, cancellationToken, ("$user", user), ("$room", room));
+        await SeenAsync(transaction, user, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return JoinOutcome.Joined;
     }
@@ -64,6 +65,25 @@ public sealed partial class SqliteStore
 
     public Task<int> DirectCountAsync(string user, CancellationToken cancellationToken) =>
         ReadAsync(SqliteSql.DirectCount, async reader => await reader.ReadAsync(cancellationToken) ? reader.GetInt32(0) : 0, cancellationToken, ("$user", user));
+
+    public bool KnowsUser(string user) => _seen.Contains(user);
+
+    public async Task RememberUserAsync(string user, CancellationToken cancellationToken)
+    {
+        if (_seen.Contains(user))
+        {
+            return;
+        }
+
+        await using var transaction = await BeginAsync(cancellationToken);
+        await SeenAsync(transaction, user, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public Task<string[]> ReadersAsync(string room, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        keys.Count == 0
+            ? Task.FromResult<string[]>([])
+            : ReadAsync(SqliteSql.Readers, StringsAsync, cancellationToken, ("$keys", System.Text.Json.JsonSerializer.Serialize(keys.ToArray(), StoreJson.Default.StringArray)), ("$room", room));
 
     public Task<string[]> MembersAsync(string room, CancellationToken cancellationToken) =>
         ReadAsync(SqliteSql.Members, StringsAsync, cancellationToken, ("$room", room));
@@ -148,7 +168,7 @@ public sealed partial class SqliteStore
         var summaries = new List<RoomSummary>();
         while (await reader.ReadAsync())
         {
-            summaries.Add(new RoomSummary(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2)));
+            summaries.Add(new RoomSummary(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2), reader.GetInt32(3)));
         }
 
         return summaries;

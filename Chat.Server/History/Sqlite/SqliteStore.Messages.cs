@@ -13,10 +13,89 @@ public sealed partial class SqliteStore
 
     private readonly SqliteCommand?[] _inserts = new SqliteCommand?[BitOperations.Log2(MaxRowsPerInsert) + 1];
 
-    public async Task<Appended[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken)
+    public async Task<Committed> CommitAsync(IReadOnlyList<NewMessage> messages, IReadOnlyList<MessageChange> changes, DateTime now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var transaction = await BeginAsync(cancellationToken);
+            var appended = await AppendAsync(transaction, messages, now, cancellationToken);
+            var changed = new ChangeResult[changes.Count];
+            for (var i = 0; i < changes.Count; i++)
+            {
+                changed[i] = await ChangeAsync(transaction, changes[i], now, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return new Committed(appended, changed);
+        }
+        catch
+        {
+            // The users written by the failed transaction are not there after all.
+            _seen.Clear();
+            throw;
+        }
+    }
+
+    public async Task<Appended[]> AppendAsync(IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken) =>
+        (await CommitAsync(batch, [], sentAt, cancellationToken)).Appended;
+
+    public async Task<ChatMessage?> FindAsync(string room, long id, CancellationToken cancellationToken) =>
+        (await ReadAsync(SqliteSql.One, MessagesAsync, cancellationToken, ("$room", room), ("$id", id))).SingleOrDefault();
+
+    /// <summary>One change, decided against the message as stored and written at the next position (<see cref="MessageChanges"/>).</summary>
+    private async Task<ChangeResult> ChangeAsync(SqliteTransaction transaction, MessageChange change, DateTime now, CancellationToken cancellationToken)
+    {
+        ChatMessage? current;
+        await using (var reader = await Prepared(transaction, SqliteSql.ById, ("$id", change.Id)).ExecuteReaderAsync(cancellationToken))
+        {
+            current = await reader.ReadAsync(cancellationToken) ? Message(reader) : null;
+        }
+
+        var (outcome, next) = MessageChanges.Decide(current, change, now);
+        if (outcome != ChangeOutcome.Changed)
+        {
+            return new ChangeResult(outcome, current);
+        }
+
+        var version = (long)(await ScalarAsync(transaction, SqliteSql.NextPosition, cancellationToken))!;
+        next = next! with { Version = version };
+        await ExecuteAsync(
+            transaction,
+            SqliteSql.Change,
+            cancellationToken,
+            ("$id", next.Id),
+            ("$text", next.Text),
+            ("$replyTo", next.ReplyTo),
+            ("$mentions", MessageChanges.MentionsJson(next.Mentions)),
+            ("$editedAt", next.EditedAt?.Ticks),
+            ("$deleted", next.Deleted),
+            ("$reactions", MessageChanges.ReactionsJson(next.Reactions)),
+            ("$version", version));
+        if (change.Kind is ChangeKind.Edit or ChangeKind.Delete)
+        {
+            await ExecuteAsync(transaction, SqliteSql.Unmention, cancellationToken, ("$room", next.Room), ("$id", next.Id));
+            await MentionAsync(transaction, next, cancellationToken);
+        }
+
+        return new ChangeResult(outcome, next);
+    }
+
+    /// <summary>Indexes the message's mentions of others, for their unread mention counts.</summary>
+    private async Task MentionAsync(SqliteTransaction transaction, ChatMessage message, CancellationToken cancellationToken)
+    {
+        foreach (var user in MessageChanges.Notified(message))
+        {
+            await ExecuteAsync(transaction, SqliteSql.Mention, cancellationToken, ("$user", user), ("$room", message.Room), ("$id", message.Id));
+        }
+    }
+
+    private async Task<Appended[]> AppendAsync(SqliteTransaction transaction, IReadOnlyList<NewMessage> batch, DateTime sentAt, CancellationToken cancellationToken)
     {
         var appended = new Appended[batch.Count];
-        await using var transaction = await BeginAsync(cancellationToken);
+        if (batch.Count == 0)
+        {
+            return appended;
+        }
 
         // A resent message (its sender's client id is remembered) comes back as first sent; the others are new.
         await FindSentAsync(transaction, batch, appended, cancellationToken);
@@ -49,7 +128,10 @@ public sealed partial class SqliteStore
         for (var n = 0; n < fresh.Count; n++)
         {
             var message = batch[fresh[n]];
-            appended[fresh[n]] = new Appended(new ChatMessage(ids[n], message.Room, message.User, message.Text, sentAt), IsNew: true);
+            var stored = new ChatMessage(ids[n], message.Room, message.User, message.Text, sentAt) { ReplyTo = message.ReplyTo, Mentions = message.Mentions is { Length: > 0 } ? message.Mentions : null };
+            appended[fresh[n]] = new Appended(stored, IsNew: true);
+            await MentionAsync(transaction, stored, cancellationToken);
+            await SeenAsync(transaction, message.User, cancellationToken);
             added[message.Room] = (ids[n], added.GetValueOrDefault(message.Room).Count + 1);
             own[(message.User, message.Room)] = own.GetValueOrDefault((message.User, message.Room)) + 1;
             if (message.ClientMessageId is { } clientId)
@@ -91,7 +173,6 @@ public sealed partial class SqliteStore
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return appended;
     }
 
@@ -159,13 +240,15 @@ public sealed partial class SqliteStore
             for (var i = 0; i < rows; i++)
             {
                 var message = batch[fresh[offset + i]];
-                insert.Parameters[4 * i].Value = message.Room;
-                insert.Parameters[(4 * i) + 1].Value = message.User;
-                insert.Parameters[(4 * i) + 2].Value = message.Text;
-                insert.Parameters[(4 * i) + 3].Value = seqs[offset + i];
+                insert.Parameters[6 * i].Value = message.Room;
+                insert.Parameters[(6 * i) + 1].Value = message.User;
+                insert.Parameters[(6 * i) + 2].Value = message.Text;
+                insert.Parameters[(6 * i) + 3].Value = seqs[offset + i];
+                insert.Parameters[(6 * i) + 4].Value = message.ReplyTo ?? (object)DBNull.Value;
+                insert.Parameters[(6 * i) + 5].Value = MessageChanges.MentionsJson(message.Mentions) ?? (object)DBNull.Value;
             }
 
-            insert.Parameters[4 * rows].Value = sentAt.Ticks;
+            insert.Parameters[6 * rows].Value = sentAt.Ticks;
             var first = ids.Count;
             await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
             {
@@ -183,7 +266,7 @@ public sealed partial class SqliteStore
         return ids;
     }
 
-    /// <summary>The prepared insert of <paramref name="rows"/> rows (a power of two): parameters $r0, $u0, $t0, $s0, $r1, ..., then $sentAt.</summary>
+    /// <summary>The prepared insert of <paramref name="rows"/> rows (a power of two): parameters $r0, $u0, $t0, $s0, $p0, $m0, $r1, ..., then $sentAt.</summary>
     private SqliteCommand InsertCommand(int rows)
     {
         var slot = BitOperations.Log2((uint)rows);
@@ -193,14 +276,16 @@ public sealed partial class SqliteStore
         }
 
         var insert = Writer.CreateCommand();
-        var values = string.Join(", ", Enumerable.Range(0, rows).Select(i => $"($r{i}, $u{i}, $t{i}, $s{i}, $sentAt)"));
-        insert.CommandText = $"INSERT INTO messages (room, user, text, seq, sent_at) VALUES {values} RETURNING id;";
+        var values = string.Join(", ", Enumerable.Range(0, rows).Select(i => $"($r{i}, $u{i}, $t{i}, $s{i}, $p{i}, $m{i}, $sentAt)"));
+        insert.CommandText = $"INSERT INTO messages (room, user, text, seq, reply_to, mentions, sent_at) VALUES {values} RETURNING id;";
         for (var i = 0; i < rows; i++)
         {
             insert.Parameters.Add($"$r{i}", SqliteType.Text);
             insert.Parameters.Add($"$u{i}", SqliteType.Text);
             insert.Parameters.Add($"$t{i}", SqliteType.Text);
             insert.Parameters.Add($"$s{i}", SqliteType.Integer);
+            insert.Parameters.Add($"$p{i}", SqliteType.Integer);
+            insert.Parameters.Add($"$m{i}", SqliteType.Text);
         }
 
         insert.Parameters.Add("$sentAt", SqliteType.Integer);
@@ -233,7 +318,7 @@ public sealed partial class SqliteStore
             var first = reader.IsDBNull(3)
                 ? ChatMessage.Tombstone(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), new DateTime(reader.GetInt64(4), DateTimeKind.Utc))
                 : Message(reader);
-            appended[positions[reader.GetInt32(5)]] = new Appended(first, IsNew: false);
+            appended[positions[reader.GetInt32(11)]] = new Appended(first, IsNew: false);
         }
     }
 

@@ -96,6 +96,11 @@ public sealed partial class SqliteStore(string connectionString, Retention reten
                 await ExecuteAsync(writer, transaction, SqliteSchema.Migrations[step], cancellationToken);
             }
 
+            if (from < SqliteSchema.UsersStep)
+            {
+                await FillUsersAsync(writer, transaction, cancellationToken);
+            }
+
             if (from < SqliteSchema.Migrations.Length)
             {
                 await ExecuteAsync(writer, transaction, $"PRAGMA user_version = {SqliteSchema.Migrations.Length};", cancellationToken);
@@ -105,6 +110,34 @@ public sealed partial class SqliteStore(string connectionString, Retention reten
         }
 
         _writer = writer;
+    }
+
+    /// <summary>The users table made by <see cref="SqliteSchema.UsersStep"/>, filled from who posted or is in a conversation.</summary>
+    private static async Task FillUsersAsync(SqliteConnection writer, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var users = new List<string>();
+        await using (var every = writer.CreateCommand())
+        {
+            every.Transaction = transaction;
+            every.CommandText = SqliteSql.EveryUser;
+            await using var reader = await every.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                users.Add(reader.GetString(0));
+            }
+        }
+
+        await using var seen = writer.CreateCommand();
+        seen.Transaction = transaction;
+        seen.CommandText = SqliteSql.Seen;
+        var key = seen.Parameters.Add("$key", SqliteType.Text);
+        var name = seen.Parameters.Add("$name", SqliteType.Text);
+        foreach (var user in users)
+        {
+            key.Value = Rules.Mentions.Key(user);
+            name.Value = user;
+            await seen.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     private async Task<SqliteTransaction> BeginAsync(CancellationToken cancellationToken) =>
@@ -207,5 +240,37 @@ public sealed partial class SqliteStore(string connectionString, Retention reten
 
     /// <summary>A message from a row of <see cref="SqliteSql.Columns"/>.</summary>
     private static ChatMessage Message(SqliteDataReader reader) =>
-        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), new DateTime(reader.GetInt64(4), DateTimeKind.Utc));
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), new DateTime(reader.GetInt64(4), DateTimeKind.Utc))
+        {
+            ReplyTo = reader.IsDBNull(5) ? null : reader.GetInt64(5),
+            Mentions = MessageChanges.ParseMentions(reader.IsDBNull(6) ? null : reader.GetString(6)),
+            EditedAt = reader.IsDBNull(7) ? null : new DateTime(reader.GetInt64(7), DateTimeKind.Utc),
+            Deleted = !reader.IsDBNull(8) && reader.GetBoolean(8),
+            Reactions = MessageChanges.ParseReactions(reader.IsDBNull(9) ? null : reader.GetString(9)),
+            Version = reader.IsDBNull(10) ? null : reader.GetInt64(10),
+        };
+
+    /// <summary>
+    /// Users a mention in general can name, written once per user (<see cref="_seen"/> remembers whom this process wrote,
+    /// up to <see cref="SeenMemory"/> names, then starts over).
+    /// </summary>
+    private async Task SeenAsync(SqliteTransaction transaction, string user, CancellationToken cancellationToken)
+    {
+        if (_seen.Contains(user))
+        {
+            return;
+        }
+
+        await ExecuteAsync(transaction, SqliteSql.Seen, cancellationToken, ("$key", Rules.Mentions.Key(user)), ("$name", user));
+        if (_seen.Count >= SeenMemory)
+        {
+            _seen.Clear();
+        }
+
+        _seen.Add(user);
+    }
+
+    private const int SeenMemory = 100_000;
+
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
 }
