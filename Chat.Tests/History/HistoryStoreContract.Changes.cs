@@ -181,4 +181,20 @@ public abstract partial class HistoryStoreContract
         afterDelete[0].Message.Deleted.Should().BeTrue();
         afterDelete[0].Message.Text.Should().BeEmpty();
     }
+
+    [SkippableFact]
+    public async Task A_message_takes_at_most_a_thousand_reactions_so_one_reaction_costs_a_bounded_message()
+    {
+        var store = await OpenAsync();
+        var id = (await AppendAsync(store, Messages("famous")))[0].Id;
+        var reactions = Enumerable.Range(0, MessageChanges.MaxReactions).Select(n => new MessageChange(ChangeKind.AddReaction, "general", id, $"user{n}", Emoji: "👍")).ToArray();
+        (await store.CommitAsync([], reactions, Later, default)).Changes.Should().AllSatisfy(change => change.Outcome.Should().Be(ChangeOutcome.Changed));
+
+        var past = await ChangeAsync(store, new MessageChange(ChangeKind.AddReaction, "general", id, "one-more", Emoji: "👍"));
+        var removed = await ChangeAsync(store, new MessageChange(ChangeKind.RemoveReaction, "general", id, "user0", Emoji: "👍"));
+
+        past.Outcome.Should().Be(ChangeOutcome.TooManyReactions);
+        removed.Outcome.Should().Be(ChangeOutcome.Changed, "taking one off is always allowed");
+        removed.Message!.Reactions!.Single().Users.Should().HaveCount(MessageChanges.MaxReactions - 1);
+    }
 }

@@ -321,5 +321,36 @@ public class MessageLifecycleTests
         (await Refusal(() => alice.DeleteAsync("general", sent.Id))).Should().Contain("You are sending too fast: at most 1 messages per second, in bursts of up to 3.");
     }
 
+    [Fact]
+    public async Task Nobody_reaches_a_message_of_a_conversation_they_cannot_read_by_naming_another_one()
+    {
+        await using var app = new ChatApplication();
+        await using var alice = await app.ConnectAsync("alice");
+        await using var bob = await app.ConnectAsync("bob");
+        await using var carol = await app.ConnectAsync("carol");
+        await alice.JoinAsync("dev");
+        var secret = (await alice.PostAsync("@bob", "between us"))!;
+        var dev = (await alice.PostAsync("dev", "members only"))!;
+        await carol.PostAsync("@alice", "hi alice");
+
+        var tries = new[]
+        {
+            await Refusal(() => carol.ReactAsync("general", secret.Id, "👍")),
+            await Refusal(() => carol.ReactAsync("@alice", secret.Id, "👍")),
+            await Refusal(() => carol.DeleteAsync("@bob", secret.Id)),
+            await Refusal(() => carol.PostAsync("@alice", "a reply", replyTo: secret.Id)),
+            await Refusal(() => carol.ReactAsync("dev", dev.Id, "👍")),
+            await Refusal(() => carol.ReactAsync("general", dev.Id, "👍")),
+        };
+
+        tries[0].Should().EndWith($"There is no message {secret.Id} in general; react to a message of this conversation.");
+        tries[1].Should().EndWith($"There is no message {secret.Id} in @alice; react to a message of this conversation.");
+        tries[2].Should().EndWith($"There is no message {secret.Id} in @bob; delete a message of this conversation.", "carol's @bob is her own conversation with bob");
+        tries[3].Should().EndWith($"There is no message {secret.Id} in @alice; reply to a message of this conversation.");
+        tries[4].Should().EndWith("You are not in #dev; join it first.");
+        tries[5].Should().EndWith($"There is no message {dev.Id} in general; react to a message of this conversation.");
+        (await bob.RoomHistoryAsync("@alice")).Should().ContainSingle().Which.Should().Be(secret with { Room = "@alice" });
+    }
+
     private static async Task<string> Refusal(Func<Task> call) => (await call.Should().ThrowAsync<HubException>()).Which.Message;
 }
