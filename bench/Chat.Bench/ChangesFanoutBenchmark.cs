@@ -6,9 +6,10 @@ namespace Chat.Bench;
 /// <summary>
 /// What message changes (SPEC section 12) cost the fan-out: on one Chat server, N receivers in <c>general</c>, the first of
 /// which also sends, in alternating runs of the same M messages, plain and with one change after every tenth message. The
-/// changes take turns: a reaction (added to the sender's newest acked message, taken off that message the next time) and
-/// an edit of the newest acked message (a new text each time), so each one really changes the message and reaches every
-/// receiver as <c>MessageUpdated</c>. Deliveries count <c>ReceiveMessage</c> and <c>MessageUpdated</c> at every receiver.
+/// changes take turns: a reaction and an edit of the sender's newest acked message (a new text each time). A reaction takes
+/// off the oldest reaction the sender added once that one's ack has come, or else adds an emoji the newest message does not
+/// have (nor is being given or losing), so the sender never waits for a change and each one really changes the message and
+/// reaches every receiver as <c>MessageUpdated</c>. Deliveries count <c>ReceiveMessage</c> and <c>MessageUpdated</c> at every receiver.
 /// Each receiver checks every message (none missing, duplicated or reordered), counts the changes of measured messages, and
 /// checks that messages and changes come in position order (ids and versions strictly increasing).
 /// </summary>
@@ -23,7 +24,7 @@ internal static class ChangesFanoutBenchmark
         public int MessagesFor(int receivers) => Messages > 0 ? Messages : receivers <= 100 ? 5000 : 1000;
 
         public string Describe() => string.Create(CultureInfo.InvariantCulture,
-            $"1 sender with up to {Window} messages not yet at the first receiver, {TextLength}-character texts, {(Messages > 0 ? $"{Messages:N0}" : "5,000 (up to 100 receivers) or 1,000")} messages per run; with changes: one after every {ChangeEvery} messages, a reaction (added, then taken off) and an edit in turn");
+            $"1 sender with up to {Window} messages not yet at the first receiver, {TextLength}-character texts, {(Messages > 0 ? $"{Messages:N0}" : "5,000 (up to 100 receivers) or 1,000")} messages per run; with changes: one after every {ChangeEvery} messages, a reaction (added, or taken off once added) and an edit in turn");
     }
 
     /// <summary>One run.</summary>
@@ -39,7 +40,7 @@ internal static class ChangesFanoutBenchmark
     private const string Sender = "r0";
 
     /// <summary>The emoji the reactions take in turn.</summary>
-    private static readonly string[] Emoji = ["👍", "🎉", "🚀", "👀", "😂"];
+    private static readonly string[] Emoji = ["👍", "🎉", "🚀", "👀", "😂", "🙏", "🔥", "💯"];
 
     private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(60);
 
@@ -154,10 +155,7 @@ internal static class ChangesFanoutBenchmark
     private static async Task<Sent> SendAsync(RawConnection sender, DeliveryLog windowAt, Load load, Options options, CancellationToken cancellationToken)
     {
         var acks = new MessageAcks();
-        var changes = new List<Task<bool>>();
-        (long Id, string Emoji, Task<bool> Added)? reaction = null;
-        var edits = 0;
-        var reactions = 0;
+        var changes = new Changes(sender, load.Phase, options.TextLength, cancellationToken);
         var before = windowAt.Count(load.Phase);
         var clock = Stopwatch.StartNew();
         var deadline = load.For ?? TimeSpan.MaxValue;
@@ -171,46 +169,20 @@ internal static class ChangesFanoutBenchmark
             }
 
             acks.Add(sender.SendMessageForIdAsync(BenchText.Create(load.Phase, sequence, Stopwatch.GetTimestamp(), options.TextLength), Sender, cancellationToken));
-            if (!load.Changes || (sequence - load.First + 1) % options.ChangeEvery != 0)
+            if (load.Changes && (sequence - load.First + 1) % options.ChangeEvery == 0)
             {
-                continue;
+                // On the newest message of this load whose ack (with its id) has come; at the start, the first one, waited for.
+                // With none acked, no change: the unacked count says why.
+                var newest = await acks.NewestAsync(cancellationToken);
+                if (newest >= 0)
+                {
+                    changes.Make(newest);
+                }
             }
-
-            // The newest message of this load whose ack (with its id) has come; at the start, the first one, waited for.
-            var newest = await acks.NewestAsync(cancellationToken);
-            if (newest < 0)
-            {
-                continue; // nothing of this load was acked: the unacked count says so
-            }
-
-            Task<bool> change;
-            if (changes.Count % 2 == 1)
-            {
-                change = sender.EditMessageAsync(Room, newest, EditText(load.Phase, edits++, options.TextLength), cancellationToken);
-            }
-            else if (reaction is { } added)
-            {
-                // Taken off once it is on (its ack came long ago, as a rule), so the removal changes the message too.
-                await WaitAsync(added.Added, cancellationToken);
-                change = sender.RemoveReactionAsync(Room, added.Id, added.Emoji, cancellationToken);
-                reaction = null;
-            }
-            else
-            {
-                var emoji = Emoji[reactions++ % Emoji.Length];
-                change = sender.AddReactionAsync(Room, newest, emoji, cancellationToken);
-                reaction = (newest, emoji, change);
-            }
-
-            changes.Add(change);
         }
 
         var messages = await acks.AllAsync(cancellationToken);
-        var changed = default(SendResult) with { Sent = changes.Count };
-        foreach (var change in changes)
-        {
-            changed = await WaitAsync(change, cancellationToken) ? changed with { Acked = changed.Acked + 1 } : changed with { Failed = changed.Failed + 1 };
-        }
+        var changed = await changes.AllAsync(cancellationToken);
 
         if (messages.Failed + changed.Failed > 0)
         {
@@ -219,13 +191,6 @@ internal static class ChangesFanoutBenchmark
         }
 
         return new Sent(messages, changed);
-    }
-
-    /// <summary>An edit's text: the phase first (as a receiver counts it), then a number of its own in the load, padded to the text length.</summary>
-    private static string EditText(byte phase, int edit, int length)
-    {
-        var head = string.Create(CultureInfo.InvariantCulture, $"{(char)phase}E{edit}.");
-        return head.Length >= length ? head : head + new string('e', length - head.Length);
     }
 
     private static async Task<bool> ReachedAsync(DeliveryLog receiver, byte phase, long count, CancellationToken cancellationToken)
@@ -251,6 +216,75 @@ internal static class ChangesFanoutBenchmark
         catch (TimeoutException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// The changes of one load, each one that really changes its message, made without waiting for any answer: a reaction and an
+    /// edit in turn.
+    /// </summary>
+    private sealed class Changes(RawConnection sender, byte phase, int textLength, CancellationToken cancellationToken)
+    {
+        private readonly List<Task<bool>> _calls = [];
+        private readonly Queue<Reaction> _added = new(); // added (acked or not) and not yet taken off, oldest first
+        private readonly List<Reaction> _removing = [];  // taken off, not yet acked
+        private int _edits;
+        private int _emoji;
+
+        private sealed record Reaction(long Id, string Emoji, Task<bool> Call);
+
+        /// <summary>The next change, on <paramref name="newest"/> (the newest acked message) or on the one the oldest reaction went to.</summary>
+        public void Make(long newest) => _calls.Add(_calls.Count % 2 == 0 ? React(newest) ?? Edit(newest) : Edit(newest));
+
+        /// <summary>Waits for every change's answer.</summary>
+        public async Task<SendResult> AllAsync(CancellationToken cancellationToken)
+        {
+            var result = default(SendResult) with { Sent = _calls.Count };
+            foreach (var call in _calls)
+            {
+                result = await WaitAsync(call, cancellationToken) ? result with { Acked = result.Acked + 1 } : result with { Failed = result.Failed + 1 };
+            }
+
+            return result;
+        }
+
+        private Task<bool> Edit(long id)
+        {
+            // A text of its own: the phase first (as a receiver counts the change), then the edit's number in the load.
+            var head = string.Create(CultureInfo.InvariantCulture, $"{(char)phase}E{_edits++}.");
+            var text = head.Length >= textLength ? head : head + new string('e', textLength - head.Length);
+            return sender.EditMessageAsync(Room, id, text, cancellationToken);
+        }
+
+        /// <summary>Takes off the oldest reaction once its add is acked, or else adds one to <paramref name="newest"/>; null when every emoji is busy there.</summary>
+        private Task<bool>? React(long newest)
+        {
+            _removing.RemoveAll(reaction => reaction.Call.IsCompleted);
+            if (_added.TryPeek(out var oldest) && oldest.Call.IsCompleted)
+            {
+                _added.Dequeue();
+                if (oldest.Call.Result)
+                {
+                    var removal = sender.RemoveReactionAsync(Room, oldest.Id, oldest.Emoji, cancellationToken);
+                    _removing.Add(oldest with { Call = removal });
+                    return removal;
+                }
+            }
+
+            // An emoji the message neither has nor is being given or losing: calls in flight may be handled in either order.
+            for (var i = 0; i < Emoji.Length; i++)
+            {
+                var emoji = Emoji[(_emoji + i) % Emoji.Length];
+                if (!_added.Concat(_removing).Any(reaction => reaction.Id == newest && reaction.Emoji == emoji))
+                {
+                    _emoji = (_emoji + i + 1) % Emoji.Length;
+                    var addition = sender.AddReactionAsync(Room, newest, emoji, cancellationToken);
+                    _added.Enqueue(new Reaction(newest, emoji, addition));
+                    return addition;
+                }
+            }
+
+            return null;
         }
     }
 
