@@ -4,8 +4,9 @@ namespace Chat.Bench;
 
 /// <summary>
 /// What one receiver got in a run: every measured message at most once and, per sender, in order; when
-/// messages came (gaps) and how long each took (latency). Written only by its connection's receive loop;
-/// read by the benchmark once <see cref="Received"/> says enough arrived.
+/// messages came (gaps) and how long each took (latency); with positions kept, the <c>MessageUpdated</c>
+/// records too, and whether messages and changes came in position order. Written only by its connection's
+/// receive loop; read by the benchmark once <see cref="Received"/> (and <see cref="Updates"/>) say enough arrived.
 /// </summary>
 internal sealed class DeliveryLog
 {
@@ -14,17 +15,25 @@ internal sealed class DeliveryLog
     private readonly ulong[] _seen;
     private readonly long[] _lastBySender;
     private readonly long[]? _latencies;
+    private readonly bool _positions;
     private long _received;
     private long _records;
     private long _warmUpSeen = -1;
     private long _warmUpReceived;
+    private long _updates;
+    private long _warmUpUpdates;
+    private long _lastPosition = -1;
     private long _awaitedCount = long.MaxValue;
     private byte _awaitedPhase = BenchText.Measured;
     private TaskCompletionSource? _awaited;
 
-    /// <summary>A log for measured sequence numbers 0 to <paramref name="messages"/> - 1, sender <c>s</c> sending those with <c>seq % senders == s</c>.</summary>
-    public DeliveryLog(int messages, int senders, bool keepLatencies)
+    /// <summary>
+    /// A log for measured sequence numbers 0 to <paramref name="messages"/> - 1, sender <c>s</c> sending those with <c>seq % senders == s</c>;
+    /// with <paramref name="positions"/>, it also reads each message's id and each change's version to check they come in position order.
+    /// </summary>
+    public DeliveryLog(int messages, int senders, bool keepLatencies, bool positions = false)
     {
+        _positions = positions;
         _messages = messages;
         _senders = senders;
         _seen = new ulong[(messages + 63) / 64];
@@ -37,6 +46,24 @@ internal sealed class DeliveryLog
 
     /// <summary>Every <c>ReceiveMessage</c> that came, of any phase or none (a connection that should get nothing counts them).</summary>
     public long Records => Volatile.Read(ref _records);
+
+    /// <summary>
+    /// <c>MessageUpdated</c> records of measured messages (their text, or their edited text, starts with the measured phase); each
+    /// change once, unless <see cref="OutOfPosition"/> says otherwise.
+    /// </summary>
+    public long Updates => Volatile.Read(ref _updates);
+
+    /// <summary><c>MessageUpdated</c> records of warm-up messages.</summary>
+    public long WarmUpUpdates => Volatile.Read(ref _warmUpUpdates);
+
+    /// <summary>
+    /// With positions kept: messages (by id) and changes (by version) that came at or below the highest position before them
+    /// (duplicated or out of position order) or without one, warm-up included.
+    /// </summary>
+    public long OutOfPosition { get; private set; }
+
+    /// <summary>Stopwatch timestamp of the latest <c>MessageUpdated</c> of a measured message.</summary>
+    public long LastUpdateAt { get; private set; }
 
     /// <summary>Messages of <paramref name="phase"/> received: measured ones each counted once, warm-up ones as they came.</summary>
     public long Count(byte phase) => phase == BenchText.WarmUp ? Volatile.Read(ref _warmUpReceived) : Received;
@@ -77,6 +104,12 @@ internal sealed class DeliveryLog
     public void Record(ReadOnlySpan<byte> record, long now)
     {
         Volatile.Write(ref _records, _records + 1);
+        if (_positions)
+        {
+            // {"type":1,"target":"ReceiveMessage","arguments":[{"id":42,...}]}
+            Follow(Json.After(record, "\"id\":"u8));
+        }
+
         // Anything else (a message from another client) is not counted; a measured one lost that way shows as missing.
         if (!BenchText.TryRead(Json.After(record, "\"text\":\""u8), out var phase, out var sequence, out var sentAt))
         {
@@ -128,6 +161,46 @@ internal sealed class DeliveryLog
         LastAt = now;
         Volatile.Write(ref _received, _received + 1);
         Signal(BenchText.Measured, _received);
+    }
+
+    /// <summary>
+    /// Takes one <c>MessageUpdated</c> record, received at Stopwatch timestamp <paramref name="now"/>: counts it by the phase its text
+    /// starts with (a reaction leaves the benchmark's text, an edit writes one that starts with the phase too).
+    /// </summary>
+    public void RecordUpdate(ReadOnlySpan<byte> record, long now)
+    {
+        if (_positions)
+        {
+            Follow(Json.After(record, "\"version\":"u8));
+        }
+
+        var text = Json.After(record, "\"text\":\""u8);
+        if (text.IsEmpty)
+        {
+            return;
+        }
+
+        if (text[0] == BenchText.Measured)
+        {
+            LastUpdateAt = now;
+            Volatile.Write(ref _updates, _updates + 1);
+        }
+        else if (text[0] == BenchText.WarmUp)
+        {
+            Volatile.Write(ref _warmUpUpdates, _warmUpUpdates + 1);
+        }
+    }
+
+    /// <summary>Checks that the position at the start of <paramref name="value"/> is above every one before it.</summary>
+    private void Follow(ReadOnlySpan<byte> value)
+    {
+        if (!Utf8Parser.TryParse(value, out long position, out _) || position <= _lastPosition)
+        {
+            OutOfPosition++;
+            return;
+        }
+
+        _lastPosition = position;
     }
 
     private void Signal(byte phase, long count)

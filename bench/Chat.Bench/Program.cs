@@ -23,7 +23,7 @@ var url = new Option<Uri?>("--url")
     },
 };
 var messages = new Option<int>("--messages") { Description = "Messages each sender sends per round.", DefaultValueFactory = _ => 1000 };
-var root = new RootCommand("Chat benchmark: acked sends per second with one sender and with many (default); one node versus two (cluster); Chat against a bare SignalR hub (fanout, latency, slow-consumer, idle-memory, sends); a room against general (room-fanout); every performance target in one run (targets).")
+var root = new RootCommand("Chat benchmark: acked sends per second with one sender and with many (default); one node versus two (cluster); Chat against a bare SignalR hub (fanout, latency, slow-consumer, idle-memory, sends); a room against general (room-fanout); fan-out with message changes against plain fan-out (changes-fanout); every performance target in one run (targets).")
 {
     url, rounds, messages, senders,
 };
@@ -118,6 +118,31 @@ roomFanout.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 root.Subcommands.Add(roomFanout);
+
+// chat-bench changes-fanout: fan-out with a reaction or an edit after every tenth message against plain fan-out, on one Chat server
+var changesReceivers = new Option<int[]>("--receivers") { Description = "Receiver counts to measure, one after the other, each on a server of its own.", DefaultValueFactory = _ => [1000], AllowMultipleArgumentsPerToken = true };
+var changesMessages = new Option<int>("--messages") { Description = "Messages per run; 0: 5,000 to up to 100 receivers and 1,000 to more, as the fan-out target.", DefaultValueFactory = _ => 0 };
+var changesEvery = new Option<int>("--change-every") { Description = "In the runs with changes, one change after every this many messages.", DefaultValueFactory = _ => 10 };
+var changesWindow = new Option<int>("--window") { Description = "Messages the sender may have sent but not yet received by the first receiver (itself).", DefaultValueFactory = _ => 200 };
+var changesFanout = new Command("changes-fanout", "Deliveries per second (ReceiveMessage and MessageUpdated) to 1000 receivers with a reaction or an edit after every tenth message, against the same messages without, alternating on one Chat server, every message and change checked.")
+{
+    changesReceivers, changesMessages, changesEvery, changesWindow, textLength, warmUp, rounds,
+};
+changesFanout.SetAction(async (parse, cancellationToken) =>
+{
+    // Checked here rather than in a validator, which does not see the defaults.
+    var options = new ChangesFanoutBenchmark.Options(
+        parse.GetValue(rounds), parse.GetValue(changesReceivers)!, parse.GetValue(changesMessages), parse.GetValue(changesEvery), parse.GetValue(changesWindow),
+        parse.GetValue(textLength), TimeSpan.FromSeconds(parse.GetValue(warmUp)));
+    if (options.Receivers.Length == 0 || options.Receivers.Any(count => count < 1) || options.Messages < 0 || options.ChangeEvery < 1 || options.Window < 1 || options.Rounds < 1)
+    {
+        await Console.Error.WriteLineAsync("--receivers, --change-every, --window and --rounds must be at least 1, and --messages at least 0.");
+        return 1;
+    }
+
+    return await ChangesFanoutBenchmark.RunAsync(options, Console.Out, cancellationToken) ? 0 : 2;
+});
+root.Subcommands.Add(changesFanout);
 
 // chat-bench latency: delivery latency percentiles at a fixed rate, Chat against the bare hub
 var latencyReceivers = new Option<int>("--receivers") { Description = "Receivers.", DefaultValueFactory = _ => 1000 };

@@ -20,6 +20,7 @@ internal sealed class RawConnection : IAsyncDisposable
     private readonly ClientWebSocket _socket;
     private readonly SemaphoreSlim _sending = new(1, 1); // a WebSocket takes one send at a time
     private readonly ConcurrentDictionary<long, TaskCompletionSource<string?>> _invocations = new();
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<long?>> _messageCalls = new(); // calls whose answer is a message: its id is read
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DeliveryLog? _log;
     private byte[] _buffer;
@@ -48,7 +49,10 @@ internal sealed class RawConnection : IAsyncDisposable
     /// <summary>How many <c>UserLeft</c> this connection has heard.</summary>
     public long UsersLeft => Volatile.Read(ref _usersLeft);
 
-    /// <summary>Where the <c>ReceiveMessage</c> records go (null: nowhere); a benchmark that reuses the connection gives each run a fresh log.</summary>
+    /// <summary>
+    /// Where the <c>ReceiveMessage</c> and <c>MessageUpdated</c> records go (null: nowhere); a benchmark that reuses the connection gives
+    /// each run a fresh log.
+    /// </summary>
     public DeliveryLog? Log
     {
         get => Volatile.Read(ref _log);
@@ -106,6 +110,22 @@ internal sealed class RawConnection : IAsyncDisposable
     public Task<bool> SendToRoomAsync(string room, string text, CancellationToken cancellationToken) =>
         InvokeAsync(nameof(IChatHub.SendToRoom), $"\"{room}\",\"{text}\",null", cancellationToken);
 
+    /// <summary>Invokes <c>SendMessage(text, user)</c>; completes with the stored message's id, or null on an error or a lost connection.</summary>
+    public Task<long?> SendMessageForIdAsync(string text, string user, CancellationToken cancellationToken) =>
+        CallForIdAsync(nameof(IChatHub.SendMessage), $"\"{text}\",\"{user}\"", cancellationToken);
+
+    /// <summary>Invokes <c>EditMessage(room, id, text)</c>; completes with true on its answer, false on an error or a lost connection.</summary>
+    public Task<bool> EditMessageAsync(string room, long id, string text, CancellationToken cancellationToken) =>
+        InvokeAsync(nameof(IChatHub.EditMessage), string.Create(CultureInfo.InvariantCulture, $"\"{room}\",{id},\"{text}\""), cancellationToken);
+
+    /// <summary>Invokes <c>AddReaction(room, id, emoji)</c>; completes with true on its ack, false on an error or a lost connection.</summary>
+    public Task<bool> AddReactionAsync(string room, long id, string emoji, CancellationToken cancellationToken) =>
+        InvokeAsync(nameof(IChatHub.AddReaction), string.Create(CultureInfo.InvariantCulture, $"\"{room}\",{id},\"{emoji}\""), cancellationToken);
+
+    /// <summary>Invokes <c>RemoveReaction(room, id, emoji)</c>; completes with true on its ack, false on an error or a lost connection.</summary>
+    public Task<bool> RemoveReactionAsync(string room, long id, string emoji, CancellationToken cancellationToken) =>
+        InvokeAsync(nameof(IChatHub.RemoveReaction), string.Create(CultureInfo.InvariantCulture, $"\"{room}\",{id},\"{emoji}\""), cancellationToken);
+
     /// <summary>Invokes <c>JoinRoom(room)</c>; completes with true once the user is a member, false on an error or a lost connection.</summary>
     public Task<bool> JoinRoomAsync(string room, CancellationToken cancellationToken) =>
         InvokeAsync(nameof(IChatHub.JoinRoom), $"\"{room}\"", cancellationToken);
@@ -142,6 +162,36 @@ internal sealed class RawConnection : IAsyncDisposable
         var id = Interlocked.Increment(ref _lastInvocationId);
         var done = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         _invocations[id] = done;
+        if (!await TrySendInvocationAsync(id, target, arguments, cancellationToken))
+        {
+            _invocations.TryRemove(id, out _);
+            return Lost;
+        }
+
+        return await done.Task;
+    }
+
+    /// <summary>
+    /// Invokes a hub method that answers with a message; completes with that message's <c>id</c>, or null on an error (see
+    /// <see cref="FirstError"/>) or a lost connection.
+    /// </summary>
+    private async Task<long?> CallForIdAsync(string target, string arguments, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _lastInvocationId);
+        var done = new TaskCompletionSource<long?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _messageCalls[id] = done;
+        if (!await TrySendInvocationAsync(id, target, arguments, cancellationToken))
+        {
+            _messageCalls.TryRemove(id, out _);
+            return null;
+        }
+
+        return await done.Task;
+    }
+
+    /// <summary>Writes the invocation frame; false when the connection is gone.</summary>
+    private async Task<bool> TrySendInvocationAsync(long id, string target, string arguments, CancellationToken cancellationToken)
+    {
         // The texts, names and rooms the benchmarks send need no JSON escaping.
         var frame = Encoding.UTF8.GetBytes(string.Create(
             CultureInfo.InvariantCulture,
@@ -149,14 +199,12 @@ internal sealed class RawConnection : IAsyncDisposable
         try
         {
             await SendAsync(frame, cancellationToken);
+            return true;
         }
         catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException)
         {
-            _invocations.TryRemove(id, out _);
-            return Lost;
+            return false;
         }
-
-        return await done.Task;
     }
 
     /// <summary>Invokes the hub method <paramref name="target"/> with <paramref name="arguments"/> (the JSON array's content); true on its ack.</summary>
@@ -212,6 +260,11 @@ internal sealed class RawConnection : IAsyncDisposable
             {
                 pending.TrySetResult(Lost);
             }
+
+            foreach (var pending in _messageCalls.Values)
+            {
+                pending.TrySetResult(null);
+            }
         }
     }
 
@@ -260,6 +313,10 @@ internal sealed class RawConnection : IAsyncDisposable
             {
                 Log?.Record(record, now);
             }
+            else if (target.StartsWith("MessageUpdated\""u8))
+            {
+                Log?.RecordUpdate(record, now);
+            }
             else if (target.StartsWith("UserJoined\""u8))
             {
                 Volatile.Write(ref _usersJoined, _usersJoined + 1); // only this loop writes it
@@ -283,19 +340,34 @@ internal sealed class RawConnection : IAsyncDisposable
 
     private void OnCompletion(ReadOnlySpan<byte> record)
     {
-        if (!Utf8Parser.TryParse(Json.After(record, "\"invocationId\":\""u8), out long id, out _) ||
-            !_invocations.TryRemove(id, out var pending))
+        if (!Utf8Parser.TryParse(Json.After(record, "\"invocationId\":\""u8), out long id, out _))
         {
             return;
         }
 
-        string? error = null;
-        if (record.IndexOf("\"error\":"u8) >= 0)
+        if (_invocations.TryRemove(id, out var pending))
         {
-            error = Json.StringProperty(record, "error"u8);
-            FirstError ??= error;
+            pending.TrySetResult(Error(record));
+        }
+        else if (_messageCalls.TryRemove(id, out var call))
+        {
+            // {"type":3,"invocationId":"7","result":{"id":42,...}}: the message's id is its first property.
+            call.TrySetResult(Error(record) is null && Utf8Parser.TryParse(Json.After(Json.After(record, "\"result\":"u8), "\"id\":"u8), out long messageId, out _)
+                ? messageId
+                : null);
+        }
+    }
+
+    /// <summary>The error a completion carried (kept as <see cref="FirstError"/> if it is the first), or null.</summary>
+    private string? Error(ReadOnlySpan<byte> record)
+    {
+        if (record.IndexOf("\"error\":"u8) < 0)
+        {
+            return null;
         }
 
-        pending.TrySetResult(error);
+        var error = Json.StringProperty(record, "error"u8);
+        FirstError ??= error;
+        return error;
     }
 }
