@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Http.Connections.Client;
 namespace Chat.Client.Console;
 
 /// <summary>
-/// The interactive client: prints recent history, then live messages of all the user's conversations, presence,
-/// notices and connection state, and runs each input line (<see cref="Prompt"/>). After a reconnect it prints
-/// the messages missed, each once.
+/// The interactive client: prints recent history, then live messages and changes to them in all the user's conversations,
+/// presence, notices and connection state, and runs each input line (<see cref="Prompt"/>). After a reconnect it prints
+/// the messages and changes missed, each once.
 /// </summary>
 internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeProvider clock)
 {
@@ -61,13 +61,14 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
     private void Listen(ChatClient client, ChatEndpoint endpoint, ReconnectPolicy reconnect, CancellationTokenSource running)
     {
         client.MessageReceived += _transcript.Live;
+        client.MessageUpdated += _transcript.Updated;
         client.UserJoined += user => _transcript.Line($"* {user} joined");
         client.UserLeft += user => _transcript.Line($"* {user} left");
         client.Notice += text => _transcript.Line($"* {text}");
-        client.HistoryCleared += () => _transcript.Line("* history cleared");
+        client.HistoryCleared += () => _transcript.Cleared(Conversations.General, "* history cleared");
         client.UserJoinedRoom += (room, user) => _transcript.Line($"* {user} joined {Conversations.Display(room)}");
         client.UserLeftRoom += (room, user) => _transcript.Line($"* {user} left {Conversations.Display(room)}");
-        client.RoomCleared += room => _transcript.Line($"* {Conversations.Display(room)} cleared");
+        client.RoomCleared += room => _transcript.Cleared(room, $"* {Conversations.Display(room)} cleared");
         client.SendCut += _ => _transcript.Line("* not sent yet: it is sent again once reconnected");
         client.Reconnecting += _ =>
         {
