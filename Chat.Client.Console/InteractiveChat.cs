@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.Http.Connections.Client;
 
 namespace Chat.Client.Console;
@@ -27,14 +28,15 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
         var reconnect = new ReconnectPolicy(endpoint);
         await using var client = endpoint.Client(follow: true, reconnect, transport);
         Listen(client, endpoint, reconnect, running);
-        var prompt = new Prompt(client, _transcript, endpoint.Server);
+        var prompt = new Prompt(client, _transcript, endpoint.Server, endpoint.User?.Normalize(NormalizationForm.FormC));
         try
         {
             await client.StartAsync(running.Token);
             _started = true;
             _transcript.Line(
                 $"* connected to {endpoint.Server} as {endpoint.User}, in #general; type a message and press Enter " +
-                "(/help lists commands; /join, /leave, /rooms, /go and /msg move between conversations; Ctrl+D quits)");
+                "(/help lists commands; /join, /leave, /rooms, /go and /msg move between conversations; " +
+                "/reply, /edit, /delete and /react act on the last message; Ctrl+D quits)");
 
             while (await ReadLineAsync(running.Token) is { } line)
             {
