@@ -16,15 +16,15 @@ internal sealed class RecentMessages
     public readonly record struct Entry(ChatMessage Message, bool Shown);
 
     /// <summary>What is remembered of message <paramref name="id"/> of <paramref name="room"/>, or null.</summary>
-    public Entry? Find(string room, long id) =>
-        _conversations.TryGetValue(room, out var messages) && messages.TryGetValue(id, out var entry) ? entry : null;
+    public Entry? Find(string? room, long id) =>
+        _conversations.TryGetValue(Key(room), out var messages) && messages.TryGetValue(id, out var entry) ? entry : null;
 
     /// <summary>Keeps <paramref name="message"/>'s state unless a later one is known; once shown, a message stays shown.</summary>
     public void Remember(ChatMessage message, bool shown)
     {
-        if (!_conversations.TryGetValue(message.Room, out var messages))
+        if (!_conversations.TryGetValue(Key(message.Room), out var messages))
         {
-            _conversations[message.Room] = messages = [];
+            _conversations[Key(message.Room)] = messages = [];
         }
 
         if (messages.TryGetValue(message.Id, out var known))
@@ -43,7 +43,7 @@ internal sealed class RecentMessages
     /// <summary>The newest remembered message of <paramref name="room"/> that matches, or null.</summary>
     public ChatMessage? Last(string room, Func<ChatMessage, bool> match)
     {
-        if (!_conversations.TryGetValue(room, out var messages))
+        if (!_conversations.TryGetValue(Key(room), out var messages))
         {
             return null;
         }
@@ -60,5 +60,8 @@ internal sealed class RecentMessages
     }
 
     /// <summary>Forgets a conversation's messages (its history was cleared).</summary>
-    public void Forget(string room) => _conversations.Remove(room);
+    public void Forget(string room) => _conversations.Remove(Key(room));
+
+    // A server from before rooms sends messages without one: they are general's.
+    private static string Key(string? room) => room ?? Conversations.General;
 }
