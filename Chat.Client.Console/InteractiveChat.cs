@@ -1,11 +1,12 @@
+using System.Text;
 using Microsoft.AspNetCore.Http.Connections.Client;
 
 namespace Chat.Client.Console;
 
 /// <summary>
-/// The interactive client: prints recent history, then live messages of all the user's conversations, presence,
-/// notices and connection state, and runs each input line (<see cref="Prompt"/>). After a reconnect it prints
-/// the messages missed, each once.
+/// The interactive client: prints recent history, then live messages and changes to them in all the user's conversations,
+/// presence, notices and connection state, and runs each input line (<see cref="Prompt"/>). After a reconnect it prints
+/// the messages and changes missed, each once.
 /// </summary>
 internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeProvider clock)
 {
@@ -27,14 +28,15 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
         var reconnect = new ReconnectPolicy(endpoint);
         await using var client = endpoint.Client(follow: true, reconnect, transport);
         Listen(client, endpoint, reconnect, running);
-        var prompt = new Prompt(client, _transcript, endpoint.Server);
+        var prompt = new Prompt(client, _transcript, endpoint.Server, endpoint.User?.Normalize(NormalizationForm.FormC));
         try
         {
             await client.StartAsync(running.Token);
             _started = true;
             _transcript.Line(
                 $"* connected to {endpoint.Server} as {endpoint.User}, in #general; type a message and press Enter " +
-                "(/help lists commands; /join, /leave, /rooms, /go and /msg move between conversations; Ctrl+D quits)");
+                "(/help lists commands; /join, /leave, /rooms, /go and /msg move between conversations; " +
+                "/reply, /edit, /delete and /react act on the last message; Ctrl+D quits)");
 
             while (await ReadLineAsync(running.Token) is { } line)
             {
@@ -61,13 +63,14 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
     private void Listen(ChatClient client, ChatEndpoint endpoint, ReconnectPolicy reconnect, CancellationTokenSource running)
     {
         client.MessageReceived += _transcript.Live;
+        client.MessageUpdated += _transcript.Updated;
         client.UserJoined += user => _transcript.Line($"* {user} joined");
         client.UserLeft += user => _transcript.Line($"* {user} left");
         client.Notice += text => _transcript.Line($"* {text}");
-        client.HistoryCleared += () => _transcript.Line("* history cleared");
+        client.HistoryCleared += () => _transcript.Cleared(Conversations.General, "* history cleared");
         client.UserJoinedRoom += (room, user) => _transcript.Line($"* {user} joined {Conversations.Display(room)}");
         client.UserLeftRoom += (room, user) => _transcript.Line($"* {user} left {Conversations.Display(room)}");
-        client.RoomCleared += room => _transcript.Line($"* {Conversations.Display(room)} cleared");
+        client.RoomCleared += room => _transcript.Cleared(room, $"* {Conversations.Display(room)} cleared");
         client.SendCut += _ => _transcript.Line("* not sent yet: it is sent again once reconnected");
         client.Reconnecting += _ =>
         {

@@ -2,13 +2,30 @@ namespace Chat.Client.Console;
 
 /// <summary>
 /// Carries out what is typed at the prompt: text goes to the current conversation (again after a reconnect when
-/// the connection dropped under it), and <c>/join</c>, <c>/leave</c>, <c>/rooms</c>, <c>/go</c>, <c>/msg</c> are run here.
-/// Messages printed in the current conversation count as read: its marker moves on <c>/rooms</c> and when another becomes current.
+/// the connection dropped under it), and <c>/join</c>, <c>/leave</c>, <c>/rooms</c>, <c>/go</c>, <c>/msg</c>, <c>/reply</c>,
+/// <c>/edit</c>, <c>/delete</c>, <c>/react</c> and <c>/help</c> are run here. Messages printed in the current conversation
+/// count as read: its marker moves on <c>/rooms</c> and when another becomes current.
 /// </summary>
-internal sealed class Prompt(ChatClient client, Transcript transcript, Uri server)
+/// <param name="user">The user's name, to find their own messages; null until the server acks a send (signed in without <c>--user</c>).</param>
+internal sealed class Prompt(ChatClient client, Transcript transcript, Uri server, string? user)
 {
     /// <summary>How many recent messages <c>/go</c> and <c>/join</c> show of the conversation they make current.</summary>
     public const int GoHistory = 20;
+
+    private static readonly string[] Commands =
+    [
+        "  /join NAME      join a room and make it current",
+        "  /leave NAME     leave a room",
+        "  /rooms          your conversations, with unread messages",
+        "  /go NAME        make a joined room, general or @user current",
+        "  /msg USER TEXT  send a direct message",
+        "  /reply TEXT     answer the last message here",
+        "  /edit TEXT      replace the text of your last message here",
+        "  /delete         delete your last message here",
+        "  /react EMOJI    react to the last message here (e.g. /react 👍)",
+    ];
+
+    private string? _user = user;
 
     /// <summary>The highest id the server acked for this client's sends.</summary>
     public long LastSentId { get; private set; }
@@ -38,6 +55,21 @@ internal sealed class Prompt(ChatClient client, Transcript transcript, Uri serve
                 case TypedLine.Go go:
                     await GoAsync(go.Room, cancellationToken);
                     break;
+                case TypedLine.Reply reply:
+                    await ReplyAsync(reply.Value, cancellationToken);
+                    break;
+                case TypedLine.Edit edit:
+                    await EditAsync(edit.Value, cancellationToken);
+                    break;
+                case TypedLine.Delete:
+                    await DeleteAsync(cancellationToken);
+                    break;
+                case TypedLine.React react:
+                    await ReactAsync(react.Emoji, cancellationToken);
+                    break;
+                case TypedLine.Help:
+                    await HelpAsync(cancellationToken);
+                    break;
                 case TypedLine.Usage usage:
                     transcript.Line($"error: {usage.Message}");
                     break;
@@ -55,11 +87,98 @@ internal sealed class Prompt(ChatClient client, Transcript transcript, Uri serve
     /// </summary>
     private async Task SendAsync(string room, string text, CancellationToken cancellationToken)
     {
-        if (await client.SendAsync(room, text, cancellationToken) is { } stored)
+        Acked(await client.SendAsync(room, text, cancellationToken));
+    }
+
+    /// <summary>Answers the last message of the current conversation (<c>Post</c> with <c>replyTo</c>).</summary>
+    private async Task ReplyAsync(string text, CancellationToken cancellationToken)
+    {
+        var room = transcript.Current;
+        if (transcript.LastMessage(room) is not { } answered)
         {
-            LastSentId = Math.Max(LastSentId, stored.Id);
+            Refuse($"There is no message in {Conversations.Display(room)} to reply to.");
+            return;
+        }
+
+        Acked(await client.ReplyAsync(room, answered.Id, text, cancellationToken));
+    }
+
+    /// <summary>Replaces the text of the user's last message in the current conversation; the change shows when the stream brings it.</summary>
+    private async Task EditAsync(string text, CancellationToken cancellationToken)
+    {
+        var room = transcript.Current;
+        if (OwnLast(room) is not { } own)
+        {
+            Refuse($"There is no message of yours in {Conversations.Display(room)} to edit.");
+            return;
+        }
+
+        var edited = await client.Hub.EditMessage(room, own.Id, text).WaitAsync(cancellationToken);
+        if (edited.Position() <= own.Position())
+        {
+            transcript.Line("* Nothing to change: your last message already says that.");
+        }
+
+        LastSentId = Math.Max(LastSentId, edited.Position());
+    }
+
+    private async Task DeleteAsync(CancellationToken cancellationToken)
+    {
+        var room = transcript.Current;
+        if (OwnLast(room) is not { } own)
+        {
+            Refuse($"There is no message of yours in {Conversations.Display(room)} to delete.");
+            return;
+        }
+
+        await client.Hub.DeleteMessage(room, own.Id).WaitAsync(cancellationToken);
+    }
+
+    private async Task ReactAsync(string emoji, CancellationToken cancellationToken)
+    {
+        var room = transcript.Current;
+        if (transcript.LastMessage(room) is not { } target)
+        {
+            Refuse($"There is no message in {Conversations.Display(room)} to react to.");
+            return;
+        }
+
+        await client.Hub.AddReaction(room, target.Id, emoji).WaitAsync(cancellationToken);
+        if (_user is not null && (target.Reactions ?? []).Any(r => r.Emoji == emoji && r.Users.Contains(_user)))
+        {
+            transcript.Line($"* You had already reacted {emoji} to that message.");
         }
     }
+
+    /// <summary>The console's own commands, then the server's (its <c>/help</c> notice).</summary>
+    private async Task HelpAsync(CancellationToken cancellationToken)
+    {
+        transcript.Line($"* Commands of this console (\"here\" is the current conversation, {Conversations.Display(transcript.Current)}):");
+        foreach (var line in Commands)
+        {
+            transcript.Line("*" + line);
+        }
+
+        await SendAsync(transcript.Current, "/help", cancellationToken);
+    }
+
+    /// <summary>The user's own last message in <paramref name="room"/> that is not deleted, as last seen.</summary>
+    private ChatMessage? OwnLast(string room) => _user is null ? null : transcript.LastMessage(room, _user);
+
+    /// <summary>A stored message this client sent: remembered for /edit and /reply, and awaited at end of input.</summary>
+    private void Acked(ChatMessage? stored)
+    {
+        if (stored is null)
+        {
+            return; // a command
+        }
+
+        _user = stored.User;
+        LastSentId = Math.Max(LastSentId, stored.Id);
+        transcript.Sent(stored);
+    }
+
+    private void Refuse(string sentence) => transcript.Line($"error: {sentence}");
 
     /// <summary>Messages printed in the current conversation have been read there: moves its read marker to the newest, if any.</summary>
     private async Task MarkShownReadAsync(CancellationToken cancellationToken)

@@ -57,9 +57,10 @@ internal static class ScriptedChat
         var messages = conversation is null
             ? await client.Hub.GetHistory(afterId: null, count).WaitAsync(cancellationToken)
             : await client.Hub.GetRoomHistory(conversation, afterId: null, count).WaitAsync(cancellationToken);
+        var byId = messages.ToDictionary(message => message.Id);
         foreach (var message in messages)
         {
-            terminal.Output.WriteLine(Transcript.Format(message, terminal.Clock, conversation ?? Conversations.General));
+            terminal.Output.WriteLine(MessageLines.Message(message, terminal.Clock, conversation ?? Conversations.General, byId.GetValueOrDefault));
         }
     }
 }

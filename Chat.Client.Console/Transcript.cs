@@ -1,15 +1,16 @@
-using System.Globalization;
-
 namespace Chat.Client.Console;
 
 /// <summary>
-/// What the user sees of the chat: the client's stream of messages (each once and in id order, in all the user's
-/// conversations: <see cref="ChatClient.MessageReceived"/>), and the pages <c>/go</c> and <c>/join</c> show; messages
-/// of the current conversation plain, the others with <c>#room</c> or <c>@peer</c> before the sender.
+/// What the user sees of the chat: the client's stream of messages and changes (each once and in position order, in all
+/// the user's conversations: <see cref="ChatClient.MessageReceived"/> and <see cref="ChatClient.MessageUpdated"/>), and the
+/// pages <c>/go</c> and <c>/join</c> show; messages of the current conversation plain, the others with <c>#room</c> or
+/// <c>@peer</c> before the sender (<see cref="MessageLines"/>). It remembers the recent messages as last seen, to tell
+/// what a change changed and to find what <c>/reply</c>, <c>/edit</c>, <c>/delete</c> and <c>/react</c> act on.
 /// </summary>
 internal sealed class Transcript(TextWriter output, TimeProvider clock)
 {
     private readonly Lock _gate = new();
+    private readonly RecentMessages _recent = new();
     private long _lastSeenId;
     private string _current = Conversations.General;
     private long _newestShownInCurrent; // since it became current; 0: none
@@ -56,7 +57,7 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
         }
     }
 
-    /// <summary>The highest id printed from the client's stream.</summary>
+    /// <summary>The highest position (a message's id, or a change's version) printed from the client's stream.</summary>
     public long LastSeenId
     {
         get
@@ -68,7 +69,7 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
         }
     }
 
-    /// <summary>Completes once message <paramref name="id"/>, or a later one, has been printed, whichever way it came.</summary>
+    /// <summary>Completes once position <paramref name="id"/> (a message, or a change), or a later one, has come through the stream.</summary>
     public Task PrintedAsync(long id)
     {
         lock (_gate)
@@ -84,18 +85,75 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
         }
     }
 
-    /// <summary>A message of the client's stream: printed, unless a join printed it already.</summary>
+    /// <summary>A new message of the client's stream: printed, unless a join printed it already.</summary>
     public void Live(ChatMessage message)
     {
         lock (_gate)
         {
-            PrintIfNew(message);
+            if (!Advance(message))
+            {
+                return;
+            }
+
+            if (_printedAhead.Count == 0 || !_printedAhead.Remove(message.Id))
+            {
+                Print(message);
+            }
+            else if (message.Room == _current)
+            {
+                _newestShownInCurrent = message.Id;
+            }
+
+            if (_printedAhead.Count > 0)
+            {
+                _printedAhead.RemoveWhere(id => id <= _lastSeenId);
+            }
+
+            Notify();
         }
     }
 
     /// <summary>
-    /// A conversation's recent messages, shown again when it becomes current. Only those up to <see cref="LastSeenId"/>,
-    /// and those a join printed ahead of it: other newer ones are on their way live or in a catch-up page, and print there, once.
+    /// A change of the client's stream (a message's new state): what changed since the state last seen, a line each
+    /// (<see cref="MessageLines.Changes"/>). A message never shown here (changed before it arrived, or too old to be
+    /// remembered) is printed as the message it now is, unless it is deleted.
+    /// </summary>
+    public void Updated(ChatMessage message)
+    {
+        lock (_gate)
+        {
+            if (!Advance(message))
+            {
+                return;
+            }
+
+            _printedAhead.RemoveWhere(id => id <= _lastSeenId); // the stream is past them: it brings none of them now
+
+            if (_recent.Find(message.Room, message.Id) is { Shown: true } seen)
+            {
+                if (message.Position() > seen.Message.Position())
+                {
+                    foreach (var line in MessageLines.Changes(seen.Message, message, _current))
+                    {
+                        output.WriteLine(line);
+                    }
+
+                    _recent.Remember(message, shown: true);
+                }
+            }
+            else if (!message.Deleted)
+            {
+                Print(message);
+            }
+
+            Notify();
+        }
+    }
+
+    /// <summary>
+    /// A conversation's recent messages, shown again in their current state when it becomes current. Only those up to
+    /// <see cref="LastSeenId"/>, and those a join printed ahead of it: other newer ones are on their way live or in a
+    /// catch-up page, and print there, once. A change they show is not printed again when the stream brings it.
     /// </summary>
     public void Recent(IEnumerable<ChatMessage> page)
     {
@@ -103,7 +161,7 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
         {
             foreach (var message in page.Where(m => m.Id <= _lastSeenId || _printedAhead.Contains(m.Id)).OrderBy(m => m.Id))
             {
-                output.WriteLine(Format(message, clock, _current));
+                Print(message, read: false);
             }
         }
     }
@@ -124,8 +182,45 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
                     continue;
                 }
 
-                output.WriteLine(Format(message, clock, _current));
+                Print(message, read: false);
             }
+        }
+    }
+
+    /// <summary>A message this client sent, as the server acked it: what <c>/edit</c> and <c>/reply</c> act on, before its line shows.</summary>
+    public void Sent(ChatMessage message)
+    {
+        lock (_gate)
+        {
+            _recent.Remember(message, shown: false);
+        }
+    }
+
+    /// <summary>The newest message of <paramref name="room"/> known here that is not deleted, from <paramref name="user"/> when given; null if none.</summary>
+    public ChatMessage? LastMessage(string room, string? user = null)
+    {
+        lock (_gate)
+        {
+            return _recent.Last(room, m => !m.Deleted && (user is null || m.User == user));
+        }
+    }
+
+    /// <summary>The state of message <paramref name="id"/> of <paramref name="room"/> last seen here, or null.</summary>
+    public ChatMessage? Find(string room, long id)
+    {
+        lock (_gate)
+        {
+            return _recent.Find(room, id)?.Message;
+        }
+    }
+
+    /// <summary>A conversation's history was cleared: says so with <paramref name="line"/>, and its messages are forgotten.</summary>
+    public void Cleared(string room, string line)
+    {
+        lock (_gate)
+        {
+            _recent.Forget(room);
+            output.WriteLine(line);
         }
     }
 
@@ -138,51 +233,37 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
         }
     }
 
-    /// <summary>
-    /// <c>[HH:mm] user: text</c> in the local time of <paramref name="clock"/>, for a message of the
-    /// <paramref name="current"/> conversation; <c>[HH:mm] #room user: text</c> or <c>[HH:mm] @peer user: text</c> for another.
-    /// </summary>
-    public static string Format(ChatMessage message, TimeProvider clock, string current = Conversations.General)
+    /// <summary>Moves the last seen position to <paramref name="message"/>'s; false when the stream brought it already.</summary>
+    private bool Advance(ChatMessage message)
     {
-        var utc = message.SentAt.Kind == DateTimeKind.Local ? message.SentAt.ToUniversalTime() : DateTime.SpecifyKind(message.SentAt, DateTimeKind.Utc);
-        var local = TimeZoneInfo.ConvertTimeFromUtc(utc, clock.LocalTimeZone);
-        var room = message.Room ?? Conversations.General; // a server from before rooms sends none
-        var where = string.Equals(room, current, StringComparison.Ordinal) ? "" : Printable(Conversations.Display(room)) + " ";
-        return string.Create(CultureInfo.InvariantCulture, $"[{local:HH:mm}] {where}{Printable(message.User)}: {Printable(message.Text)}");
+        var position = message.Position();
+        if (position <= _lastSeenId)
+        {
+            return false;
+        }
+
+        _lastSeenId = position;
+        return true;
     }
 
-    // Text is shown as given, except control characters that would let a sender move the cursor or recolour the screen.
-    private static string Printable(string text) =>
-        text.Any(c => char.IsControl(c) && c is not '\n' and not '\t')
-            ? string.Concat(text.Select(c => char.IsControl(c) && c is not '\n' and not '\t' ? '\uFFFD' : c))
-            : text;
-
-    private void PrintIfNew(ChatMessage message)
+    /// <summary>Completes the wait of <see cref="PrintedAsync"/> once what it waits for has come and been printed.</summary>
+    private void Notify()
     {
-        if (message.Id <= _lastSeenId)
-        {
-            return;
-        }
-
-        _lastSeenId = message.Id;
-        if (message.Room == _current)
-        {
-            _newestShownInCurrent = message.Id;
-        }
-
-        if (_printedAhead.Count == 0 || !_printedAhead.Remove(message.Id))
-        {
-            output.WriteLine(Format(message, clock, _current));
-        }
-
-        if (_printedAhead.Count > 0)
-        {
-            _printedAhead.RemoveWhere(id => id <= _lastSeenId);
-        }
         if (_awaited is not null && _lastSeenId >= _awaitedId)
         {
             _awaited.TrySetResult();
             _awaited = null;
+        }
+    }
+
+    /// <summary>Prints a message as it now is and remembers it; <paramref name="read"/>: it counts as read where it is current.</summary>
+    private void Print(ChatMessage message, bool read = true)
+    {
+        output.WriteLine(MessageLines.Message(message, clock, _current, id => _recent.Find(message.Room, id)?.Message));
+        _recent.Remember(message, shown: true);
+        if (read && message.Room == _current)
+        {
+            _newestShownInCurrent = Math.Max(_newestShownInCurrent, message.Id);
         }
     }
 }

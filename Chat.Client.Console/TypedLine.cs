@@ -1,8 +1,8 @@
 namespace Chat.Client.Console;
 
 /// <summary>
-/// What a line typed at the prompt asks for: one of the client's own conversation commands, or text (a
-/// message, or a server command such as <c>/help</c>) for the current conversation.
+/// What a line typed at the prompt asks for: one of the client's own commands (conversations, and replies, edits, deletes
+/// and reactions), or text (a message, or a server command such as <c>/who</c>) for the current conversation.
 /// </summary>
 internal abstract record TypedLine
 {
@@ -28,6 +28,21 @@ internal abstract record TypedLine
     /// <summary><c>/msg USER TEXT</c>: a direct message, without changing the current conversation.</summary>
     public sealed record DirectMessage(string Room, string Value) : TypedLine;
 
+    /// <summary><c>/reply TEXT</c>: answer the last message of the current conversation.</summary>
+    public sealed record Reply(string Value) : TypedLine;
+
+    /// <summary><c>/edit TEXT</c>: replace the text of one's own last message in the current conversation.</summary>
+    public sealed record Edit(string Value) : TypedLine;
+
+    /// <summary><c>/delete</c>: delete one's own last message in the current conversation.</summary>
+    public sealed record Delete : TypedLine;
+
+    /// <summary><c>/react EMOJI</c>: react to the last message of the current conversation.</summary>
+    public sealed record React(string Emoji) : TypedLine;
+
+    /// <summary><c>/help</c>: the console's commands, then the server's.</summary>
+    public sealed record Help : TypedLine;
+
     /// <summary>One of the commands above, used wrongly: <see cref="Message"/> says how to use it.</summary>
     public sealed record Usage(string Message) : TypedLine;
 
@@ -45,6 +60,11 @@ internal abstract record TypedLine
             "/msg" => argument.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [var user, var text]
                 ? new DirectMessage(Conversations.Direct(user), text)
                 : new Usage("/msg needs a user and a message, e.g. /msg bob hello."),
+            "/reply" => argument.Length == 0 ? new Usage("/reply needs your answer, e.g. /reply sounds good.") : new Reply(argument),
+            "/edit" => argument.Length == 0 ? new Usage("/edit needs the new text, e.g. /edit see you at ten.") : new Edit(argument),
+            "/delete" => argument.Length == 0 ? new Delete() : new Usage("/delete takes nothing after it: it deletes your last message in the current conversation."),
+            "/react" => argument.Length == 0 || argument.Contains(' ') ? new Usage("/react needs one emoji, e.g. /react 👍.") : new React(argument),
+            "/help" => new Help(),
             _ => new Text(line),
         };
     }

@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Chat.Tests.ConsoleClient;
 
 /// <summary>
-/// Reconnecting loses nothing: messages sent while the client was away, in any of its conversations, are printed
-/// once, in order, and a line typed meanwhile is sent once it is back.
+/// Reconnecting loses nothing: messages sent and changed while the client was away, in any of its conversations, are
+/// printed once, in position order, and a line typed meanwhile is sent once it is back.
 /// </summary>
 public class ReconnectTests
 {
@@ -99,6 +99,59 @@ public class ReconnectTests
 
             alice.Output.MessageBodies.Should().Equal(
                 "#dev bob: before the crash", "bob: missed in general", "#dev bob: missed in dev", "@bob bob: missed between us", "#dev bob: after the reconnect");
+            (await alice.EndAsync()).Should().Be(0);
+        }
+        finally
+        {
+            ChatApplication.DeleteDatabase(database);
+        }
+    }
+
+    [Fact]
+    public async Task Changes_made_while_disconnected_print_once_after_reconnect_by_position_and_a_message_changed_meanwhile_as_it_now_is()
+    {
+        var database = ChatApplication.NewDatabasePath();
+        try
+        {
+            var gate = new NegotiateGate();
+            await using var first = await ChatProcess.StartOnAsync(database);
+            var url = first.Url;
+            await using var alice = await InteractiveRun.StartAsync(new ChatEndpoint(url, "alice"), gate.Configure);
+            ChatMessage before;
+            await using (var bob = await ConnectAsync(url, "bob"))
+            {
+                before = (await bob.SendAsync("before the crash", "bob"))!;
+                await alice.Output.MessageAsync("bob: before the crash");
+            }
+
+            gate.Close();
+            await first.KillAsync();
+            await alice.Output.LineAsync("* reconnecting...");
+            await using var second = await ChatProcess.StartAsync(new ChatProcessOptions { DatabasePath = database, Port = url.Port });
+            await using (var bob = await ConnectAsync(url, "bob"))
+            {
+                await bob.EditAsync("general", before.Id, "before the crash, corrected");
+                var missed = (await bob.SendAsync("missed", "bob"))!;
+                await bob.EditAsync("general", missed.Id, "missed, corrected");
+                await bob.ReactAsync("general", before.Id, "👍");
+
+                gate.Open();
+                await alice.Output.LineAsync("* reconnected");
+                await alice.Output.LineAsync(line => line.StartsWith("* bob reacted", StringComparison.Ordinal));
+                await bob.SendAsync("after the reconnect", "bob");
+                await bob.EditAsync("general", missed.Id, "missed, corrected twice");
+                await alice.Output.LineAsync("* bob edited: missed, corrected twice");
+            }
+
+            // The catch-up brings each changed message once, at the position of its latest change: "missed" (edited) before the reaction.
+            alice.Output.Lines.Where(line => line.StartsWith('[') || line.StartsWith("* bob edited", StringComparison.Ordinal) || line.StartsWith("* bob reacted", StringComparison.Ordinal))
+                .Select(line => line.StartsWith('[') ? line[8..] : line).Should().Equal(
+                    "bob: before the crash",
+                    "bob: missed, corrected (edited)",
+                    "* bob edited: before the crash, corrected",
+                    "* bob reacted 👍 to bob: \"before the crash…\"",
+                    "bob: after the reconnect",
+                    "* bob edited: missed, corrected twice");
             (await alice.EndAsync()).Should().Be(0);
         }
         finally

@@ -44,7 +44,7 @@ public class TranscriptTests
     [Fact]
     public void A_message_line_is_local_time_user_and_text()
     {
-        var line = Transcript.Format(new ChatMessage(1, "general", "bob", "hi there", Noon), new TestClock());
+        var line = MessageLines.Message(new ChatMessage(1, "general", "bob", "hi there", Noon), new TestClock());
 
         line.Should().Be("[17:30] bob: hi there", "noon UTC is 17:30 at UTC+05:30");
     }
@@ -52,7 +52,7 @@ public class TranscriptTests
     [Fact]
     public void Control_characters_that_could_drive_the_terminal_are_not_printed()
     {
-        var line = Transcript.Format(new ChatMessage(1, "general", "bob", "\u001b[2Jgone?\ttab\nnext", Noon), new TestClock());
+        var line = MessageLines.Message(new ChatMessage(1, "general", "bob", "\u001b[2Jgone?\ttab\nnext", Noon), new TestClock());
 
         line.Should().Be("[17:30] bob: \uFFFD[2Jgone?\ttab\nnext");
     }
@@ -66,7 +66,7 @@ public class TranscriptTests
     [InlineData("@bob", "@bob", "[17:30] bob: hi")]
     public void A_message_of_another_conversation_names_it_before_the_sender(string room, string current, string expected)
     {
-        var line = Transcript.Format(new ChatMessage(1, room, "bob", "hi", Noon), new TestClock(), current);
+        var line = MessageLines.Message(new ChatMessage(1, room, "bob", "hi", Noon), new TestClock(), current);
 
         line.Should().Be(expected);
     }
@@ -124,6 +124,18 @@ public class TranscriptTests
         inGeneral.Should().Be(("general", 1L));
         justSwitched.Should().Be(("dev", 0L), "message 2 was printed as another room's");
         transcript.CurrentRead.Should().Be(("dev", 3L));
+    }
+
+    [Fact]
+    public void A_message_without_a_room_from_a_server_before_rooms_is_printed_and_remembered_as_generals()
+    {
+        using var output = new RecordedOutput();
+        var transcript = new Transcript(output, new TestClock());
+
+        transcript.Live(new ChatMessage(1, null!, "bob", "from an older server", Noon));
+
+        output.Lines.Should().Equal("[17:30] bob: from an older server");
+        transcript.LastMessage("general")!.Text.Should().Be("from an older server");
     }
 
     private static ChatMessage Message(long id, string room = "general") => new(id, room, "bob", $"message {id}", Noon);

@@ -39,7 +39,6 @@ public class TypedLineTests
 
     [Theory]
     [InlineData("hello")]
-    [InlineData("/help")]
     [InlineData("/who")]
     [InlineData("/clear")]
     [InlineData("//join is text")]
@@ -54,6 +53,11 @@ public class TypedLineTests
     [InlineData("/leave ", "/leave needs a room name, e.g. /leave dev.")]
     [InlineData("/go", "/go needs a conversation, e.g. /go dev, /go @bob or /go general.")]
     [InlineData("/msg bob", "/msg needs a user and a message, e.g. /msg bob hello.")]
+    [InlineData("/reply", "/reply needs your answer, e.g. /reply sounds good.")]
+    [InlineData("/edit  ", "/edit needs the new text, e.g. /edit see you at ten.")]
+    [InlineData("/delete that one", "/delete takes nothing after it: it deletes your last message in the current conversation.")]
+    [InlineData("/react", "/react needs one emoji, e.g. /react 👍.")]
+    [InlineData("/react 👍 🎉", "/react needs one emoji, e.g. /react 👍.")]
     public void A_command_without_its_arguments_says_how_to_use_it(string line, string message)
     {
         TypedLine.Parse(line).Should().Be(new TypedLine.Usage(message));
@@ -63,5 +67,20 @@ public class TypedLineTests
     public void Rooms_lists_the_conversations()
     {
         TypedLine.Parse("/rooms").Should().BeOfType<TypedLine.Rooms>();
+    }
+
+    [Fact]
+    public void Reply_edit_delete_and_react_act_on_the_last_message_with_what_follows_them()
+    {
+        TypedLine.Parse("/reply  sounds  good ").Should().Be(new TypedLine.Reply("sounds  good"));
+        TypedLine.Parse("/Edit see you at ten").Should().Be(new TypedLine.Edit("see you at ten"));
+        TypedLine.Parse("/delete").Should().BeOfType<TypedLine.Delete>();
+        TypedLine.Parse("/react 👍🏽").Should().Be(new TypedLine.React("👍🏽"));
+    }
+
+    [Fact]
+    public void Help_is_the_consoles_own()
+    {
+        TypedLine.Parse("/help").Should().BeOfType<TypedLine.Help>();
     }
 }
