@@ -27,6 +27,7 @@ export class Reading {
     const conv = this.current();
     if (this.seen(conv)) {
       conv.unread = 0;
+      conv.mentions = 0;
       this.markRead(conv);
     }
     this.scroller.showJump(conv.unread);
@@ -55,6 +56,7 @@ export class Reading {
     conv.readSent = conv.readSent === null ? id : Math.max(conv.readSent, id);
     const newest = Math.max(conv.lastId ?? 0, conv.timeline.lastId ?? 0);
     conv.unread = id >= newest ? 0 : conv.loaded ? conv.timeline.unreadAfter(id, user) : conv.unread;
+    conv.mentions = id >= newest ? 0 : conv.loaded ? conv.timeline.mentionsAfter(id, user) : conv.mentions;
     this.changed();
   }
 }
