@@ -2,6 +2,7 @@
 // to them (replies, edits, deletes, reactions), mentions, presence, unread counts, and a reconnect that loses
 // nothing.
 import { MessageChanges } from "./js/changes.js";
+import { MentionCompletion } from "./js/completion.js";
 import { Client, Hub } from "./js/contract.js";
 import { Composer } from "./js/composer.js";
 import { ChatConnection } from "./js/connection.js";
@@ -50,6 +51,7 @@ const sendTyping = throttled(() => {
   if (connected() && !composer.value.startsWith("/")) connection.invoke(Hub.Typing, current.room).catch(() => {});
 });
 const composer = new Composer({ form: $("composer"), text: $("text"), counter: $("counter") }, { onTyping: sendTyping, onKey: composerKey });
+const completion = new MentionCompletion($("text"), $("mention-list"), mentionable);
 const replying = new Replying($("replying"), () => composer.focus());
 const changes = new MessageChanges({
   box: $("scroller"),
@@ -89,6 +91,7 @@ async function open(room) {
   $("room-title").replaceChildren(nameOf(labelOf(room)));
   $("leave").hidden = room === GENERAL || isDirect(room);
   changes.leave();
+  completion.close();
   typing.show(room);
   document.body.classList.remove("drawer-open");
   showError("");
@@ -286,6 +289,7 @@ const connection = new ChatConnection(identity, {
     [Client.RoomCleared]: cleared,
     [Client.Notice]: (text) => showLine(text, undefined, current.room),
     [Client.UserJoinedRoom]: (room, name) => {
+      forgetMembers(room);
       if (name === identity.user) {
         conversations.ensure(room);
         showUnread();
@@ -293,6 +297,7 @@ const connection = new ChatConnection(identity, {
       showLine(name, ` joined ${labelOf(room)}`, room);
     },
     [Client.UserLeftRoom]: (room, name) => {
+      forgetMembers(room);
       if (name === identity.user) forget(room);
       else showLine(name, ` left ${labelOf(room)}`, room);
     },
@@ -382,8 +387,9 @@ $("composer").addEventListener("submit", (event) => {
 
 $("text").addEventListener("input", () => showError(""));
 
-/** Keys in the input before Enter sends: Up arrow to edit one's last message, Escape to stop replying. */
+/** Keys in the input before Enter sends: the mention list's first, Up arrow to edit one's last message, Escape to stop replying. */
 function composerKey(event) {
+  if (completion.key(event)) return true;
   const plain = !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey;
   if (event.key === "ArrowUp" && plain && composer.value === "" && changes.editLast()) {
     event.preventDefault();
@@ -394,6 +400,21 @@ function composerKey(event) {
     return true;
   }
   return false;
+}
+
+/** Who can be mentioned in the current conversation: its members, the two people of a direct one, who is online in general. */
+async function mentionable() {
+  const conv = current;
+  if (conv.room === GENERAL) return [...online].sort();
+  if (isDirect(conv.room)) return [...new Set([conv.room.slice(1), identity.user])];
+  conv.members ??= await connection.invoke(Hub.GetRoomMembers, conv.room);
+  return conv.members;
+}
+
+/** Someone joined or left a room: its members are asked again the next time a name is completed there. */
+function forgetMembers(room) {
+  const conv = conversations.get(room);
+  if (conv) conv.members = null;
 }
 
 // ---- rooms: join, leave, the drawer at phone width ----

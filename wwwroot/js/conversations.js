@@ -28,9 +28,9 @@ export class Conversations {
     this.view = view;
     /**
      * earlier: whether older messages than those shown may be there ("more"), are being fetched, or there are none;
-     * mentions: unread messages that mention the user.
+     * mentions: unread messages that mention the user; members: who may be mentioned there, once asked.
      * @type {Map<string, { room: string, timeline: Timeline, unread: number, mentions: number, lastId: number|null,
-     *   loaded: boolean, readSent: number|null, earlier: string|null }>}
+     *   loaded: boolean, readSent: number|null, earlier: string|null, members: string[]|null }>}
      */
     this.all = new Map();
   }
@@ -44,7 +44,7 @@ export class Conversations {
     let found = this.all.get(room);
     if (!found) {
       found = {
-        room, timeline: new Timeline(room, this.view), unread: 0, mentions: 0, lastId: null, loaded: false, readSent: null, earlier: null,
+        room, timeline: new Timeline(room, this.view), unread: 0, mentions: 0, lastId: null, loaded: false, readSent: null, earlier: null, members: null,
       };
       this.all.set(room, found);
     }
