@@ -1,6 +1,6 @@
 // The Chat browser client: conversations (general, rooms, direct), history on load, live messages and changes
-// to them (replies, edits, deletes, reactions), mentions, presence, unread counts, and a reconnect that loses
-// nothing.
+// to them (replies, edits, deletes, reactions), mentions, presence, unread counts, notifications, and a reconnect
+// that loses nothing.
 import { MessageChanges } from "./js/changes.js";
 import { MentionCompletion } from "./js/completion.js";
 import { Client, Hub } from "./js/contract.js";
@@ -11,6 +11,8 @@ import { element, nameOf } from "./js/dom.js";
 import { Earlier, PAGE as HISTORY_PAGE } from "./js/earlier.js";
 import { Identity } from "./js/identity.js";
 import { mentions } from "./js/mentions.js";
+import { excerpt } from "./js/message-view.js";
+import { Notifier } from "./js/notifier.js";
 import { Outbox } from "./js/outbox.js";
 import { Reading } from "./js/reading.js";
 import { Replying } from "./js/replying.js";
@@ -66,6 +68,7 @@ const changes = new MessageChanges({
   failed: (error) => showHubError(error),
   sentence: (error) => hubError(error),
 });
+const notifier = new Notifier($("notify"), (room) => open(room).catch(showHubError));
 fetch("settings.json")
   .then((response) => (response.ok ? response.json() : null))
   .then((settings) => settings && composer.setLimit(settings.maxMessageLength))
@@ -133,7 +136,7 @@ function received(message, fresh, live) {
 /**
  * Shows a message in its conversation once, in its latest state. A new one (live or caught up) by someone else that
  * the user does not see counts as unread (as a mention too, if it mentions the user), and the first of them gets the
- * "new messages" line.
+ * "new messages" line; a direct message or a mention raises a notification while the tab is hidden.
  */
 function showMessage(message, fresh, live = false) {
   const conv = conversations.ensure(message.room || GENERAL);
@@ -153,6 +156,10 @@ function showMessage(message, fresh, live = false) {
     if (conv.unread === 0) conv.timeline.markUnseenFrom(item);
     conv.unread += 1;
     if (mentioned) conv.mentions += 1;
+  }
+  if (!own && !message.deleted && (mentioned || (isDirect(conv.room) && conv.room !== `@${identity.user}`))) {
+    const title = isDirect(conv.room) ? `${message.user} · direct message` : `${message.user} · ${labelOf(conv.room)}`;
+    notifier.notify(conv.room, title, excerpt(message.text, 140));
   }
   reading.update();
 }
