@@ -1,5 +1,8 @@
-// The Chat browser client: conversations (general, rooms, direct), history on load, live messages,
-// presence, unread counts, and a reconnect that loses nothing.
+// The Chat browser client: conversations (general, rooms, direct), history on load, live messages and changes
+// to them (replies, edits, deletes, reactions), mentions, presence, unread counts, notifications, and a reconnect
+// that loses nothing.
+import { MessageChanges } from "./js/changes.js";
+import { MentionCompletion } from "./js/completion.js";
 import { Client, Hub } from "./js/contract.js";
 import { Composer } from "./js/composer.js";
 import { ChatConnection } from "./js/connection.js";
@@ -7,8 +10,12 @@ import { Conversations, GENERAL, isDirect, labelOf } from "./js/conversations.js
 import { element, nameOf } from "./js/dom.js";
 import { Earlier, PAGE as HISTORY_PAGE } from "./js/earlier.js";
 import { Identity } from "./js/identity.js";
+import { mentions } from "./js/mentions.js";
+import { excerpt } from "./js/message-view.js";
+import { Notifier } from "./js/notifier.js";
 import { Outbox } from "./js/outbox.js";
 import { Reading } from "./js/reading.js";
+import { Replying } from "./js/replying.js";
 import { Scroller } from "./js/scroller.js";
 import { TypingIndicator, throttled } from "./js/typing.js";
 
@@ -18,7 +25,10 @@ const newer = (a, b) => (a === null || (b !== null && b > a) ? b : a);
 const connected = () => connection.connected;
 
 const identity = new Identity({ start, rename, stop: () => connection.stop() });
-const conversations = new Conversations($("rooms"), (room) => open(room));
+const conversations = new Conversations($("rooms"), (room) => open(room), {
+  user: () => identity.user,
+  replaced: (before, after) => changes.replaced(before, after),
+});
 let current = conversations.ensure(GENERAL);
 const scroller = new Scroller($("scroller"), $("jump"), () => {
   reading.update();
@@ -31,6 +41,7 @@ const earlier = new Earlier({
   user: () => identity.user,
   fetch: (room, beforeId, limit) => (connected() ? connection.invoke(Hub.GetRoomHistoryBefore, room, beforeId, limit) : null),
   failed: (error) => connected() && showHubError(error), // a cut connection says so in the header already
+  shown: (conv) => changes.lookUpQuotes(conv),
 });
 const reading = new Reading({
   current: () => current,
@@ -41,7 +52,23 @@ const reading = new Reading({
 const sendTyping = throttled(() => {
   if (connected() && !composer.value.startsWith("/")) connection.invoke(Hub.Typing, current.room).catch(() => {});
 });
-const composer = new Composer({ form: $("composer"), text: $("text"), counter: $("counter") }, { onTyping: sendTyping });
+const composer = new Composer({ form: $("composer"), text: $("text"), counter: $("counter") }, { onTyping: sendTyping, onKey: composerKey });
+const completion = new MentionCompletion($("text"), $("mention-list"), mentionable);
+const replying = new Replying($("replying"), () => composer.focus());
+const changes = new MessageChanges({
+  box: $("scroller"),
+  deleteDialog: $("delete-dialog"),
+  invoke: (method, ...args) => connection.invoke(method, ...args),
+  current: () => current,
+  user: () => identity.user,
+  earlier,
+  replying,
+  composer,
+  show: (message) => showMessage(message, false),
+  failed: (error) => showHubError(error),
+  sentence: (error) => hubError(error),
+});
+const notifier = new Notifier($("notify"), (room) => open(room).catch(showHubError));
 fetch("settings.json")
   .then((response) => (response.ok ? response.json() : null))
   .then((settings) => settings && composer.setLimit(settings.maxMessageLength))
@@ -66,6 +93,8 @@ async function open(room) {
   scroller.show(current.timeline);
   $("room-title").replaceChildren(nameOf(labelOf(room)));
   $("leave").hidden = room === GENERAL || isDirect(room);
+  changes.leave();
+  completion.close();
   typing.show(room);
   document.body.classList.remove("drawer-open");
   showError("");
@@ -83,6 +112,7 @@ async function load(conv) {
   conv.loaded = true;
   page.forEach((message) => showMessage(message, false));
   earlier.loaded(conv, page.length);
+  changes.lookUpQuotes(conv);
   const firstUnread = conv.timeline.nthLastFromOthers(conv.unread, identity.user);
   if (firstUnread) conv.timeline.markUnseenFrom(firstUnread);
   if (conv === current) scroller.toBottom();
@@ -91,21 +121,57 @@ async function load(conv) {
 }
 
 /**
- * Shows a message in its conversation, once. A new one (live or caught up) by someone else that the user
- * does not see counts as unread, and the first of them gets the "new messages" line.
+ * A message or a change to one, from the connection. A change to a message older than those loaded is kept only for
+ * the quotes of replies to it: shown, it would leave a gap above the history loaded so far.
  */
-function showMessage(message, fresh) {
+function received(message, fresh, live) {
+  const conv = conversations.ensure(message.room || GENERAL);
+  if (!fresh && message.version != null && !conv.timeline.has(message.id) && !earlier.covers(conv, message.id)) {
+    conv.timeline.remember(message);
+    return;
+  }
+  showMessage(message, fresh, live);
+}
+
+/**
+ * Shows a message in its conversation once, in its latest state. A new one (live or caught up) by someone else that
+ * the user does not see counts as unread (as a mention too, if it mentions the user), and the first of them gets the
+ * "new messages" line; a direct message or a mention raises a notification while the tab is hidden.
+ */
+function showMessage(message, fresh, live = false) {
   const conv = conversations.ensure(message.room || GENERAL);
   conv.lastId = newer(conv.lastId, message.id);
-  const own = message.user === identity.user;
-  const item = scroller.keep(() => conv.timeline.add(message, own), conv.timeline);
-  if (!item || !fresh) return;
+  const before = conv.timeline.known(message.id);
+  const item = scroller.keep(() => conv.timeline.merge(message), conv.timeline);
+  if (!item) {
+    if (before && live) recountMention(conv, before, message);
+    return;
+  }
+  if (message.replyTo != null && !conv.timeline.known(message.replyTo)) changes.lookUpQuotes(conv);
+  if (!fresh) return;
   typing.stopped(conv.room, message.user);
-  if (!own && !reading.seen(conv)) {
+  const own = message.user === identity.user;
+  const mentioned = !message.deleted && mentions(message, identity.user);
+  if (!own && !message.deleted && !reading.seen(conv)) {
     if (conv.unread === 0) conv.timeline.markUnseenFrom(item);
     conv.unread += 1;
+    if (mentioned) conv.mentions += 1;
+  }
+  if (!own && !message.deleted && (mentioned || (isDirect(conv.room) && conv.room !== `@${identity.user}`))) {
+    const title = isDirect(conv.room) ? `${message.user} · direct message` : `${message.user} · ${labelOf(conv.room)}`;
+    notifier.notify(conv.room, title, excerpt(message.text, 140));
   }
   reading.update();
+}
+
+/** An unread message edited to mention the user, or no longer (edited or deleted): its conversation's mention count follows. */
+function recountMention(conv, before, after) {
+  const mentioning = (message) => !message.deleted && mentions(message, identity.user);
+  const change = Number(mentioning(after)) - Number(mentioning(before));
+  const firstUnread = conv.timeline.nthLastFromOthers(conv.unread, identity.user);
+  if (change === 0 || !firstUnread || after.id < Number(firstUnread.dataset.id)) return;
+  conv.mentions = Math.max(0, conv.mentions + change);
+  showUnread();
 }
 
 function showLine(textOrName, after, room = GENERAL) {
@@ -175,6 +241,7 @@ async function refreshRooms() {
     // The count is as of the summary's newest message; messages that came live while it was on its way are
     // shown already and count on top of it (those from others; seen ones are cleared by the next update).
     conv.unread = summary.unread + conv.timeline.unreadAfter(summary.lastId ?? 0, identity.user);
+    conv.mentions = (summary.mentions ?? 0) + conv.timeline.mentionsAfter(summary.lastId ?? 0, identity.user);
   }
   return summaries;
 }
@@ -195,12 +262,13 @@ function cleared(room) {
   conv.timeline.clear();
   earlier.cleared(conv);
   conv.unread = 0;
+  conv.mentions = 0;
   showLine(room === GENERAL ? "History was cleared." : `The history of ${labelOf(room)} was cleared.`, undefined, room);
   reading.update();
 }
 
 const connection = new ChatConnection(identity, {
-  message: showMessage,
+  message: received,
   state: showState,
   error: showHubError,
   first: async () => {
@@ -228,6 +296,7 @@ const connection = new ChatConnection(identity, {
     [Client.RoomCleared]: cleared,
     [Client.Notice]: (text) => showLine(text, undefined, current.room),
     [Client.UserJoinedRoom]: (room, name) => {
+      forgetMembers(room);
       if (name === identity.user) {
         conversations.ensure(room);
         showUnread();
@@ -235,6 +304,7 @@ const connection = new ChatConnection(identity, {
       showLine(name, ` joined ${labelOf(room)}`, room);
     },
     [Client.UserLeftRoom]: (room, name) => {
+      forgetMembers(room);
       if (name === identity.user) forget(room);
       else showLine(name, ` left ${labelOf(room)}`, room);
     },
@@ -253,6 +323,7 @@ function start() {
 /** Conversations belong to the user: a new name starts afresh. */
 function rename() {
   outbox.drop();
+  changes.reset();
   conversations.clear();
   current = conversations.ensure(GENERAL);
   open(GENERAL);
@@ -262,17 +333,20 @@ function rename() {
 // ---- sending ----
 
 const outbox = new Outbox({
-  invoke: (send) => connection.invoke(Hub.SendToRoom, send.room, send.text, send.clientMessageId),
+  invoke: (send) => connection.invoke(Hub.Post, send.room, { text: send.text, clientMessageId: send.clientMessageId, replyTo: send.replyTo ?? undefined }),
   acked: (send, message) => {
     conversations.get(send.room)?.timeline.removePending(send.clientMessageId);
-    if (message) showMessage(message, false); // shown at once; lastSeenId waits for its broadcast
+    if (message) showMessage(message, false); // shown at once; the last position waits for its broadcast
   },
   failed: (send, error) => {
-    conversations.get(send.room)?.timeline.removePending(send.clientMessageId);
+    const conv = conversations.get(send.room);
+    conv?.timeline.removePending(send.clientMessageId);
     const refusal = hubError(error);
     composer.learnLimit(refusal);
-    // The text goes back into the input (before anything typed since), so nothing is lost.
+    // The text goes back into the input (before anything typed since), so nothing is lost; so does the reply.
     composer.value = composer.value ? `${send.text}\n${composer.value}` : send.text;
+    const answered = send.replyTo != null && conv === current && conv.timeline.known(send.replyTo);
+    if (answered && !answered.deleted && replying.replyTo === null) replying.start(answered);
     showError(refusal);
   },
   idempotent: () => true,
@@ -311,13 +385,44 @@ $("composer").addEventListener("submit", (event) => {
   composer.value = "";
   current.timeline.removeMarker(); // the user has caught up by writing
   // Offline, it waits as "sending…" and goes once the connection is back.
-  const send = outbox.submit(current.room, text, connected());
+  const send = outbox.submit(current.room, text, connected(), replying.replyTo);
+  replying.cancel();
   current.timeline.addPending(send, identity.user);
   scroller.toBottom();
   reading.update();
 });
 
 $("text").addEventListener("input", () => showError(""));
+
+/** Keys in the input before Enter sends: the mention list's first, Up arrow to edit one's last message, Escape to stop replying. */
+function composerKey(event) {
+  if (completion.key(event)) return true;
+  const plain = !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey;
+  if (event.key === "ArrowUp" && plain && composer.value === "" && changes.editLast()) {
+    event.preventDefault();
+    return true;
+  }
+  if (event.key === "Escape" && replying.replyTo !== null) {
+    replying.cancel();
+    return true;
+  }
+  return false;
+}
+
+/** Who can be mentioned in the current conversation: its members, the two people of a direct one, who is online in general. */
+async function mentionable() {
+  const conv = current;
+  if (conv.room === GENERAL) return [...online].sort();
+  if (isDirect(conv.room)) return [...new Set([conv.room.slice(1), identity.user])];
+  conv.members ??= await connection.invoke(Hub.GetRoomMembers, conv.room);
+  return conv.members;
+}
+
+/** Someone joined or left a room: its members are asked again the next time a name is completed there. */
+function forgetMembers(room) {
+  const conv = conversations.get(room);
+  if (conv) conv.members = null;
+}
 
 // ---- rooms: join, leave, the drawer at phone width ----
 

@@ -45,6 +45,9 @@ internal sealed class ChatPage : IAsyncDisposable
 
     public ILocator Messages => Page.Locator("#messages li.message");
 
+    /// <summary>The message on screen whose text holds <paramref name="text"/>.</summary>
+    public ILocator Message(string text) => Messages.Filter(new() { Has = Page.Locator(".text", new() { HasText = text }) });
+
     public ILocator Lines => Page.Locator("#messages li.system");
 
     public ILocator Online => Page.Locator("#online li");
@@ -113,9 +116,10 @@ internal sealed class ChatPage : IAsyncDisposable
     }
 
     /// <summary>Opens the page, enters <paramref name="user"/> in the name dialog and waits until it is connected.</summary>
-    public static async Task<ChatPage> OpenAsync(IBrowser browser, Uri server, string user, int width = 1024, Func<IBrowserContext, Task>? prepare = null)
+    /// <param name="touch">A phone's touch screen (taps, no hover) instead of a mouse.</param>
+    public static async Task<ChatPage> OpenAsync(IBrowser browser, Uri server, string user, int width = 1024, Func<IBrowserContext, Task>? prepare = null, bool touch = false)
     {
-        var chat = await OpenBlankAsync(browser, server, "/", width, prepare);
+        var chat = await OpenBlankAsync(browser, server, "/", width, prepare, touch);
         await chat.Page.Locator("#name").FillAsync(user);
         await chat.Page.Locator("#name").PressAsync("Enter");
         await Expect(chat.State).ToHaveTextAsync("connected", new() { Timeout = Timeout });
@@ -124,9 +128,14 @@ internal sealed class ChatPage : IAsyncDisposable
 
     /// <summary>Opens <paramref name="path"/> (e.g. <c>/#token=...</c>) and leaves the rest to the test.</summary>
     /// <param name="prepare">Runs on the new browser context before the page loads (e.g. to route its WebSocket).</param>
-    public static async Task<ChatPage> OpenBlankAsync(IBrowser browser, Uri server, string path, int width = 1024, Func<IBrowserContext, Task>? prepare = null)
+    public static async Task<ChatPage> OpenBlankAsync(IBrowser browser, Uri server, string path, int width = 1024, Func<IBrowserContext, Task>? prepare = null, bool touch = false)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 720 } });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = 720 },
+            HasTouch = touch,
+            IsMobile = touch,
+        });
         context.SetDefaultTimeout(Timeout);
         if (prepare is not null)
         {

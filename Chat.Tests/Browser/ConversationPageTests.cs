@@ -169,7 +169,7 @@ public class ConversationPageTests(BrowserFixture browser)
         await Expect(alice.Page.Locator("#messages li.message .text")).ToHaveCountAsync(2, PatientCount);
         await Expect(alice.Page.Locator("#messages li.message").Last).ToBeInViewportAsync();
         await Expect(alice.Input).ToBeInViewportAsync();
-        await Expect(alice.Page.Locator("#composer button")).ToBeInViewportAsync();
+        await Expect(alice.Page.Locator("#composer button[type='submit']")).ToBeInViewportAsync();
         await Expect(alice.Page.Locator("#leave")).ToBeInViewportAsync();
         var overflow = await alice.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
         overflow.Should().BeLessThanOrEqualTo(0, "nothing is wider than the screen");

@@ -100,7 +100,7 @@ public class PageTests(BrowserFixture browser)
         await Expect(alice.Messages).ToHaveCountAsync(1, new() { Timeout = ChatPage.Timeout });
         var overflow = await alice.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
         overflow.Should().BeLessThanOrEqualTo(0, "nothing is wider than the screen");
-        await Expect(alice.Page.Locator("#composer button")).ToBeInViewportAsync();
+        await Expect(alice.Page.Locator("#composer button[type='submit']")).ToBeInViewportAsync();
         await Expect(alice.Online).ToHaveTextAsync(["alice"], new() { Timeout = ChatPage.Timeout });
         await alice.ScreenshotAsync("phone");
     }

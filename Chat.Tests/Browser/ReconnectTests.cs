@@ -111,7 +111,7 @@ public partial class ReconnectTests(BrowserFixture browser)
     }
 
     /// <summary>
-    /// Between the page and the server: passes every frame on, except that the first SendToRoom carrying
+    /// Between the page and the server: passes every frame on, except that the first Post carrying
     /// <c>marker</c> reaches the server and then the page's connection is closed before any answer comes back.
     /// </summary>
     private sealed partial class WebSocketCut(string marker)
@@ -119,7 +119,7 @@ public partial class ReconnectTests(BrowserFixture browser)
         private readonly List<string> _sends = [];
         private int _cut;
 
-        /// <summary>The clientMessageId of every SendToRoom with the marker that the page sent.</summary>
+        /// <summary>The clientMessageId of every Post with the marker that the page sent.</summary>
         public IReadOnlyList<string> Sends
         {
             get
@@ -144,7 +144,7 @@ public partial class ReconnectTests(BrowserFixture browser)
             });
             page.OnMessage(frame =>
             {
-                if (frame.Text is { } text && text.Contains("\"SendToRoom\"", StringComparison.Ordinal) && text.Contains(marker, StringComparison.Ordinal))
+                if (frame.Text is { } text && text.Contains("\"Post\"", StringComparison.Ordinal) && text.Contains(marker, StringComparison.Ordinal))
                 {
                     lock (_sends)
                     {

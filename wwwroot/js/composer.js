@@ -1,17 +1,21 @@
 // The message input: Enter sends, Shift+Enter starts a new line, it grows to a few lines, and a counter
-// shows how much room is left near the length limit.
+// shows how much room is left near the length limit. Other keys (completion, Up to edit) are offered first to onKey.
 
 const MAX_ROWS_PX = 160; // about six lines, then it scrolls
 
 export class Composer {
-  /** @param {{ form: HTMLFormElement, text: HTMLTextAreaElement, counter: HTMLElement }} parts */
-  constructor({ form, text, counter }, { onTyping }) {
+  /**
+   * @param {{ form: HTMLFormElement, text: HTMLTextAreaElement, counter: HTMLElement }} parts
+   * @param {{ onTyping: () => void, onKey: (event: KeyboardEvent) => boolean }} handlers onKey returns true when it used the key
+   */
+  constructor({ form, text, counter }, { onTyping, onKey }) {
     this.form = form;
     this.text = text;
     this.counter = counter;
     this.maxLength = 2000; // the server's default Chat:MaxMessageLength, until its settings.json says
 
     text.addEventListener("keydown", (event) => {
+      if (onKey(event)) return;
       if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
       event.preventDefault();
       form.requestSubmit();

@@ -1,10 +1,13 @@
 // The hub connection: connects, reconnects by itself, and after every reconnect fetches exactly the
-// messages it missed, in every conversation.
+// messages and changes to messages it missed, in every conversation.
 import { Client, Hub } from "./contract.js";
 
 const HISTORY_PAGE = 100;
 
 const newer = (a, b) => (a === null || (b !== null && b > a) ? b : a);
+
+/** Where a message's current state is in the one sequence of messages and changes: its version, or its id while unchanged. */
+export const positionOf = (message) => message.version ?? message.id;
 
 /** A refused negotiate comes back as an error whose message carries the status code. */
 const unauthorized = (error) => Boolean(error) && (error.statusCode === 401 || /\b401\b/.test(String(error.message)));
@@ -12,22 +15,25 @@ const unauthorized = (error) => Boolean(error) && (error.statusCode === 401 || /
 export class ChatConnection {
   /**
    * @param {import("./identity.js").Identity} identity
-   * @param {{ events: Record<string, Function>, message: (message, fresh: boolean) => void, state: (state: string) => void,
-   *   error: (error) => void, first: () => Promise<number|null>, caughtUp: () => Promise<void>,
-   *   synced: () => void }} handlers first loads what the page shows at the start and returns the newest id of any
-   *   conversation; caughtUp runs after a reconnect's missed messages; synced once the connection is ready again.
+   * @param {{ events: Record<string, Function>, message: (message, fresh: boolean, live: boolean) => void,
+   *   state: (state: string) => void, error: (error) => void, first: () => Promise<number|null>, caughtUp: () => Promise<void>,
+   *   synced: () => void }} handlers message gets new messages and changed ones (fresh: one the page cannot have had
+   *   before, live: it came as it happened, not in a catch-up); first loads what the page shows at the start and returns
+   *   the newest id of any conversation; caughtUp runs after a reconnect's missed messages; synced once the connection
+   *   is ready again.
    */
   constructor(identity, handlers) {
     this.identity = identity;
     this.handlers = handlers;
     this.hub = null;
-    // Every message up to lastSeenId has been shown or is in a conversation's history: the server delivers
-    // messages in id order across all conversations, and catch-up pages are in id order too. A reconnect asks
-    // for what came after it. It does not move with an ack (the broadcasts of earlier messages may still be on
-    // their way) nor, during a catch-up, with live messages (they are newer than the pages still to come).
-    this.lastSeenId = null;
+    // Every message and change up to lastPosition has been shown or is in a conversation's history: the server
+    // delivers messages and changes in position order across all conversations (a message's position is its id, a
+    // change's its version), and catch-up pages are in position order too. A reconnect asks for what came after it.
+    // It does not move with an ack (the broadcasts of earlier messages may still be on their way) nor, during a
+    // catch-up, with live messages (they are newer than the pages still to come).
+    this.lastPosition = null;
     this.catchingUp = false;
-    this.liveSince = null; // highest live id shown during the catch-up in progress
+    this.liveSince = null; // highest live position shown during the catch-up in progress
     this.lastRetryReason = null;
   }
 
@@ -65,7 +71,7 @@ export class ChatConnection {
   stop() {
     const old = this.hub;
     this.hub = null;
-    this.lastSeenId = null;
+    this.lastPosition = null;
     if (old) old.stop();
     this.handlers.state("offline");
   }
@@ -74,7 +80,7 @@ export class ChatConnection {
   restart() {
     const old = this.hub;
     this.hub = null;
-    this.lastSeenId = null;
+    this.lastPosition = null;
     if (old) old.stop().finally(() => this.start());
     else this.start();
   }
@@ -94,7 +100,10 @@ export class ChatConnection {
       .configureLogging(signalR.LogLevel.None)
       .build();
 
-    hub.on(Client.ReceiveMessage, (message) => this.receive(message));
+    hub.on(Client.ReceiveMessage, (message) => this.receive(message, true));
+    // A change to a message the page has not received is a new one only if it is after lastPosition; otherwise the
+    // message is in a history the page has not loaded (yet).
+    hub.on(Client.MessageUpdated, (message) => this.receive(message, this.lastPosition === null || message.id > this.lastPosition));
     for (const [name, handler] of Object.entries(this.handlers.events)) hub.on(name, handler);
 
     hub.onreconnecting(() => {
@@ -119,34 +128,39 @@ export class ChatConnection {
     return hub;
   }
 
-  /** A live message (ReceiveMessage): shown, and seen in order. */
-  receive(message) {
-    this.handlers.message(message, true);
-    if (this.catchingUp) this.liveSince = newer(this.liveSince, message.id);
-    else this.lastSeenId = newer(this.lastSeenId, message.id);
+  /** A live message (ReceiveMessage) or change to one (MessageUpdated): shown, and seen in order. */
+  receive(message, fresh) {
+    this.handlers.message(message, fresh, true);
+    if (this.catchingUp) this.liveSince = newer(this.liveSince, positionOf(message));
+    else this.lastPosition = newer(this.lastPosition, positionOf(message));
   }
 
-  /** Until the next catch-up is done, live messages do not move lastSeenId: they are newer than what it brings. */
+  /** Until the next catch-up is done, live messages do not move lastPosition: they are newer than what it brings. */
   holdLastSeen() {
     this.catchingUp = true;
     this.liveSince = null;
   }
 
-  /** First connect: what the page shows at the start; afterwards every message after lastSeenId. */
+  /**
+   * First connect: what the page shows at the start; afterwards every message and change after lastPosition: new
+   * messages, and the current state of older ones changed since (merged by id, keeping the higher version).
+   */
   async catchUp() {
-    if (this.lastSeenId === null) {
-      // Everything up to the newest id of any conversation is in the histories the page loads when opened.
-      this.lastSeenId = (await this.handlers.first()) ?? 0;
+    if (this.lastPosition === null) {
+      // Everything up to the newest id of any conversation is in the histories the page loads when opened (in their
+      // current state: a change after that id comes again in the next catch-up, and changes nothing).
+      this.lastPosition = (await this.handlers.first()) ?? 0;
     } else {
       for (;;) {
-        const page = await this.hub.invoke(Hub.GetMissedMessages, this.lastSeenId, HISTORY_PAGE);
-        page.forEach((message) => this.handlers.message(message, true));
-        if (page.length > 0) this.lastSeenId = newer(this.lastSeenId, page[page.length - 1].id);
+        const after = this.lastPosition;
+        const page = await this.hub.invoke(Hub.GetMissedMessages, after, HISTORY_PAGE);
+        page.forEach((message) => this.handlers.message(message, message.id > after, false));
+        this.lastPosition = page.reduce((highest, message) => newer(highest, positionOf(message)), after);
         if (page.length < HISTORY_PAGE) break;
       }
       await this.handlers.caughtUp();
     }
-    if (this.liveSince !== null) this.lastSeenId = newer(this.lastSeenId, this.liveSince);
+    if (this.liveSince !== null) this.lastPosition = newer(this.lastPosition, this.liveSince);
     this.catchingUp = false;
   }
 

@@ -1,5 +1,5 @@
-// The user's conversations: general, rooms (#name) and direct ones (@peer), each with its timeline and
-// unread count, and the list that shows them.
+// The user's conversations: general, rooms (#name) and direct ones (@peer), each with its timeline, unread
+// count and count of unread mentions of the user, and the list that shows them.
 import { element, nameOf } from "./dom.js";
 import { Timeline } from "./timeline.js";
 
@@ -17,13 +17,20 @@ function order(a, b) {
 }
 
 export class Conversations {
-  /** @param {HTMLUListElement} list where the conversations are listed; @param {(room: string) => void} onOpen */
-  constructor(list, onOpen) {
+  /**
+   * @param {HTMLUListElement} list where the conversations are listed
+   * @param {(room: string) => void} onOpen
+   * @param {ConstructorParameters<typeof Timeline>[1]} view how each conversation's timeline shows its messages
+   */
+  constructor(list, onOpen, view) {
     this.list = list;
     this.onOpen = onOpen;
+    this.view = view;
     /**
-     * earlier: whether older messages than those shown may be there ("more"), are being fetched, or there are none.
-     * @type {Map<string, { room: string, timeline: Timeline, unread: number, lastId: number|null, loaded: boolean, readSent: number|null, earlier: string|null }>}
+     * earlier: whether older messages than those shown may be there ("more"), are being fetched, or there are none;
+     * mentions: unread messages that mention the user; members: who may be mentioned there, once asked.
+     * @type {Map<string, { room: string, timeline: Timeline, unread: number, mentions: number, lastId: number|null,
+     *   loaded: boolean, readSent: number|null, earlier: string|null, members: string[]|null }>}
      */
     this.all = new Map();
   }
@@ -36,7 +43,9 @@ export class Conversations {
   ensure(room) {
     let found = this.all.get(room);
     if (!found) {
-      found = { room, timeline: new Timeline(room), unread: 0, lastId: null, loaded: false, readSent: null, earlier: null };
+      found = {
+        room, timeline: new Timeline(room, this.view), unread: 0, mentions: 0, lastId: null, loaded: false, readSent: null, earlier: null, members: null,
+      };
       this.all.set(room, found);
     }
     return found;
@@ -60,10 +69,10 @@ export class Conversations {
     return total;
   }
 
-  /** Lists every conversation with its unread badge; the current one is marked. */
+  /** Lists every conversation with its unread badge and its mention badge ("@2"); the current one is marked. */
   render(current) {
     // Called on every scroll: the list is only rebuilt when something in it changed.
-    const state = [...this.all.values()].map((conv) => `${conv.room}:${conv.unread}`).join(",") + `|${current.room}`;
+    const state = [...this.all.values()].map((conv) => `${conv.room}:${conv.unread}:${conv.mentions}`).join(",") + `|${current.room}`;
     if (state === this.shown) return;
     this.shown = state;
     const items = [...this.all.values()].sort(order).map((conv) => {
@@ -71,6 +80,11 @@ export class Conversations {
       button.type = "button";
       button.dataset.room = conv.room;
       button.append(nameOf(labelOf(conv.room), "label"));
+      if (conv.mentions > 0) {
+        const mentions = element("span", "mention-badge", `@${conv.mentions}`);
+        mentions.setAttribute("aria-label", `${conv.mentions} ${conv.mentions === 1 ? "mention" : "mentions"}`);
+        button.append(mentions);
+      }
       if (conv.unread > 0) {
         const badge = element("span", "badge", String(conv.unread));
         badge.setAttribute("aria-label", `${conv.unread} unread`);

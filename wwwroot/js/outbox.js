@@ -10,16 +10,16 @@ export function lostConnection(error) {
 export class Outbox {
   /**
    * @param {{ invoke: (send) => Promise<object|null>, acked: (send, message) => void, failed: (send, error) => void,
-   *   idempotent: () => boolean }} handlers idempotent tells whether a send may simply be repeated (SendToRoom with its id).
+   *   idempotent: () => boolean }} handlers idempotent tells whether a send may simply be repeated (Post with its id).
    */
   constructor(handlers) {
     this.handlers = handlers;
     this.waiting = new Map(); // clientMessageId → send, until acked or refused
   }
 
-  /** Sends now (or, when the connection is down and a resend is harmless, once it is back). */
-  submit(room, text, connected) {
-    const send = { clientMessageId: crypto.randomUUID(), room, text, inFlight: false };
+  /** Sends now (or, when the connection is down and a resend is harmless, once it is back); `replyTo` is the message it answers. */
+  submit(room, text, connected, replyTo = null) {
+    const send = { clientMessageId: crypto.randomUUID(), room, text, replyTo, inFlight: false };
     this.waiting.set(send.clientMessageId, send);
     if (connected) this.attempt(send);
     return send;

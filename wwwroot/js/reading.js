@@ -27,6 +27,7 @@ export class Reading {
     const conv = this.current();
     if (this.seen(conv)) {
       conv.unread = 0;
+      conv.mentions = 0;
       this.markRead(conv);
     }
     this.scroller.showJump(conv.unread);
@@ -50,11 +51,15 @@ export class Reading {
     }, wait);
   }
 
-  /** The server moved the read marker (this tab or another of the user's): unread is what came after it. */
+  /**
+   * The server moved the read marker (this tab or another of the user's): unread is what came after it, unless the
+   * user sees it now (a marker for an earlier message can arrive after a newer one was shown).
+   */
   read(conv, id, user) {
     conv.readSent = conv.readSent === null ? id : Math.max(conv.readSent, id);
     const newest = Math.max(conv.lastId ?? 0, conv.timeline.lastId ?? 0);
     conv.unread = id >= newest ? 0 : conv.loaded ? conv.timeline.unreadAfter(id, user) : conv.unread;
-    this.changed();
+    conv.mentions = id >= newest ? 0 : conv.loaded ? conv.timeline.mentionsAfter(id, user) : conv.mentions;
+    this.update();
   }
 }

@@ -1,17 +1,26 @@
-// One conversation's messages on screen: in id order, each once, with day separators, system lines,
-// a "new messages" marker, the sends still on their way, and above them all a line about older messages.
-import { dayLabel, dayOf, element, linkify, nameOf, timeOf } from "./dom.js";
+// One conversation's messages on screen: in id order, each once and in its latest state, with day separators,
+// system lines, a "new messages" marker, the sends still on their way, and above them all a line about older messages.
+import { dayLabel, element, linkify, nameOf } from "./dom.js";
+import { mentions } from "./mentions.js";
+import { fillQuote, messageItem, quoteOf } from "./message-view.js";
 
 const isMessage = (node) => node.classList.contains("message");
 const orderOf = (node) => (node.dataset.id ? Number(node.dataset.id) : node.classList.contains("pending") ? Infinity : null);
+const positionOf = (message) => message.version ?? message.id;
 
 export class Timeline {
-  /** @param {string} room the conversation as this user sees it */
-  constructor(room) {
+  /**
+   * @param {string} room the conversation as this user sees it
+   * @param {{ user: () => string, replaced: (before: HTMLElement, after: HTMLElement) => void }} view who reads it, and
+   *   what to tell when a message's item is replaced by its newer state
+   */
+  constructor(room, view) {
     this.room = room;
+    this.view = view;
     this.list = element("ol", "messages");
     this.list.setAttribute("aria-live", "polite");
-    this.ids = new Set();
+    this.messages = new Map(); // id → the message as shown
+    this.quoted = new Map(); // id → a message known for the quotes that answer it, not shown (older than what is)
     this.lastId = null; // the newest message id shown
     this.firstId = null; // the oldest, for loading earlier pages
     this.marker = null;
@@ -20,13 +29,34 @@ export class Timeline {
   }
 
   has(id) {
-    return this.ids.has(id);
+    return this.messages.has(id);
   }
 
-  /** Shows a message once, in id order, wherever it came from (live, history, catch-up or an ack); the new item, or null. */
-  add(message, own) {
-    if (this.ids.has(message.id)) return null;
-    const item = this.itemOf(message, own);
+  /** A message the page knows in its latest state, shown or only quoted. */
+  known(id) {
+    return this.messages.get(id) ?? this.quoted.get(id);
+  }
+
+  /** The item of a shown message, or null. */
+  itemOf(id) {
+    return this.list.querySelector(`li.message[data-id="${id}"]`);
+  }
+
+  /**
+   * Shows a message, or its newer state if it is shown already (a higher version replaces it, never a lower one), wherever
+   * it came from (live, history, catch-up or an ack); the new item when the message was not shown before, or null.
+   */
+  merge(message) {
+    const shown = this.messages.get(message.id);
+    if (!shown) return this.add(message);
+    if (positionOf(message) > positionOf(shown)) this.replace(message);
+    return null;
+  }
+
+  /** Shows a message once, in id order; the new item, or null. */
+  add(message) {
+    if (this.messages.has(message.id)) return null;
+    const item = this.newItem(message);
     let before = null; // the oldest item newer than this one (sends on their way count as newest)
     for (let node = this.list.lastElementChild; node; node = node.previousElementSibling) {
       const order = orderOf(node);
@@ -40,21 +70,46 @@ export class Timeline {
     return item;
   }
 
+  /** Keeps a message that is not shown (a change to one older than those shown) for the quotes of replies to it. */
+  remember(message) {
+    const known = this.quoted.get(message.id);
+    if (this.messages.has(message.id) || (known && positionOf(known) >= positionOf(message))) return;
+    this.quoted.set(message.id, message);
+    this.refreshQuotes(message.id);
+  }
+
+  /** The newest message of `user` shown that is not deleted (what Up arrow edits). */
+  lastBy(user) {
+    let last = null;
+    for (const message of this.messages.values()) {
+      if (message.user === user && !message.deleted && (!last || message.id > last.id)) last = message;
+    }
+    return last;
+  }
+
+  /** Puts a newer state of a shown message in place of the old one. */
+  replace(message) {
+    const before = this.itemOf(message.id);
+    const after = this.newItem(message);
+    for (const kept of ["highlight"]) after.classList.toggle(kept, before.classList.contains(kept));
+    before.replaceWith(after);
+    this.view.replaced(before, after);
+  }
+
   /**
    * An older page (scrolling back), oldest first: its messages not shown yet go above all others, with a day
-   * separator where the page meets the rest only if their days differ. `isOwn` tells the user's own.
+   * separator where the page meets the rest only if their days differ.
    */
-  prepend(messages, isOwn) {
+  prepend(messages) {
     const oldest = this.firstId;
     const top = this.edge.nextSibling; // what was first under the edge
     let last = null;
     for (const message of [...messages].sort((a, b) => a.id - b.id)) {
-      if (this.ids.has(message.id)) continue;
-      if (oldest !== null && message.id > oldest) {
-        this.add(message, isOwn(message)); // not older after all: in its place
+      if (this.messages.has(message.id) || (oldest !== null && message.id > oldest)) {
+        this.merge(message); // shown already, or not older after all: in its place
         continue;
       }
-      last = this.itemOf(message, isOwn(message));
+      last = this.newItem(message);
       this.list.insertBefore(last, top);
       this.fixDay(last);
     }
@@ -62,19 +117,26 @@ export class Timeline {
     if (next) this.fixDay(next);
   }
 
-  /** A new message item, counted as shown. */
-  itemOf(message, own) {
-    this.ids.add(message.id);
+  /** A new message item, counted as shown; the quotes of replies to it say what it says now. */
+  newItem(message) {
+    this.messages.set(message.id, message);
+    this.quoted.delete(message.id);
     if (this.lastId === null || message.id > this.lastId) this.lastId = message.id;
     if (this.firstId === null || message.id < this.firstId) this.firstId = message.id;
-    const item = element("li", own ? "message own" : "message");
-    item.dataset.id = String(message.id);
-    item.dataset.day = dayOf(message.sentAt);
-    item.dataset.user = message.user;
-    const text = element("bdi", "text");
-    text.append(linkify(message.text));
-    item.append(timeOf(message.sentAt), nameOf(message.user, "user"), text);
+    const item = messageItem(message, this.view.user(), message.replyTo != null ? this.known(message.replyTo) : undefined);
+    this.refreshQuotes(message.id, message);
     return item;
+  }
+
+  /** The quotes of the replies to a message, after it became known or changed. */
+  refreshQuotes(id, message = this.known(id)) {
+    for (const quote of this.list.querySelectorAll(`.quote[data-reply-to="${id}"]`)) fillQuote(quote, message);
+  }
+
+  /** Replies on screen whose quoted message the page does not know (it is older than those shown). */
+  unknownQuotes() {
+    const ids = [...this.list.querySelectorAll(".quote[data-reply-to]")].map((quote) => Number(quote.dataset.replyTo));
+    return [...new Set(ids)].filter((id) => !this.known(id));
   }
 
   /** A line of its own (join, leave, notice); with a name, the name first, isolated from the words after it. */
@@ -89,6 +151,7 @@ export class Timeline {
   addPending(send, user) {
     const item = element("li", "pending own");
     item.dataset.send = send.clientMessageId;
+    if (send.replyTo != null) item.append(quoteOf(send.replyTo, this.known(send.replyTo)));
     const text = element("bdi", "text");
     text.append(linkify(send.text));
     item.append(element("span", "status", "sending…"), nameOf(user, "user"), text);
@@ -119,6 +182,13 @@ export class Timeline {
       .filter((item) => Number(item.dataset.id) > id && item.dataset.user !== user).length;
   }
 
+  /** Messages by others that mention `user` after a read marker, as far as they are on screen. */
+  mentionsAfter(id, user) {
+    let count = 0;
+    for (const message of this.messages.values()) if (message.id > id && !message.deleted && mentions(message, user)) count += 1;
+    return count;
+  }
+
   /** The last message items by others, newest last: where the first of `count` unread ones starts. */
   nthLastFromOthers(count, user) {
     const others = [...this.list.querySelectorAll("li.message[data-id]")].filter((item) => item.dataset.user !== user);
@@ -126,7 +196,8 @@ export class Timeline {
   }
 
   clear() {
-    this.ids.clear();
+    this.messages.clear();
+    this.quoted.clear();
     this.lastId = null;
     this.firstId = null;
     this.marker = null;

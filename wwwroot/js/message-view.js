@@ -1,0 +1,81 @@
+// How one message reads: its time and author, a one-line quote of the message it answers, its text with
+// mentions and links, "(edited)" or "message deleted", and its reactions as chips.
+import { dayOf, element, nameOf, timeOf } from "./dom.js";
+import { mentions, withMentions } from "./mentions.js";
+
+const EXCERPT_LENGTH = 80;
+
+/** The start of a text on one line: runs of spaces and line breaks as one space, cut with "…". */
+export function excerpt(text, length = EXCERPT_LENGTH) {
+  const line = text.replace(/\s+/gu, " ").trim();
+  const characters = [...line]; // never cut an emoji in half
+  return characters.length > length ? `${characters.slice(0, length - 1).join("")}…` : line;
+}
+
+/** An edit time for a tooltip, as the reader's clock shows it. */
+const editedTitle = (iso) => `Edited ${new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}`;
+
+/**
+ * The item of a message as `user` reads it. `quoted` is the message it answers, when the page knows it.
+ * @returns {HTMLLIElement}
+ */
+export function messageItem(message, user, quoted) {
+  const own = message.user === user;
+  const item = element("li", "message");
+  item.classList.toggle("own", own);
+  item.classList.toggle("deleted", Boolean(message.deleted));
+  item.classList.toggle("mentions-me", !message.deleted && mentions(message, user));
+  item.dataset.id = String(message.id);
+  item.dataset.day = dayOf(message.sentAt);
+  item.dataset.user = message.user;
+  if (message.replyTo !== undefined && message.replyTo !== null && !message.deleted) item.append(quoteOf(message.replyTo, quoted));
+  item.append(timeOf(message.sentAt), nameOf(message.user, "user"), textOf(message, user));
+  if (message.editedAt && !message.deleted) {
+    const edited = element("span", "edited", "(edited)");
+    edited.title = editedTitle(message.editedAt);
+    item.append(" ", edited);
+  }
+  if (message.reactions?.length && !message.deleted) item.append(reactionsOf(message.reactions, user));
+  return item;
+}
+
+/** The text, with its mentions marked; or, for a deleted message, "message deleted". */
+export function textOf(message, user) {
+  const text = element("bdi", "text");
+  if (message.deleted) text.append(element("span", "gone", "message deleted"));
+  else text.append(withMentions(message.text, message.mentions, user));
+  return text;
+}
+
+/** The one-line quote of the message a reply answers; a click on it goes there. */
+export function quoteOf(replyTo, quoted) {
+  const quote = element("button", "quote");
+  quote.type = "button";
+  quote.dataset.replyTo = String(replyTo);
+  fillQuote(quote, quoted);
+  return quote;
+}
+
+/** What a quote says: the author and the start of the text, "message deleted", or (not known yet) that it answers one. */
+export function fillQuote(quote, quoted) {
+  const parts = !quoted ? ["a reply to an earlier message"]
+    : quoted.deleted ? [nameOf(quoted.user, "user"), ": ", element("span", "gone", "message deleted")]
+    : [nameOf(quoted.user, "user"), ": ", element("span", "excerpt", excerpt(quoted.text))];
+  quote.replaceChildren(element("span", "arrow", "↪"), ...parts);
+  quote.title = quoted ? "Show the message this answers" : "Show the message this answers (loads earlier messages)";
+}
+
+/** The reactions as chips: emoji and count, pressed when one of them is the reader's, who reacted in the tooltip. */
+function reactionsOf(reactions, user) {
+  const chips = element("div", "reactions");
+  for (const { emoji, users } of reactions) {
+    const chip = element("button", "reaction");
+    chip.type = "button";
+    chip.dataset.emoji = emoji;
+    chip.setAttribute("aria-pressed", String(users.includes(user)));
+    chip.title = `${users.join(", ")} reacted with ${emoji}`;
+    chip.append(element("span", "emoji", emoji), element("span", "count", String(users.length)));
+    chips.append(chip);
+  }
+  return chips;
+}
