@@ -24,6 +24,7 @@ internal sealed class CatchUpFuzz(int seed, Uri observed, TestClient reader, IRe
     private readonly Random _random = new(seed);
     private readonly Dictionary<long, ChatMessage> _view = [];
     private readonly List<string> _violations = [];
+    private readonly List<string> _events = [];
     private readonly Dictionary<(string User, string Room), List<long>> _own = [];
     private readonly Dictionary<string, List<long>> _known = [];
 
@@ -33,6 +34,13 @@ internal sealed class CatchUpFuzz(int seed, Uri observed, TestClient reader, IRe
         await using var observer = ChatClient.Create(new ChatClientOptions { Server = observed, User = "alice" });
         observer.MessageReceived += message => Seen(message, isNew: true);
         observer.MessageUpdated += message => Seen(message, isNew: false);
+        observer.CatchUpFailed += error =>
+        {
+            lock (_view)
+            {
+                _violations.Add($"a catch-up failed while connected: {error.Message}");
+            }
+        };
         await observer.StartAsync().DefaultTimeout();
 
         for (var round = 0; round < rounds; round++)
@@ -42,6 +50,11 @@ internal sealed class CatchUpFuzz(int seed, Uri observed, TestClient reader, IRe
             {
                 if (cuts.Contains(operation))
                 {
+                    lock (_view)
+                    {
+                        _events.Add("cut");
+                    }
+
                     proxy.CutAll();
                 }
 
@@ -54,6 +67,9 @@ internal sealed class CatchUpFuzz(int seed, Uri observed, TestClient reader, IRe
             lock (_view)
             {
                 _violations.Should().BeEmpty($"seed {seed}, round {round}");
+                var missing = state.Where(message => !_view.ContainsKey(message.Id)).Select(message => $"{message.Id} ({message.Room}, version {message.Version})");
+                var extra = _view.Keys.Except(state.Select(message => message.Id));
+                _view.Keys.Order().Should().Equal(state.Select(message => message.Id), $"the observer shows the server's messages (seed {seed}, round {round}; missing: {string.Join(", ", missing)}; not on the server: {string.Join(", ", extra)}; seen: {string.Join(" | ", _events)})");
                 _view.Values.OrderBy(message => message.Id).Should().BeEquivalentTo(state, options => options.WithStrictOrdering(), $"the observer's view equals the server's (seed {seed}, round {round})");
             }
         }
@@ -63,6 +79,7 @@ internal sealed class CatchUpFuzz(int seed, Uri observed, TestClient reader, IRe
     {
         lock (_view)
         {
+            _events.Add($"{(isNew ? "new" : "upd")} {message.Id}@{message.Position()} {message.Room}");
             if (_view.TryGetValue(message.Id, out var shown))
             {
                 if (isNew)

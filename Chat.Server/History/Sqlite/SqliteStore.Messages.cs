@@ -198,7 +198,11 @@ public sealed partial class SqliteStore
         ReadOnOwnConnectionAsync(
             async connection =>
             {
-                using var ranges = new Ranges(connection);
+                // One snapshot for all the merge's reads: read apart, a message committed between the probe of its
+                // conversation and the run of another one could be left out while a later one is returned, and a client
+                // catching up from the later one would never get it.
+                await using var snapshot = connection.BeginTransaction(deferred: true);
+                using var ranges = new Ranges(connection, snapshot);
                 return await ConversationMerge.MergeAsync(ranges, conversations, afterId, limit, cancellationToken);
             },
             cancellationToken);
@@ -330,12 +334,12 @@ public sealed partial class SqliteStore
         private readonly SqliteCommand _up;
         private readonly SqliteCommand _down;
 
-        public Ranges(SqliteConnection connection)
+        public Ranges(SqliteConnection connection, SqliteTransaction snapshot)
         {
-            _first = Command(connection, SqliteSql.FirstAfter, "$room", "$from");
-            _last = Command(connection, SqliteSql.LastBefore, "$room", "$from");
-            _up = Command(connection, SqliteSql.RunUp, "$room", "$from", "$to", "$limit");
-            _down = Command(connection, SqliteSql.RunDown, "$room", "$from", "$to", "$limit");
+            _first = Command(connection, snapshot, SqliteSql.FirstAfter, "$room", "$from");
+            _last = Command(connection, snapshot, SqliteSql.LastBefore, "$room", "$from");
+            _up = Command(connection, snapshot, SqliteSql.RunUp, "$room", "$from", "$to", "$limit");
+            _down = Command(connection, snapshot, SqliteSql.RunDown, "$room", "$from", "$to", "$limit");
         }
 
         public async Task<long?[]> HeadsAsync(IReadOnlyList<string> rooms, long from, bool newestFirst, CancellationToken cancellationToken)
@@ -371,9 +375,10 @@ public sealed partial class SqliteStore
             _down.Dispose();
         }
 
-        private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
+        private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction snapshot, string sql, params string[] parameters)
         {
             var command = connection.CreateCommand();
+            command.Transaction = snapshot;
             command.CommandText = sql;
             foreach (var name in parameters)
             {
