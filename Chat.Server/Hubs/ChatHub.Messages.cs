@@ -12,38 +12,42 @@ namespace Chat.Server.Hubs;
 internal sealed partial class ChatHub
 {
     /// <summary>Stores a message in a conversation, optionally answering another of it; as <see cref="SendToRoom"/> otherwise.</summary>
-    public async Task<ChatMessage?> Post(string? room, MessageDraft? draft)
+    public Task<ChatMessage?> Post(string? room, MessageDraft? draft) =>
+        draft is null
+            ? throw new InputRejectedException("invalid_draft", "Post needs a draft: { \"text\": ..., \"clientMessageId\": optional, \"replyTo\": optional message id }.")
+            : PostAsync(room, draft.Text, draft.ClientMessageId, draft.ReplyTo);
+
+    /// <summary>
+    /// The one way a message is posted to a conversation under the caller's name (<see cref="SendToRoom"/>, <see cref="Post"/>):
+    /// the rules of the conversation and the text, then the message or the command.
+    /// </summary>
+    private async Task<ChatMessage?> PostAsync(string? room, string? text, string? clientMessageId, long? replyTo)
     {
         var user = Named();
         var key = RoomNames.Resolve(room, user);
-        if (draft is null)
-        {
-            throw new InputRejectedException("invalid_draft", "Post needs a draft: { \"text\": ..., \"clientMessageId\": optional, \"replyTo\": optional message id }.");
-        }
-
-        rules.CheckText(draft.Text);
-        MessageRules.CheckClientMessageId(draft.ClientMessageId);
+        rules.CheckText(text);
+        MessageRules.CheckClientMessageId(clientMessageId);
         await RequireMemberAsync(user, key);
         if (Conversation.IsDirect(key))
         {
             await RequireRoomForDirectAsync(user, key);
         }
 
-        if (draft.ReplyTo is { } replyTo)
+        if (replyTo is { } answered)
         {
-            var answered = await store.FindAsync(key, replyTo, Context.ConnectionAborted);
-            if (answered is null)
+            var original = await store.FindAsync(key, answered, Context.ConnectionAborted);
+            if (original is null)
             {
-                throw NotFound(key, user, replyTo, "reply to a message of this conversation");
+                throw NotFound(key, user, answered, "reply to a message of this conversation");
             }
 
-            if (answered.Deleted)
+            if (original.Deleted)
             {
-                throw new InputRejectedException("reply_to_deleted", $"Message {replyTo} was deleted; it cannot be replied to. Send your text without replyTo.");
+                throw new InputRejectedException("reply_to_deleted", $"Message {answered} was deleted; it cannot be replied to. Send your text without replyTo.");
             }
         }
 
-        return await SendAsync(key, user, draft.Text!, draft.ClientMessageId, draft.ReplyTo);
+        return await SendAsync(key, user, text!, clientMessageId, replyTo);
     }
 
     /// <summary>The author replaces the text of their message; returns the message as it is now.</summary>

@@ -85,20 +85,7 @@ internal sealed partial class ChatHub(
     /// Stores and sends a message to one conversation under the caller's name, or runs a command there. The same
     /// <paramref name="clientMessageId"/> from the same user again returns the first message and stores nothing.
     /// </summary>
-    public async Task<ChatMessage?> SendToRoom(string? room, string? text, string? clientMessageId)
-    {
-        var user = Named();
-        var key = RoomNames.Resolve(room, user);
-        rules.CheckText(text);
-        MessageRules.CheckClientMessageId(clientMessageId);
-        await RequireMemberAsync(user, key);
-        if (Conversation.IsDirect(key))
-        {
-            await RequireRoomForDirectAsync(user, key);
-        }
-
-        return await SendAsync(key, user, text!, clientMessageId);
-    }
+    public Task<ChatMessage?> SendToRoom(string? room, string? text, string? clientMessageId) => PostAsync(room, text, clientMessageId, replyTo: null);
 
     private async Task<ChatMessage?> SendAsync(string key, string sender, string text, string? clientMessageId, long? replyTo = null)
     {
