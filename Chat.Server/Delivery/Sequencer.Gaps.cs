@@ -8,32 +8,48 @@ namespace Chat.Server.Delivery;
 /// <summary>The sequencer's gaps: messages committed elsewhere that have not arrived, read from the store when they are late or the bus lost them.</summary>
 internal sealed partial class Sequencer
 {
-    /// <summary>A message has waited <see cref="GapWait"/> for an earlier one: reads the missing ones from the store, page by page.</summary>
+    /// <summary>
+    /// A message has waited <see cref="GapWait"/> for an earlier one: reads what the store has after the last released
+    /// position, page by page. Positions are taken in commit order, so every position before one that arrived is
+    /// committed: a page holds every position the store has up to its last one (and up to the first one held, when the page
+    /// is short). A position it lacks there is a hole for good: a change superseded by a later change of the same message,
+    /// or a message cleared or past retention. Those are skipped; waiting for them would stall every client of this server.
+    /// </summary>
     private async Task FillGapAsync()
     {
         while (_held.Count > 0 && clock.GetElapsedTime(_gapSince) >= GapWait)
         {
             var first = _held.Keys.First();
-            var wanted = (int)Math.Min(PageSize, first - _next);
-            var page = await store.GetAllAsync(_next - 1, wanted, CancellationToken.None);
-            Accept(page);
-            if (_next < first && page.Length < wanted)
+            var page = await store.GetAllAsync(_next - 1, PageSize, CancellationToken.None);
+            var through = page.Length == PageSize ? page[^1].Position() : Math.Max(first - 1, page.Length > 0 ? page[^1].Position() : 0);
+            foreach (var message in page)
             {
-                // The page holds every message the store still has before the first one held (the others were
-                // cleared, or are past retention): release those, and go on from there.
-                LogGapSkipped(_next, first - 1);
-                foreach (var id in _held.Keys.TakeWhile(id => id < first).ToList())
+                if (message.Position() >= _next)
                 {
-                    _release.Add(_held[id]);
-                    _held.Remove(id);
+                    _held.TryAdd(message.Position(), message);
                 }
+            }
 
-                _next = first;
-                while (_held.Remove(_next, out var held))
-                {
-                    _release.Add(held);
-                    _next++;
-                }
+            var skipped = 0L;
+            foreach (var position in _held.Keys.TakeWhile(position => position <= through).ToList())
+            {
+                skipped += position - _next;
+                _release.Add(_held[position]);
+                _held.Remove(position);
+                _next = position + 1;
+            }
+
+            skipped += through + 1 - _next;
+            _next = through + 1;
+            while (_held.Remove(_next, out var held))
+            {
+                _release.Add(held);
+                _next++;
+            }
+
+            if (skipped > 0)
+            {
+                LogGapSkipped(skipped, _next);
             }
 
             await ReleaseAsync();

@@ -7,10 +7,10 @@ namespace Chat.Server.Delivery;
 /// <summary>
 /// Hands committed messages and changes to this server's clients strictly in position order (a new message's
 /// position is its id, a change's the message's new version), whichever server committed them and in whatever order
-/// they arrive. Ids are dense and in commit order across the cluster (the
+/// they arrive. Positions are taken in commit order across the cluster (the
 /// store's counter is taken inside each commit), so when a message arrives ahead of an earlier one the
 /// earlier one is committed already: it is held back until the earlier one arrives, or fetched from the
-/// store after <see cref="GapWait"/>. A client's last seen id is therefore a point before which it has
+/// store after <see cref="GapWait"/> (where a position may hold nothing any more: the message was changed again). A client's last seen id is therefore a point before which it has
 /// seen everything, and catching up from it never skips a message. While the bus to the other servers
 /// is down the store is polled instead, so their messages still arrive.
 /// </summary>
@@ -266,8 +266,9 @@ internal sealed partial class Sequencer(IHistoryStore store, Dispatcher dispatch
     [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing committed messages from id {NextId} failed; clients catch up from the history")]
     private partial void LogReleaseFailed(Exception exception, long nextId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Messages between {FirstId} and {LastId} are no longer in the history; releasing what came after them")]
-    private partial void LogGapSkipped(long firstId, long lastId);
+    // Debug: every message changed twice leaves a position behind, so skipping them is routine.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Count} positions before {Next} hold nothing in the history (changed again, cleared or past retention); released what came after them")]
+    private partial void LogGapSkipped(long count, long next);
 
     /// <param name="Cleared">The conversation whose history was cleared, instead of messages.</param>
     private sealed record Arrival(IReadOnlyList<ChatMessage> Messages, string? Cleared);

@@ -50,7 +50,12 @@ public sealed class SequencerTests : IAsyncLifetime, IDisposable
         await _server.Services.GetRequiredService<ChatLifetimeManager>().OnConnectedAsync(_client.Hub);
     }
 
-    public async Task DisposeAsync() => await _sequencer.StoppedAsync(default);
+    public async Task DisposeAsync()
+    {
+        // Bounded: a sequencer stuck in a loop must fail its test, not hang the run.
+        using var stop = new CancellationTokenSource(TaskTimeouts.Default);
+        await _sequencer.StoppedAsync(stop.Token);
+    }
 
     public void Dispose()
     {
@@ -85,6 +90,29 @@ public sealed class SequencerTests : IAsyncLifetime, IDisposable
 
         // Assert
         (await ReceiveAsync(3)).Should().Equal(kept.Select(m => m.Id));
+    }
+
+    [Fact]
+    public async Task Positions_left_behind_by_changed_messages_are_not_waited_for()
+    {
+        // Arrange: 1, 2 and 3 are stored; 1 is changed twice (positions 4 and 5: it is at 5 now, and positions 1 and 4 hold
+        // nothing any more), then 6 is stored. Only 3 arrives: the store's page after 0 up to it is full, yet 1 is missing.
+        var stored = await AppendAsync(3);
+        foreach (var emoji in new[] { "👍", "🎉" })
+        {
+            await _store.CommitAsync([], [new MessageChange(ChangeKind.AddReaction, "general", stored[0].Id, "bob", Emoji: emoji)], DateTime.UtcNow, default);
+        }
+
+        var later = await AppendAsync(1);
+
+        // Act
+        _sequencer.Offer([stored[2]]);
+
+        // Assert: everything the store has is released once, in position order (the changed message at its last position).
+        (await ReceiveAsync(4)).Should().Equal([stored[1].Id, stored[2].Id, stored[0].Id, later[0].Id]);
+        var next = await AppendAsync(1);
+        _sequencer.Offer([later[0], next[0]]);
+        (await ReceiveAsync(1)).Should().Equal([next[0].Id], "what was released already is not released again");
     }
 
     private async Task<ChatMessage[]> AppendAsync(int count) =>
