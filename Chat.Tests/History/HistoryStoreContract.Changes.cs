@@ -109,6 +109,12 @@ public abstract partial class HistoryStoreContract
         (await store.GetMissedAsync(["general", "dev"], mark, 2, default)).Select(message => message.Id).Should().Equal(late[0].Id, general[1].Id);
         (await store.GetMissedAsync(["general"], mark, 100, default)).Select(message => message.Id).Should().Equal(general[1].Id);
         (await store.GetMissedAsync(["general", "dev"], twice.Message!.Version, 100, default)).Should().BeEmpty();
+
+        // The latest ones (no position given): dev's newest position is its first message, changed last.
+        var everything = await store.GetAllAsync(0, 100, default);
+        (await store.GetMissedAsync(["general", "dev"], null, 100, default)).Should().BeEquivalentTo(everything, options => options.WithStrictOrdering());
+        (await store.GetMissedAsync(["general", "dev"], null, 2, default)).Should().BeEquivalentTo(everything[^2..], options => options.WithStrictOrdering());
+        (await store.GetMissedAsync(["dev"], null, 1, default)).Select(message => message.Text).Should().Equal("d1, third time");
     }
 
     [SkippableFact]

@@ -35,23 +35,48 @@ internal static class SqliteSql
     public const string ById = $"SELECT {Columns} FROM messages WHERE id = $id;";
 
     /// <summary>
-    /// The merge's probes and runs (<see cref="ConversationMerge"/>) in position order: each reads a range of the (room, id)
-    /// index for unchanged messages and one of the partial (room, version) index for changed ones.
+    /// The merge's probes (<see cref="ConversationMerge"/>), every conversation in one statement ($rooms a JSON array, $from a
+    /// position): per conversation, in the array's order, the first position of a changed message after $from (the partial
+    /// (room, version) index) and the first id after $from of a message not changed. While a conversation has no change
+    /// after $from, no message after $from was changed (a version is greater than its id), so that is the plain min of the
+    /// (room, id) index; otherwise messages changed meanwhile are left out, which reads their rows.
     /// </summary>
-    public const string FirstAfter = """
-        SELECT min(p) FROM (
-            SELECT min(id) AS p FROM messages WHERE room = $room AND id > $from AND version IS NULL
-            UNION ALL
-            SELECT min(version) FROM messages WHERE room = $room AND version > $from);
+    public const string HeadsUp = """
+        SELECT h.changed, CASE WHEN h.changed IS NULL
+            THEN (SELECT min(id) FROM messages WHERE room = h.room AND id > $from)
+            ELSE (SELECT min(id) FROM messages WHERE room = h.room AND id > $from AND version IS NULL) END
+        FROM (SELECT r.key AS n, r.value AS room, (SELECT min(version) FROM messages WHERE room = r.value AND version > $from) AS changed
+            FROM json_each($rooms) AS r) AS h
+        ORDER BY h.n;
         """;
 
-    public const string LastBefore = """
-        SELECT max(p) FROM (
-            SELECT max(id) AS p FROM messages WHERE room = $room AND id < $from AND version IS NULL
-            UNION ALL
-            SELECT max(version) FROM messages WHERE room = $room AND version < $from);
+    /// <summary>
+    /// The same newest first: the last changed position before $from, whether the conversation has any changed message at
+    /// all (then the plain probe and run could return a message whose position is past $from), and the last id before
+    /// $from of a message not changed.
+    /// </summary>
+    public const string HeadsDown = """
+        SELECT h.changed, h.any IS NOT NULL, CASE WHEN h.any IS NULL
+            THEN (SELECT max(id) FROM messages WHERE room = h.room AND id < $from)
+            ELSE (SELECT max(id) FROM messages WHERE room = h.room AND id < $from AND version IS NULL) END
+        FROM (SELECT r.key AS n, r.value AS room,
+                (SELECT max(version) FROM messages WHERE room = r.value AND version < $from) AS changed,
+                (SELECT max(version) FROM messages WHERE room = r.value AND version IS NOT NULL) AS any
+            FROM json_each($rooms) AS r) AS h
+        ORDER BY h.n;
         """;
 
+    /// <summary>The next probe of a conversation with no changed message in the merge's direction: the (room, id) index alone.</summary>
+    public const string PlainFirst = "SELECT min(id) FROM messages WHERE room = $room AND id > $from;";
+
+    public const string PlainLast = "SELECT max(id) FROM messages WHERE room = $room AND id < $from;";
+
+    /// <summary>A run of a conversation with no changed message in the range's direction: the (room, id) index alone.</summary>
+    public const string PlainUp = $"SELECT {Positioned} FROM messages WHERE room = $room AND id >= $from AND id < $to ORDER BY id LIMIT $limit;";
+
+    public const string PlainDown = $"SELECT {Positioned} FROM messages WHERE room = $room AND id <= $from AND id > $to ORDER BY id DESC LIMIT $limit;";
+
+    /// <summary>A run of a conversation with changed messages: unchanged ones from the (room, id) index, changed ones from the partial (room, version) index.</summary>
     public const string RunUp = $"""
         SELECT * FROM (SELECT {Positioned} FROM messages WHERE room = $room AND id >= $from AND id < $to AND version IS NULL ORDER BY id LIMIT $limit)
         UNION ALL

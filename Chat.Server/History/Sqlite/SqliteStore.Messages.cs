@@ -326,31 +326,67 @@ public sealed partial class SqliteStore
         }
     }
 
-    /// <summary>The merge's reads, prepared once on one connection (each a range of the (room, id) index).</summary>
+    /// <summary>
+    /// The merge's reads, prepared once on one connection. The probes of every conversation are one statement; each
+    /// conversation's runs use the (room, id) index alone while it has no changed message in the merge's direction (most
+    /// conversations, most of the time), and add the partial (room, version) index's range when it has.
+    /// </summary>
     private sealed class Ranges : ConversationMerge.IRanges, IDisposable
     {
-        private readonly SqliteCommand _first;
-        private readonly SqliteCommand _last;
+        private readonly SqliteCommand _headsUp;
+        private readonly SqliteCommand _headsDown;
+        private readonly SqliteCommand _plainFirst;
+        private readonly SqliteCommand _plainLast;
+        private readonly SqliteCommand _plainUp;
+        private readonly SqliteCommand _plainDown;
         private readonly SqliteCommand _up;
         private readonly SqliteCommand _down;
+        private readonly Dictionary<string, bool> _changed = new(StringComparer.Ordinal); // each conversation probed: has it changed messages?
 
         public Ranges(SqliteConnection connection, SqliteTransaction snapshot)
         {
-            _first = Command(connection, snapshot, SqliteSql.FirstAfter, "$room", "$from");
-            _last = Command(connection, snapshot, SqliteSql.LastBefore, "$room", "$from");
+            _headsUp = Command(connection, snapshot, SqliteSql.HeadsUp, "$rooms", "$from");
+            _headsDown = Command(connection, snapshot, SqliteSql.HeadsDown, "$rooms", "$from");
+            _plainFirst = Command(connection, snapshot, SqliteSql.PlainFirst, "$room", "$from");
+            _plainLast = Command(connection, snapshot, SqliteSql.PlainLast, "$room", "$from");
+            _plainUp = Command(connection, snapshot, SqliteSql.PlainUp, "$room", "$from", "$to", "$limit");
+            _plainDown = Command(connection, snapshot, SqliteSql.PlainDown, "$room", "$from", "$to", "$limit");
             _up = Command(connection, snapshot, SqliteSql.RunUp, "$room", "$from", "$to", "$limit");
             _down = Command(connection, snapshot, SqliteSql.RunDown, "$room", "$from", "$to", "$limit");
         }
 
         public async Task<long?[]> HeadsAsync(IReadOnlyList<string> rooms, long from, bool newestFirst, CancellationToken cancellationToken)
         {
-            var query = newestFirst ? _last : _first;
-            var heads = new long?[rooms.Count];
-            for (var i = 0; i < rooms.Count; i++)
+            if (rooms.Count == 1 && _changed.TryGetValue(rooms[0], out var changedBefore) && !changedBefore)
             {
-                query.Parameters[0].Value = rooms[i];
-                query.Parameters[1].Value = from;
-                heads[i] = await query.ExecuteScalarAsync(cancellationToken) is long id ? id : null;
+                // The merge probes a conversation again after each of its runs: without changes, one index lookup.
+                var probe = newestFirst ? _plainLast : _plainFirst;
+                probe.Parameters[0].Value = rooms[0];
+                probe.Parameters[1].Value = from;
+                return [await probe.ExecuteScalarAsync(cancellationToken) is long id ? id : null];
+            }
+
+            var query = newestFirst ? _headsDown : _headsUp;
+            query.Parameters[0].Value = JsonSerializer.Serialize(rooms);
+            query.Parameters[1].Value = from;
+            var heads = new long?[rooms.Count];
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            for (var i = 0; await reader.ReadAsync(cancellationToken); i++)
+            {
+                long? changed = reader.IsDBNull(0) ? null : reader.GetInt64(0);
+                var last = newestFirst ? 2 : 1;
+                long? unchanged = reader.IsDBNull(last) ? null : reader.GetInt64(last);
+
+                // Going up, a conversation with no change after one position has none after a later one either; going
+                // down, the plain reads are exact only for a conversation with no changed message at all.
+                _changed[rooms[i]] = newestFirst ? reader.GetBoolean(1) : changed is not null;
+
+                heads[i] = (changed, unchanged) switch
+                {
+                    (null, var head) => head,
+                    (var head, null) => head,
+                    var (c, u) => newestFirst ? Math.Max(c.Value, u.Value) : Math.Min(c.Value, u.Value),
+                };
             }
 
             return heads;
@@ -358,7 +394,7 @@ public sealed partial class SqliteStore
 
         public async Task<List<ChatMessage>> RangeAsync(string room, long from, long to, int limit, bool newestFirst, CancellationToken cancellationToken)
         {
-            var query = newestFirst ? _down : _up;
+            var query = _changed[room] ? newestFirst ? _down : _up : newestFirst ? _plainDown : _plainUp;
             query.Parameters[0].Value = room;
             query.Parameters[1].Value = from;
             query.Parameters[2].Value = to;
@@ -369,8 +405,12 @@ public sealed partial class SqliteStore
 
         public void Dispose()
         {
-            _first.Dispose();
-            _last.Dispose();
+            _headsUp.Dispose();
+            _headsDown.Dispose();
+            _plainFirst.Dispose();
+            _plainLast.Dispose();
+            _plainUp.Dispose();
+            _plainDown.Dispose();
             _up.Dispose();
             _down.Dispose();
         }
@@ -382,7 +422,7 @@ public sealed partial class SqliteStore
             command.CommandText = sql;
             foreach (var name in parameters)
             {
-                command.Parameters.Add(name, name == "$room" ? SqliteType.Text : SqliteType.Integer);
+                command.Parameters.Add(name, name is "$room" or "$rooms" ? SqliteType.Text : SqliteType.Integer);
             }
 
             command.Prepare();
