@@ -179,47 +179,36 @@ public sealed class ChatClient : IAsyncDisposable
         SendAsync(room, text, Guid.NewGuid().ToString(), cancellationToken);
 
     /// <summary>As <see cref="SendAsync(string, string, CancellationToken)"/> with the caller's client message id.</summary>
-    public async Task<ChatMessage?> SendAsync(string room, string text, string clientMessageId, CancellationToken cancellationToken = default)
-    {
-        var cut = false;
-        while (true)
-        {
-            var caughtUp = Volatile.Read(ref _caughtUp);
-            try
-            {
-                return await Hub.SendToRoom(room, text, clientMessageId).WaitAsync(cancellationToken);
-            }
-            catch (Exception error) when (error is not HubException && !cancellationToken.IsCancellationRequested)
-            {
-                // Anything but the server's answer: the send may or may not be stored. Waiting throws if the connection is gone for good.
-                if (!cut)
-                {
-                    cut = true;
-                    SendCut?.Invoke(error);
-                }
-
-                await CaughtUpSinceAsync(caughtUp, error, cancellationToken);
-            }
-        }
-    }
+    public Task<ChatMessage?> SendAsync(string room, string text, string clientMessageId, CancellationToken cancellationToken = default) =>
+        ResendUntilAnsweredAsync(() => Hub.SendToRoom(room, text, clientMessageId), cancellationToken);
 
     /// <summary>
     /// As <see cref="SendAsync(string, string, CancellationToken)"/>, answering message <paramref name="replyTo"/> of the same
     /// conversation (<c>Post</c>).
     /// </summary>
-    public async Task<ChatMessage?> ReplyAsync(string room, long replyTo, string text, CancellationToken cancellationToken = default)
+    public Task<ChatMessage?> ReplyAsync(string room, long replyTo, string text, CancellationToken cancellationToken = default)
     {
         var draft = new MessageDraft(text, Guid.NewGuid().ToString(), replyTo);
+        return ResendUntilAnsweredAsync(() => Hub.Post(room, draft), cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes a send (with its client message id, so a repeat stores nothing new) until the server answers: a drop cuts it,
+    /// and it goes again once the client is back and caught up.
+    /// </summary>
+    private async Task<ChatMessage?> ResendUntilAnsweredAsync(Func<Task<ChatMessage?>> send, CancellationToken cancellationToken)
+    {
         var cut = false;
         while (true)
         {
             var caughtUp = Volatile.Read(ref _caughtUp);
             try
             {
-                return await Hub.Post(room, draft).WaitAsync(cancellationToken);
+                return await send().WaitAsync(cancellationToken);
             }
             catch (Exception error) when (error is not HubException && !cancellationToken.IsCancellationRequested)
             {
+                // Anything but the server's answer: the send may or may not be stored. Waiting throws if the connection is gone for good.
                 if (!cut)
                 {
                     cut = true;
