@@ -40,8 +40,20 @@ public sealed class ChatClient : IAsyncDisposable
         Hub = new HubProxy(connection, _closed.Task);
         connection.On<ChatMessage>(nameof(IChatClient.ReceiveMessage), Live);
         connection.On<ChatMessage>(nameof(IChatClient.MessageUpdated), Live);
-        connection.On<string>(nameof(IChatClient.UserJoined), user => UserJoined?.Invoke(user));
-        connection.On<string>(nameof(IChatClient.UserLeft), user => UserLeft?.Invoke(user));
+        connection.On<string>(nameof(IChatClient.UserJoined), user =>
+        {
+            if (Online.Joined(user))
+            {
+                UserJoined?.Invoke(user);
+            }
+        });
+        connection.On<string>(nameof(IChatClient.UserLeft), user =>
+        {
+            if (Online.Left(user))
+            {
+                UserLeft?.Invoke(user);
+            }
+        });
         connection.On(nameof(IChatClient.HistoryCleared), () => HistoryCleared?.Invoke());
         connection.On<string>(nameof(IChatClient.Notice), text => Notice?.Invoke(text));
         connection.On<string, string>(nameof(IChatClient.UserJoinedRoom), (room, user) => UserJoinedRoom?.Invoke(room, user));
@@ -77,9 +89,17 @@ public sealed class ChatClient : IAsyncDisposable
     /// </summary>
     public event Action<ChatMessage>? MessageUpdated;
 
+    /// <summary>
+    /// A user came online who was not online as far as this client knew (<see cref="Online"/>): a reload or reconnect of
+    /// theirs, or of this client, or a restart of the server, is none.
+    /// </summary>
     public event Action<string>? UserJoined;
 
+    /// <summary>A user this client knew online went offline (the server waits a few seconds for them to come back first).</summary>
     public event Action<string>? UserLeft;
+
+    /// <summary>Who is online, as this client knows it: read from the server at each connect (with <see cref="ChatClientOptions.Follow"/>), kept by the presence events.</summary>
+    public OnlineUsers Online { get; } = new(TimeProvider.System);
 
     public event Action? HistoryCleared;
 
@@ -260,6 +280,8 @@ public sealed class ChatClient : IAsyncDisposable
                 while (page.Length == PageSize);
             }
 
+            Online.Resetting();
+            Online.Reset(await Hub.GetOnlineUsers().WaitAsync(cancellationToken), reconnected: !first);
             EndHolding();
         }
         catch (Exception error) when (_connection.State == HubConnectionState.Connected && !cancellationToken.IsCancellationRequested && !first)

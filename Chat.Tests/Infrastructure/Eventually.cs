@@ -3,9 +3,9 @@ namespace Chat.Tests.Infrastructure;
 /// <summary>For a state another thread reaches with no event to await: checks it until it holds, within the default timeout.</summary>
 internal static class Eventually
 {
-    public static async Task Until(Func<bool> condition, string what)
+    public static async Task Until(Func<bool> condition, string what, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + TaskTimeouts.Default;
+        var deadline = DateTime.UtcNow + (within ?? TaskTimeouts.Default);
         while (!condition())
         {
             DateTime.UtcNow.Should().BeBefore(deadline, what);
