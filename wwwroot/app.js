@@ -13,6 +13,7 @@ import { Identity } from "./js/identity.js";
 import { mentions } from "./js/mentions.js";
 import { excerpt } from "./js/message-view.js";
 import { Notifier } from "./js/notifier.js";
+import { OnlineUsers } from "./js/online.js";
 import { Outbox } from "./js/outbox.js";
 import { Reading } from "./js/reading.js";
 import { Replying } from "./js/replying.js";
@@ -190,10 +191,10 @@ function forget(room) {
 
 // ---- presence, state, errors ----
 
-const online = new Set(); // who is online, kept up to date by the presence events
+const online = new OnlineUsers(); // who is online, kept up to date by the presence events
 
 function showOnline() {
-  const users = [...online].sort(); // code-unit order, the server's ordinal order
+  const users = online.sorted();
   $("online").replaceChildren(...users.map((name) => {
     const button = element("button", "person");
     button.type = "button";
@@ -252,7 +253,7 @@ async function refreshRooms() {
  */
 function watchShownNames() {
   const peers = [...conversations.values()].filter((conv) => isDirect(conv.room)).map((conv) => conv.room.slice(1));
-  const names = [...new Set([...peers, ...online])].slice(0, 500);
+  const names = [...new Set([...peers, ...online.users])].slice(0, 500);
   return connection.invoke(Hub.WatchUsers, names).catch(() => {}); // presence is a courtesy: a refusal changes nothing else
 }
 
@@ -283,15 +284,21 @@ const connection = new ChatConnection(identity, {
     if (!current.loaded) await load(current);
     reading.update();
   },
-  online: (users) => {
-    online.clear();
-    users.forEach((name) => online.add(name));
+  listing: () => online.resetting(),
+  online: (users, reconnected) => {
+    online.reset(users, reconnected);
     showOnline();
   },
   synced: () => outbox.resend(),
   events: {
-    [Client.UserJoined]: (name) => { showLine(name, " joined"); online.add(name); showOnline(); },
-    [Client.UserLeft]: (name) => { showLine(name, " left"); online.delete(name); showOnline(); },
+    [Client.UserJoined]: (name) => {
+      if (online.joined(name)) showLine(name, " joined");
+      showOnline();
+    },
+    [Client.UserLeft]: (name) => {
+      if (online.left(name)) showLine(name, " left");
+      showOnline();
+    },
     [Client.HistoryCleared]: () => cleared(GENERAL),
     [Client.RoomCleared]: cleared,
     [Client.Notice]: (text) => showLine(text, undefined, current.room),
@@ -412,7 +419,7 @@ function composerKey(event) {
 /** Who can be mentioned in the current conversation: its members, the two people of a direct one, who is online in general. */
 async function mentionable() {
   const conv = current;
-  if (conv.room === GENERAL) return [...online].sort();
+  if (conv.room === GENERAL) return online.sorted();
   if (isDirect(conv.room)) return [...new Set([conv.room.slice(1), identity.user])];
   conv.members ??= await connection.invoke(Hub.GetRoomMembers, conv.room);
   return conv.members;

@@ -123,6 +123,9 @@ internal sealed class ChatPage : IAsyncDisposable
         await chat.Page.Locator("#name").FillAsync(user);
         await chat.Page.Locator("#name").PressAsync("Enter");
         await Expect(chat.State).ToHaveTextAsync("connected", new() { Timeout = Timeout });
+
+        // Ready once it has the server's online list: who connects after that is an arrival to it.
+        await Expect(chat.Online.Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex($"^{System.Text.RegularExpressions.Regex.Escape(user)}$") })).ToHaveCountAsync(1, new() { Timeout = Timeout });
         return chat;
     }
 

@@ -17,10 +17,10 @@ export class ChatConnection {
    * @param {import("./identity.js").Identity} identity
    * @param {{ events: Record<string, Function>, message: (message, fresh: boolean, live: boolean) => void,
    *   state: (state: string) => void, error: (error) => void, first: () => Promise<number|null>, caughtUp: () => Promise<void>,
-   *   synced: () => void }} handlers message gets new messages and changed ones (fresh: one the page cannot have had
+   *   listing: () => void, online: (users: string[], reconnected: boolean) => void, synced: () => void }} handlers message gets new messages and changed ones (fresh: one the page cannot have had
    *   before, live: it came as it happened, not in a catch-up); first loads what the page shows at the start and returns
    *   the newest id of any conversation; caughtUp runs after a reconnect's missed messages; synced once the connection
-   *   is ready again.
+   *   is ready again; listing just before the online list is asked for, online with it.
    */
   constructor(identity, handlers) {
     this.identity = identity;
@@ -165,8 +165,10 @@ export class ChatConnection {
   }
 
   async sync() {
+    const reconnected = this.lastPosition !== null;
     await this.catchUp();
-    this.handlers.online(await this.hub.invoke(Hub.GetOnlineUsers));
+    this.handlers.listing();
+    this.handlers.online(await this.hub.invoke(Hub.GetOnlineUsers), reconnected);
     this.handlers.synced();
   }
 }
