@@ -149,9 +149,10 @@ public partial class MessageRenderingPageTests(BrowserFixture browser, SharedCha
         await page.Input.PressAsync("Enter");
         await Expect(page.Error).ToBeVisibleAsync();
 
-        // Assert: the newest message ends above the scrolling box's bottom edge, and the error below it.
+        // Assert: the newest message ends above the scrolling box's bottom edge, and the error below it (as drawn: after a frame).
         var edges = await page.Page.EvaluateAsync<double[]>("""
-            () => {
+            async () => {
+              await new Promise((drawn) => requestAnimationFrame(() => requestAnimationFrame(drawn)));
               const box = document.getElementById('scroller').getBoundingClientRect();
               const items = document.querySelectorAll('#messages li.message');
               const last = items[items.length - 1].getBoundingClientRect();
