@@ -463,8 +463,8 @@ $("leave").addEventListener("click", async () => {
 });
 
 $("menu").addEventListener("click", () => document.body.classList.toggle("drawer-open"));
-// The drawer closes when the user goes back to the conversation, or presses Escape.
-document.querySelector(".chat").addEventListener("click", () => document.body.classList.remove("drawer-open"));
+// The drawer closes when the user taps the dimmed page behind it, or presses Escape.
+$("backdrop").addEventListener("click", () => document.body.classList.remove("drawer-open"));
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") document.body.classList.remove("drawer-open");
 });

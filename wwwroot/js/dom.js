@@ -19,8 +19,9 @@ export function timeOf(iso) {
   return node;
 }
 
-// A URL starts after a space or an opening bracket or quote, so "javascript:http://x" is not one.
-const URL_IN_TEXT = /(?<![^\s([{<"'])https?:\/\/[^\s<>"']+/giu;
+// A URL (or a bare www. name) starts after a space or an opening bracket or quote, so "javascript:http://x" is not one.
+const URL_IN_TEXT = /(?<![^\s([{<"'])(?:https?:\/\/|www\.)[^\s<>"']+/giu;
+const BARE_NAME = /^www\.[\p{L}\p{N}-]+\.[\p{L}\p{N}]/iu;
 const TRAILING = /[.,;:!?'"]+$/u;
 
 /** Cuts trailing punctuation off a URL found in prose, and a closing bracket that has no opening one inside it. */
@@ -34,15 +35,20 @@ function trimUrl(candidate) {
   return url;
 }
 
-/** The text as nodes: each http(s) URL an <a> that opens in a new tab without access to this page, the rest plain text. */
+/**
+ * The text as nodes: each http(s) URL and bare www. name (taken as https) an <a> that opens in a new tab without access
+ * to this page, the rest plain text.
+ */
 export function linkify(text) {
   const fragment = document.createDocumentFragment();
   let from = 0;
   for (const match of text.matchAll(URL_IN_TEXT)) {
     const candidate = trimUrl(match[0]);
+    const bare = /^www\./iu.test(candidate);
+    if (bare && !BARE_NAME.test(candidate)) continue; // "www." alone, or "www.x": not a name of the web
     let url = null;
     try {
-      url = new URL(candidate);
+      url = new URL(bare ? `https://${candidate}` : candidate);
     } catch {
       continue; // not a URL after all: it stays text
     }

@@ -8,8 +8,15 @@ export class Scroller {
     this.box = box;
     this.jump = jump;
     this.timeline = null;
-    box.addEventListener("scroll", onScroll, { passive: true });
+    this.stuck = true; // at the bottom as of the last scroll: a box that shrinks (an error under the input) stays there
+    box.addEventListener("scroll", () => {
+      this.stuck = this.atBottom();
+      onScroll();
+    }, { passive: true });
     jump.addEventListener("click", () => this.toBottom());
+    new ResizeObserver(() => {
+      if (this.stuck) this.toBottom();
+    }).observe(box);
   }
 
   atBottom() {
@@ -23,6 +30,7 @@ export class Scroller {
 
   toBottom() {
     this.box.scrollTop = this.box.scrollHeight;
+    this.stuck = true;
   }
 
   /** Shows another conversation where it was left (a new one at its end). */

@@ -1,12 +1,14 @@
 // One conversation's messages on screen: in id order, each once and in its latest state, with day separators,
 // system lines, a "new messages" marker, the sends still on their way, and above them all a line about older messages.
 import { dayLabel, element, linkify, nameOf } from "./dom.js";
+import { format } from "./format.js";
 import { mentions } from "./mentions.js";
 import { fillQuote, messageItem, quoteOf } from "./message-view.js";
 
 const isMessage = (node) => node.classList.contains("message");
 const orderOf = (node) => (node.dataset.id ? Number(node.dataset.id) : node.classList.contains("pending") ? Infinity : null);
 const positionOf = (message) => message.version ?? message.id;
+const RUN_MS = 5 * 60_000; // a message this soon after its author's one just above continues their run
 
 export class Timeline {
   /**
@@ -64,9 +66,9 @@ export class Timeline {
       if (order !== null) before = node;
     }
     this.list.insertBefore(item, before);
-    this.fixDay(item);
+    this.fix(item);
     const next = this.nextMessage(item);
-    if (next) this.fixDay(next);
+    if (next) this.fix(next);
     return item;
   }
 
@@ -93,6 +95,7 @@ export class Timeline {
     const after = this.newItem(message);
     for (const kept of ["highlight"]) after.classList.toggle(kept, before.classList.contains(kept));
     before.replaceWith(after);
+    this.fixRun(after);
     this.view.replaced(before, after);
   }
 
@@ -111,10 +114,10 @@ export class Timeline {
       }
       last = this.newItem(message);
       this.list.insertBefore(last, top);
-      this.fixDay(last);
+      this.fix(last);
     }
     const next = last && this.nextMessage(last);
-    if (next) this.fixDay(next);
+    if (next) this.fix(next);
   }
 
   /** A new message item, counted as shown; the quotes of replies to it say what it says now. */
@@ -153,8 +156,11 @@ export class Timeline {
     item.dataset.send = send.clientMessageId;
     if (send.replyTo != null) item.append(quoteOf(send.replyTo, this.known(send.replyTo)));
     const text = element("bdi", "text");
-    text.append(linkify(send.text));
-    item.append(element("span", "status", "sending…"), nameOf(user, "user"), text);
+    text.append(format(send.text, linkify));
+    const head = element("span", "head");
+    head.append(nameOf(user, "user"), " ", element("span", "status", "sending…"));
+    item.prepend(head);
+    item.append(text);
     this.list.append(item);
     return item;
   }
@@ -168,12 +174,17 @@ export class Timeline {
   /** Puts the "new messages" line just before an item (a message from someone else that was not seen yet). */
   markUnseenFrom(item) {
     if (!this.marker) this.marker = element("li", "new-marker", "new messages");
+    const after = this.marker.nextElementSibling;
     this.list.insertBefore(this.marker, item);
+    this.fixRun(item);
+    if (after && isMessage(after)) this.fixRun(after);
   }
 
   removeMarker() {
+    const after = this.marker?.nextElementSibling;
     this.marker?.remove();
     this.marker = null;
+    if (after && isMessage(after)) this.fixRun(after);
   }
 
   /** Messages by others after a read marker, as far as they are on screen. */
@@ -216,6 +227,23 @@ export class Timeline {
       if (isMessage(node)) return node;
     }
     return null;
+  }
+
+  /** After a message moved in: its day separator and whether it continues a run. */
+  fix(item) {
+    this.fixDay(item);
+    this.fixRun(item);
+  }
+
+  /**
+   * A message continues its author's run (no name and time of its own on screen) when right above it, with no line
+   * between, is a message by the same author sent at most five minutes before.
+   */
+  fixRun(item) {
+    const previous = item.previousElementSibling;
+    const gap = previous ? Number(item.dataset.time) - Number(previous.dataset.time) : NaN;
+    const continues = Boolean(previous && isMessage(previous) && previous.dataset.user === item.dataset.user && gap >= 0 && gap <= RUN_MS);
+    item.classList.toggle("continued", continues);
   }
 
   /** A message starts a day (and has a separator just before it) when the message before it is of another day. */
