@@ -5,7 +5,10 @@ import { mentions } from "./mentions.js";
 import { fillQuote, messageItem, quoteOf } from "./message-view.js";
 
 const isMessage = (node) => node.classList.contains("message");
-const orderOf = (node) => (node.dataset.id ? Number(node.dataset.id) : node.classList.contains("pending") ? Infinity : null);
+// The "new messages" line stays just above the message it was put before, whatever comes in around it.
+const orderOf = (node) => (node.dataset.id ? Number(node.dataset.id)
+  : node.dataset.before ? Number(node.dataset.before) - 0.5
+  : node.classList.contains("pending") ? Infinity : null);
 const positionOf = (message) => message.version ?? message.id;
 
 export class Timeline {
@@ -168,6 +171,7 @@ export class Timeline {
   /** Puts the "new messages" line just before an item (a message from someone else that was not seen yet). */
   markUnseenFrom(item) {
     if (!this.marker) this.marker = element("li", "new-marker", "new messages");
+    this.marker.dataset.before = item.dataset.id;
     this.list.insertBefore(this.marker, item);
   }
 
