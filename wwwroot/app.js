@@ -26,6 +26,7 @@ const $ = (id) => document.getElementById(id);
 const newer = (a, b) => (a === null || (b !== null && b > a) ? b : a);
 const connected = () => connection.connected;
 
+let placeRestored = false; // the conversation open before a reload is open again (or general), from then on kept
 const identity = new Identity({ start, rename, stop: () => connection.stop() });
 const drafts = new Drafts(() => identity.user);
 const conversations = new Conversations($("rooms"), (room) => open(room), {
@@ -94,7 +95,7 @@ function showUnread() {
 /** Opens a conversation: its messages (history loaded the first time), its header, who types there. */
 async function open(room) {
   current = conversations.ensure(room);
-  if (identity.user) place.set(identity.user, room);
+  if (placeRestored) place.set(identity.user, room);
   composer.value = drafts.get(room);
   scroller.show(current.timeline);
   if (current.placed && current.unread > 0) scroller.toMarker(); // back at the first message that came since
@@ -243,10 +244,11 @@ const showHubError = (error) => showError(hubError(error));
 
 /** The user's conversations and unread counts, from the server: new ones listed, rooms left elsewhere gone. */
 async function refreshRooms() {
+  const known = [...conversations.values()]; // a room joined while the answer is on its way is not in it
   const summaries = await connection.invoke(Hub.GetRooms);
   const rooms = new Set(summaries.map((summary) => summary.room));
-  for (const conv of [...conversations.values()]) {
-    if (!rooms.has(conv.room) && !isDirect(conv.room)) forget(conv.room);
+  for (const conv of known) {
+    if (!rooms.has(conv.room) && !isDirect(conv.room) && conversations.get(conv.room) === conv) forget(conv.room);
   }
   for (const summary of summaries) {
     const conv = conversations.ensure(summary.room);
@@ -333,8 +335,6 @@ const connection = new ChatConnection(identity, {
     [Client.UserTyping]: (room, name) => typing.typing(room, name),
   },
 });
-
-let placeRestored = false;
 
 /** Connects; the first time, back in the conversation the user had open, with its draft. */
 function start() {
