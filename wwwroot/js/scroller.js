@@ -3,6 +3,7 @@
 
 const NEAR_BOTTOM = 40; // px: this close to the end counts as at the bottom
 const NEAR_TOP = 80; // px: this close to the start is where older messages are fetched
+const ABOVE_MARKER = 8; // px: room left above the "new messages" line when the view is put there
 
 export class Scroller {
   constructor(box, jump, firstUnread, onScroll) {
@@ -35,7 +36,7 @@ export class Scroller {
       this.toBottom();
       return;
     }
-    this.box.scrollTop += marker.getBoundingClientRect().top - this.box.getBoundingClientRect().top;
+    this.box.scrollTop += marker.getBoundingClientRect().top - this.box.getBoundingClientRect().top - ABOVE_MARKER;
   }
 
   /** Shows another conversation where it was left (a new one at its end). */
