@@ -198,11 +198,15 @@ public class PageStateTests(BrowserFixture browser, BusyRoomChat chat) : IClassF
     [SkippableFact]
     public async Task Each_conversation_keeps_its_own_draft_across_reloads_and_a_sent_one_is_gone()
     {
+        await using (var kay = await chat.Server.ConnectAsync("kay"))
+        {
+            await kay.PostAsync("@jay", "hi jay");
+        }
+
         await using var jay = await ChatPage.OpenAsync(browser.Browser, chat.Url, "jay");
         await jay.JoinAsync("drafts");
         await Expect(jay.Title).ToHaveTextAsync("#drafts", Patiently);
-        await jay.Page.Locator("#join-name").FillAsync("@kay");
-        await jay.Page.Locator("#join-name").PressAsync("Enter");
+        await jay.OpenConversationAsync("@kay");
         await Expect(jay.Title).ToHaveTextAsync("@kay", Patiently);
 
         // Act: a draft for kay, then another conversation.
@@ -226,8 +230,7 @@ public class PageStateTests(BrowserFixture browser, BusyRoomChat chat) : IClassF
         await Expect(jay.Title).ToHaveTextAsync("#drafts", Patiently);
         await Expect(jay.Input).ToHaveValueAsync("draft for the room");
         await ShotAsync(jay, "draft-after-reload");
-        await jay.Page.Locator("#join-name").FillAsync("@kay"); // no message yet: not listed after a reload
-        await jay.Page.Locator("#join-name").PressAsync("Enter");
+        await jay.OpenConversationAsync("@kay");
         await Expect(jay.Input).ToHaveValueAsync("draft for kay");
         await jay.Input.PressAsync("Enter");
         await Expect(jay.Message("draft for kay")).ToHaveCountAsync(1, PatientCount);

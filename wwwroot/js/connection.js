@@ -49,8 +49,17 @@ export class ChatConnection {
     return this.hub.invoke(method, ...args);
   }
 
-  /** Connects (resolves once connected, or once it failed: refused, or retried later); the name refused goes back to identity. */
-  async start() {
+  /**
+   * Connects; settles once connected (its catch-up goes on) or once it failed (refused, or tried again later). A name the
+   * server refuses goes back to identity.
+   */
+  start() {
+    return new Promise((resolve) => {
+      this.connect(resolve).finally(resolve);
+    });
+  }
+
+  async connect(connected) {
     if (this.hub && this.hub.state !== signalR.HubConnectionState.Disconnected) return;
     this.hub = this.hub || this.build();
     const hub = this.hub;
@@ -61,6 +70,7 @@ export class ChatConnection {
       await new Promise((resolve) => setTimeout(resolve, 0));
       if (hub !== this.hub || hub.state !== signalR.HubConnectionState.Connected) return;
       this.handlers.state("connected");
+      connected();
       await this.sync();
     } catch (error) {
       if (hub !== this.hub) return; // refused (onclose), replaced or stopped meanwhile

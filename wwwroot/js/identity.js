@@ -302,6 +302,7 @@ export class Identity {
   /** The server refused the name (its rules, with its reason): the dialog stays, or comes back, for another. */
   refused(reason) {
     this.refusal = reason;
+    if (localStorage.getItem(NAME_KEY) === this.user) localStorage.removeItem(NAME_KEY); // a reload asks again
     this.askName(reason);
     $("name").select();
   }
