@@ -8,6 +8,7 @@ import { Composer } from "./js/composer.js";
 import { ChatConnection } from "./js/connection.js";
 import { Conversations, GENERAL, isDirect, labelOf } from "./js/conversations.js";
 import { element, nameOf } from "./js/dom.js";
+import { Drafts } from "./js/drafts.js";
 import { Earlier, PAGE as HISTORY_PAGE } from "./js/earlier.js";
 import { Identity } from "./js/identity.js";
 import { mentions } from "./js/mentions.js";
@@ -15,6 +16,7 @@ import { excerpt } from "./js/message-view.js";
 import { Notifier } from "./js/notifier.js";
 import { OnlineUsers } from "./js/online.js";
 import { Outbox } from "./js/outbox.js";
+import { place } from "./js/place.js";
 import { Reading } from "./js/reading.js";
 import { Replying } from "./js/replying.js";
 import { Scroller } from "./js/scroller.js";
@@ -25,13 +27,15 @@ const $ = (id) => document.getElementById(id);
 const newer = (a, b) => (a === null || (b !== null && b > a) ? b : a);
 const connected = () => connection.connected;
 
+let placeRestored = false; // the conversation open before a reload is open again (or general), from then on kept
 const identity = new Identity({ start, rename, stop: () => connection.stop() });
+const drafts = new Drafts(() => identity.user);
 const conversations = new Conversations($("rooms"), (room) => open(room), {
   user: () => identity.user,
   replaced: (before, after) => changes.replaced(before, after),
 });
 let current = conversations.ensure(GENERAL);
-const scroller = new Scroller($("scroller"), $("jump"), () => {
+const scroller = new Scroller($("scroller"), $("jump"), $("first-unread"), () => {
   reading.update();
   earlier.check();
 });
@@ -47,6 +51,7 @@ const earlier = new Earlier({
 const reading = new Reading({
   current: () => current,
   scroller,
+  user: () => identity.user,
   markRead: (room, id) => connection.invoke(Hub.MarkRead, room, id),
   changed: showUnread,
 });
@@ -91,7 +96,10 @@ function showUnread() {
 /** Opens a conversation: its messages (history loaded the first time), its header, who types there. */
 async function open(room) {
   current = conversations.ensure(room);
+  if (placeRestored) place.set(identity.user, room);
+  composer.value = drafts.get(room);
   scroller.show(current.timeline);
+  if (current.placed && current.unread > 0) scroller.toMarker(); // back at the first message that came since
   $("room-title").replaceChildren(nameOf(labelOf(room)));
   $("leave").hidden = room === GENERAL || isDirect(room);
   changes.leave();
@@ -105,18 +113,23 @@ async function open(room) {
 }
 
 /**
- * The latest page of a conversation, the first time it is opened; where its unread messages start is marked.
- * Older pages come when the user scrolls to the top.
+ * The latest page of a conversation, the first time it is opened, and the pages before it down to its first unread
+ * message (the server's read marker, as its unread count says); the "new messages" line goes just above that one and
+ * the view opens there (at the end, with nothing unread). Older pages come when the user scrolls to the top.
  */
 async function load(conv) {
   const page = await connection.invoke(Hub.GetRoomHistory, conv.room, null, HISTORY_PAGE);
   conv.loaded = true;
   page.forEach((message) => showMessage(message, false));
   earlier.loaded(conv, page.length);
+  const firstUnread = () => conv.timeline.nthLastFromOthers(conv.unread, identity.user);
+  if (conv.unread > 0) await earlier.reachUntil(conv, () => firstUnread() !== null);
   changes.lookUpQuotes(conv);
-  const firstUnread = conv.timeline.nthLastFromOthers(conv.unread, identity.user);
-  if (firstUnread) conv.timeline.markUnseenFrom(firstUnread);
-  if (conv === current) scroller.toBottom();
+  const first = firstUnread();
+  conv.readUpTo = first ? Number(first.dataset.id) - 1 : conv.timeline.lastId ?? 0;
+  if (first) conv.timeline.markUnseenFrom(first);
+  conv.placed = true;
+  if (conv === current) scroller.toMarker();
   reading.update();
   earlier.check(); // a page too short to scroll: the one before it now
 }
@@ -153,8 +166,9 @@ function showMessage(message, fresh, live = false) {
   typing.stopped(conv.room, message.user);
   const own = message.user === identity.user;
   const mentioned = !message.deleted && mentions(message, identity.user);
-  if (!own && !message.deleted && !reading.seen(conv)) {
-    if (conv.unread === 0) conv.timeline.markUnseenFrom(item);
+  // Counted unread; the next update counts it down at once if it is on the user's screen.
+  if (!own && !message.deleted) {
+    if (conv.unread === 0 && !reading.sees(conv, item)) conv.timeline.markUnseenFrom(item);
     conv.unread += 1;
     if (mentioned) conv.mentions += 1;
   }
@@ -231,18 +245,24 @@ const showHubError = (error) => showError(hubError(error));
 
 /** The user's conversations and unread counts, from the server: new ones listed, rooms left elsewhere gone. */
 async function refreshRooms() {
+  const known = [...conversations.values()]; // a room joined while the answer is on its way is not in it
   const summaries = await connection.invoke(Hub.GetRooms);
   const rooms = new Set(summaries.map((summary) => summary.room));
-  for (const conv of [...conversations.values()]) {
-    if (!rooms.has(conv.room) && !isDirect(conv.room)) forget(conv.room);
+  for (const conv of known) {
+    if (!rooms.has(conv.room) && !isDirect(conv.room) && conversations.get(conv.room) === conv) forget(conv.room);
   }
   for (const summary of summaries) {
     const conv = conversations.ensure(summary.room);
     conv.lastId = newer(conv.lastId, summary.lastId);
     // The count is as of the summary's newest message; messages that came live while it was on its way are
     // shown already and count on top of it (those from others; seen ones are cleared by the next update).
-    conv.unread = summary.unread + conv.timeline.unreadAfter(summary.lastId ?? 0, identity.user);
-    conv.mentions = (summary.mentions ?? 0) + conv.timeline.mentionsAfter(summary.lastId ?? 0, identity.user);
+    // A conversation on screen since its first unread message knows better: the server may not have heard of the
+    // latest seen yet.
+    const upTo = conv.placed ? conv.readUpTo : null;
+    conv.unread = upTo !== null ? conv.timeline.unreadAfter(upTo, identity.user)
+      : summary.unread + conv.timeline.unreadAfter(summary.lastId ?? 0, identity.user);
+    conv.mentions = upTo !== null ? conv.timeline.mentionsAfter(upTo, identity.user)
+      : (summary.mentions ?? 0) + conv.timeline.mentionsAfter(summary.lastId ?? 0, identity.user);
   }
   return summaries;
 }
@@ -323,18 +343,23 @@ const connection = new ChatConnection(identity, {
   },
 });
 
+/** Connects; the first time, back in the conversation the user had open, with its draft. */
 function start() {
+  if (!placeRestored && identity.user) {
+    placeRestored = true;
+    open(place.get(identity.user) ?? current.room);
+  }
   return connection.start();
 }
 
-/** Conversations belong to the user: a new name starts afresh. */
-function rename() {
-  outbox.drop();
+/** Conversations belong to the user: a new name starts afresh; what was still on its way stays as the old name's drafts. */
+function rename(previous) {
+  for (const send of outbox.drop()) drafts.putBack(send.room, send.text, previous);
   changes.reset();
   conversations.clear();
   current = conversations.ensure(GENERAL);
   open(GENERAL);
-  connection.restart();
+  return connection.restart();
 }
 
 // ---- sending ----
@@ -350,8 +375,8 @@ const outbox = new Outbox({
     conv?.timeline.removePending(send.clientMessageId);
     const refusal = hubError(error);
     composer.learnLimit(refusal);
-    // The text goes back into the input (before anything typed since), so nothing is lost; so does the reply.
-    composer.value = composer.value ? `${send.text}\n${composer.value}` : send.text;
+    // The text goes back into its conversation's draft (before anything typed since), so nothing is lost; so does the reply.
+    restoreDraft(send.room, send.text);
     const answered = send.replyTo != null && conv === current && conv.timeline.known(send.replyTo);
     if (answered && !answered.deleted && replying.replyTo === null) replying.start(answered);
     showError(refusal);
@@ -369,7 +394,7 @@ async function runCommand(text) {
   }
   try {
     await connection.invoke(Hub.SendToRoom, current.room, text, null);
-    if (composer.value === text) composer.value = "";
+    if (composer.value === text) setDraft("");
     showError("");
   } catch (error) {
     showHubError(error); // the text stays in the input, nothing is lost
@@ -389,7 +414,7 @@ $("composer").addEventListener("submit", (event) => {
     return;
   }
   showError("");
-  composer.value = "";
+  setDraft("");
   current.timeline.removeMarker(); // the user has caught up by writing
   // Offline, it waits as "sending…" and goes once the connection is back.
   const send = outbox.submit(current.room, text, connected(), replying.replyTo);
@@ -399,7 +424,22 @@ $("composer").addEventListener("submit", (event) => {
   reading.update();
 });
 
-$("text").addEventListener("input", () => showError(""));
+$("text").addEventListener("input", () => {
+  showError("");
+  drafts.set(current.room, composer.value);
+});
+
+/** The input's text, kept as the current conversation's draft. */
+function setDraft(text) {
+  composer.value = text;
+  drafts.set(current.room, text);
+}
+
+/** A text that did not go out goes back into its conversation's draft, before what was typed there since. */
+function restoreDraft(room, text) {
+  drafts.putBack(room, text);
+  if (room === current.room) composer.value = drafts.get(room);
+}
 
 /** Keys in the input before Enter sends: the mention list's first, Up arrow to edit one's last message, Escape to stop replying. */
 function composerKey(event) {
@@ -439,6 +479,12 @@ $("join-form").addEventListener("submit", async (event) => {
   const problem = $("join-error");
   try {
     if (!connected()) throw new Error("Not connected; try again once connected.");
+    if (name.startsWith("@")) {
+      await openDirect(name.slice(1).trim().normalize("NFC"));
+      $("join-name").value = "";
+      problem.hidden = true;
+      return;
+    }
     const summary = await connection.invoke(Hub.JoinRoom, name);
     const conv = conversations.ensure(summary.room);
     conv.lastId = newer(conv.lastId, summary.lastId);
@@ -451,6 +497,13 @@ $("join-form").addEventListener("submit", async (event) => {
     problem.hidden = false;
   }
 });
+
+/** A direct conversation with anyone, online or not, by name: it starts with the first message sent there. */
+async function openDirect(peer) {
+  if (!peer) throw new Error("Type a name after @ to write to that person.");
+  await open(`@${peer}`);
+  composer.focus();
+}
 
 $("leave").addEventListener("click", async () => {
   const room = current.room;

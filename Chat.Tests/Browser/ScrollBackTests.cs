@@ -86,6 +86,15 @@ public class ScrollBackTests(BrowserFixture browser)
         var direct = Enumerable.Range(1, 110).Select(i => (Conversation.Direct("alice", "bob"), i % 2 == 0 ? "alice" : "bob", $"direct {i}", now));
         var database = await SeededHistory.CreateInAsync([.. dev, .. direct], ("alice", "dev"), ("carol", "dev"));
         await using var chat = await ChatProcess.StartOnAsync(database);
+        await using (var reader = await chat.ConnectAsync("alice"))
+        {
+            // All read: the page opens them at their end (with unread ones, it would open at the first, further back).
+            foreach (var room in new[] { "dev", "@bob" })
+            {
+                await reader.MarkReadAsync(room, (await reader.RoomHistoryAsync(room)).Max(m => m.Id));
+            }
+        }
+
         await using var alice = await ChatPage.OpenAsync(browser.Browser, chat.Url, "alice");
 
         // general holds nothing older than what it shows: it says so at once, and nothing is fetched.

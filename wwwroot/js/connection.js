@@ -12,6 +12,9 @@ export const positionOf = (message) => message.version ?? message.id;
 /** A refused negotiate comes back as an error whose message carries the status code. */
 const unauthorized = (error) => Boolean(error) && (error.statusCode === 401 || /\b401\b/.test(String(error.message)));
 
+/** The server's reason when its rules refuse the user's name at connect ("... HubException: The user name ..."), or "". */
+const nameRefusal = (error) => String((error && error.message) || "").match(/HubException: (The user name[\s\S]*)$/)?.[1] ?? "";
+
 export class ChatConnection {
   /**
    * @param {import("./identity.js").Identity} identity
@@ -46,16 +49,33 @@ export class ChatConnection {
     return this.hub.invoke(method, ...args);
   }
 
-  async start() {
+  /**
+   * Connects; settles once connected (its catch-up goes on) or once it failed (refused, or tried again later). A name the
+   * server refuses goes back to identity.
+   */
+  start() {
+    return new Promise((resolve) => {
+      this.connect(resolve).finally(resolve);
+    });
+  }
+
+  async connect(connected) {
     if (this.hub && this.hub.state !== signalR.HubConnectionState.Disconnected) return;
     this.hub = this.hub || this.build();
+    const hub = this.hub;
     this.holdLastSeen();
     try {
-      await this.hub.start();
+      await hub.start();
+      // A refused name closes the connection right after its handshake: the close may come just after start.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (hub !== this.hub || hub.state !== signalR.HubConnectionState.Connected) return;
       this.handlers.state("connected");
+      connected();
       await this.sync();
     } catch (error) {
+      if (hub !== this.hub) return; // refused (onclose), replaced or stopped meanwhile
       this.handlers.state("offline");
+      if (this.refused(error)) return;
       if (unauthorized(error)) {
         // Sign-in is on and the token was refused: renew it or ask for a sign-in, instead of retrying it.
         this.hub = null;
@@ -81,8 +101,7 @@ export class ChatConnection {
     const old = this.hub;
     this.hub = null;
     this.lastPosition = null;
-    if (old) old.stop().finally(() => this.start());
-    else this.start();
+    return old ? old.stop().catch(() => {}).then(() => this.start()) : this.start();
   }
 
   build() {
@@ -118,6 +137,7 @@ export class ChatConnection {
     hub.onclose((error) => {
       if (hub !== this.hub) return; // replaced after a change of name, or signed out
       this.handlers.state("offline");
+      if (this.refused(error)) return;
       if (unauthorized(error || this.lastRetryReason)) {
         this.hub = null;
         this.identity.unauthorized();
@@ -126,6 +146,15 @@ export class ChatConnection {
       setTimeout(() => this.start(), 5000);
     });
     return hub;
+  }
+
+  /** The server refused the name: no retry under it; identity asks for another. Whether it was that. */
+  refused(error) {
+    const reason = nameRefusal(error);
+    if (!reason) return false;
+    this.hub = null;
+    this.identity.refused(reason);
+    return true;
   }
 
   /** A live message (ReceiveMessage) or change to one (MessageUpdated): shown, and seen in order. */

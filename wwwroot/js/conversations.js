@@ -28,9 +28,11 @@ export class Conversations {
     this.view = view;
     /**
      * earlier: whether older messages than those shown may be there ("more"), are being fetched, or there are none;
-     * mentions: unread messages that mention the user; members: who may be mentioned there, once asked.
+     * mentions: unread messages that mention the user; members: who may be mentioned there, once asked; readUpTo: the
+     * newest message known read (the read marker); placed: whether the view was put at the first unread once loaded.
      * @type {Map<string, { room: string, timeline: Timeline, unread: number, mentions: number, lastId: number|null,
-     *   loaded: boolean, readSent: number|null, earlier: string|null, members: string[]|null }>}
+     *   loaded: boolean, readSent: number|null, earlier: string|null, members: string[]|null, readUpTo: number|null,
+     *   placed: boolean }>}
      */
     this.all = new Map();
   }
@@ -45,6 +47,7 @@ export class Conversations {
     if (!found) {
       found = {
         room, timeline: new Timeline(room, this.view), unread: 0, mentions: 0, lastId: null, loaded: false, readSent: null, earlier: null, members: null,
+        readUpTo: null, placed: false,
       };
       this.all.set(room, found);
     }

@@ -62,6 +62,18 @@ export class Earlier {
     return timeline.has(id);
   }
 
+  /**
+   * Loads earlier pages of the current conversation until `found()` (the first unread message is shown); whether it is.
+   * It stops as reach does.
+   */
+  async reachUntil(conv, found) {
+    while (!found() && conv === this.current() && conv.timeline.firstId !== null) {
+      if (conv.earlier === LOADING) await conv.fetching;
+      else if (conv.earlier !== MORE || !(await this.load(conv))) break;
+    }
+    return found();
+  }
+
   /** Fetches the page before the oldest message shown and puts it above; whether it did. */
   load(conv) {
     conv.fetching = this.loadPage(conv).finally(() => {

@@ -45,8 +45,9 @@ async function signInConfig() {
 
 export class Identity {
   /**
-   * @param {{ start: () => void, rename: () => void, stop: () => void }} handlers start connects (or goes on after a new
-   * token); rename reconnects under a name the user changed; stop disconnects (signed out).
+   * @param {{ start: () => Promise<void>, rename: (previous: string) => Promise<void>, stop: () => void }} handlers start
+   * connects (or goes on after a new token); rename reconnects under a name the user changed; stop disconnects (signed
+   * out). start and rename settle once connected, refused (see refused) or left to retry.
    */
   constructor({ start, rename, stop }) {
     this.mode = "none";
@@ -58,6 +59,7 @@ export class Identity {
     this.sso = null;
     this.registering = false;
     this.oneTimePassword = "";
+    this.refusal = ""; // why the server refused the name last tried, until another is accepted
 
     $("token-form").addEventListener("submit", (event) => this.tokenSubmitted(event));
     $("name-form").addEventListener("submit", (event) => this.nameSubmitted(event));
@@ -73,6 +75,10 @@ export class Identity {
     });
     // Signing in is the only way on: Escape does not close these dialogs onto a page that cannot connect.
     for (const id of ["signin-dialog", "password-dialog", "sso-dialog"]) $(id).addEventListener("cancel", (event) => event.preventDefault());
+    // Nor does it close the name dialog while no name of this tab was accepted.
+    $("name-dialog").addEventListener("cancel", (event) => {
+      if (this.refusal || !this.user) event.preventDefault();
+    });
 
     // A token in the address (#token=...) signs in; it is removed from the address bar and history at once.
     const fromAddress = new URLSearchParams(location.hash.slice(1)).get("token");
@@ -282,26 +288,49 @@ export class Identity {
     }
   }
 
-  askName() {
+  askName(problem = "") {
     $("name").value = this.user;
-    $("name-dialog").showModal();
+    this.showNameProblem(problem);
+    if (!$("name-dialog").open) $("name-dialog").showModal();
   }
 
-  nameSubmitted(event) {
+  showNameProblem(problem) {
+    $("name-error").textContent = problem;
+    $("name-error").hidden = !problem;
+  }
+
+  /** The server refused the name (its rules, with its reason): the dialog stays, or comes back, for another. */
+  refused(reason) {
+    this.refusal = reason;
+    if (localStorage.getItem(NAME_KEY) === this.user) localStorage.removeItem(NAME_KEY); // a reload asks again
+    this.askName(reason);
+    $("name").select();
+  }
+
+  /** The dialog stays open until the server takes the name, and says why if it does not. */
+  async nameSubmitted(event) {
+    event.preventDefault();
     const name = $("name").value.trim().replace(/ {2,}/g, " ").normalize("NFC");
     const problem = nameProblem(name);
     if (problem) {
-      event.preventDefault();
-      $("name-error").textContent = problem;
-      $("name-error").hidden = false;
+      this.showNameProblem(problem);
       return;
     }
-    const changed = this.user !== "" && name !== this.user;
+    const previous = this.user;
+    const changed = previous !== "" && name !== previous;
     this.user = name;
+    this.refusal = "";
+    this.showNameProblem("");
+    $("name-submit").disabled = true;
+    try {
+      await (changed ? this.handlers.rename(previous) : this.handlers.start());
+    } finally {
+      $("name-submit").disabled = false;
+    }
+    if (this.refusal) return; // shown in the dialog by refused()
     localStorage.setItem(NAME_KEY, name);
     $("me").textContent = name;
-    if (changed) this.handlers.rename();
-    else this.handlers.start();
+    $("name-dialog").close();
     $("text").focus();
   }
 }

@@ -6,7 +6,10 @@ import { mentions } from "./mentions.js";
 import { fillQuote, messageItem, quoteOf } from "./message-view.js";
 
 const isMessage = (node) => node.classList.contains("message");
-const orderOf = (node) => (node.dataset.id ? Number(node.dataset.id) : node.classList.contains("pending") ? Infinity : null);
+// The "new messages" line stays just above the message it was put before, whatever comes in around it.
+const orderOf = (node) => (node.dataset.id ? Number(node.dataset.id)
+  : node.dataset.before ? Number(node.dataset.before) - 0.5
+  : node.classList.contains("pending") ? Infinity : null);
 const positionOf = (message) => message.version ?? message.id;
 const RUN_MS = 5 * 60_000; // a message this soon after its author's one just above continues their run
 
@@ -175,6 +178,7 @@ export class Timeline {
   markUnseenFrom(item) {
     if (!this.marker) this.marker = element("li", "new-marker", "new messages");
     const after = this.marker.nextElementSibling;
+    this.marker.dataset.before = item.dataset.id;
     this.list.insertBefore(this.marker, item);
     this.fixRun(item);
     if (after && isMessage(after)) this.fixRun(after);
