@@ -137,8 +137,15 @@ public partial class MessageRenderingPageTests(BrowserFixture browser, SharedCha
     [InlineData(390, true)]
     public async Task An_error_under_the_input_takes_its_own_space_and_the_newest_message_stays_in_full_view(int width, bool touch)
     {
-        // Arrange: a conversation long enough to scroll, read to its end (the archive: 150 messages).
-        await using var page = await ChatPage.OpenAsync(browser.Browser, chat.Url, width == 1024 ? "gus" : "carol", width, touch: touch);
+        // Arrange: a conversation long enough to scroll, read to its end (the archive: 150 messages; carol wrote them,
+        // gus reads them first), so that it opens at its end.
+        var user = width == 1024 ? "gus" : "carol";
+        await using (var reader = await chat.Server.ConnectAsync(user))
+        {
+            await reader.MarkReadAsync(SharedChat.Archive, (await reader.RoomHistoryAsync(SharedChat.Archive)).Max(m => m.Id));
+        }
+
+        await using var page = await ChatPage.OpenAsync(browser.Browser, chat.Url, user, width, touch: touch);
         await OpenDrawerOnAPhoneAsync(page, width);
         await page.OpenConversationAsync(SharedChat.Archive);
         var newest = page.Message(SharedChat.ArchiveText(SharedChat.ArchiveLength));
