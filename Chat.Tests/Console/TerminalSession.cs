@@ -28,7 +28,9 @@ internal sealed class TerminalSession : IAsyncDisposable
         string[] client = ["dotnet", Path.Combine(AppContext.BaseDirectory, "Chat.Client.Console.dll"), "--url", server.ToString(), "--user", user];
         string[] environment = noColor ? ["env", "NO_COLOR=1", "TERM=xterm-256color"] : ["env", "-u", "NO_COLOR", "TERM=xterm-256color"];
         await session.TmuxAsync(["new-session", "-d", "-s", "chat", "-x", "120", "-y", "30", .. environment, .. client]);
-        await session.ScreenAsync(screen => screen.Contains("* connected to ", StringComparison.Ordinal) && InputLine(screen).EndsWith('>'), "the client to connect and show its prompt");
+        // Keys typed before the line editor reads them are echoed by the terminal's own line discipline: wait for the prompt.
+        await session.ScreenAsync(
+            screen => screen.Contains("* connected to ", StringComparison.Ordinal) && InputLine(screen).EndsWith('>'), "the client to connect and show its prompt");
         return session;
     }
 

@@ -32,7 +32,7 @@ public partial class TerminalTests
     {
         await using var chat = await ChatProcess.StartAsync();
         await using var alice = await TerminalSession.StartAsync(chat.Url, "alice");
-        TerminalSession.InputLine(await alice.CaptureAsync()).Should().Be("#general>");
+        await alice.ScreenAsync(screen => TerminalSession.InputLine(screen) == "#general>", "the prompt of #general");
 
         await alice.TypeAsync("/join dev");
         await alice.PressAsync("Enter");
