@@ -60,6 +60,12 @@ internal sealed class InputLine : IInputSource, ILineEditorPrompt
         {
             return await _editor.ReadLine(cancellationToken);
         }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C: what follows (a shell prompt) starts on a line of its own, not after the half-typed one.
+            _console.WriteAnsi("\r\n");
+            throw;
+        }
         finally
         {
             lock (_gate)
