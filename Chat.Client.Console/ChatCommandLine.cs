@@ -194,7 +194,9 @@ internal static class ChatCommandLine
                 return Success;
             }
 
-            var interactive = new InteractiveChat(terminal.Input, terminal.Output, terminal.Clock);
+            var interactive = terminal.IsInteractive
+                ? new InteractiveChat(Spectre.Console.AnsiConsole.Console, terminal.Names, terminal.Clock)
+                : new InteractiveChat(terminal.Input, terminal.Output, terminal.Clock);
             return await interactive.RunAsync(endpoint, transport, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

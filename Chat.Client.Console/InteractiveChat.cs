@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.Connections.Client;
+using Spectre.Console;
 
 namespace Chat.Client.Console;
 
@@ -8,15 +9,35 @@ namespace Chat.Client.Console;
 /// presence, notices and connection state, and runs each input line (<see cref="Prompt"/>). After a reconnect it prints
 /// the messages and changes missed, each once.
 /// </summary>
-internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeProvider clock)
+internal sealed class InteractiveChat
 {
     /// <summary>How long the client waits at end of input for its last message to come back before it exits.</summary>
     private static readonly TimeSpan EchoWait = TimeSpan.FromSeconds(5);
 
-    private readonly Transcript _transcript = new(output, clock);
+    private readonly TimeProvider _clock;
+    private readonly Transcript _transcript;
+    private readonly Func<CancellationToken, Task<string?>> _readLine;
     private volatile bool _started;
     private volatile bool _reconnecting;
     private volatile bool _lost;
+
+    /// <summary>Plain lines in and out, as from and to pipes: each input line is run, and each line printed as it comes.</summary>
+    public InteractiveChat(TextReader input, TextWriter output, TimeProvider clock)
+    {
+        _clock = clock;
+        _transcript = new Transcript(output, clock);
+        _readLine = cancellationToken => ReadLineAsync(input, cancellationToken);
+    }
+
+    /// <summary>At a terminal: lines are typed at a prompt naming the current conversation, and the chat prints above them, names in colour.</summary>
+    public InteractiveChat(IAnsiConsole console, NameColours names, TimeProvider clock)
+    {
+        Transcript? transcript = null;
+        var line = new InputLine(console, () => transcript!.Current);
+        _clock = clock;
+        _transcript = transcript = new Transcript(line.Above, clock, names);
+        _readLine = line.ReadLineAsync;
+    }
 
     /// <summary>
     /// Runs until input ends or <paramref name="cancellationToken"/> fires (0), or the connection is lost for good (1).
@@ -38,7 +59,7 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
                 "(/help lists commands; /join, /leave, /rooms, /go and /msg move between conversations; " +
                 "/reply, /edit, /delete and /react act on the last message; Ctrl+D quits)");
 
-            while (await ReadLineAsync(running.Token) is { } line)
+            while (await _readLine(running.Token) is { } line)
             {
                 if (!string.IsNullOrWhiteSpace(line))
                 {
@@ -111,7 +132,7 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
     {
         try
         {
-            await _transcript.PrintedAsync(lastSentId).WaitAsync(EchoWait, clock, cancellationToken);
+            await _transcript.PrintedAsync(lastSentId).WaitAsync(EchoWait, _clock, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -119,7 +140,7 @@ internal sealed class InteractiveChat(TextReader input, TextWriter output, TimeP
         }
     }
 
-    private async Task<string?> ReadLineAsync(CancellationToken cancellationToken) =>
+    private static async Task<string?> ReadLineAsync(TextReader input, CancellationToken cancellationToken) =>
         // Console.In reads synchronously, so the read runs on its own thread; cancelling stops waiting for it.
         await Task.Run(() => input.ReadLineAsync(cancellationToken).AsTask(), cancellationToken).WaitAsync(cancellationToken);
 }

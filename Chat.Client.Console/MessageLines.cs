@@ -5,7 +5,9 @@ namespace Chat.Client.Console;
 /// <summary>
 /// How a message and the changes to it read on the console: <c>[HH:mm] user: text</c>, with <c>#room</c> or <c>@peer</c>
 /// before the user for a conversation other than the current one, what a reply answers, and one line per change
-/// (<c>* alice edited: TEXT</c>, <c>* alice deleted a message</c>, <c>* bob reacted 👍 to alice: "hello…"</c>).
+/// (<c>* alice edited: TEXT</c>, <c>* alice deleted a message</c>, <c>* bob reacted 👍 to alice: "hello…"</c>). The further lines
+/// of a multi-line text are indented under the author, so that no line of a message can pass for another message; names are
+/// coloured by <see cref="NameColours"/>.
 /// </summary>
 internal static class MessageLines
 {
@@ -18,28 +20,32 @@ internal static class MessageLines
     /// <c>↪ author: "quote"</c> of the message it answers (found with <paramref name="find"/>); an edited text ends with
     /// <c>(edited)</c>, reactions follow as <c>[👍 2, 🎉 1]</c>, and a deleted message reads <c>(message deleted)</c>.
     /// </summary>
-    public static string Message(ChatMessage message, TimeProvider clock, string current = Conversations.General, Func<long, ChatMessage?>? find = null)
+    public static string Message(
+        ChatMessage message, TimeProvider clock, string current = Conversations.General, Func<long, ChatMessage?>? find = null, NameColours? names = null)
     {
+        names ??= NameColours.None;
         var utc = message.SentAt.Kind == DateTimeKind.Local ? message.SentAt.ToUniversalTime() : DateTime.SpecifyKind(message.SentAt, DateTimeKind.Utc);
         var local = TimeZoneInfo.ConvertTimeFromUtc(utc, clock.LocalTimeZone);
+        var head = string.Create(CultureInfo.InvariantCulture, $"[{local:HH:mm}] {Where(message, current)}");
         var body = message.Deleted
             ? "(message deleted)"
-            : Answers(message, find) + Printable(message.Text) + (message.EditedAt is null ? "" : " (edited)") + Reactions(message);
-        return string.Create(CultureInfo.InvariantCulture, $"[{local:HH:mm}] {Where(message, current)}{Printable(message.User)}: {body}");
+            : Answers(message, find, names) + Continued(message.Text, head.Length) + (message.EditedAt is null ? "" : " (edited)") + Reactions(message);
+        return $"{head}{names.Paint(Printable(message.User))}: {body}";
     }
 
     /// <summary>
     /// What changed from <paramref name="before"/> to <paramref name="after"/> (two states of one message), a line each: an
     /// edit, a delete, each reaction added. A reaction taken off says nothing.
     /// </summary>
-    public static IEnumerable<string> Changes(ChatMessage before, ChatMessage after, string current)
+    public static IEnumerable<string> Changes(ChatMessage before, ChatMessage after, string current, NameColours? names = null)
     {
+        names ??= NameColours.None;
         var where = Where(after, current);
         if (after.Deleted)
         {
             if (!before.Deleted)
             {
-                yield return $"* {where}{Printable(after.User)} deleted a message";
+                yield return $"* {where}{names.Paint(Printable(after.User))} deleted a message";
             }
 
             yield break;
@@ -47,7 +53,7 @@ internal static class MessageLines
 
         if (after.Text != before.Text)
         {
-            yield return $"* {where}{Printable(after.User)} edited: {Printable(after.Text)}";
+            yield return $"* {where}{names.Paint(Printable(after.User))} edited: {Continued(after.Text, 2)}";
         }
 
         var had = (before.Reactions ?? []).SelectMany(r => r.Users.Select(user => (r.Emoji, User: user))).ToHashSet();
@@ -55,7 +61,7 @@ internal static class MessageLines
         {
             foreach (var user in reaction.Users.Where(user => !had.Contains((reaction.Emoji, user))))
             {
-                yield return $"* {where}{Printable(user)} reacted {Printable(reaction.Emoji)} to {Printable(after.User)}: {Quote(after)}";
+                yield return $"* {where}{names.Paint(Printable(user))} reacted {Printable(reaction.Emoji)} to {names.Paint(Printable(after.User))}: {Quote(after)}";
             }
         }
     }
@@ -91,16 +97,23 @@ internal static class MessageLines
     }
 
     /// <summary><c>↪ alice: "hello…" </c> for a reply; what it answers may be unknown here (older than what the console keeps) or deleted.</summary>
-    private static string Answers(ChatMessage message, Func<long, ChatMessage?>? find) => message.ReplyTo switch
+    private static string Answers(ChatMessage message, Func<long, ChatMessage?>? find, NameColours names) => message.ReplyTo switch
     {
         null => "",
         { } id => find?.Invoke(id) switch
         {
             null => "↪ (an earlier message) ",
             { Deleted: true } => "↪ (a deleted message) ",
-            { } answered => $"↪ {Printable(answered.User)}: {Quote(answered)} ",
+            { } answered => $"↪ {names.Paint(Printable(answered.User))}: {Quote(answered)} ",
         },
     };
+
+    /// <summary>
+    /// A message's text with the lines after its first indented by <paramref name="indent"/> spaces: only a message's first line
+    /// starts at column 0. Every line break (<c>\r\n</c>, <c>\r</c>, U+2028…) counts as one.
+    /// </summary>
+    private static string Continued(string text, int indent) =>
+        Printable(text.ReplaceLineEndings("\n")).Replace("\n", "\n" + new string(' ', indent), StringComparison.Ordinal);
 
     private static string Reactions(ChatMessage message) =>
         message.Reactions is { Length: > 0 } reactions

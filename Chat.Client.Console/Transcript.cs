@@ -7,7 +7,7 @@ namespace Chat.Client.Console;
 /// <c>@peer</c> before the sender (<see cref="MessageLines"/>). It remembers the recent messages as last seen, to tell
 /// what a change changed and to find what <c>/reply</c>, <c>/edit</c>, <c>/delete</c> and <c>/react</c> act on.
 /// </summary>
-internal sealed class Transcript(TextWriter output, TimeProvider clock)
+internal sealed class Transcript(TextWriter output, TimeProvider clock, NameColours? names = null)
 {
     private readonly Lock _gate = new();
     private readonly RecentMessages _recent = new();
@@ -133,7 +133,7 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
             {
                 if (message.Position() > seen.Message.Position())
                 {
-                    foreach (var line in MessageLines.Changes(seen.Message, message, _current))
+                    foreach (var line in MessageLines.Changes(seen.Message, message, _current, names))
                     {
                         output.WriteLine(line);
                     }
@@ -259,7 +259,7 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock)
     /// <summary>Prints a message as it now is and remembers it; <paramref name="read"/>: it counts as read where it is current.</summary>
     private void Print(ChatMessage message, bool read = true)
     {
-        output.WriteLine(MessageLines.Message(message, clock, _current, id => _recent.Find(message.Room, id)?.Message));
+        output.WriteLine(MessageLines.Message(message, clock, _current, id => _recent.Find(message.Room, id)?.Message, names));
         _recent.Remember(message, shown: true);
         if (read && message.Room == _current)
         {

@@ -12,9 +12,27 @@ public enum ChatCommand
 /// <summary>Tells commands (text starting with <c>/</c>) from messages.</summary>
 public static class ChatCommands
 {
-    public const string HelpText =
-        "Commands: /help shows this list; /who lists who is online; /clear deletes all history. " +
-        "To send text that starts with /, begin it with // (\"//shrug\" sends \"/shrug\").";
+    /// <summary>
+    /// The <c>/help</c> notice: only the commands that work for this caller on this server, so <c>/clear</c> is listed only
+    /// when <see cref="ClearRefusal"/> lets the caller run it.
+    /// </summary>
+    public static string HelpText(bool mayClear) =>
+        "Commands: /help shows this list; /who lists who is online" +
+        (mayClear ? "; /clear deletes the history of this conversation" : "") +
+        ". To send text that starts with /, begin it with // (\"//shrug\" sends \"/shrug\").";
+
+    /// <summary>
+    /// Why the caller may not run <c>/clear</c>, or null when they may: with sign-in, admins only; without it, only where
+    /// <c>Chat:AllowClearWithoutSignIn</c> is true.
+    /// </summary>
+    public static InputRejectedException? ClearRefusal(bool signedIn, bool admin, bool allowClearWithoutSignIn) =>
+        signedIn
+            ? admin ? null : new InputRejectedException("not_admin", "Only admins can clear the history; ask one to run /clear.")
+            : allowClearWithoutSignIn
+                ? null
+                : new InputRejectedException(
+                    "clear_refused",
+                    "/clear is off on this server: without sign-in anyone could delete everyone's history. An operator can allow it with Chat:AllowClearWithoutSignIn.");
 
     /// <summary>
     /// Returns the command <paramref name="text"/> asks for, or null when it is a message, in which
@@ -43,7 +61,7 @@ public static class ChatCommands
             "clear" => ChatCommand.Clear,
             _ => throw new InputRejectedException(
                 "unknown_command",
-                $"Unknown command '/{Shorten(name)}'. The commands are /help, /who and /clear; " +
+                $"Unknown command '/{Shorten(name)}'. /help lists the commands; " +
                 "to send text that starts with /, begin it with //."),
         };
     }

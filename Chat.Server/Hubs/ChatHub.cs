@@ -107,23 +107,16 @@ internal sealed partial class ChatHub(
         switch (command)
         {
             case ChatCommand.Help:
-                await Clients.Caller.Notice(ChatCommands.HelpText);
+                await Clients.Caller.Notice(ChatCommands.HelpText(mayClear: ClearRefusal() is null));
                 break;
             case ChatCommand.Who:
                 var online = await presence.OnlineUsersAsync();
                 await Clients.Caller.Notice(online.Length == 0 ? "Nobody is online under a name." : $"Online ({online.Length}): {string.Join(", ", online)}");
                 break;
             case ChatCommand.Clear:
-                if (ConnectionUser.IsSignedIn(Context) && !ConnectionUser.IsAdmin(Context))
+                if (ClearRefusal() is { } refusal)
                 {
-                    throw new InputRejectedException("not_admin", "Only admins can clear the history; ask one to run /clear.");
-                }
-
-                if (!ConnectionUser.IsSignedIn(Context) && !messageOptions.Value.AllowClearWithoutSignIn)
-                {
-                    throw new InputRejectedException(
-                        "clear_refused",
-                        "/clear is off on this server: without sign-in anyone could delete everyone's history. An operator can allow it with Chat:AllowClearWithoutSignIn.");
+                    throw refusal;
                 }
 
                 await writer.ClearAsync(key);
@@ -132,6 +125,9 @@ internal sealed partial class ChatHub(
 
         return null;
     }
+
+    private InputRejectedException? ClearRefusal() =>
+        ChatCommands.ClearRefusal(ConnectionUser.IsSignedIn(Context), ConnectionUser.IsAdmin(Context), messageOptions.Value.AllowClearWithoutSignIn);
 
     /// <summary>The caller's name; throws for a guest, who can only use <c>general</c> through <see cref="SendMessage"/>.</summary>
     private string Named()

@@ -54,7 +54,17 @@ public class TranscriptTests
     {
         var line = MessageLines.Message(new ChatMessage(1, "general", "bob", "\u001b[2Jgone?\ttab\nnext", Noon), new TestClock());
 
-        line.Should().Be("[17:30] bob: \uFFFD[2Jgone?\ttab\nnext");
+        line.Should().Be("[17:30] bob: \uFFFD[2Jgone?\ttab\n        next");
+    }
+
+    [Theory]
+    [InlineData("general", "[17:30] frank: quick question\n        [21:55] bob: ship it")]
+    [InlineData("dev", "[17:30] #dev frank: quick question\n             [21:55] bob: ship it")]
+    public void The_further_lines_of_a_message_are_indented_under_its_author(string room, string expected)
+    {
+        var line = MessageLines.Message(new ChatMessage(1, room, "frank", "quick question\r\n[21:55] bob: ship it", Noon), new TestClock());
+
+        line.Should().Be(expected, "only a message's first line starts at column 0, so none of its lines can pass for another message");
     }
 
     [Theory]

@@ -14,10 +14,31 @@ public class CommandTests
         var ack = await alice.SendAsync("/help");
 
         ack.Should().BeNull("commands have no stored message");
-        (await alice.NextNoticeAsync()).Should().Contain("/help").And.Contain("/who").And.Contain("/clear").And.Contain("//");
+        (await alice.NextNoticeAsync()).Should().Contain("/help").And.Contain("/who").And.Contain("//");
         await bob.OnlineUsersAsync();
         bob.NoticesSoFar().Should().BeEmpty();
         (await alice.HistoryAsync()).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public async Task Help_offers_clear_only_where_the_caller_may_run_it_without_sign_in(bool allowClearWithoutSignIn, bool offered)
+    {
+        await using var app = new ChatApplication(new Dictionary<string, string?> { ["Chat:AllowClearWithoutSignIn"] = allowClearWithoutSignIn ? "true" : "false" });
+        await using var alice = await app.ConnectAsync("alice");
+
+        await alice.SendAsync("/help");
+
+        var help = await alice.NextNoticeAsync();
+        if (offered)
+        {
+            help.Should().Contain("/clear");
+        }
+        else
+        {
+            help.Should().NotContain("/clear", "/clear is off on this server, so help must not offer it");
+        }
     }
 
     [Fact]

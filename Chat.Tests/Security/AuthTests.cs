@@ -108,4 +108,18 @@ public class AuthTests
         (await alice.NextClearedAsync()).Should().BeTrue();
         (await alice.HistoryAsync()).Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Help_offers_clear_to_admins_only()
+    {
+        await using var app = SecuredApp();
+        await using var alice = await app.ConnectAsync(user: null, token: Token("alice"));
+        await using var root = await app.ConnectAsync(user: null, token: Token("root", admin: true));
+
+        await alice.SendAsync("/help", "alice");
+        await root.SendAsync("/help", "root");
+
+        (await alice.NextNoticeAsync()).Should().NotContain("/clear", "only admins can clear");
+        (await root.NextNoticeAsync()).Should().Contain("/clear");
+    }
 }
