@@ -11,7 +11,8 @@ export class OnlineUsers {
     this.now = now;
     this.users = new Set();
     this.returning = new Map(); // user → when the page came back
-    this.meanwhile = null; // events while the server's list is on its way
+    this.meanwhile = []; // events while the server's list is on its way (also before the first one)
+    this.listed = false; // until the first list, nobody can be told as new: the page does not know who was there
   }
 
   /** Online users in code-unit order, the server's ordinal order. */
@@ -40,6 +41,7 @@ export class OnlineUsers {
       }
     }
     this.meanwhile = null;
+    this.listed = true;
   }
 
   /** The server says user came online: true when that is an arrival to show. */
@@ -47,6 +49,7 @@ export class OnlineUsers {
     this.meanwhile?.push([user, true]);
     if (this.users.has(user)) return false;
     this.users.add(user);
+    if (!this.listed) return false;
     const since = this.returning.get(user);
     this.returning.delete(user);
     return since === undefined || this.now() - since >= RETURN_WINDOW_MS;
@@ -56,6 +59,6 @@ export class OnlineUsers {
   left(user) {
     this.meanwhile?.push([user, false]);
     this.returning.delete(user);
-    return this.users.delete(user);
+    return this.users.delete(user) && this.listed;
   }
 }
