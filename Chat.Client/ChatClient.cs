@@ -31,6 +31,9 @@ public sealed class ChatClient : IAsyncDisposable
     private bool _holding = true; // live messages wait while history is read: one shown first would hide older ones still to come
     private long _lastSeenId;
     private int _caughtUp; // catch-ups finished since start, so that a cut send knows when it may go again
+    private Action<string>? _userJoined;
+    private Action<string>? _userLeft;
+    private volatile bool _showsPresence;
     private TaskCompletionSource _nextCatchUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ChatClient(HubConnection connection, ChatClientOptions options)
@@ -44,14 +47,14 @@ public sealed class ChatClient : IAsyncDisposable
         {
             if (Online.Joined(user))
             {
-                UserJoined?.Invoke(user);
+                _userJoined?.Invoke(user);
             }
         });
         connection.On<string>(nameof(IChatClient.UserLeft), user =>
         {
             if (Online.Left(user))
             {
-                UserLeft?.Invoke(user);
+                _userLeft?.Invoke(user);
             }
         });
         connection.On(nameof(IChatClient.HistoryCleared), () => HistoryCleared?.Invoke());
@@ -93,12 +96,34 @@ public sealed class ChatClient : IAsyncDisposable
     /// A user came online who was not online as far as this client knew (<see cref="Online"/>): a reload or reconnect of
     /// theirs, or of this client, or a restart of the server, is none.
     /// </summary>
-    public event Action<string>? UserJoined;
+    public event Action<string>? UserJoined
+    {
+        add
+        {
+            _userJoined += value;
+            ShowPresence();
+        }
+
+        remove => _userJoined -= value;
+    }
 
     /// <summary>A user this client knew online went offline (the server waits a few seconds for them to come back first).</summary>
-    public event Action<string>? UserLeft;
+    public event Action<string>? UserLeft
+    {
+        add
+        {
+            _userLeft += value;
+            ShowPresence();
+        }
 
-    /// <summary>Who is online, as this client knows it: read from the server at each connect (with <see cref="ChatClientOptions.Follow"/>), kept by the presence events.</summary>
+        remove => _userLeft -= value;
+    }
+
+    /// <summary>
+    /// Who is online, as this client knows it: read from the server at each connect (with <see cref="ChatClientOptions.Follow"/>)
+    /// once a handler of <see cref="UserJoined"/> or <see cref="UserLeft"/> was added (a client that shows no presence does not
+    /// fetch every name at each reconnect), kept by the presence events.
+    /// </summary>
     public OnlineUsers Online { get; } = new(TimeProvider.System);
 
     public event Action? HistoryCleared;
@@ -250,6 +275,39 @@ public sealed class ChatClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// The first presence handler: from now on each connect reads who is online, and if connected already, that is read
+    /// now (the README's product adds its handlers after <see cref="ConnectAsync"/>).
+    /// </summary>
+    private void ShowPresence()
+    {
+        if (_showsPresence || !_options.Follow)
+        {
+            _showsPresence = true;
+            return;
+        }
+
+        _showsPresence = true;
+        if (_connection.State == HubConnectionState.Connected)
+        {
+            Online.Resetting();
+            _ = ListOnlineAsync();
+        }
+
+        async Task ListOnlineAsync()
+        {
+            try
+            {
+                Online.Reset(await Hub.GetOnlineUsers(), reconnected: false);
+            }
+            catch (Exception)
+            {
+                // Presence is a courtesy: go on with what is known (the next reconnect reads the list again).
+                Online.Reset(Online.Users, reconnected: false);
+            }
+        }
+    }
+
+    /// <summary>
     /// Reads what was missed in every conversation (at start, the latest page) and raises it, then the live messages held
     /// meanwhile that it did not bring. A failure while still connected is reported and live messages go on; one from a
     /// new drop leaves the holding to the next reconnect's catch-up.
@@ -280,8 +338,12 @@ public sealed class ChatClient : IAsyncDisposable
                 while (page.Length == PageSize);
             }
 
-            Online.Resetting();
-            Online.Reset(await Hub.GetOnlineUsers().WaitAsync(cancellationToken), reconnected: !first);
+            if (_showsPresence)
+            {
+                Online.Resetting();
+                Online.Reset(await Hub.GetOnlineUsers().WaitAsync(cancellationToken), reconnected: !first);
+            }
+
             EndHolding();
         }
         catch (Exception error) when (_connection.State == HubConnectionState.Connected && !cancellationToken.IsCancellationRequested && !first)

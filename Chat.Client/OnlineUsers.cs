@@ -16,6 +16,7 @@ public sealed class OnlineUsers(TimeProvider clock)
     private readonly HashSet<string> _online = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _returning = new(StringComparer.Ordinal); // user → when this client came back
     private List<(string User, bool Joined)>? _meanwhile; // events while the server's list is on its way
+    private bool _listed; // the server's list came once: before it, nobody can be told as new
 
     /// <summary>Online users in ordinal order (the server's order), as last told.</summary>
     public string[] Users
@@ -48,6 +49,12 @@ public sealed class OnlineUsers(TimeProvider clock)
         {
             var now = clock.GetTimestamp();
             var fresh = users.ToHashSet(StringComparer.Ordinal);
+            // Those who did not come back in time are not expected any more.
+            foreach (var gone in _returning.Where(entry => clock.GetElapsedTime(entry.Value) >= ReturnWindow).Select(entry => entry.Key).ToList())
+            {
+                _returning.Remove(gone);
+            }
+
             if (reconnected)
             {
                 foreach (var user in _online.Where(user => !fresh.Contains(user)))
@@ -72,6 +79,7 @@ public sealed class OnlineUsers(TimeProvider clock)
             }
 
             _meanwhile = null;
+            _listed = true;
         }
     }
 
@@ -81,7 +89,7 @@ public sealed class OnlineUsers(TimeProvider clock)
         lock (_gate)
         {
             _meanwhile?.Add((user, true));
-            if (!_online.Add(user))
+            if (!_online.Add(user) || (_meanwhile is not null && !_listed))
             {
                 return false;
             }
@@ -97,7 +105,7 @@ public sealed class OnlineUsers(TimeProvider clock)
         {
             _meanwhile?.Add((user, false));
             _returning.Remove(user);
-            return _online.Remove(user);
+            return _online.Remove(user) && (_meanwhile is null || _listed);
         }
     }
 }

@@ -28,6 +28,8 @@ export class OnlineUsers {
   /** The server's list after a connect; after a reconnect, those shown before and not in it yet are expected back. */
   reset(users, reconnected) {
     const fresh = new Set(users);
+    // Those who did not come back in time are not expected any more.
+    for (const [user, since] of this.returning) if (this.now() - since >= RETURN_WINDOW_MS) this.returning.delete(user);
     if (reconnected) {
       for (const user of this.users) if (!fresh.has(user)) this.returning.set(user, this.now());
     }
