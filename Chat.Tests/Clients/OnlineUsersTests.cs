@@ -22,6 +22,7 @@ public class OnlineUsersTests
         alice.UserLeft += user => { lock (left) { left.Add(user); } };
         var raw = new List<string>(); // what the server sent
         alice.Connection.On<string>(nameof(IChatClient.UserJoined), user => { lock (raw) { raw.Add(user); } });
+        await Eventually.Until(() => alice.Online.Users.Contains("alice"), "alice has the server's list (read once her handlers were added)");
         await using var bob = await ChatClient.ConnectAsync(chat.Url, "bob");
         await Eventually.Until(() => Snapshot(joined).Contains("bob"), "alice hears that bob arrived");
 
