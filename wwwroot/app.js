@@ -347,6 +347,8 @@ const connection = new ChatConnection(identity, {
 function start() {
   if (!placeRestored && identity.user) {
     placeRestored = true;
+    // A direct conversation exists on the server from its first message: one with only a draft is listed from here.
+    for (const room of drafts.rooms()) if (isDirect(room)) conversations.ensure(room);
     open(place.get(identity.user) ?? current.room);
   }
   return connection.start();

@@ -48,6 +48,69 @@ public partial class MessageRenderingPageTests(BrowserFixture browser, SharedCha
         message.Locator(".user").EvaluateAsync<bool>("name => name.getBoundingClientRect().width > 2 && getComputedStyle(name).display !== 'none'");
 
     [SkippableFact]
+    public async Task A_line_about_someone_joining_comes_under_the_separator_of_its_day()
+    {
+        // Arrange: an empty room, no day shown yet.
+        await using var uma = await OpenInRoomAsync("uma", "days");
+        await using var vic = await chat.Server.ConnectAsync("vic");
+
+        // Act: vic joins (a line now), then writes.
+        await vic.JoinAsync("days");
+        await Expect(uma.Lines.Filter(new() { HasText = "vic joined" })).ToHaveCountAsync(1, PatientCount);
+        await vic.PostAsync("days", "morning");
+        await Expect(uma.Message("morning")).ToHaveCountAsync(1, PatientCount);
+
+        // Assert: "Today" first, then the lines (uma's own join, vic's), then the message: one separator, above all.
+        var kinds = await uma.Page.Locator("#messages > li:not(.edge)").EvaluateAllAsync<string[]>(
+            "items => items.map(item => item.classList.contains('day') ? 'day' : item.classList.contains('system') ? 'line' : 'message')");
+        kinds.Should().StartWith("day").And.EndWith("message").And.ContainSingle(kind => kind == "day");
+        kinds.Should().Contain("line");
+        uma.Problems.Should().BeEmpty();
+    }
+
+    [SkippableTheory]
+    [InlineData(1024)]
+    [InlineData(1440)]
+    [InlineData(390)]
+    public async Task The_join_box_shows_its_whole_hint(int width)
+    {
+        await using var wes = await ChatPage.OpenAsync(browser.Browser, chat.Url, "wes", width);
+        await OpenDrawerOnAPhoneAsync(wes, width);
+
+        // Assert: "room or @name" fits the input (it was cut to "room or @na" beside the Open button).
+        var fits = await wes.Page.Locator("#join-name").EvaluateAsync<bool>("""
+            input => {
+              const style = getComputedStyle(input);
+              const context = document.createElement("canvas").getContext("2d");
+              context.font = style.font;
+              const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+              return context.measureText(input.placeholder).width <= room;
+            }
+            """);
+        fits.Should().BeTrue("the hint says what the box takes");
+        wes.Problems.Should().BeEmpty();
+    }
+
+    [SkippableFact]
+    public async Task A_reply_quotes_formatted_text_as_it_reads_without_its_marks()
+    {
+        await using var quin = await chat.Server.ConnectAsync("quin");
+        await using var pia = await OpenInRoomAsync("pia", "quotes", others: [quin]);
+        await quin.PostAsync("quotes", "**Deploy** of `v2.3`, see _notes_\n> first\n```\nmake all\n```");
+        await Expect(pia.Message("Deploy")).ToHaveCountAsync(1, PatientCount);
+
+        // Act: pia replies to it.
+        await pia.Message("Deploy").HoverAsync();
+        await pia.Message("Deploy").Locator(".actions").GetByRole(AriaRole.Button, new() { Name = "Reply", Exact = true }).ClickAsync();
+
+        // Assert: the reply bar and the quote read the words, not the marks.
+        await Expect(pia.Page.Locator("#replying")).ToContainTextAsync("Replying to quin: Deploy of v2.3, see notes first make all");
+        await pia.SendAsync("on it");
+        await Expect(pia.Message("on it").Locator(".quote")).ToHaveTextAsync("↪quin: Deploy of v2.3, see notes first make all", Patiently);
+        pia.Problems.Should().BeEmpty();
+    }
+
+    [SkippableFact]
     public async Task Messages_of_one_author_within_five_minutes_form_a_run_that_shows_the_name_and_time_once()
     {
         // Arrange

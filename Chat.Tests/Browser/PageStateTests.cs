@@ -272,6 +272,26 @@ public class PageStateTests(BrowserFixture browser, BusyRoomChat chat) : IClassF
     }
 
     [SkippableFact]
+    public async Task A_direct_conversation_with_only_a_draft_is_still_listed_after_a_reload()
+    {
+        await using var noa = await ChatPage.OpenAsync(browser.Browser, chat.Url, "noa");
+        await noa.JoinAsync("@ode");
+        await Expect(noa.Title).ToHaveTextAsync("@ode", Patiently);
+
+        // Act: a draft to ode (nothing sent, so the server knows no such conversation), another conversation, a reload.
+        await noa.Input.FillAsync("draft for ode");
+        await noa.OpenConversationAsync("general");
+        await noa.Page.ReloadAsync();
+
+        // Assert: @ode is listed, with its draft.
+        await Expect(noa.State).ToHaveTextAsync("connected", Patiently);
+        await noa.OpenConversationAsync("@ode");
+        await Expect(noa.Title).ToHaveTextAsync("@ode", Patiently);
+        await Expect(noa.Input).ToHaveValueAsync("draft for ode");
+        noa.Problems.Should().BeEmpty();
+    }
+
+    [SkippableFact]
     public async Task A_name_the_server_refuses_is_explained_in_the_dialog_which_stays_open_for_another()
     {
         await using var page = await ChatPage.OpenBlankAsync(browser.Browser, chat.Url, "/");
@@ -284,6 +304,7 @@ public class PageStateTests(BrowserFixture browser, BusyRoomChat chat) : IClassF
         // Assert: the server's reason, in the dialog, which stays.
         await Expect(page.Page.Locator("#name-error")).ToContainTextAsync("mixes Latin letters with Cyrillic", new() { Timeout = ChatPage.Timeout });
         await Expect(dialog).ToBeVisibleAsync();
+        await Expect(page.Page.Locator("#me")).Not.ToHaveTextAsync("\u0430lice"); // the header names nobody the server refused
         await ShotAsync(page, "refused-name-in-dialog");
 
         // Act: another name.
@@ -304,6 +325,7 @@ public class PageStateTests(BrowserFixture browser, BusyRoomChat chat) : IClassF
         await page.Page.Locator("#name").PressAsync("Enter");
         await Expect(page.Page.Locator("#name-error")).ToContainTextAsync("mixes Latin letters with Cyrillic", new() { Timeout = ChatPage.Timeout });
         await Expect(dialog).ToBeVisibleAsync();
+        await Expect(page.Page.Locator("#me")).Not.ToHaveTextAsync("\u0430lice");
         await page.Page.Locator("#name").FillAsync("nia");
         await page.Page.Locator("#name").PressAsync("Enter");
 

@@ -24,6 +24,17 @@ export class Drafts {
     }
   }
 
+  /** The conversations that have a draft, in any order. */
+  rooms(user = this.user()) {
+    const prefix = keyOf(user, "");
+    const rooms = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key?.startsWith(prefix)) rooms.push(key.slice(prefix.length));
+    }
+    return rooms;
+  }
+
   /** A text that did not go out, put back before the draft typed since. */
   putBack(room, text, user = this.user()) {
     const draft = this.get(room, user);

@@ -29,6 +29,12 @@ export function format(text, decorate = (plain) => document.createTextNode(plain
   return fragment;
 }
 
+/** What the text reads as, without its marks (for one-line excerpts): blocks and quotes set apart by spaces. */
+export function plainText(text) {
+  const blocks = new Set(["PRE", "BLOCKQUOTE"]);
+  return [...format(text).childNodes].map((node) => (blocks.has(node.nodeName) ? ` ${node.textContent} ` : node.textContent)).join("");
+}
+
 /** A code block: its text exactly, without the line breaks that only set it apart from the fences. */
 function codeBlock(code) {
   const pre = element("pre", "code-block");

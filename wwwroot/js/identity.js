@@ -303,6 +303,7 @@ export class Identity {
   refused(reason) {
     this.refusal = reason;
     if (localStorage.getItem(NAME_KEY) === this.user) localStorage.removeItem(NAME_KEY); // a reload asks again
+    $("me").textContent = ""; // the page is nobody's until a name is taken (the connection may have said "connected" first)
     this.askName(reason);
     $("name").select();
   }

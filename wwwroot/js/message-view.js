@@ -2,14 +2,14 @@
 // mentions and links, "(edited)" or "message deleted", and its reactions as chips. A screen reader hears
 // "alice, 09:46: the text" (separators only it reads); a message that continues its author's run shows no head.
 import { dayOf, element, nameOf, timeOf } from "./dom.js";
-import { format } from "./format.js";
+import { format, plainText } from "./format.js";
 import { mentions, withMentions } from "./mentions.js";
 
 const EXCERPT_LENGTH = 80;
 
-/** The start of a text on one line: runs of spaces and line breaks as one space, cut with "…". */
+/** The start of a text on one line, as it reads (no formatting marks): runs of spaces and line breaks as one space, cut with "…". */
 export function excerpt(text, length = EXCERPT_LENGTH) {
-  const line = text.replace(/\s+/gu, " ").trim();
+  const line = plainText(text).replace(/\s+/gu, " ").trim();
   const characters = [...line]; // never cut an emoji in half
   return characters.length > length ? `${characters.slice(0, length - 1).join("")}…` : line;
 }

@@ -1,6 +1,6 @@
 // One conversation's messages on screen: in id order, each once and in its latest state, with day separators,
 // system lines, a "new messages" marker, the sends still on their way, and above them all a line about older messages.
-import { dayLabel, element, linkify, nameOf } from "./dom.js";
+import { dayLabel, dayOf, element, linkify, nameOf } from "./dom.js";
 import { format } from "./format.js";
 import { mentions } from "./mentions.js";
 import { fillQuote, messageItem, quoteOf } from "./message-view.js";
@@ -70,8 +70,7 @@ export class Timeline {
     }
     this.list.insertBefore(item, before);
     this.fix(item);
-    const next = this.nextMessage(item);
-    if (next) this.fix(next);
+    this.fixFollowing(item);
     return item;
   }
 
@@ -119,8 +118,7 @@ export class Timeline {
       this.list.insertBefore(last, top);
       this.fix(last);
     }
-    const next = last && this.nextMessage(last);
-    if (next) this.fix(next);
+    if (last) this.fixFollowing(last);
   }
 
   /** A new message item, counted as shown; the quotes of replies to it say what it says now. */
@@ -149,7 +147,9 @@ export class Timeline {
   line(textOrName, after) {
     const item = element("li", "system", after === undefined ? textOrName : "");
     if (after !== undefined) item.append(nameOf(textOrName), after);
+    item.dataset.day = dayOf(new Date().toISOString()); // it happened now: under today's separator, not above it
     this.list.insertBefore(item, this.list.querySelector("li.pending"));
+    this.fixDay(item);
     return item;
   }
 
@@ -233,6 +233,14 @@ export class Timeline {
     return null;
   }
 
+  /** After a message moved in above others: the day separator of a line right under it, and the next message's. */
+  fixFollowing(item) {
+    const next = item.nextElementSibling;
+    if (next && next.classList.contains("system") && next.dataset.day) this.fixDay(next);
+    const message = this.nextMessage(item);
+    if (message) this.fix(message);
+  }
+
   /** After a message moved in: its day separator and whether it continues a run. */
   fix(item) {
     this.fixDay(item);
@@ -250,13 +258,16 @@ export class Timeline {
     item.classList.toggle("continued", continues);
   }
 
-  /** A message starts a day (and has a separator just before it) when the message before it is of another day. */
+  /**
+   * A message or a line starts a day (and has a separator just before it) when the message or line before it is of
+   * another day.
+   */
   fixDay(item) {
     let previous = null;
     let separator = null;
     for (let node = item.previousElementSibling; node; node = node.previousElementSibling) {
       if (node.classList.contains("day")) separator = separator || node;
-      else if (isMessage(node)) {
+      else if (node.dataset.day) {
         previous = node;
         break;
       }
