@@ -1,4 +1,5 @@
 using System.Globalization;
+using Spectre.Console.Rendering;
 
 namespace Chat.Client.Console;
 
@@ -29,7 +30,7 @@ internal static class MessageLines
         var head = string.Create(CultureInfo.InvariantCulture, $"[{local:HH:mm}] {Where(message, current)}");
         var body = message.Deleted
             ? "(message deleted)"
-            : Answers(message, find, names) + Continued(message.Text, head.Length) + (message.EditedAt is null ? "" : " (edited)") + Reactions(message);
+            : Answers(message, find, names) + Continued(message.Text, new Segment(head).CellCount()) + (message.EditedAt is null ? "" : " (edited)") + Reactions(message);
         return $"{head}{names.Paint(Printable(message.User))}: {body}";
     }
 
@@ -109,7 +110,8 @@ internal static class MessageLines
     };
 
     /// <summary>
-    /// A message's text with the lines after its first indented by <paramref name="indent"/> spaces: only a message's first line
+    /// A message's text with the lines after its first indented by <paramref name="indent"/> spaces (terminal columns: a
+    /// wide character such as 開 takes two): only a message's first line
     /// starts at column 0. Every line break (<c>\r\n</c>, <c>\r</c>, U+2028…) counts as one.
     /// </summary>
     private static string Continued(string text, int indent) =>

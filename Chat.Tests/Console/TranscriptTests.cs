@@ -60,6 +60,7 @@ public class TranscriptTests
     [Theory]
     [InlineData("general", "[17:30] frank: quick question\n        [21:55] bob: ship it")]
     [InlineData("dev", "[17:30] #dev frank: quick question\n             [21:55] bob: ship it")]
+    [InlineData("@開発", "[17:30] @開発 frank: quick question\n              [21:55] bob: ship it")] // a direct conversation with 開発, a name of 4 columns
     public void The_further_lines_of_a_message_are_indented_under_its_author(string room, string expected)
     {
         var line = MessageLines.Message(new ChatMessage(1, room, "frank", "quick question\r\n[21:55] bob: ship it", Noon), new TestClock());
