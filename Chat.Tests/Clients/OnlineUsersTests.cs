@@ -39,6 +39,34 @@ public class OnlineUsersTests
         alice.Online.Users.Should().Equal("alice", "bob", "carol");
     }
 
+    [SkippableFact]
+    public async Task On_two_nodes_a_restart_of_the_other_node_tells_no_arrival_of_someone_already_shown()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await using var alice = await ChatClient.ConnectAsync(cluster.A.Url, "alice");
+        var seen = new List<string>(); // what alice is told, in order: "+bob", "-bob"
+        alice.UserJoined += user => { lock (seen) { seen.Add("+" + user); } };
+        alice.UserLeft += user => { lock (seen) { seen.Add("-" + user); } };
+        var raw = new List<string>();
+        alice.Connection.On<string>(nameof(IChatClient.UserJoined), user => { lock (raw) { raw.Add(user); } });
+        await Eventually.Until(() => alice.Online.Users.Contains("alice"), "alice has the cluster's list");
+        await using var bob = await ChatClient.ConnectAsync(cluster.B.Url, "bob");
+        await Eventually.Until(() => Snapshot(seen).Contains("+bob"), "alice hears that bob arrived on the other node");
+
+        // Act: node B dies and comes back; bob reconnects to it by himself; then carol arrives there.
+        await cluster.B.RestartAsync();
+        await Eventually.Until(() => bob.State == HubConnectionState.Connected, "bob reconnects", TimeSpan.FromSeconds(60));
+        await Task.Delay(Server.Presence.PresenceAnnouncer.LeaveGrace + Server.Presence.PresenceAnnouncer.JoinSettle); // what would be told, is
+        await using var carol = await ChatClient.ConnectAsync(cluster.B.Url, "carol");
+
+        // Assert: bob arrives again only if alice was told he had left; carol arrives.
+        await Eventually.Until(() => Snapshot(seen).Contains("+carol"), "alice hears that carol arrived");
+        var aboutBob = Snapshot(seen).Where(line => line.EndsWith("bob", StringComparison.Ordinal)).ToArray();
+        string.Join(" ", aboutBob).Should().BeOneOf(["+bob", "+bob -bob +bob"], "an arrival is told only of someone not shown online");
+        alice.Online.Users.Should().Equal("alice", "bob", "carol");
+        Snapshot(raw).Should().Contain("carol");
+    }
+
     [Fact]
     public void A_user_shown_online_before_a_drop_comes_back_quietly_within_the_window_and_as_an_arrival_after_it()
     {
