@@ -70,8 +70,8 @@ public class ConversationPageTests(BrowserFixture browser)
         await Expect(alice.Page.Locator("#join-error")).ToContainTextAsync("is not a room name", new() { Timeout = ChatPage.Timeout });
 
         await alice.JoinAsync("Dev");
+        await Expect(alice.Title).ToHaveTextAsync("#dev", Patiently); // alice is in before bob joins, so she sees him join
         await bob.JoinAsync("#dev");
-        await Expect(alice.Title).ToHaveTextAsync("#dev", Patiently);
         await Expect(alice.Page.Locator("#join-error")).ToBeHiddenAsync();
         await Expect(alice.Conversations).ToHaveTextAsync(["#general", "#dev"]);
         await Expect(alice.Page.Locator("#messages li.system").Last).ToHaveTextAsync("bob joined #dev", Patiently);

@@ -272,6 +272,32 @@ public class PageStateTests(BrowserFixture browser, BusyRoomChat chat) : IClassF
     }
 
     [SkippableFact]
+    public async Task What_is_said_in_general_after_a_first_visit_is_unread_at_the_next()
+    {
+        // Arrange: a first visit, then away.
+        await using (var first = await ChatPage.OpenAsync(browser.Browser, chat.Url, "pam"))
+        {
+            await Expect(first.Title).ToHaveTextAsync("#general", Patiently);
+        }
+
+        await using (var ray = await chat.Server.ConnectAsync("ray"))
+        {
+            foreach (var text in new[] { "while pam was away 1", "while pam was away 2", "while pam was away 3" })
+            {
+                await ray.PostAsync("general", text);
+            }
+        }
+
+        // Act
+        await using var pam = await ChatPage.OpenAsync(browser.Browser, chat.Url, "pam");
+
+        // Assert: general opens at the first of them, under the "new messages" line (it was all read, with no line).
+        await Expect(pam.NewMessagesMarker).ToBeVisibleAsync(PatientlyVisible);
+        (await FirstUnreadTextAsync(pam)).Should().Be("while pam was away 1");
+        pam.Problems.Should().BeEmpty();
+    }
+
+    [SkippableFact]
     public async Task A_direct_conversation_with_only_a_draft_is_still_listed_after_a_reload()
     {
         await using var noa = await ChatPage.OpenAsync(browser.Browser, chat.Url, "noa");

@@ -142,6 +142,25 @@ public abstract partial class HistoryStoreContract
     }
 
     [SkippableFact]
+    public async Task A_user_who_connects_for_the_first_time_has_read_general_so_far_and_what_comes_after_is_unread()
+    {
+        // Arrange: dora connects while general is empty, erin once it holds two messages.
+        var store = await OpenAsync();
+        await store.RememberUserAsync("dora", default);
+        var held = await AppendAsync(store, Messages("one", "two"));
+        await store.RememberUserAsync("erin", default);
+
+        // Act
+        var later = await AppendAsync(store, Messages("three"));
+        await store.RememberUserAsync("erin", default);
+
+        // Assert: what came while they were away is unread (it was none without a marker); what was there before, is not.
+        (await store.SummariesAsync("dora", default)).Should().Equal(new RoomSummary("general", later[0].Id, 3));
+        (await store.SummariesAsync("erin", default)).Should().Equal(new RoomSummary("general", later[0].Id, 1));
+        held.Should().HaveCount(2);
+    }
+
+    [SkippableFact]
     public async Task Missed_messages_are_those_of_general_and_the_users_conversations_in_id_order()
     {
         // Arrange: alice is in dev and talks with bob; ops and bob's talk with carol are not hers

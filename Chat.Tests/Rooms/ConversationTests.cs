@@ -27,7 +27,7 @@ public class ConversationTests
         (await bob.RoomHistoryAsync("@alice")).Should().Equal(sent with { Room = "@alice" });
         (await alice.RoomHistoryAsync("@bob")).Should().Equal(sent);
         (await carol.RoomHistoryAsync("@alice")).Should().BeEmpty("carol's conversation with alice is another one");
-        (await bob.RoomsAsync()).Should().Equal(new RoomSummary("general", marker!.Id, 0), new RoomSummary("@alice", sent.Id, 1));
+        (await bob.RoomsAsync()).Should().Equal(new RoomSummary("general", marker!.Id, 1), new RoomSummary("@alice", sent.Id, 1)); // carol's marker came after bob connected
         (await bob.MembersAsync("@alice")).Should().Equal("alice", "bob");
     }
 

@@ -91,6 +91,13 @@ internal static class PostgresSql
     /// <summary>Users a mention in general can name; $1 keys, $2 names.</summary>
     public const string Seen = "INSERT INTO chat_users (key, name) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING;";
 
+    /// <summary>general's read marker of user $1 who connects, at its newest message, unless they have one (see SQLite's).</summary>
+    public const string FirstGeneralMarker = """
+        INSERT INTO chat_memberships (user_name, room, read_id, read_seq, own_unread)
+        SELECT $1, 'general', coalesce(c.last_id, 0), coalesce(c.last_seq, 0), 0 FROM (SELECT 1) AS one LEFT JOIN chat_conversations AS c ON c.room = 'general'
+        ON CONFLICT DO NOTHING;
+        """;
+
     /// <summary>Those of $2 (user keys) who can read $1 (general: every user seen).</summary>
     public const string Readers = """
         SELECT u.name FROM chat_users u

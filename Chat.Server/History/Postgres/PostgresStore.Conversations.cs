@@ -95,10 +95,15 @@ public sealed partial class PostgresStore
             return;
         }
 
-        await using var seen = _dataSource.CreateCommand(PostgresSql.Seen);
+        await using var batch = _dataSource.CreateBatch(); // one implicit transaction
+        var seen = new NpgsqlBatchCommand(PostgresSql.Seen);
         seen.Parameters.Add(Parameter(new string?[] { Rules.Mentions.Key(user) }));
         seen.Parameters.Add(Parameter(new string?[] { user }));
-        await seen.ExecuteNonQueryAsync(cancellationToken);
+        var marker = new NpgsqlBatchCommand(PostgresSql.FirstGeneralMarker);
+        marker.Parameters.Add(Parameter(user));
+        batch.BatchCommands.Add(seen);
+        batch.BatchCommands.Add(marker);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<string[]> ReadersAsync(string room, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>

@@ -109,6 +109,15 @@ internal static class SqliteSql
     /// <summary>A user a mention in general can name.</summary>
     public const string Seen = "INSERT OR IGNORE INTO users (key, name) VALUES ($key, $name);";
 
+    /// <summary>
+    /// general's read marker of a user who connects, at its newest message, unless they have one: what was said before
+    /// counts as read, what comes while they are away as unread.
+    /// </summary>
+    public const string FirstGeneralMarker = """
+        INSERT OR IGNORE INTO memberships (user, room, read_id, read_seq, own_unread)
+        SELECT $user, 'general', coalesce(c.last_id, 0), coalesce(c.last_seq, 0), 0 FROM (SELECT 1) LEFT JOIN conversations AS c ON c.room = 'general';
+        """;
+
     /// <summary>Those of $keys (a JSON array of user keys) who can read $room (general: every user seen).</summary>
     public const string Readers = """
         SELECT u.name FROM json_each($keys) AS k CROSS JOIN users AS u

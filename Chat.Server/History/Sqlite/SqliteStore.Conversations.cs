@@ -77,6 +77,7 @@ public sealed partial class SqliteStore
 
         await using var transaction = await BeginAsync(cancellationToken);
         await SeenAsync(transaction, user, cancellationToken);
+        await ExecuteAsync(transaction, SqliteSql.FirstGeneralMarker, cancellationToken, ("$user", user));
         await transaction.CommitAsync(cancellationToken);
     }
 
