@@ -238,6 +238,14 @@ public sealed class ChatClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// Searches the messages of <paramref name="room"/> (null: every conversation the user can read) for <paramref name="query"/>
+    /// (words, the last also as a prefix; <c>"a phrase"</c>; <c>from:NAME</c>; <c>in:#room</c> or <c>in:@user</c>); returns at most
+    /// <paramref name="limit"/> (1 to 100) hits, newest first. A query the server refuses throws a <see cref="HubException"/> that says why.
+    /// </summary>
+    public Task<SearchHit[]> SearchAsync(string query, string? room = null, int limit = 20, CancellationToken cancellationToken = default) =>
+        Hub.SearchMessages(query, room, limit).WaitAsync(cancellationToken);
+
+    /// <summary>
     /// Makes a send (with its client message id, so a repeat stores nothing new) until the server answers: a drop cuts it,
     /// and it goes again once the client is back and caught up.
     /// </summary>

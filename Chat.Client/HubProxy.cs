@@ -32,6 +32,8 @@ internal sealed class HubProxy(HubConnection connection, Task<Exception?> closed
 
     public Task<ChatMessage[]> GetRoomHistoryBefore(string? room, long beforeId, int limit) => Invoke<ChatMessage[]>(nameof(GetRoomHistoryBefore), room, beforeId, limit);
 
+    public Task<SearchHit[]> SearchMessages(string? query, string? room, int limit) => Invoke<SearchHit[]>(nameof(SearchMessages), query, room, limit);
+
     public Task<ChatMessage[]> GetMissedMessages(long? afterId, int limit) => Invoke<ChatMessage[]>(nameof(GetMissedMessages), afterId, limit);
 
     public Task<RoomSummary[]> GetRooms() => Invoke<RoomSummary[]>(nameof(GetRooms));

@@ -46,6 +46,13 @@ public interface IChatHub
     /// </summary>
     Task<ChatMessage[]> GetMissedMessages(long? afterId, int limit);
 
+    /// <summary>
+    /// The newest <paramref name="limit"/> (1 to 100) messages that contain every word of <paramref name="query"/> (the last one also
+    /// as a prefix; <c>"a phrase"</c>; <c>from:NAME</c>; <c>in:#room</c> or <c>in:@user</c>), accents and case ignored, in
+    /// <paramref name="room"/> or (null) every conversation the caller can read; newest first, with where the words are.
+    /// </summary>
+    Task<SearchHit[]> SearchMessages(string? query, string? room, int limit);
+
     /// <summary>The caller's conversations, <c>general</c> first, with their newest id and unread count.</summary>
     Task<RoomSummary[]> GetRooms();
 

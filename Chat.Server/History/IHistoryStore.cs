@@ -62,6 +62,13 @@ public interface IMessageLog
     /// </summary>
     Task<ChatMessage[]> GetAllAsync(long afterId, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The newest <see cref="Search.SearchRequest.Limit"/> messages of the request's conversations that contain every term (accents and case
+    /// ignored), by the author when one is given, never deleted ones, in their current state; newest first (SPEC section 14).
+    /// The index follows every commit: edits, deletes, clears, retention and removed rooms.
+    /// </summary>
+    Task<ChatMessage[]> SearchAsync(Search.SearchRequest request, CancellationToken cancellationToken);
+
     /// <summary>The last position ever given (a message's id or a change's version; 0 if none), whether or not it was cleared since.</summary>
     Task<long> LastIdAsync(CancellationToken cancellationToken);
 

@@ -6,7 +6,7 @@ namespace Chat.Server.Hubs;
 
 /// <summary>
 /// Charges every hub call to the caller's <see cref="CallBudgets"/> before it runs: sends, changes to messages (edits,
-/// deletes, reactions: each is committed and sent to the conversation like a message), joins and typing one send each; a history call the messages it may return (its limit); a list (online users, members, rooms, watched
+/// deletes, reactions: each is committed and sent to the conversation like a message), joins and typing one send each; a history call or a search the messages it may return (its limit); a list (online users, members, rooms, watched
 /// users) what the same list returned last time, topped up by what it returns now; any other call one read.
 /// Calls that walk the caller's conversations charge one more read per conversation themselves.
 /// </summary>
@@ -33,7 +33,8 @@ internal sealed class RateLimitFilter(CallBudgets budgets) : IHubFilter
                 or nameof(ChatHub.EditMessage) or nameof(ChatHub.DeleteMessage) or nameof(ChatHub.AddReaction) or nameof(ChatHub.RemoveReaction):
                 await budgets.ChargeSendAsync(context);
                 return await next(invocationContext);
-            case nameof(ChatHub.GetHistory) or nameof(ChatHub.GetRoomHistory) or nameof(ChatHub.GetRoomHistoryBefore) or nameof(ChatHub.GetMissedMessages):
+            case nameof(ChatHub.GetHistory) or nameof(ChatHub.GetRoomHistory) or nameof(ChatHub.GetRoomHistoryBefore) or nameof(ChatHub.GetMissedMessages)
+                or nameof(ChatHub.SearchMessages):
                 // The limit is the last argument of each.
                 var limit = invocationContext.HubMethodArguments is [.., int asked] ? Math.Clamp(asked, 1, MessageRules.MaxHistoryLimit) : 1;
                 await budgets.ChargeReadsAsync(context, limit);

@@ -1,5 +1,6 @@
 using Chat.Testing;
 using Chat.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.Tests.Clients;
@@ -67,6 +68,23 @@ public class ChatClientTests
             await Eventually.Until(() => { lock (heard) { return heard.Count == 1; } }, "the bot hears its own message");
             heard.Should().Equal(stored);
         }
+    }
+
+    [Fact]
+    public async Task A_product_searches_and_gets_typed_hits_with_highlights_into_the_text()
+    {
+        await using var app = new ChatApplication();
+        await using var bob = await app.ConnectAsync("bob");
+        var older = (await bob.PostAsync("general", "Résumé of the meeting"))!;
+        var newer = (await bob.PostAsync("general", "my resume, updated"))!;
+        await using var chat = await Connect(app, "bot");
+
+        var hits = await chat.SearchAsync("resum from:bob", limit: 10).DefaultTimeout();
+        var refused = () => chat.SearchAsync("   ");
+
+        hits.Select(hit => hit.Message).Should().Equal(newer, older);
+        hits.Select(hit => hit.Highlights.Single()).Select(span => (span[0], span[1])).Should().Equal((3, 6), (0, 6));
+        (await refused.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("There is nothing to search for.");
     }
 
     [Fact]

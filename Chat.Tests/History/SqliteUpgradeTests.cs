@@ -148,6 +148,57 @@ public sealed class SqliteUpgradeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_of_the_release_before_search_is_indexed_on_upgrade_and_follows_changes_after_it()
+    {
+        // Arrange: the message-changes release's file (version 6, made from its DDL), with a live, an edited and a deleted message
+        await ExecuteAsync(string.Join('\n', SqliteSchema.Migrations.Take(6)) + """
+            INSERT INTO messages (user, text, sent_at, room, seq, version, edited_at) VALUES ('alice', 'Café au lait', $at, 'general', 1, NULL, NULL),
+                ('bob', 'café edited', $at, 'dev', 1, 4, $at), ('carol', '', $at, 'general', 2, 5, NULL);
+            UPDATE messages SET deleted = 1 WHERE id = 3;
+            INSERT INTO conversations (room, last_id, last_seq, count) VALUES ('general', 3, 2, 2), ('dev', 2, 1, 1);
+            UPDATE sqlite_sequence SET seq = 5 WHERE name = 'messages';
+            PRAGMA user_version = 6;
+            """);
+
+        // Act
+        var store = await OpenAsync();
+        var found = await SearchAsync(store, "cafe");
+        await store.CommitAsync([], [new MessageChange(ChangeKind.Edit, "general", 1, "alice", Text: "tea")], Now, default);
+
+        // Assert
+        found.Select(message => message.Id).Should().Equal(2, 1);
+        (await SearchAsync(store, "cafe")).Select(message => message.Id).Should().Equal([2], "the edit took the old words out of the index");
+        (await SearchAsync(store, "tea")).Select(message => message.Id).Should().Equal(1);
+        (await ScalarAsync("PRAGMA user_version;")).Should().Be(SqliteSchema.Migrations.Length);
+    }
+
+    [Fact]
+    public async Task Search_reads_the_full_text_index_newest_first_and_each_hit_by_its_id()
+    {
+        await ExecuteAsync(ReleasedSchema);
+        await OpenAsync();
+
+        await using var connection = new SqliteConnection($"Data Source={_path}");
+        await connection.OpenAsync();
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + SqliteSql.Search;
+        explain.Parameters.AddWithValue("$match", "\"deploy\"*");
+        explain.Parameters.AddWithValue("$rooms", """["general", "dev"]""");
+        explain.Parameters.AddWithValue("$author", DBNull.Value);
+        explain.Parameters.AddWithValue("$limit", 20);
+        var plan = new List<string>();
+        await using var reader = await explain.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        plan.Should().Contain(line => line.StartsWith("SCAN s VIRTUAL TABLE INDEX", StringComparison.Ordinal), string.Join('\n', plan));
+        plan.Should().Contain(line => line.StartsWith("SEARCH m USING INTEGER PRIMARY KEY (rowid=?)", StringComparison.Ordinal), string.Join('\n', plan));
+        plan.Should().NotContain(line => line.Contains("TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal), "the index gives the newest first; nothing is sorted");
+    }
+
+    [Fact]
     public async Task Opening_an_upgraded_file_again_changes_nothing()
     {
         await ExecuteAsync(ReleasedSchema + "INSERT INTO messages (user, text, sent_at) VALUES ('alice', 'one', $at);");
@@ -231,6 +282,9 @@ public sealed class SqliteUpgradeTests : IDisposable
         await store.InitializeAsync(default);
         return store;
     }
+
+    private static Task<ChatMessage[]> SearchAsync(SqliteStore store, string query) =>
+        store.SearchAsync(new Chat.Server.Search.SearchRequest(["general", "dev"], Chat.Server.Search.SearchQuery.Parse(query).Terms, null, 10), default);
 
     private async Task ExecuteAsync(string sql)
     {

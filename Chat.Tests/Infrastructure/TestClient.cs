@@ -93,6 +93,9 @@ internal sealed class TestClient : IAsyncDisposable
     public Task<ChatMessage[]> MissedAsync(long? afterId, int limit = 100) =>
         Connection.InvokeAsync<ChatMessage[]>(nameof(IChatHub.GetMissedMessages), afterId, limit).DefaultTimeout();
 
+    public Task<SearchHit[]> SearchAsync(string? query, string? room = null, int limit = 20) =>
+        Connection.InvokeAsync<SearchHit[]>(nameof(IChatHub.SearchMessages), query, room, limit).DefaultTimeout();
+
     public Task<RoomSummary[]> RoomsAsync() => Connection.InvokeAsync<RoomSummary[]>(nameof(IChatHub.GetRooms)).DefaultTimeout();
 
     public Task<RoomListing[]> ListRoomsAsync() => Connection.InvokeAsync<RoomListing[]>(nameof(IChatHub.ListRooms)).DefaultTimeout();

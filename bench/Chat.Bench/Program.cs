@@ -329,6 +329,27 @@ historyScale.SetAction(async (parse, cancellationToken) =>
 });
 root.Subcommands.Add(historyScale);
 
+// chat-bench search: search at the store on 1,000,000 messages, per store, and the send path with and without its index
+var searchMessages = new Option<int>("--messages") { Description = "Messages seeded.", DefaultValueFactory = _ => 1_000_000 };
+var searchQueries = new Option<int>("--queries") { Description = "Timed queries of each kind (after as many warm-up ones).", DefaultValueFactory = _ => 20 };
+var searchSendSeconds = new Option<double>("--send-seconds") { Description = "How long each send measurement runs.", DefaultValueFactory = _ => 3 };
+var searchPostgres = new Option<string?>("--postgres")
+{
+    Description = "Also measure PostgreSQL: a connection string whose role may create databases (e.g. Host=127.0.0.1;Port=5434;Username=postgres;Database=postgres); the history gets a new database, dropped after.",
+};
+var searchSkipSqlite = new Option<bool>("--skip-sqlite") { Description = "Measure PostgreSQL only." };
+var search = new Command("search", "Search at the store on a big history (SQLite, and PostgreSQL when given): p50/p99 of 1-, 2- and 3-word queries and a phrase over one user's 201 conversations; messages committed per second with the search index and without it.")
+{
+    searchMessages, searchQueries, searchSendSeconds, searchPostgres, searchSkipSqlite,
+};
+search.SetAction(async (parse, cancellationToken) =>
+{
+    var options = new Chat.Bench.Search.SearchBenchmark.Options(
+        parse.GetValue(searchMessages), parse.GetValue(searchQueries), parse.GetValue(searchSendSeconds), parse.GetValue(searchPostgres), parse.GetValue(searchSkipSqlite));
+    return await Chat.Bench.Search.SearchBenchmark.RunAsync(options, Console.Out, cancellationToken) ? 0 : 2;
+});
+root.Subcommands.Add(search);
+
 // chat-bench rooms: team chat (named users in rooms of 10, one message per room per second), Chat against the bare hub with SignalR groups
 var roomsUsers = new Option<int>("--users") { Description = $"Named users, a multiple of {RoomsBenchmark.RoomSize} (each needs an open file here and in the server: see ulimit -n).", DefaultValueFactory = _ => 5000 };
 var roomsSeconds = new Option<double>("--seconds") { Description = "How long each room gets its one message a second, measured.", DefaultValueFactory = _ => 30 };

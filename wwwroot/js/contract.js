@@ -14,6 +14,7 @@ export const Hub = Object.freeze({
   GetRoomHistory: "GetRoomHistory",
   GetRoomHistoryBefore: "GetRoomHistoryBefore",
   GetMissedMessages: "GetMissedMessages",
+  SearchMessages: "SearchMessages",
   GetRooms: "GetRooms",
   ListRooms: "ListRooms",
   GetRoomMembers: "GetRoomMembers",

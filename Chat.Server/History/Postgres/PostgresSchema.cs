@@ -29,6 +29,9 @@ internal static class PostgresSchema
     /// <summary>The step that made chat_users; the store fills it after running the step.</summary>
     public const int UsersStep = 4;
 
+    /// <summary>The step that made chat_messages.search; the store fills it for the messages stored before.</summary>
+    public const int SearchStep = 5;
+
     public static readonly string[] Migrations =
     [
         // 1: every release before the versions, brought to the shape of the last of them (the client-ids release) by
@@ -168,6 +171,18 @@ internal static class PostgresSchema
             key  text PRIMARY KEY,
             name text NOT NULL
         );
+        """,
+
+        // 5: search (SPEC section 14). search holds the text's words as Chat.Server's SearchText makes them (without accents,
+        // lower case, one space apart), written with the message and each edit in the same transaction (a deleted message's
+        // is empty), and filled by the store for the messages stored before. Accents are stripped in C# rather than by the
+        // unaccent extension, which is contrib, needs a privilege to install and is not IMMUTABLE; the 'simple' configuration
+        // then only splits on the spaces. The index and every query use the very same expression, to_tsvector('simple'::regconfig,
+        // search): one built with another configuration (or the one-argument form, which follows default_text_search_config)
+        // is never used by the query.
+        """
+        ALTER TABLE chat_messages ADD COLUMN search text;
+        CREATE INDEX chat_messages_search ON chat_messages USING gin (to_tsvector('simple'::regconfig, search));
         """,
     ];
 }

@@ -73,9 +73,9 @@ internal static class PostgresSql
         WITH counter AS (UPDATE chat_counter SET last_id = last_id + $1),
         changed AS (
             UPDATE chat_messages m SET text = c.text, reply_to = c.reply_to, mentions = c.mentions, edited_at = c.edited_at,
-                deleted = c.deleted, reactions = c.reactions, version = c.version
-            FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::timestamptz[], $7::boolean[], $8::text[], $9::bigint[])
-                AS c(id, text, reply_to, mentions, edited_at, deleted, reactions, version)
+                deleted = c.deleted, reactions = c.reactions, version = c.version, search = c.search
+            FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::timestamptz[], $7::boolean[], $8::text[], $9::bigint[], $12::text[])
+                AS c(id, text, reply_to, mentions, edited_at, deleted, reactions, version, search)
             WHERE m.id = c.id
         ),
         unmentioned AS (DELETE FROM chat_mentions WHERE (room, message_id) IN (SELECT * FROM unnest($11::text[], $10::bigint[])))
@@ -87,6 +87,24 @@ internal static class PostgresSql
         INSERT INTO chat_mentions (user_name, room, message_id)
         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING;
         """;
+
+    /// <summary>
+    /// Search: the GIN index on <c>to_tsvector('simple'::regconfig, search)</c> (the same expression as the index's, or the
+    /// index is not used), the conversations and the author as filters, newest first; $1 the tsquery, $2 rooms, $3 author or
+    /// null, $4 limit.
+    /// </summary>
+    public const string Search = $"""
+        SELECT {Columns} FROM chat_messages
+        WHERE to_tsvector('simple'::regconfig, search) @@ to_tsquery('simple'::regconfig, $1) AND room = ANY($2) AND NOT deleted
+            AND ($3::text IS NULL OR user_name = $3)
+        ORDER BY id DESC LIMIT $4;
+        """;
+
+    /// <summary>The messages stored before the search step, for the store to fill their words: ids after $1, $2 at a time.</summary>
+    public const string Unsearched = "SELECT id, text FROM chat_messages WHERE id > $1 ORDER BY id LIMIT $2;";
+
+    /// <summary>Fills the search words of messages; $1 ids, $2 words.</summary>
+    public const string Searchable = "UPDATE chat_messages m SET search = s.search FROM unnest($1::bigint[], $2::text[]) AS s(id, search) WHERE m.id = s.id;";
 
     /// <summary>Users a mention in general can name; $1 keys, $2 names.</summary>
     public const string Seen = "INSERT INTO chat_users (key, name) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING;";
@@ -124,12 +142,13 @@ internal static class PostgresSql
     /// count at insert and the UPDATE reaches only those who were members before. Returns the resent ones (count null),
     /// then each conversation's count (position null).
     /// Parameters: $1 rooms, $2 users, $3 texts, $4 client ids, $5 sent at, then $6 and $7 the direct members' users and rooms,
-    /// $8 replies and $9 mentions (JSON) of the messages.
+    /// $8 replies and $9 mentions (JSON) of the messages, $10 their words for search (<see cref="Search.SearchText.Indexed"/>).
     /// </summary>
     public const string Append = """
         WITH input AS (
-            SELECT m.position, m.room, m.user_name, m.text, m.client_id, m.reply_to, m.mentions
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $8::bigint[], $9::text[]) WITH ORDINALITY AS m(room, user_name, text, client_id, reply_to, mentions, position)
+            SELECT m.position, m.room, m.user_name, m.text, m.client_id, m.reply_to, m.mentions, m.search
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $8::bigint[], $9::text[], $10::text[])
+                WITH ORDINALITY AS m(room, user_name, text, client_id, reply_to, mentions, search, position)
         ),
         sent AS (
             SELECT i.position, c.message_id AS id, c.room, CASE WHEN m.deleted THEN NULL ELSE m.text END AS text, c.sent_at
@@ -147,12 +166,12 @@ internal static class PostgresSql
             RETURNING last_id - (SELECT count(*) FROM fresh) AS before
         ),
         numbered AS (
-            SELECT f.room, f.user_name, f.text, f.client_id, f.reply_to, f.mentions, c.before + f.n AS id, coalesce(v.last_seq, 0) + f.place AS seq
+            SELECT f.room, f.user_name, f.text, f.client_id, f.reply_to, f.mentions, f.search, c.before + f.n AS id, coalesce(v.last_seq, 0) + f.place AS seq
             FROM fresh f CROSS JOIN counter c LEFT JOIN chat_conversations v ON v.room = f.room
         ),
         inserted AS (
-            INSERT INTO chat_messages (id, room, user_name, text, sent_at, seq, reply_to, mentions)
-            SELECT id, room, user_name, text, $5, seq, reply_to, mentions FROM numbered
+            INSERT INTO chat_messages (id, room, user_name, text, sent_at, seq, reply_to, mentions, search)
+            SELECT id, room, user_name, text, $5, seq, reply_to, mentions, search FROM numbered
         ),
         mentioned AS (
             INSERT INTO chat_mentions (user_name, room, message_id)

@@ -114,7 +114,8 @@ public sealed partial class PostgresStore
             last.Select(message => MessageChanges.ReactionsJson(message.Reactions)).ToArray(),
             last.Select(message => message.Version!.Value).ToArray(),
             mentioned.Select(message => message.Id).ToArray(),
-            mentioned.Select(message => (string?)message.Room).ToArray()));
+            mentioned.Select(message => (string?)message.Room).ToArray(),
+            last.Select(message => (string?)Search.SearchText.Indexed(message.Text)).ToArray()));
         if (notified.Length > 0)
         {
             write.BatchCommands.Add(Command(
@@ -144,6 +145,7 @@ public sealed partial class PostgresStore
         var clientIds = new string?[batch.Count];
         var replies = new long?[batch.Count];
         var mentions = new string?[batch.Count];
+        var searched = new string?[batch.Count];
         var members = new HashSet<(string User, string Room)>();
         for (var i = 0; i < batch.Count; i++)
         {
@@ -153,6 +155,7 @@ public sealed partial class PostgresStore
             clientIds[i] = batch[i].ClientMessageId is { } clientId ? Storable(clientId) : null;
             replies[i] = batch[i].ReplyTo;
             mentions[i] = MessageChanges.MentionsJson(batch[i].Mentions);
+            searched[i] = Search.SearchText.Indexed(texts[i]);
             if (Conversation.TryParseDirect(rooms[i], out var one, out var other))
             {
                 members.Add((one, rooms[i]));
@@ -179,7 +182,8 @@ public sealed partial class PostgresStore
                 members.Select(m => m.User).ToArray(),
                 members.Select(m => m.Room).ToArray(),
                 new NpgsqlParameter<long?[]> { TypedValue = replies },
-                mentions));
+                mentions,
+                searched));
             if (Unseen(users) is { Length: > 0 } unseen)
             {
                 commands.BatchCommands.Add(Command(PostgresSql.Seen, unseen.Select(user => (string?)Rules.Mentions.Key(user)).ToArray(), unseen.Select(user => (string?)user).ToArray()));

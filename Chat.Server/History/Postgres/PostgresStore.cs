@@ -113,6 +113,11 @@ public sealed partial class PostgresStore : IHistoryStore, IAsyncDisposable, IDi
             await FillUsersAsync(connection, transaction, cancellationToken);
         }
 
+        if (from < PostgresSchema.SearchStep)
+        {
+            await FillSearchAsync(connection, transaction, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
     }
 

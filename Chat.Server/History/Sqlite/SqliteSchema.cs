@@ -148,5 +148,23 @@ internal static class SqliteSchema
             name TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+
+        // 7: search (SPEC section 14). An FTS5 index over the messages' text (external content: the text is stored once, in
+        // messages), kept by triggers in the same transaction as every insert, edit, delete, clear, trim and removed room, and
+        // filled from the messages stored before. unicode61 with remove_diacritics 2 ignores case and accents (cafe finds Café).
+        """
+        CREATE VIRTUAL TABLE messages_search USING fts5 (text, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
+        CREATE TRIGGER messages_search_insert AFTER INSERT ON messages BEGIN
+            INSERT INTO messages_search (rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER messages_search_delete AFTER DELETE ON messages BEGIN
+            INSERT INTO messages_search (messages_search, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+        CREATE TRIGGER messages_search_update AFTER UPDATE OF text ON messages WHEN old.text IS NOT new.text BEGIN
+            INSERT INTO messages_search (messages_search, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO messages_search (rowid, text) VALUES (new.id, new.text);
+        END;
+        INSERT INTO messages_search (messages_search) VALUES ('rebuild');
+        """,
     ];
 }

@@ -28,6 +28,18 @@ internal static class SqliteSql
         ORDER BY position LIMIT $limit;
         """;
 
+    /// <summary>
+    /// Search: the FTS5 index read newest first (it gives its rowids in descending order, so the scan stops at $limit matches
+    /// that pass the filters), each match's row by primary key. $match an FTS5 query, $rooms a JSON array, $author or null.
+    /// </summary>
+    public const string Search = $"""
+        SELECT m.id, m.room, m.user, m.text, m.sent_at, m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version
+        FROM messages_search AS s CROSS JOIN messages AS m ON m.id = s.rowid
+        WHERE messages_search MATCH $match AND m.room IN (SELECT value FROM json_each($rooms)) AND m.deleted = 0
+            AND ($author IS NULL OR m.user = $author)
+        ORDER BY s.rowid DESC LIMIT $limit;
+        """;
+
     /// <summary>One conversation's message of an id; $room, $id.</summary>
     public const string One = $"SELECT {Columns} FROM messages WHERE id = $id AND room = $room;";
 
