@@ -9,6 +9,7 @@ import { ChatConnection } from "./js/connection.js";
 import { Conversations, GENERAL, isDirect, labelOf } from "./js/conversations.js";
 import { element, nameOf } from "./js/dom.js";
 import { Drafts } from "./js/drafts.js";
+import { Search } from "./js/search.js";
 import { Earlier, PAGE as HISTORY_PAGE } from "./js/earlier.js";
 import { Identity } from "./js/identity.js";
 import { mentions } from "./js/mentions.js";
@@ -74,6 +75,14 @@ const changes = new MessageChanges({
   failed: (error) => showHubError(error),
   sentence: (error) => hubError(error),
 });
+const search = new Search(
+  { form: $("search-form"), input: $("search"), panel: $("search-results"), title: $("search-title"), list: $("search-list"), close: $("search-close") },
+  {
+    invoke: (query, limit) => connection.invoke(Hub.SearchMessages, query, null, limit),
+    open: (room, id) => openAt(room, id).catch(showHubError),
+    sentence: (error) => hubError(error),
+  },
+);
 const notifier = new Notifier($("notify"), (room) => open(room).catch(showHubError));
 fetch("settings.json")
   .then((response) => (response.ok ? response.json() : null))
@@ -95,6 +104,7 @@ function showUnread() {
 
 /** Opens a conversation: its messages (history loaded the first time), its header, who types there. */
 async function open(room) {
+  search.hide();
   current = conversations.ensure(room);
   if (placeRestored) place.set(identity.user, room);
   composer.value = drafts.get(room);
@@ -110,6 +120,12 @@ async function open(room) {
   reading.update();
   if (!current.loaded && connected()) await load(current).catch(showHubError);
   else earlier.check(); // left at its top: older messages now
+}
+
+/** Opens a conversation at one of its messages (a search result), loading earlier pages until it is there. */
+async function openAt(room, id) {
+  await open(room);
+  await changes.goTo(id);
 }
 
 /**
