@@ -24,7 +24,7 @@ public sealed partial class PostgresStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try
         {
-            var (appended, lastPosition) = await AppendAsync(connection, transaction, messages, sent, cancellationToken);
+            var (appended, lastPosition) = await AppendAttachingAsync(connection, transaction, messages, sent, cancellationToken);
             var changed = await ChangeAsync(connection, transaction, changes, lastPosition, sent, cancellationToken);
             await CommitAsync(transaction, cancellationToken);
             return new Committed(appended, changed);
@@ -114,7 +114,8 @@ public sealed partial class PostgresStore
             last.Select(message => MessageChanges.ReactionsJson(message.Reactions)).ToArray(),
             last.Select(message => message.Version!.Value).ToArray(),
             mentioned.Select(message => message.Id).ToArray(),
-            mentioned.Select(message => (string?)message.Room).ToArray()));
+            mentioned.Select(message => (string?)message.Room).ToArray(),
+            last.Select(message => MessageChanges.FilesJson(message.Files)).ToArray()));
         if (notified.Length > 0)
         {
             write.BatchCommands.Add(Command(
@@ -144,6 +145,7 @@ public sealed partial class PostgresStore
         var clientIds = new string?[batch.Count];
         var replies = new long?[batch.Count];
         var mentions = new string?[batch.Count];
+        var files = new string?[batch.Count];
         var members = new HashSet<(string User, string Room)>();
         for (var i = 0; i < batch.Count; i++)
         {
@@ -153,6 +155,7 @@ public sealed partial class PostgresStore
             clientIds[i] = batch[i].ClientMessageId is { } clientId ? Storable(clientId) : null;
             replies[i] = batch[i].ReplyTo;
             mentions[i] = MessageChanges.MentionsJson(batch[i].Mentions);
+            files[i] = MessageChanges.FilesJson(batch[i].Files);
             if (Conversation.TryParseDirect(rooms[i], out var one, out var other))
             {
                 members.Add((one, rooms[i]));
@@ -179,7 +182,8 @@ public sealed partial class PostgresStore
                 members.Select(m => m.User).ToArray(),
                 members.Select(m => m.Room).ToArray(),
                 new NpgsqlParameter<long?[]> { TypedValue = replies },
-                mentions));
+                mentions,
+                files));
             if (Unseen(users) is { Length: > 0 } unseen)
             {
                 commands.BatchCommands.Add(Command(PostgresSql.Seen, unseen.Select(user => (string?)Rules.Mentions.Key(user)).ToArray(), unseen.Select(user => (string?)user).ToArray()));
@@ -242,7 +246,14 @@ public sealed partial class PostgresStore
         {
             appended[i] = resent.TryGetValue(i, out var first)
                 ? new Appended(first, IsNew: false)
-                : new Appended(new ChatMessage(++lastId, rooms[i], users[i], texts[i], sent) { ReplyTo = replies[i], Mentions = batch[i].Mentions is { Length: > 0 } named ? named : null }, IsNew: true);
+                : new Appended(
+                    new ChatMessage(++lastId, rooms[i], users[i], texts[i], sent)
+                    {
+                        ReplyTo = replies[i],
+                        Mentions = batch[i].Mentions is { Length: > 0 } named ? named : null,
+                        Files = batch[i].Files is { Length: > 0 } attached ? attached : null,
+                    },
+                    IsNew: true);
         }
 
         return (appended, lastId);
