@@ -108,8 +108,9 @@ internal static class FileEndpoints
     public static string Disposition(bool inline, string name)
     {
         var ascii = new string([.. name.Select(c => c is >= ' ' and < '\x7f' and not ('"' or '\\' or '/' or '%' or ';') ? c : '_')]);
-        var disposition = new ContentDispositionHeaderValue(inline ? "inline" : "attachment") { FileNameStar = name };
-        disposition.FileName = HeaderUtilities.EscapeAsQuotedString(ascii);
+        // filename first: user agents that know only it read the first; the others prefer filename* (RFC 6266).
+        var disposition = new ContentDispositionHeaderValue(inline ? "inline" : "attachment") { FileName = HeaderUtilities.EscapeAsQuotedString(ascii) };
+        disposition.FileNameStar = name;
         return disposition.ToString();
     }
 
