@@ -17,7 +17,7 @@ namespace Chat.Client;
 /// </code>
 /// Events are raised one at a time, in order, on the connection's thread: a handler must not wait for the client.
 /// </summary>
-public sealed class ChatClient : IAsyncDisposable
+public sealed partial class ChatClient : IAsyncDisposable
 {
     /// <summary>Messages per page of history and catch-up, as the contract asks of clients.</summary>
     public const int PageSize = 100;
@@ -280,6 +280,7 @@ public sealed class ChatClient : IAsyncDisposable
     {
         await _connection.DisposeAsync();
         _catchUp.Dispose();
+        _http?.Dispose();
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Chat.Server.Accounts;
 using Chat.Server.Configuration;
 using Chat.Server.Delivery;
+using Chat.Server.Files;
 using Chat.Server.History;
 using Chat.Server.Hubs;
 using Chat.Server.Operations;
@@ -32,6 +33,9 @@ builder.AddChatLoggingDefaults();
 
 // Durable history: the store and its single group-commit writer
 builder.AddChatHistory();
+
+// Uploaded files: a folder or an S3 bucket, and their sweep
+builder.AddChatFiles();
 
 // Who is online
 builder.AddChatPresence();
@@ -67,6 +71,7 @@ try
     app.MapChatOperations();
     app.MapChat();
     app.MapChatAccounts();
+    app.MapChatFiles();
 
     await app.RunAsync();
     return 0;

@@ -26,7 +26,7 @@ public sealed record ChatMessage(long Id, string Room, string User, string Text,
 
     /// <summary>
     /// True for a message that was deleted or is gone (cleared, trimmed by retention: what a resend of its client message id
-    /// gets back), with an empty <see cref="Text"/> and no reply, mentions or reactions.
+    /// gets back), with an empty <see cref="Text"/> and no reply, mentions, reactions or files.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Deleted { get; init; }
@@ -38,6 +38,10 @@ public sealed record ChatMessage(long Id, string Room, string User, string Text,
     /// <summary>The position of the message's latest change (an edit, a delete, a reaction); null while it is unchanged.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? Version { get; init; }
+
+    /// <summary>The files attached to the message (<c>POST /files</c>, then <see cref="MessageDraft.Files"/>); served at <c>/files/{id}/{name}</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ChatFile[]? Files { get; init; }
 
     /// <summary>
     /// Where this state of the message is in the one sequence of messages and changes: its <see cref="Version"/>, or its id while
@@ -58,7 +62,23 @@ public sealed record Reaction(string Emoji, string[] Users);
 /// <param name="Text">The text; commands (<c>/help</c>) work as in <c>SendToRoom</c>.</param>
 /// <param name="ClientMessageId">Null, or 1 to 64 characters chosen by the client: a resend with the same id stores nothing new.</param>
 /// <param name="ReplyTo">The id of a message of the same conversation, not deleted, that this one answers.</param>
-public sealed record MessageDraft(string? Text, string? ClientMessageId = null, long? ReplyTo = null);
+/// <param name="Files">Up to 10 ids of files the sender uploaded (<c>POST /files</c>) and has not attached yet; the text may then be empty.</param>
+public sealed record MessageDraft(string? Text, string? ClientMessageId = null, long? ReplyTo = null, string[]? Files = null);
+
+/// <summary>An uploaded file, as <c>POST /files</c> answers and as <see cref="ChatMessage.Files"/> lists it.</summary>
+/// <param name="Id">Chosen by the server; the file is served at <c>/files/{Id}/{Name}</c>.</param>
+/// <param name="Name">The name it was uploaded under (no folders).</param>
+/// <param name="Size">In bytes.</param>
+/// <param name="ContentType">As the uploader declared it (served as such only when the content is a PNG, JPEG, GIF or WebP image).</param>
+/// <param name="Width">An image's width in pixels, read from its header; null for other files.</param>
+/// <param name="Height">An image's height in pixels; null for other files.</param>
+public sealed record ChatFile(
+    string Id,
+    string Name,
+    long Size,
+    string ContentType,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Width = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Height = null);
 
 /// <summary>One of the user's conversations, as <c>GetRooms</c> and <c>JoinRoom</c> return it.</summary>
 /// <param name="Room">The conversation as the user sees it (<c>general</c>, a room, <c>@peer</c>).</param>

@@ -37,7 +37,8 @@ internal sealed class Frame
     public static int SizeOf(ChatMessage message) =>
         message.Text.Length + message.User.Length + 100
         + (message.Mentions?.Sum(user => user.Length + 3) ?? 0)
-        + (message.Reactions?.Sum(reaction => 32 + reaction.Users.Sum(user => user.Length + 3)) ?? 0);
+        + (message.Reactions?.Sum(reaction => 32 + reaction.Users.Sum(user => user.Length + 3)) ?? 0)
+        + (message.Files?.Sum(file => 100 + file.Id.Length + file.Name.Length + file.ContentType.Length) ?? 0);
 
     public static Frame Of(HubMessage message, int size, int chatMessages = 0) => new(null, new SerializedHubMessage(message), chatMessages, size);
 

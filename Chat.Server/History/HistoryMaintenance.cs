@@ -8,9 +8,11 @@ namespace Chat.Server.History;
 /// rooms without members for <c>Chat:Rooms:EmptyRoomDays</c> are removed with their messages (so one user's
 /// abandoned rooms cannot use up <c>Chat:Rooms:MaxRooms</c> for good), and client message ids older than
 /// <see cref="IMessageLog.ClientIdMemory"/> are forgotten, as are expired refresh tokens, long-ended sign-in sessions and
-/// invites of no more use. On a cluster every node does it; doing it twice changes nothing.
+/// invites of no more use. Then the files no one may read any more go (<see cref="Files.FileSweep"/>). On a cluster every node
+/// does it; doing it twice changes nothing.
 /// </summary>
-internal sealed partial class HistoryMaintenance(HistoryWriter writer, TimeProvider clock, IOptions<RoomOptions> options, ILogger<HistoryMaintenance> logger) : BackgroundService
+internal sealed partial class HistoryMaintenance(
+    HistoryWriter writer, Files.FileSweep files, TimeProvider clock, IOptions<RoomOptions> options, ILogger<HistoryMaintenance> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
@@ -34,6 +36,9 @@ internal sealed partial class HistoryMaintenance(HistoryWriter writer, TimeProvi
 
         // Sign-in sessions: expired refresh tokens go; ended sessions are kept a day (other nodes read them to refuse their tokens).
         await writer.RunAsync((store, cancellationToken) => store.ForgetExpiredAsync(now, now - EndedSessionMemory, cancellationToken));
+
+        // After the rooms: the files of the rooms removed just now go in the same round.
+        await files.RunOnceAsync(now, CancellationToken.None);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

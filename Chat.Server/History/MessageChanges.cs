@@ -55,7 +55,7 @@ public static class MessageChanges
 
                 return current.Deleted
                     ? (ChangeOutcome.Unchanged, null)
-                    : (ChangeOutcome.Changed, current with { Text = "", Deleted = true, ReplyTo = null, Mentions = null, Reactions = null, EditedAt = null });
+                    : (ChangeOutcome.Changed, current with { Text = "", Deleted = true, ReplyTo = null, Mentions = null, Reactions = null, EditedAt = null, Files = null });
 
             case ChangeKind.AddReaction:
                 if (current.Deleted)
@@ -110,6 +110,11 @@ public static class MessageChanges
 
     public static Reaction[]? ParseReactions(string? json) => json is null ? null : JsonSerializer.Deserialize(json, StoreJson.Default.ReactionArray);
 
+    /// <summary>A message's files as stored (null for none).</summary>
+    public static string? FilesJson(ChatFile[]? files) => files is { Length: > 0 } ? JsonSerializer.Serialize(files, StoreJson.Default.ChatFileArray) : null;
+
+    public static ChatFile[]? ParseFiles(string? json) => json is null ? null : JsonSerializer.Deserialize(json, StoreJson.Default.ChatFileArray);
+
     /// <summary>The mentioned users whose unread mention counts follow the message: all but its author.</summary>
     public static IEnumerable<string> Notified(ChatMessage message) => (message.Mentions ?? []).Where(user => user != message.User);
 }
@@ -118,4 +123,5 @@ public static class MessageChanges
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(Reaction[]))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ChatFile[]))]
 internal sealed partial class StoreJson : System.Text.Json.Serialization.JsonSerializerContext;

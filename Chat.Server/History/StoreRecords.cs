@@ -8,14 +8,20 @@ namespace Chat.Server.History;
 /// </param>
 /// <param name="ReplyTo">The message of the same conversation it answers (checked by the hub).</param>
 /// <param name="Mentions">The users it mentions, resolved by the hub (<see cref="Rules.Mentions"/>).</param>
-public readonly record struct NewMessage(string Room, string User, string Text, string? ClientMessageId = null, long? ReplyTo = null, string[]? Mentions = null);
+/// <param name="Files">The sender's unattached uploads it attaches (checked by the hub, and again in the commit).</param>
+public readonly record struct NewMessage(
+    string Room, string User, string Text, string? ClientMessageId = null, long? ReplyTo = null, string[]? Mentions = null, ChatFile[]? Files = null);
 
 /// <summary>What a store did with one <see cref="NewMessage"/>.</summary>
 /// <param name="IsNew">
 /// False when the sender's <see cref="NewMessage.ClientMessageId"/> was stored before: <paramref name="Message"/> is that first
 /// message (a <see cref="ChatMessage.Tombstone"/> if it is gone), possibly of another conversation than the one asked for.
 /// </param>
-public readonly record struct Appended(ChatMessage Message, bool IsNew);
+/// <param name="FilesTaken">
+/// True when the message was not stored because one of its files was attached meanwhile (to another message of the same
+/// commit, or of an earlier one): <paramref name="Message"/> is the message as it would have been, without an id.
+/// </param>
+public readonly record struct Appended(ChatMessage Message, bool IsNew, bool FilesTaken = false);
 
 /// <summary>A user's read marker in one conversation, moved forward to <paramref name="Id"/>.</summary>
 public readonly record struct ReadMark(string User, string Room, long Id);

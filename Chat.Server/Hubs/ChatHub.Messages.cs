@@ -14,18 +14,37 @@ internal sealed partial class ChatHub
     /// <summary>Stores a message in a conversation, optionally answering another of it; as <see cref="SendToRoom"/> otherwise.</summary>
     public Task<ChatMessage?> Post(string? room, MessageDraft? draft) =>
         draft is null
-            ? throw new InputRejectedException("invalid_draft", "Post needs a draft: { \"text\": ..., \"clientMessageId\": optional, \"replyTo\": optional message id }.")
-            : PostAsync(room, draft.Text, draft.ClientMessageId, draft.ReplyTo);
+            ? throw new InputRejectedException(
+                "invalid_draft", "Post needs a draft: { \"text\": ..., \"clientMessageId\": optional, \"replyTo\": optional message id, \"files\": optional file ids }.")
+            : PostAsync(room, draft.Text, draft.ClientMessageId, draft.ReplyTo, draft.Files);
 
     /// <summary>
     /// The one way a message is posted to a conversation under the caller's name (<see cref="SendToRoom"/>, <see cref="Post"/>):
     /// the rules of the conversation and the text, then the message or the command.
     /// </summary>
-    private async Task<ChatMessage?> PostAsync(string? room, string? text, string? clientMessageId, long? replyTo)
+    private async Task<ChatMessage?> PostAsync(string? room, string? text, string? clientMessageId, long? replyTo, string[]? fileIds = null)
     {
         var user = Named();
         var key = RoomNames.Resolve(room, user);
-        rules.CheckText(text);
+        if (fileIds is { Length: > 0 })
+        {
+            // A message with files may have no text; a command carries none.
+            text = string.IsNullOrWhiteSpace(text) ? "" : text;
+            if (text.Length > 0)
+            {
+                rules.CheckText(text);
+            }
+
+            if (text.StartsWith('/') && !text.StartsWith("//", StringComparison.Ordinal))
+            {
+                throw new InputRejectedException("command_with_files", "A command cannot carry files; send the files in a message of their own.");
+            }
+        }
+        else
+        {
+            rules.CheckText(text);
+        }
+
         MessageRules.CheckClientMessageId(clientMessageId);
         await RequireMemberAsync(user, key);
         if (Conversation.IsDirect(key))
@@ -47,7 +66,8 @@ internal sealed partial class ChatHub
             }
         }
 
-        return await SendAsync(key, user, text!, clientMessageId, replyTo);
+        var files = await AttachableAsync(user, fileIds, clientMessageId);
+        return await SendAsync(key, user, text!, clientMessageId, replyTo, files);
     }
 
     /// <summary>The author replaces the text of their message; returns the message as it is now.</summary>

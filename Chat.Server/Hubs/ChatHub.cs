@@ -87,13 +87,17 @@ internal sealed partial class ChatHub(
     /// </summary>
     public Task<ChatMessage?> SendToRoom(string? room, string? text, string? clientMessageId) => PostAsync(room, text, clientMessageId, replyTo: null);
 
-    private async Task<ChatMessage?> SendAsync(string key, string sender, string text, string? clientMessageId, long? replyTo = null)
+    private async Task<ChatMessage?> SendAsync(string key, string sender, string text, string? clientMessageId, long? replyTo = null, ChatFile[]? files = null)
     {
         var command = ChatCommands.Parse(text, out var message);
         if (command is null)
         {
             var mentions = await MentionsAsync(key, message);
-            var appended = await writer.AppendAsync(new NewMessage(key, sender, message, clientMessageId, replyTo, mentions));
+            var appended = await writer.AppendAsync(new NewMessage(key, sender, message, clientMessageId, replyTo, mentions, files));
+            if (appended.FilesTaken)
+            {
+                throw FileTaken(null);
+            }
             if (appended.Message.Room != key)
             {
                 throw new InputRejectedException(

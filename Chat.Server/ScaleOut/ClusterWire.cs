@@ -109,7 +109,7 @@ internal static class ClusterWire
     private static void WriteLifecycle(BinaryWriter writer, ChatMessage message)
     {
         var present = (message.ReplyTo is null ? 0 : 1) | (message.Mentions is null ? 0 : 2) | (message.EditedAt is null ? 0 : 4)
-            | (message.Deleted ? 8 : 0) | (message.Reactions is null ? 0 : 16) | (message.Version is null ? 0 : 32);
+            | (message.Deleted ? 8 : 0) | (message.Reactions is null ? 0 : 16) | (message.Version is null ? 0 : 32) | (message.Files is null ? 0 : 64);
         writer.Write((byte)present);
         if (message.ReplyTo is { } replyTo)
         {
@@ -140,6 +140,20 @@ internal static class ClusterWire
         {
             writer.Write(version);
         }
+
+        if (message.Files is { } files)
+        {
+            writer.Write(files.Length);
+            foreach (var file in files)
+            {
+                writer.Write(file.Id);
+                writer.Write(file.Name);
+                writer.Write(file.Size);
+                writer.Write(file.ContentType);
+                writer.Write(file.Width ?? -1);
+                writer.Write(file.Height ?? -1);
+            }
+        }
     }
 
     private static ChatMessage ReadLifecycle(BinaryReader reader, ChatMessage message)
@@ -164,8 +178,20 @@ internal static class ClusterWire
         }
 
         var version = (present & 32) != 0 ? reader.ReadInt64() : (long?)null;
-        return message with { ReplyTo = replyTo, Mentions = mentions, EditedAt = editedAt, Deleted = (present & 8) != 0, Reactions = reactions, Version = version };
+        ChatFile[]? files = null;
+        if ((present & 64) != 0)
+        {
+            files = new ChatFile[reader.ReadInt32()];
+            for (var i = 0; i < files.Length; i++)
+            {
+                files[i] = new ChatFile(reader.ReadString(), reader.ReadString(), reader.ReadInt64(), reader.ReadString(), Dimension(reader.ReadInt32()), Dimension(reader.ReadInt32()));
+            }
+        }
+
+        return message with { ReplyTo = replyTo, Mentions = mentions, EditedAt = editedAt, Deleted = (present & 8) != 0, Reactions = reactions, Version = version, Files = files };
     }
+
+    private static int? Dimension(int value) => value < 0 ? null : value;
 
     private static void WriteNames(BinaryWriter writer, IReadOnlyList<string> names)
     {

@@ -184,5 +184,26 @@ internal static class PostgresSchema
         ALTER TABLE chat_messages ADD COLUMN search text;
         CREATE INDEX chat_messages_search ON chat_messages USING gin (to_tsvector('simple'::regconfig, search));
         """,
+
+        // 6: files (SPEC section 14). An upload is a row without a message until a message attaches it (in the message's
+        // commit); the message keeps what it shows of its files as JSON text, so that every read returns them without a join.
+        """
+        ALTER TABLE chat_messages ADD COLUMN files text;
+        CREATE TABLE chat_files (
+            id           text        PRIMARY KEY,
+            user_name    text        NOT NULL,
+            name         text        NOT NULL,
+            size         bigint      NOT NULL,
+            content_type text        NOT NULL,
+            width        integer,
+            height       integer,
+            uploaded_at  timestamptz NOT NULL,
+            room         text,
+            message_id   bigint
+        );
+        CREATE INDEX chat_files_user_name ON chat_files (user_name);
+        CREATE INDEX chat_files_unattached ON chat_files (uploaded_at) WHERE message_id IS NULL;
+        CREATE INDEX chat_files_message ON chat_files (message_id) WHERE message_id IS NOT NULL;
+        """,
     ];
 }

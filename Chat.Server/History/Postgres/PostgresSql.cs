@@ -3,10 +3,10 @@ namespace Chat.Server.History.Postgres;
 /// <summary>Every statement the PostgreSQL store runs, in one place. Parameters are positional (<c>$1</c>, <c>$2</c>...), as each summary lists them.</summary>
 internal static class PostgresSql
 {
-    public const string Columns = "id, room, user_name, text, sent_at, reply_to, mentions, edited_at, deleted, reactions, version";
+    public const string Columns = "id, room, user_name, text, sent_at, reply_to, mentions, edited_at, deleted, reactions, version, files";
 
     /// <summary>The same columns of the table aliased <c>m</c>.</summary>
-    private const string ColumnsOfM = "m.id, m.room, m.user_name, m.text, m.sent_at, m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version";
+    private const string ColumnsOfM = "m.id, m.room, m.user_name, m.text, m.sent_at, m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version, m.files";
 
     /// <summary>One conversation after an id (the (room, id) index); $1 room, $2 after id, $3 limit.</summary>
     public const string After = $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND id > $2 ORDER BY id LIMIT $3;";
@@ -66,16 +66,16 @@ internal static class PostgresSql
 
     /// <summary>
     /// A batch of changes once decided: the counter moves past their positions ($1 how many), each message takes its last state
-    /// ($2 ids, $3 texts, $4 replies, $5 mentions, $6 edited at, $7 deleted, $8 reactions, $9 versions), and the messages whose
+    /// ($2 ids, $3 texts, $4 replies, $5 mentions, $6 edited at, $7 deleted, $8 reactions, $9 versions, $12 words for search, $13 files), and the messages whose
     /// text changed ($10 ids, $11 their rooms) lose their mention rows (<see cref="Mention"/> writes them anew).
     /// </summary>
     public const string Change = """
         WITH counter AS (UPDATE chat_counter SET last_id = last_id + $1),
         changed AS (
             UPDATE chat_messages m SET text = c.text, reply_to = c.reply_to, mentions = c.mentions, edited_at = c.edited_at,
-                deleted = c.deleted, reactions = c.reactions, version = c.version, search = c.search
-            FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::timestamptz[], $7::boolean[], $8::text[], $9::bigint[], $12::text[])
-                AS c(id, text, reply_to, mentions, edited_at, deleted, reactions, version, search)
+                deleted = c.deleted, reactions = c.reactions, version = c.version, search = c.search, files = c.files
+            FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::timestamptz[], $7::boolean[], $8::text[], $9::bigint[], $12::text[], $13::text[])
+                AS c(id, text, reply_to, mentions, edited_at, deleted, reactions, version, search, files)
             WHERE m.id = c.id
         ),
         unmentioned AS (DELETE FROM chat_mentions WHERE (room, message_id) IN (SELECT * FROM unnest($11::text[], $10::bigint[])))
@@ -142,13 +142,14 @@ internal static class PostgresSql
     /// count at insert and the UPDATE reaches only those who were members before. Returns the resent ones (count null),
     /// then each conversation's count (position null).
     /// Parameters: $1 rooms, $2 users, $3 texts, $4 client ids, $5 sent at, then $6 and $7 the direct members' users and rooms,
-    /// $8 replies and $9 mentions (JSON) of the messages, $10 their words for search (<see cref="Search.SearchText.Indexed"/>).
+    /// $8 replies and $9 mentions (JSON) of the messages, $10 their words for search (<see cref="Search.SearchText.Indexed"/>),
+    /// $11 their files (JSON).
     /// </summary>
     public const string Append = """
         WITH input AS (
-            SELECT m.position, m.room, m.user_name, m.text, m.client_id, m.reply_to, m.mentions, m.search
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $8::bigint[], $9::text[], $10::text[])
-                WITH ORDINALITY AS m(room, user_name, text, client_id, reply_to, mentions, search, position)
+            SELECT m.position, m.room, m.user_name, m.text, m.client_id, m.reply_to, m.mentions, m.search, m.files
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $8::bigint[], $9::text[], $10::text[], $11::text[])
+                WITH ORDINALITY AS m(room, user_name, text, client_id, reply_to, mentions, search, files, position)
         ),
         sent AS (
             SELECT i.position, c.message_id AS id, c.room, CASE WHEN m.deleted THEN NULL ELSE m.text END AS text, c.sent_at
@@ -166,12 +167,12 @@ internal static class PostgresSql
             RETURNING last_id - (SELECT count(*) FROM fresh) AS before
         ),
         numbered AS (
-            SELECT f.room, f.user_name, f.text, f.client_id, f.reply_to, f.mentions, f.search, c.before + f.n AS id, coalesce(v.last_seq, 0) + f.place AS seq
+            SELECT f.room, f.user_name, f.text, f.client_id, f.reply_to, f.mentions, f.search, f.files, c.before + f.n AS id, coalesce(v.last_seq, 0) + f.place AS seq
             FROM fresh f CROSS JOIN counter c LEFT JOIN chat_conversations v ON v.room = f.room
         ),
         inserted AS (
-            INSERT INTO chat_messages (id, room, user_name, text, sent_at, seq, reply_to, mentions, search)
-            SELECT id, room, user_name, text, $5, seq, reply_to, mentions, search FROM numbered
+            INSERT INTO chat_messages (id, room, user_name, text, sent_at, seq, reply_to, mentions, search, files)
+            SELECT id, room, user_name, text, $5, seq, reply_to, mentions, search, files FROM numbered
         ),
         mentioned AS (
             INSERT INTO chat_mentions (user_name, room, message_id)
@@ -199,6 +200,11 @@ internal static class PostgresSql
             LEFT JOIN own o ON o.user_name = d.user_name AND o.room = d.room
             WHERE d.room IN (SELECT room FROM fresh)
             ON CONFLICT DO NOTHING
+        ),
+        attached AS (
+            UPDATE chat_files f SET room = n.room, message_id = n.id
+            FROM numbered n CROSS JOIN LATERAL json_array_elements(n.files::json) AS j(file)
+            WHERE n.files IS NOT NULL AND f.id = j.file ->> 'id'
         ),
         owned AS (
             UPDATE chat_memberships m SET own_unread = m.own_unread + o.count
@@ -456,4 +462,34 @@ internal static class PostgresSql
 
     /// <summary>$1 now.</summary>
     public const string ForgetUselessInvites = "DELETE FROM chat_invites WHERE uses_left <= 0 OR expires_at <= $1;";
+
+    /// <summary>Of $1 (file ids), those not attached yet, with who uploaded each.</summary>
+    public const string UnattachedOwners = "SELECT id, user_name FROM chat_files WHERE id = ANY($1) AND message_id IS NULL;";
+
+    /// <summary>Whether $1 sent a message with client id $2 (a resend).</summary>
+    public const string RememberedClientId = "SELECT 1 FROM chat_client_ids WHERE user_name = $1 AND client_id = $2;";
+
+    public const string AddFile = """
+        INSERT INTO chat_files (id, user_name, name, size, content_type, width, height, uploaded_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+        """;
+
+    private const string FileColumns = "id, user_name, name, size, content_type, width, height, uploaded_at, room, message_id";
+
+    public const string File = $"SELECT {FileColumns} FROM chat_files WHERE id = $1;";
+
+    public const string Files = $"SELECT {FileColumns} FROM chat_files WHERE id = ANY($1);";
+
+    /// <summary>A user's stored bytes (the chat_files_user_name index).</summary>
+    public const string FileBytes = "SELECT coalesce(sum(size), 0)::bigint FROM chat_files WHERE user_name = $1;";
+
+    /// <summary>
+    /// Files no one may read: uploads unattached since before $1 (a partial index), and files whose message is deleted or gone
+    /// (every attached file is looked at: once per maintenance round).
+    /// </summary>
+    public const string ForgetFiles = """
+        DELETE FROM chat_files f WHERE (f.message_id IS NULL AND f.uploaded_at < $1)
+            OR (f.message_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM chat_messages m WHERE m.id = f.message_id AND NOT m.deleted))
+        RETURNING f.id;
+        """;
 }

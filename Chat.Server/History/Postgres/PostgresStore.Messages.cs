@@ -24,7 +24,7 @@ public sealed partial class PostgresStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try
         {
-            var (appended, lastPosition) = await AppendAsync(connection, transaction, messages, sent, cancellationToken);
+            var (appended, lastPosition) = await AppendAttachingAsync(connection, transaction, messages, sent, cancellationToken);
             var changed = await ChangeAsync(connection, transaction, changes, lastPosition, sent, cancellationToken);
             await CommitAsync(transaction, cancellationToken);
             return new Committed(appended, changed);
@@ -115,7 +115,8 @@ public sealed partial class PostgresStore
             last.Select(message => message.Version!.Value).ToArray(),
             mentioned.Select(message => message.Id).ToArray(),
             mentioned.Select(message => (string?)message.Room).ToArray(),
-            last.Select(message => (string?)Search.SearchText.Indexed(message.Text)).ToArray()));
+            last.Select(message => (string?)Search.SearchText.Indexed(message.Text)).ToArray(),
+            last.Select(message => MessageChanges.FilesJson(message.Files)).ToArray()));
         if (notified.Length > 0)
         {
             write.BatchCommands.Add(Command(
@@ -146,6 +147,7 @@ public sealed partial class PostgresStore
         var replies = new long?[batch.Count];
         var mentions = new string?[batch.Count];
         var searched = new string?[batch.Count];
+        var files = new string?[batch.Count];
         var members = new HashSet<(string User, string Room)>();
         for (var i = 0; i < batch.Count; i++)
         {
@@ -156,6 +158,7 @@ public sealed partial class PostgresStore
             replies[i] = batch[i].ReplyTo;
             mentions[i] = MessageChanges.MentionsJson(batch[i].Mentions);
             searched[i] = Search.SearchText.Indexed(texts[i]);
+            files[i] = MessageChanges.FilesJson(batch[i].Files);
             if (Conversation.TryParseDirect(rooms[i], out var one, out var other))
             {
                 members.Add((one, rooms[i]));
@@ -183,7 +186,8 @@ public sealed partial class PostgresStore
                 members.Select(m => m.Room).ToArray(),
                 new NpgsqlParameter<long?[]> { TypedValue = replies },
                 mentions,
-                searched));
+                searched,
+                files));
             if (Unseen(users) is { Length: > 0 } unseen)
             {
                 commands.BatchCommands.Add(Command(PostgresSql.Seen, unseen.Select(user => (string?)Rules.Mentions.Key(user)).ToArray(), unseen.Select(user => (string?)user).ToArray()));
@@ -246,7 +250,14 @@ public sealed partial class PostgresStore
         {
             appended[i] = resent.TryGetValue(i, out var first)
                 ? new Appended(first, IsNew: false)
-                : new Appended(new ChatMessage(++lastId, rooms[i], users[i], texts[i], sent) { ReplyTo = replies[i], Mentions = batch[i].Mentions is { Length: > 0 } named ? named : null }, IsNew: true);
+                : new Appended(
+                    new ChatMessage(++lastId, rooms[i], users[i], texts[i], sent)
+                    {
+                        ReplyTo = replies[i],
+                        Mentions = batch[i].Mentions is { Length: > 0 } named ? named : null,
+                        Files = batch[i].Files is { Length: > 0 } attached ? attached : null,
+                    },
+                    IsNew: true);
         }
 
         return (appended, lastId);

@@ -296,6 +296,7 @@ public sealed partial class PostgresStore : IHistoryStore, IAsyncDisposable, IDi
             Deleted = reader.GetBoolean(8),
             Reactions = MessageChanges.ParseReactions(reader.IsDBNull(9) ? null : reader.GetString(9)),
             Version = reader.IsDBNull(10) ? null : reader.GetInt64(10),
+            Files = MessageChanges.ParseFiles(reader.IsDBNull(11) ? null : reader.GetString(11)),
         };
 
     /// <summary>

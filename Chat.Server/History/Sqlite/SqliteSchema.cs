@@ -166,5 +166,26 @@ internal static class SqliteSchema
         END;
         INSERT INTO messages_search (messages_search) VALUES ('rebuild');
         """,
+
+        // 8: files (SPEC section 14). An upload is a row without a message until a message attaches it (in the message's
+        // commit); the message keeps what it shows of its files as JSON, so that every read returns them without a join.
+        """
+        ALTER TABLE messages ADD COLUMN files TEXT;
+        CREATE TABLE files (
+            id           TEXT    PRIMARY KEY,
+            user         TEXT    NOT NULL,
+            name         TEXT    NOT NULL,
+            size         INTEGER NOT NULL,
+            content_type TEXT    NOT NULL,
+            width        INTEGER,
+            height       INTEGER,
+            uploaded_at  INTEGER NOT NULL,
+            room         TEXT,
+            message_id   INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX files_user ON files (user);
+        CREATE INDEX files_unattached ON files (uploaded_at) WHERE message_id IS NULL;
+        CREATE INDEX files_message ON files (message_id) WHERE message_id IS NOT NULL;
+        """,
     ];
 }

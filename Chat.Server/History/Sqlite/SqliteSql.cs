@@ -3,7 +3,7 @@ namespace Chat.Server.History.Sqlite;
 /// <summary>Every statement the SQLite store runs, in one place. Parameters are named (<c>$room</c>, <c>$id</c>...).</summary>
 internal static class SqliteSql
 {
-    public const string Columns = "id, room, user, text, sent_at, reply_to, mentions, edited_at, deleted, reactions, version";
+    public const string Columns = "id, room, user, text, sent_at, reply_to, mentions, edited_at, deleted, reactions, version, files";
 
     /// <summary>A message's columns (<see cref="Columns"/>) and its position, for reads in position order.</summary>
     private const string Positioned = $"{Columns}, coalesce(version, id) AS position";
@@ -33,7 +33,7 @@ internal static class SqliteSql
     /// that pass the filters), each match's row by primary key. $match an FTS5 query, $rooms a JSON array, $author or null.
     /// </summary>
     public const string Search = $"""
-        SELECT m.id, m.room, m.user, m.text, m.sent_at, m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version
+        SELECT m.id, m.room, m.user, m.text, m.sent_at, m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version, m.files
         FROM messages_search AS s CROSS JOIN messages AS m ON m.id = s.rowid
         WHERE messages_search MATCH $match AND m.room IN (SELECT value FROM json_each($rooms)) AND m.deleted = 0
             AND ($author IS NULL OR m.user = $author)
@@ -109,7 +109,7 @@ internal static class SqliteSql
     /// <summary>A changed message's new state at its new position.</summary>
     public const string Change = """
         UPDATE messages SET text = $text, reply_to = $replyTo, mentions = $mentions, edited_at = $editedAt, deleted = $deleted,
-            reactions = $reactions, version = $version
+            reactions = $reactions, version = $version, files = $files
         WHERE id = $id;
         """;
 
@@ -146,7 +146,7 @@ internal static class SqliteSql
     /// </summary>
     public const string Sent = """
         SELECT c.message_id, c.room, c.user, CASE WHEN m.deleted THEN NULL ELSE m.text END, c.sent_at,
-            m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version, k.key
+            m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version, m.files, k.key
         FROM json_each($keys) AS k CROSS JOIN client_ids AS c LEFT JOIN messages AS m ON m.id = c.message_id
         WHERE c.user = k.value ->> 0 AND c.client_id = k.value ->> 1;
         """;
@@ -348,4 +348,33 @@ internal static class SqliteSql
         """;
 
     public const string ForgetUselessInvites = "DELETE FROM invites WHERE uses_left <= 0 OR expires_at <= $now;";
+
+    /// <summary>Whether $user has every upload of $ids (a JSON array) unattached: answers how many of them.</summary>
+    public const string Attachable = "SELECT count(*) FROM files WHERE id IN (SELECT value FROM json_each($ids)) AND user = $user AND message_id IS NULL;";
+
+    public const string AttachFile = "UPDATE files SET room = $room, message_id = $messageId WHERE id = $id;";
+
+    public const string AddFile = """
+        INSERT INTO files (id, user, name, size, content_type, width, height, uploaded_at)
+        VALUES ($id, $user, $name, $size, $contentType, $width, $height, $uploadedAt);
+        """;
+
+    private const string FileColumns = "id, user, name, size, content_type, width, height, uploaded_at, room, message_id";
+
+    public const string File = $"SELECT {FileColumns} FROM files WHERE id = $id;";
+
+    public const string Files = $"SELECT {FileColumns} FROM files WHERE id IN (SELECT value FROM json_each($ids));";
+
+    /// <summary>A user's stored bytes (the files_user index).</summary>
+    public const string FileBytes = "SELECT coalesce(sum(size), 0) FROM files WHERE user = $user;";
+
+    /// <summary>
+    /// Files no one may read: uploads unattached since before $before (a partial index), and files whose message is deleted or
+    /// gone (every attached file is looked at: once per maintenance round).
+    /// </summary>
+    public const string ForgetFiles = """
+        DELETE FROM files WHERE (message_id IS NULL AND uploaded_at < $before)
+            OR (message_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages AS m WHERE m.id = files.message_id AND m.deleted = 0))
+        RETURNING id;
+        """;
 }

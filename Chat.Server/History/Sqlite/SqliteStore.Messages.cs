@@ -70,7 +70,8 @@ public sealed partial class SqliteStore
             ("$editedAt", next.EditedAt?.Ticks),
             ("$deleted", next.Deleted),
             ("$reactions", MessageChanges.ReactionsJson(next.Reactions)),
-            ("$version", version));
+            ("$version", version),
+            ("$files", MessageChanges.FilesJson(next.Files)));
         if (change.Kind is ChangeKind.Edit or ChangeKind.Delete)
         {
             await ExecuteAsync(transaction, SqliteSql.Unmention, cancellationToken, ("$room", next.Room), ("$id", next.Id));
@@ -100,12 +101,22 @@ public sealed partial class SqliteStore
         // A resent message (its sender's client id is remembered) comes back as first sent; the others are new.
         await FindSentAsync(transaction, batch, appended, cancellationToken);
         var fresh = new List<int>(batch.Count);
+        HashSet<string>? claimed = null;
         for (var i = 0; i < batch.Count; i++)
         {
-            if (appended[i].Message is null)
+            if (appended[i].Message is not null)
             {
-                fresh.Add(i);
+                continue;
             }
+
+            // A message whose files are not all the sender's unattached uploads any more is not stored (its sender is told).
+            if (batch[i].Files is { Length: > 0 } files && !await MayAttachAsync(transaction, batch[i], claimed ??= [], cancellationToken))
+            {
+                appended[i] = new Appended(new ChatMessage(0, batch[i].Room, batch[i].User, batch[i].Text, sentAt) { Files = files }, IsNew: false, FilesTaken: true);
+                continue;
+            }
+
+            fresh.Add(i);
         }
 
         // Each new message takes the next place in its conversation's sequence.
@@ -128,7 +139,17 @@ public sealed partial class SqliteStore
         for (var n = 0; n < fresh.Count; n++)
         {
             var message = batch[fresh[n]];
-            var stored = new ChatMessage(ids[n], message.Room, message.User, message.Text, sentAt) { ReplyTo = message.ReplyTo, Mentions = message.Mentions is { Length: > 0 } ? message.Mentions : null };
+            var stored = new ChatMessage(ids[n], message.Room, message.User, message.Text, sentAt)
+            {
+                ReplyTo = message.ReplyTo,
+                Mentions = message.Mentions is { Length: > 0 } ? message.Mentions : null,
+                Files = message.Files is { Length: > 0 } ? message.Files : null,
+            };
+            foreach (var file in message.Files ?? [])
+            {
+                await ExecuteAsync(transaction, SqliteSql.AttachFile, cancellationToken, ("$id", file.Id), ("$room", message.Room), ("$messageId", ids[n]));
+            }
+
             appended[fresh[n]] = new Appended(stored, IsNew: true);
             await MentionAsync(transaction, stored, cancellationToken);
             await SeenAsync(transaction, message.User, cancellationToken);
@@ -244,15 +265,16 @@ public sealed partial class SqliteStore
             for (var i = 0; i < rows; i++)
             {
                 var message = batch[fresh[offset + i]];
-                insert.Parameters[6 * i].Value = message.Room;
-                insert.Parameters[(6 * i) + 1].Value = message.User;
-                insert.Parameters[(6 * i) + 2].Value = message.Text;
-                insert.Parameters[(6 * i) + 3].Value = seqs[offset + i];
-                insert.Parameters[(6 * i) + 4].Value = message.ReplyTo ?? (object)DBNull.Value;
-                insert.Parameters[(6 * i) + 5].Value = MessageChanges.MentionsJson(message.Mentions) ?? (object)DBNull.Value;
+                insert.Parameters[7 * i].Value = message.Room;
+                insert.Parameters[(7 * i) + 1].Value = message.User;
+                insert.Parameters[(7 * i) + 2].Value = message.Text;
+                insert.Parameters[(7 * i) + 3].Value = seqs[offset + i];
+                insert.Parameters[(7 * i) + 4].Value = message.ReplyTo ?? (object)DBNull.Value;
+                insert.Parameters[(7 * i) + 5].Value = MessageChanges.MentionsJson(message.Mentions) ?? (object)DBNull.Value;
+                insert.Parameters[(7 * i) + 6].Value = MessageChanges.FilesJson(message.Files) ?? (object)DBNull.Value;
             }
 
-            insert.Parameters[6 * rows].Value = sentAt.Ticks;
+            insert.Parameters[7 * rows].Value = sentAt.Ticks;
             var first = ids.Count;
             await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
             {
@@ -270,7 +292,7 @@ public sealed partial class SqliteStore
         return ids;
     }
 
-    /// <summary>The prepared insert of <paramref name="rows"/> rows (a power of two): parameters $r0, $u0, $t0, $s0, $p0, $m0, $r1, ..., then $sentAt.</summary>
+    /// <summary>The prepared insert of <paramref name="rows"/> rows (a power of two): parameters $r0, $u0, $t0, $s0, $p0, $m0, $f0, $r1, ..., then $sentAt.</summary>
     private SqliteCommand InsertCommand(int rows)
     {
         var slot = BitOperations.Log2((uint)rows);
@@ -280,8 +302,8 @@ public sealed partial class SqliteStore
         }
 
         var insert = Writer.CreateCommand();
-        var values = string.Join(", ", Enumerable.Range(0, rows).Select(i => $"($r{i}, $u{i}, $t{i}, $s{i}, $p{i}, $m{i}, $sentAt)"));
-        insert.CommandText = $"INSERT INTO messages (room, user, text, seq, reply_to, mentions, sent_at) VALUES {values} RETURNING id;";
+        var values = string.Join(", ", Enumerable.Range(0, rows).Select(i => $"($r{i}, $u{i}, $t{i}, $s{i}, $p{i}, $m{i}, $f{i}, $sentAt)"));
+        insert.CommandText = $"INSERT INTO messages (room, user, text, seq, reply_to, mentions, files, sent_at) VALUES {values} RETURNING id;";
         for (var i = 0; i < rows; i++)
         {
             insert.Parameters.Add($"$r{i}", SqliteType.Text);
@@ -290,6 +312,7 @@ public sealed partial class SqliteStore
             insert.Parameters.Add($"$s{i}", SqliteType.Integer);
             insert.Parameters.Add($"$p{i}", SqliteType.Integer);
             insert.Parameters.Add($"$m{i}", SqliteType.Text);
+            insert.Parameters.Add($"$f{i}", SqliteType.Text);
         }
 
         insert.Parameters.Add("$sentAt", SqliteType.Integer);
@@ -322,7 +345,7 @@ public sealed partial class SqliteStore
             var first = reader.IsDBNull(3)
                 ? ChatMessage.Tombstone(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), new DateTime(reader.GetInt64(4), DateTimeKind.Utc))
                 : Message(reader);
-            appended[positions[reader.GetInt32(11)]] = new Appended(first, IsNew: false);
+            appended[positions[reader.GetInt32(12)]] = new Appended(first, IsNew: false);
         }
     }
 
