@@ -81,7 +81,7 @@ internal static partial class OperationsExtensions
         });
     }
 
-    /// <summary>The first log line: which store holds the history, whether (and where) nodes share messages, and which sign-in is on.</summary>
+    /// <summary>The first log line: which store holds the history, whether (and where) nodes share messages, which sign-in is on, and where files go.</summary>
     public static WebApplication LogChatSetup(this WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Chat.Server");
@@ -90,7 +90,8 @@ internal static partial class OperationsExtensions
         var auth = app.Services.GetRequiredService<IOptions<Security.AuthOptions>>().Value;
         var backplane = redis is null ? "none (one node; set Chat:Redis to scale out)" : $"Redis at {redis.Endpoints}, prefix {redis.Prefix}";
         var signIn = SignInOf(auth);
-        LogSetup(logger, store.Description, backplane, signIn);
+        var files = app.Services.GetRequiredService<Files.IFileStorage>();
+        LogSetup(logger, store.Description, backplane, signIn, files.Description);
         return app;
     }
 
@@ -103,8 +104,8 @@ internal static partial class OperationsExtensions
         _ => "off (people pick a name; set Chat:Auth to require sign-in)",
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "History: {Store}. Backplane: {Backplane}. Sign-in: {SignIn}.")]
-    private static partial void LogSetup(ILogger logger, string store, string backplane, string signIn);
+    [LoggerMessage(Level = LogLevel.Information, Message = "History: {Store}. Backplane: {Backplane}. Sign-in: {SignIn}. Files: {Files}.")]
+    private static partial void LogSetup(ILogger logger, string store, string backplane, string signIn, string files);
 
     /// <summary>The status, then one line for each check that failed, saying why: what an operator looks at first.</summary>
     private static Task WriteReadinessAsync(HttpContext context, HealthReport report)

@@ -103,7 +103,7 @@ public sealed class FileUploadTests
         await using var app = App();
         var http = app.CreateClient();
         await using var alice = await app.ConnectAsync("alice");
-        await using var bob = await app.ConnectAsync("bob");
+        await using var bob = await app.ConnectAsync("bob", messagePack: true);
         var picture = await UploadedAsync(http, "alice", Png(2, 3), "p.png", "image/png");
         var notes = await UploadedAsync(http, "alice", [1, 2, 3], "notes.txt", "text/plain");
 

@@ -30,6 +30,7 @@ public sealed class S3StorageTests
 
         // Assert
         app.Services.GetRequiredService<IFileStorage>().Should().BeOfType<S3Storage>();
+        app.Logs.Lines.Should().Contain(line => line.Contains($"Files: S3 bucket {S3Server.Bucket} at {s3.ServiceUrl}.", StringComparison.Ordinal));
         (await whole.Content.ReadAsByteArrayAsync()).Should().Equal(large);
         range.StatusCode.Should().Be(HttpStatusCode.PartialContent);
         (await range.Content.ReadAsByteArrayAsync()).Should().Equal(large[(S3Storage.PartBytes - 10)..(S3Storage.PartBytes + 10)]);

@@ -14,6 +14,7 @@ public class ConfigurationTests
     [InlineData("Chat:SlowClient:WaitMilliseconds", "-1")]
     [InlineData("Chat:Rooms:EmptyRoomDays", "0")]
     [InlineData("Chat:Limits:ConnectBurst", "0")]
+    [InlineData("Chat:Files:MaxBytes", "0")]
     public async Task A_value_out_of_range_stops_the_server_with_a_line_naming_the_key(string key, string value)
     {
         await using var server = ChatProcess.Launch(new ChatProcessOptions { Arguments = ["--urls", "http://127.0.0.1:0", $"--{key}", value] });
