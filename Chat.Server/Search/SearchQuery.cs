@@ -7,7 +7,7 @@ public sealed record SearchTerm(string[] Words, bool Prefix);
 
 /// <summary>
 /// A search as typed (SPEC section 14): words that must all match, the last one also as a prefix; <c>"a phrase"</c>;
-/// <c>from:NAME</c>; <c>in:#room</c> or <c>in:@user</c>. Refused with a sentence that says what is allowed.
+/// <c>from:NAME</c> (<c>from:"ann lee"</c> for a name with spaces); <c>in:#room</c> or <c>in:@user</c>. Refused with a sentence that says what is allowed.
 /// </summary>
 public sealed record SearchQuery(IReadOnlyList<SearchTerm> Terms, string? From, string? In)
 {
@@ -63,6 +63,16 @@ public sealed record SearchQuery(IReadOnlyList<SearchTerm> Terms, string? From, 
                 }
 
                 i = end + 1;
+                continue;
+            }
+
+            // A user name may hold single spaces: from:"ann lee".
+            if (string.Compare(text, i, "from:\"", 0, 6, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                var close = text.IndexOf('"', i + 6);
+                close = close < 0 ? text.Length : close;
+                from = from is null ? text[(i + 6)..close] : throw Twice("from:");
+                i = close + 1;
                 continue;
             }
 

@@ -51,14 +51,18 @@ public class SearchTests
         var inGeneral = (await bob.PostAsync("general", "release today"))!;
         var inDev = (await alice.PostAsync("dev", "release branch cut"))!;
         var direct = (await bob.PostAsync("@alice", "release party?"))!;
+        await using var annLee = await app.ConnectAsync("ann lee");
+        var annLees = (await annLee.PostAsync("general", "release notes by ann"))!;
 
-        (await alice.SearchAsync("release")).Select(hit => hit.Message.Id).Should().Equal(direct.Id, inDev.Id, inGeneral.Id);
+        (await alice.SearchAsync("release")).Select(hit => hit.Message.Id).Should().Equal(annLees.Id, direct.Id, inDev.Id, inGeneral.Id);
         (await alice.SearchAsync("release from:bob")).Select(hit => hit.Message.Id).Should().Equal(direct.Id, inGeneral.Id);
         (await alice.SearchAsync("release in:#dev")).Select(hit => hit.Message.Id).Should().Equal(inDev.Id);
         (await alice.SearchAsync("release", "dev")).Select(hit => hit.Message.Id).Should().Equal(inDev.Id);
         (await alice.SearchAsync("in:@bob release")).Should().ContainSingle().Which.Message.Should().BeEquivalentTo(direct with { Room = "@bob" }, "alice sees the conversation as @bob");
         (await bob.SearchAsync("release", "@alice")).Should().ContainSingle().Which.Message.Room.Should().Be("@alice");
         (await alice.SearchAsync("release from:bob in:general")).Select(hit => hit.Message.Id).Should().Equal(inGeneral.Id);
+        (await alice.SearchAsync("release from:@bob")).Select(hit => hit.Message.Id).Should().Equal(direct.Id, inGeneral.Id);
+        (await alice.SearchAsync("from:\"ann lee\" release")).Select(hit => hit.Message.Id).Should().Equal(annLees.Id);
     }
 
     [Fact]

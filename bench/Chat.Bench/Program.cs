@@ -333,6 +333,7 @@ root.Subcommands.Add(historyScale);
 var searchMessages = new Option<int>("--messages") { Description = "Messages seeded.", DefaultValueFactory = _ => 1_000_000 };
 var searchQueries = new Option<int>("--queries") { Description = "Timed queries of each kind (after as many warm-up ones).", DefaultValueFactory = _ => 20 };
 var searchSendSeconds = new Option<double>("--send-seconds") { Description = "How long each send measurement runs.", DefaultValueFactory = _ => 3 };
+var searchSendRounds = new Option<int>("--send-rounds") { Description = "Rounds of send measurements, with the index and without it alternately; medians are printed.", DefaultValueFactory = _ => 3 };
 var searchPostgres = new Option<string?>("--postgres")
 {
     Description = "Also measure PostgreSQL: a connection string whose role may create databases (e.g. Host=127.0.0.1;Port=5434;Username=postgres;Database=postgres); the history gets a new database, dropped after.",
@@ -340,12 +341,12 @@ var searchPostgres = new Option<string?>("--postgres")
 var searchSkipSqlite = new Option<bool>("--skip-sqlite") { Description = "Measure PostgreSQL only." };
 var search = new Command("search", "Search at the store on a big history (SQLite, and PostgreSQL when given): p50/p99 of 1-, 2- and 3-word queries and a phrase over one user's 201 conversations; messages committed per second with the search index and without it.")
 {
-    searchMessages, searchQueries, searchSendSeconds, searchPostgres, searchSkipSqlite,
+    searchMessages, searchQueries, searchSendSeconds, searchSendRounds, searchPostgres, searchSkipSqlite,
 };
 search.SetAction(async (parse, cancellationToken) =>
 {
     var options = new Chat.Bench.Search.SearchBenchmark.Options(
-        parse.GetValue(searchMessages), parse.GetValue(searchQueries), parse.GetValue(searchSendSeconds), parse.GetValue(searchPostgres), parse.GetValue(searchSkipSqlite));
+        parse.GetValue(searchMessages), parse.GetValue(searchQueries), parse.GetValue(searchSendSeconds), parse.GetValue(searchSendRounds), parse.GetValue(searchPostgres), parse.GetValue(searchSkipSqlite));
     return await Chat.Bench.Search.SearchBenchmark.RunAsync(options, Console.Out, cancellationToken) ? 0 : 2;
 });
 root.Subcommands.Add(search);

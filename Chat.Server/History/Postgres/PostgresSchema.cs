@@ -173,16 +173,16 @@ internal static class PostgresSchema
         );
         """,
 
-        // 5: search (SPEC section 14). search holds the text's words as Chat.Server's SearchText makes them (without accents,
-        // lower case, one space apart), written with the message and each edit in the same transaction (a deleted message's
-        // is empty), and filled by the store for the messages stored before. Accents are stripped in C# rather than by the
-        // unaccent extension, which is contrib, needs a privilege to install and is not IMMUTABLE; the 'simple' configuration
-        // then only splits on the spaces. The index and every query use the very same expression, to_tsvector('simple'::regconfig,
-        // search): one built with another configuration (or the one-argument form, which follows default_text_search_config)
-        // is never used by the query.
+        // 5: search (SPEC section 14). search is a tsvector of the text's words as Chat.Server's SearchText makes them (without
+        // accents, lower case, one space apart), made with to_tsvector('simple'::regconfig, ...) in the same statement that writes the
+        // message or an edit (a deleted message's is empty), and filled by the store for the messages stored before. Accents are
+        // stripped in C# rather than by the unaccent extension, which is contrib, needs a privilege to install and is not IMMUTABLE;
+        // 'simple' then only splits on the spaces. A stored column rather than an expression index: the query cannot miss the
+        // index by naming another configuration (an index built with one and queried with another is never used), and a recheck
+        // (phrases, lossy pages) reads the vector instead of parsing the text again.
         """
-        ALTER TABLE chat_messages ADD COLUMN search text;
-        CREATE INDEX chat_messages_search ON chat_messages USING gin (to_tsvector('simple'::regconfig, search));
+        ALTER TABLE chat_messages ADD COLUMN search tsvector;
+        CREATE INDEX chat_messages_search ON chat_messages USING gin (search);
         """,
 
         // 6: files (SPEC section 14). An upload is a row without a message until a message attaches it (in the message's

@@ -73,7 +73,7 @@ internal static class PostgresSql
         WITH counter AS (UPDATE chat_counter SET last_id = last_id + $1),
         changed AS (
             UPDATE chat_messages m SET text = c.text, reply_to = c.reply_to, mentions = c.mentions, edited_at = c.edited_at,
-                deleted = c.deleted, reactions = c.reactions, version = c.version, search = c.search, files = c.files
+                deleted = c.deleted, reactions = c.reactions, version = c.version, search = to_tsvector('simple'::regconfig, c.search), files = c.files
             FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::timestamptz[], $7::boolean[], $8::text[], $9::bigint[], $12::text[], $13::text[])
                 AS c(id, text, reply_to, mentions, edited_at, deleted, reactions, version, search, files)
             WHERE m.id = c.id
@@ -89,13 +89,12 @@ internal static class PostgresSql
         """;
 
     /// <summary>
-    /// Search: the GIN index on <c>to_tsvector('simple'::regconfig, search)</c> (the same expression as the index's, or the
-    /// index is not used), the conversations and the author as filters, newest first; $1 the tsquery, $2 rooms, $3 author or
-    /// null, $4 limit.
+    /// Search: the GIN index on the search vector, with the query made by the same configuration as the vector ('simple'), the
+    /// conversations and the author as filters, newest first; $1 the tsquery, $2 rooms, $3 author or null, $4 limit.
     /// </summary>
     public const string Search = $"""
         SELECT {Columns} FROM chat_messages
-        WHERE to_tsvector('simple'::regconfig, search) @@ to_tsquery('simple'::regconfig, $1) AND room = ANY($2) AND NOT deleted
+        WHERE search @@ to_tsquery('simple'::regconfig, $1) AND room = ANY($2) AND NOT deleted
             AND ($3::text IS NULL OR user_name = $3)
         ORDER BY id DESC LIMIT $4;
         """;
@@ -104,7 +103,7 @@ internal static class PostgresSql
     public const string Unsearched = "SELECT id, text FROM chat_messages WHERE id > $1 ORDER BY id LIMIT $2;";
 
     /// <summary>Fills the search words of messages; $1 ids, $2 words.</summary>
-    public const string Searchable = "UPDATE chat_messages m SET search = s.search FROM unnest($1::bigint[], $2::text[]) AS s(id, search) WHERE m.id = s.id;";
+    public const string Searchable = "UPDATE chat_messages m SET search = to_tsvector('simple'::regconfig, s.search) FROM unnest($1::bigint[], $2::text[]) AS s(id, search) WHERE m.id = s.id;";
 
     /// <summary>Users a mention in general can name; $1 keys, $2 names.</summary>
     public const string Seen = "INSERT INTO chat_users (key, name) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING;";
@@ -172,7 +171,7 @@ internal static class PostgresSql
         ),
         inserted AS (
             INSERT INTO chat_messages (id, room, user_name, text, sent_at, seq, reply_to, mentions, search, files)
-            SELECT id, room, user_name, text, $5, seq, reply_to, mentions, search, files FROM numbered
+            SELECT id, room, user_name, text, $5, seq, reply_to, mentions, to_tsvector('simple'::regconfig, search), files FROM numbered
         ),
         mentioned AS (
             INSERT INTO chat_mentions (user_name, room, message_id)

