@@ -49,6 +49,24 @@ public sealed class FileCrashTests
         ChatApplication.DeleteDatabase(databasePath);
     }
 
+    [Fact]
+    public async Task Behind_Kestrel_an_upload_over_MaxBytes_is_413_naming_the_limit_whether_its_length_is_declared_or_not()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "chat-tests", "files-" + Guid.NewGuid().ToString("N"));
+        await using var server = await ChatProcess.StartAsync("--Chat:Files:Path", folder, "--Chat:Files:MaxBytes", "4096");
+        using var http = new HttpClient { BaseAddress = server.Url };
+
+        using var declared = await UploadAsync(http, "alice", new byte[5000], "declared.bin");
+        using var chunked = await UploadAsync(http, "alice", new byte[5000], "chunked.bin", chunked: true);
+        var fits = await UploadedAsync(http, "alice", new byte[4096], "fits.bin");
+
+        declared.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        chunked.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        (await chunked.Content.ReadAsStringAsync()).Should().Contain("A file may be at most 4 KiB (4096 bytes) (Chat:Files:MaxBytes)");
+        fits.Size.Should().Be(4096);
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(Path.GetFileName).Should().Equal(fits.Id);
+    }
+
     /// <summary>A body of <c>length</c> bytes that sends <c>sent</c> of them and then waits until released.</summary>
     private sealed class StalledContent(int sent, long length) : HttpContent
     {

@@ -95,6 +95,10 @@ public sealed class FileUploadTests
         signed.StatusCode.Should().Be(HttpStatusCode.Created);
         var file = (await signed.Content.ReadFromJsonAsync<ChatFile>())!;
         (await app.Services.GetRequiredService<IHistoryStore>().FindFileAsync(file.Id, default))!.User.Should().Be("carol");
+        using var withBearer = await GetAsync(http, file, null, get => get.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token));
+        using var withoutToken = await GetAsync(http, file, "carol");
+        withBearer.StatusCode.Should().Be(HttpStatusCode.OK);
+        withoutToken.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
