@@ -9,12 +9,15 @@ namespace Chat.Client.Console;
 /// before the user for a conversation other than the current one, what a reply answers, and one line per change
 /// (<c>* alice edited: TEXT</c>, <c>* alice deleted a message</c>, <c>* bob reacted 👍 to alice: "hello…"</c>). The further lines
 /// of a multi-line text are indented under the author, so that no line of a message can pass for another message; names are
-/// coloured by <see cref="NameColours"/>.
+/// coloured by <see cref="NameColours"/>. A search hit reads the same, its matched words marked (<see cref="Found"/>).
 /// </summary>
 internal static class MessageLines
 {
     /// <summary>How many characters (text elements) of a message a quote shows before it is cut with an ellipsis.</summary>
     public const int QuoteLength = 24;
+
+    // No conversation is current for a search's hits: each names its own, general too.
+    private const string NoConversation = "";
 
     /// <summary>
     /// <c>[HH:mm] user: text</c> in the local time of <paramref name="clock"/>, for a message of the <paramref name="current"/>
@@ -31,7 +34,7 @@ internal static class MessageLines
     /// matched words marked (<see cref="Mark"/>).
     /// </summary>
     public static string Found(SearchHit hit, TimeProvider clock, Func<long, ChatMessage?>? find = null, NameColours? names = null) =>
-        Line(hit.Message, clock, current: "", find, names ?? NameColours.None, hit.Highlights);
+        Line(hit.Message, clock, current: NoConversation, find, names ?? NameColours.None, hit.Highlights);
 
     /// <summary>The line before the hits of a search for <paramref name="query"/>.</summary>
     public static string Matches(string query, int count) => count switch
@@ -46,6 +49,7 @@ internal static class MessageLines
     /// found; otherwise between asterisks, <c>*deploy*</c>, the plain-text emphasis of mail and chat, which stays readable
     /// in a pipe, a file or a log in any encoding and costs a column on each side.
     /// </summary>
+    /// <remarks>Plain SGR 7 and 27 (inverse on, off), not a Spectre <c>Text</c>: rendering one would wrap a long word at the console's width.</remarks>
     public static string Mark(string word, NameColours names) => names.On ? $"\u001b[7m{word}\u001b[27m" : $"*{word}*";
 
     private static string Line(

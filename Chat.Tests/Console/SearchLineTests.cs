@@ -61,6 +61,16 @@ public class SearchLineTests
     }
 
     [Fact]
+    public void A_highlight_that_starts_between_cr_and_lf_does_not_break_the_line_twice()
+    {
+        var hit = Hit("dev", "a\r\nb", [2, 2]);
+
+        MessageLines.Found(hit, new TestClock()).Should().Be(
+            "[17:30] #dev bob: a\n" +
+            "             *b*");
+    }
+
+    [Fact]
     public void Control_characters_in_a_matched_range_are_not_printed_either()
     {
         var hit = Hit("dev", "\u001b[2Jdeploy", [0, 10]);
