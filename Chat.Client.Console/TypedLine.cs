@@ -1,8 +1,8 @@
 namespace Chat.Client.Console;
 
 /// <summary>
-/// What a line typed at the prompt asks for: one of the client's own commands (conversations, and replies, edits, deletes
-/// and reactions), or text (a message, or a server command such as <c>/who</c>) for the current conversation.
+/// What a line typed at the prompt asks for: one of the client's own commands (conversations, replies, edits, deletes,
+/// reactions and searches), or text (a message, or a server command such as <c>/who</c>) for the current conversation.
 /// </summary>
 internal abstract record TypedLine
 {
