@@ -57,7 +57,7 @@ internal sealed class InteractiveChat
             _transcript.Line(
                 $"* connected to {endpoint.Server} as {endpoint.User}, in #general; type a message and press Enter " +
                 "(/help lists commands; /join, /leave, /rooms, /go and /msg move between conversations; " +
-                "/reply, /edit, /delete and /react act on the last message; Ctrl+D quits)");
+                "/reply, /edit, /delete and /react act on the last message; /search finds messages; Ctrl+D quits)");
 
             while (await _readLine(running.Token) is { } line)
             {

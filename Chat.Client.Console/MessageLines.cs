@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Spectre.Console.Rendering;
 
 namespace Chat.Client.Console;
@@ -8,12 +9,15 @@ namespace Chat.Client.Console;
 /// before the user for a conversation other than the current one, what a reply answers, and one line per change
 /// (<c>* alice edited: TEXT</c>, <c>* alice deleted a message</c>, <c>* bob reacted 👍 to alice: "hello…"</c>). The further lines
 /// of a multi-line text are indented under the author, so that no line of a message can pass for another message; names are
-/// coloured by <see cref="NameColours"/>.
+/// coloured by <see cref="NameColours"/>. A search hit reads the same, its matched words marked (<see cref="Found"/>).
 /// </summary>
 internal static class MessageLines
 {
     /// <summary>How many characters (text elements) of a message a quote shows before it is cut with an ellipsis.</summary>
     public const int QuoteLength = 24;
+
+    // No conversation is current for a search's hits: each names its own, general too.
+    private const string NoConversation = "";
 
     /// <summary>
     /// <c>[HH:mm] user: text</c> in the local time of <paramref name="clock"/>, for a message of the <paramref name="current"/>
@@ -22,15 +26,42 @@ internal static class MessageLines
     /// <c>(edited)</c>, reactions follow as <c>[👍 2, 🎉 1]</c>, and a deleted message reads <c>(message deleted)</c>.
     /// </summary>
     public static string Message(
-        ChatMessage message, TimeProvider clock, string current = Conversations.General, Func<long, ChatMessage?>? find = null, NameColours? names = null)
+        ChatMessage message, TimeProvider clock, string current = Conversations.General, Func<long, ChatMessage?>? find = null, NameColours? names = null) =>
+        Line(message, clock, current, find, names ?? NameColours.None, highlights: []);
+
+    /// <summary>
+    /// A search hit as its <see cref="Message"/> line, always naming its conversation (<c>[HH:mm] #room user: text</c>), with the
+    /// matched words marked (<see cref="Mark"/>).
+    /// </summary>
+    public static string Found(SearchHit hit, TimeProvider clock, Func<long, ChatMessage?>? find = null, NameColours? names = null) =>
+        Line(hit.Message, clock, current: NoConversation, find, names ?? NameColours.None, hit.Highlights);
+
+    /// <summary>The line before the hits of a search for <paramref name="query"/>.</summary>
+    public static string Matches(string query, int count) => count switch
     {
-        names ??= NameColours.None;
+        0 => $"* No message matches \"{Printable(query)}\".",
+        1 => $"* 1 message matches \"{Printable(query)}\":",
+        _ => $"* {count} messages match \"{Printable(query)}\":",
+    };
+
+    /// <summary>
+    /// A matched word (already printable): in inverse video at a terminal with colours on, as <c>less</c> marks what it
+    /// found; otherwise between asterisks, <c>*deploy*</c>, the plain-text emphasis of mail and chat, which stays readable
+    /// in a pipe, a file or a log in any encoding and costs a column on each side.
+    /// </summary>
+    /// <remarks>Plain SGR 7 and 27 (inverse on, off), not a Spectre <c>Text</c>: rendering one would wrap a long word at the console's width.</remarks>
+    public static string Mark(string word, NameColours names) => names.On ? $"\u001b[7m{word}\u001b[27m" : $"*{word}*";
+
+    private static string Line(
+        ChatMessage message, TimeProvider clock, string current, Func<long, ChatMessage?>? find, NameColours names, int[][] highlights)
+    {
         var utc = message.SentAt.Kind == DateTimeKind.Local ? message.SentAt.ToUniversalTime() : DateTime.SpecifyKind(message.SentAt, DateTimeKind.Utc);
         var local = TimeZoneInfo.ConvertTimeFromUtc(utc, clock.LocalTimeZone);
         var head = string.Create(CultureInfo.InvariantCulture, $"[{local:HH:mm}] {Where(message, current)}");
         var body = message.Deleted
             ? "(message deleted)"
-            : Answers(message, find, names) + Continued(message.Text, new Segment(head).CellCount()) + (message.EditedAt is null ? "" : " (edited)") + Reactions(message);
+            : Answers(message, find, names) + Marked(message.Text, new Segment(head).CellCount(), highlights, names) +
+              (message.EditedAt is null ? "" : " (edited)") + Reactions(message);
         return $"{head}{names.Paint(Printable(message.User))}: {body}";
     }
 
@@ -114,6 +145,71 @@ internal static class MessageLines
     /// wide character such as 開 takes two): only a message's first line
     /// starts at column 0. Every line break (<c>\r\n</c>, <c>\r</c>, U+2028…) counts as one.
     /// </summary>
+    /// <summary>
+    /// <see cref="Continued"/> with the ranges <paramref name="highlights"/> (<c>[start, length]</c> in UTF-16 code units of
+    /// <paramref name="text"/>) marked, each line of a range on its own so that the indentation stays unmarked.
+    /// </summary>
+    private static string Marked(string text, int indent, int[][] highlights, NameColours names)
+    {
+        var result = new StringBuilder();
+        var at = 0;
+        foreach (var (start, end) in Ranges(text, highlights))
+        {
+            result.Append(Continued(text[at..start], indent));
+            var lines = text[start..end].ReplaceLineEndings("\n").Split('\n').Select(line => line.Length == 0 ? "" : Mark(Printable(line), names));
+            result.AppendJoin("\n" + new string(' ', indent), lines);
+            at = end;
+        }
+
+        return result.Append(Continued(text[at..], indent)).ToString();
+    }
+
+    /// <summary>
+    /// The highlights as ranges inside <paramref name="text"/>, in order, overlaps merged; an end or start that would split a
+    /// character (a surrogate pair) or a <c>\r\n</c> is moved to take it whole, since a server's offsets are not checked here.
+    /// </summary>
+    private static IEnumerable<(int Start, int End)> Ranges(string text, int[][] highlights)
+    {
+        var ranges = highlights
+            .Where(h => h is [_, > 0])
+            .Select(h => (Start: Whole(text, Math.Clamp(h[0], 0, text.Length), back: true), End: Whole(text, Math.Clamp((long)h[0] + h[1], 0, text.Length), back: false)))
+            .Where(r => r.Start < r.End)
+            .OrderBy(r => r.Start);
+        (int Start, int End)? open = null;
+        foreach (var range in ranges)
+        {
+            if (open is { } last && range.Start <= last.End)
+            {
+                open = (last.Start, Math.Max(last.End, range.End));
+                continue;
+            }
+
+            if (open is { } done)
+            {
+                yield return done;
+            }
+
+            open = range;
+        }
+
+        if (open is { } final)
+        {
+            yield return final;
+        }
+    }
+
+    /// <summary><paramref name="index"/>, or the next (<paramref name="back"/>: the previous) index that does not fall inside a surrogate pair or a <c>\r\n</c>.</summary>
+    private static int Whole(string text, long index, bool back)
+    {
+        var i = (int)index;
+        if (i > 0 && i < text.Length && (char.IsSurrogatePair(text[i - 1], text[i]) || (text[i - 1] == '\r' && text[i] == '\n')))
+        {
+            return back ? i - 1 : i + 1;
+        }
+
+        return i;
+    }
+
     private static string Continued(string text, int indent) =>
         Printable(text.ReplaceLineEndings("\n")).Replace("\n", "\n" + new string(' ', indent), StringComparison.Ordinal);
 

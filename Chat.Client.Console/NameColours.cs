@@ -26,7 +26,10 @@ internal sealed class NameColours
 
     /// <summary>Colours for the process's standard output: on only when it is a terminal and colours are not turned off.</summary>
     public static NameColours ForStandardOutput() =>
-        System.Console.IsOutputRedirected ? None : new NameColours(AnsiConsole.Console);
+        System.Console.IsOutputRedirected ? None : For(AnsiConsole.Console);
+
+    /// <summary>Colours as <paramref name="console"/> can show them: on when it has a colour system.</summary>
+    public static NameColours For(IAnsiConsole console) => new(console);
 
     /// <summary>Whether names get colours at all.</summary>
     public bool On => _console is not null && _console.Profile.Capabilities.ColorSystem != ColorSystem.NoColors;

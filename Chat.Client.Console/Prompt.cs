@@ -3,7 +3,7 @@ namespace Chat.Client.Console;
 /// <summary>
 /// Carries out what is typed at the prompt: text goes to the current conversation (again after a reconnect when
 /// the connection dropped under it), and <c>/join</c>, <c>/leave</c>, <c>/rooms</c>, <c>/go</c>, <c>/msg</c>, <c>/reply</c>,
-/// <c>/edit</c>, <c>/delete</c>, <c>/react</c> and <c>/help</c> are run here. Messages printed in the current conversation
+/// <c>/edit</c>, <c>/delete</c>, <c>/react</c>, <c>/search</c> and <c>/help</c> are run here. Messages printed in the current conversation
 /// count as read: its marker moves on <c>/rooms</c> and when another becomes current.
 /// </summary>
 /// <param name="user">The user's name, to find their own messages; null until the server acks a send (signed in without <c>--user</c>).</param>
@@ -11,6 +11,9 @@ internal sealed class Prompt(ChatClient client, Transcript transcript, Uri serve
 {
     /// <summary>How many recent messages <c>/go</c> and <c>/join</c> show of the conversation they make current.</summary>
     public const int GoHistory = 20;
+
+    /// <summary>How many hits <c>/search</c> shows, newest first.</summary>
+    public const int SearchLimit = 20;
 
     private static readonly string[] Commands =
     [
@@ -23,6 +26,7 @@ internal sealed class Prompt(ChatClient client, Transcript transcript, Uri serve
         "  /edit TEXT      replace the text of your last message here",
         "  /delete         delete your last message here",
         "  /react EMOJI    react to the last message here (e.g. /react 👍)",
+        "  /search QUERY   find messages in all your conversations (words, \"a phrase\", from:NAME, in:#room)",
     ];
 
     private string? _user = user;
@@ -66,6 +70,9 @@ internal sealed class Prompt(ChatClient client, Transcript transcript, Uri serve
                     break;
                 case TypedLine.React react:
                     await ReactAsync(react.Emoji, cancellationToken);
+                    break;
+                case TypedLine.Search search:
+                    transcript.Found(search.Query, await client.SearchAsync(search.Query, room: null, SearchLimit, cancellationToken));
                     break;
                 case TypedLine.Help:
                     await HelpAsync(cancellationToken);

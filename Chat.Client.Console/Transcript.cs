@@ -224,6 +224,22 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock, NameColo
         }
     }
 
+    /// <summary>
+    /// What a search for <paramref name="query"/> found: a line that says how many, then each hit as its message line, naming
+    /// its conversation, matched words marked. Hits are not the stream: they are neither remembered nor read.
+    /// </summary>
+    public void Found(string query, IReadOnlyCollection<SearchHit> hits)
+    {
+        lock (_gate)
+        {
+            output.WriteLine(MessageLines.Matches(query, hits.Count));
+            foreach (var hit in hits)
+            {
+                output.WriteLine(MessageLines.Found(hit, clock, id => _recent.Find(hit.Message.Room, id)?.Message, names));
+            }
+        }
+    }
+
     /// <summary>A line that is not a message: presence, notices, connection state, errors.</summary>
     public void Line(string text)
     {

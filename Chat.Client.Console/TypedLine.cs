@@ -1,8 +1,8 @@
 namespace Chat.Client.Console;
 
 /// <summary>
-/// What a line typed at the prompt asks for: one of the client's own commands (conversations, and replies, edits, deletes
-/// and reactions), or text (a message, or a server command such as <c>/who</c>) for the current conversation.
+/// What a line typed at the prompt asks for: one of the client's own commands (conversations, replies, edits, deletes,
+/// reactions and searches), or text (a message, or a server command such as <c>/who</c>) for the current conversation.
 /// </summary>
 internal abstract record TypedLine
 {
@@ -40,6 +40,9 @@ internal abstract record TypedLine
     /// <summary><c>/react EMOJI</c>: react to the last message of the current conversation.</summary>
     public sealed record React(string Emoji) : TypedLine;
 
+    /// <summary><c>/search QUERY</c>: the messages of every conversation the user can read that match, newest first; the server reads the query (and refuses an empty one).</summary>
+    public sealed record Search(string Query) : TypedLine;
+
     /// <summary><c>/help</c>: the console's commands, then the server's.</summary>
     public sealed record Help : TypedLine;
 
@@ -64,6 +67,7 @@ internal abstract record TypedLine
             "/edit" => argument.Length == 0 ? new Usage("/edit needs the new text, e.g. /edit see you at ten.") : new Edit(argument),
             "/delete" => argument.Length == 0 ? new Delete() : new Usage("/delete takes nothing after it: it deletes your last message in the current conversation."),
             "/react" => argument.Length == 0 || argument.Contains(' ') ? new Usage("/react needs one emoji, e.g. /react 👍.") : new React(argument),
+            "/search" => new Search(argument),
             "/help" => new Help(),
             _ => new Text(line),
         };

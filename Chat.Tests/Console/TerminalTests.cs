@@ -102,6 +102,31 @@ public partial class TerminalTests
         }
     }
 
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Search_marks_matched_words_in_inverse_video_or_between_asterisks_when_NO_COLOR_is_set(bool noColor)
+    {
+        await using var chat = await ChatProcess.StartAsync();
+        await using var bob = await chat.ConnectAsync("bob");
+        await bob.SendAsync("time to deploy", "bob");
+        await using var alice = await TerminalSession.StartAsync(chat.Url, "alice", noColor);
+
+        await alice.TypeAsync("/search deploy");
+        await alice.PressAsync("Enter");
+        var screen = await alice.ScreenAsync(screen => screen.Contains("] #general ", StringComparison.Ordinal), "the hit", withEscapes: true);
+
+        var line = screen.Split('\n').Single(line => line.Contains("] #general ", StringComparison.Ordinal));
+        if (noColor)
+        {
+            line.Should().MatchRegex(@"^\[\d\d:\d\d\] #general bob: time to \*deploy\*\s*$");
+        }
+        else
+        {
+            line.Should().Contain("time to \u001b[7mdeploy", "the matched word is in inverse video").And.NotContain("*deploy*");
+        }
+    }
+
     [SkippableFact]
     public async Task Help_lists_exactly_the_commands_that_work_here()
     {
@@ -115,7 +140,7 @@ public partial class TerminalTests
         // Joined as the screen wrapped them: a line ends where the next goes on.
         var help = string.Concat(TerminalSession.Lines(screen).SkipWhile(line => !line.StartsWith("* Commands of this console", StringComparison.Ordinal)));
         Commands().Matches(help).Select(match => match.Value).Distinct().Order()
-            .Should().Equal(["/delete", "/edit", "/go", "/help", "/join", "/leave", "/msg", "/react", "/reply", "/rooms", "/who"],
+            .Should().Equal(["/delete", "/edit", "/go", "/help", "/join", "/leave", "/msg", "/react", "/reply", "/rooms", "/search", "/who"],
                 "/clear is off on a server without sign-in, and every other command works here");
     }
 

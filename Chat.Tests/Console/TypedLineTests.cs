@@ -78,6 +78,15 @@ public class TypedLineTests
         TypedLine.Parse("/react 👍🏽").Should().Be(new TypedLine.React("👍🏽"));
     }
 
+    [Theory]
+    [InlineData("/search deploy", "deploy")]
+    [InlineData("/Search  \"build is red\" from:bob in:#dev ", "\"build is red\" from:bob in:#dev")]
+    [InlineData("/search", "")]
+    public void Search_takes_the_query_as_typed_even_an_empty_one_for_the_server_to_read_or_refuse(string line, string query)
+    {
+        TypedLine.Parse(line).Should().Be(new TypedLine.Search(query));
+    }
+
     [Fact]
     public void Help_is_the_consoles_own()
     {
