@@ -10,6 +10,8 @@ import { Conversations, GENERAL, isDirect, labelOf } from "./js/conversations.js
 import { element, nameOf } from "./js/dom.js";
 import { Drafts } from "./js/drafts.js";
 import { Search } from "./js/search.js";
+import { Uploads } from "./js/uploads.js";
+import { useFileAddress } from "./js/message-view.js";
 import { Earlier, PAGE as HISTORY_PAGE } from "./js/earlier.js";
 import { Identity } from "./js/identity.js";
 import { mentions } from "./js/mentions.js";
@@ -83,10 +85,57 @@ const search = new Search(
     sentence: (error) => hubError(error),
   },
 );
+/** How requests beside the hub say who asks: ?user= with sign-in off, the access token with it on (an image cannot send a header). */
+function asking(credentials = identity.credentials()) {
+  return credentials.token ? `access_token=${encodeURIComponent(credentials.token)}` : `user=${encodeURIComponent(credentials.user)}`;
+}
+useFileAddress((file) => `files/${encodeURIComponent(file.id)}/${encodeURIComponent(file.name)}?${asking()}`);
+const uploads = new Uploads($("attachments"), {
+  room: () => current.room,
+  address: async () => {
+    const factory = identity.tokenFactory();
+    const token = factory ? await factory() : null;
+    return token ? { url: "files", headers: { Authorization: `Bearer ${token}` } } : { url: `files?${asking()}`, headers: {} };
+  },
+  failed: (text) => showError(text),
+  changed: () => showError(""),
+});
+$("attach").addEventListener("click", () => $("file-input").click());
+$("file-input").addEventListener("change", () => {
+  uploads.add([...$("file-input").files]);
+  $("file-input").value = "";
+});
+// Files dropped anywhere on the conversation, or pasted into the input (a screenshot), are attached too.
+const chat = document.querySelector(".chat");
+const carriesFiles = (event) => event.dataTransfer && [...event.dataTransfer.types].includes("Files");
+chat.addEventListener("dragover", (event) => {
+  if (!carriesFiles(event)) return;
+  event.preventDefault();
+  chat.classList.add("dropping");
+});
+chat.addEventListener("dragleave", (event) => {
+  if (!chat.contains(event.relatedTarget)) chat.classList.remove("dropping");
+});
+chat.addEventListener("drop", (event) => {
+  chat.classList.remove("dropping");
+  if (!carriesFiles(event)) return;
+  event.preventDefault();
+  uploads.add([...event.dataTransfer.files]);
+});
+$("text").addEventListener("paste", (event) => {
+  const files = [...(event.clipboardData?.files ?? [])];
+  if (files.length === 0) return;
+  if (!event.clipboardData.getData("text/plain")) event.preventDefault();
+  uploads.add(files);
+});
 const notifier = new Notifier($("notify"), (room) => open(room).catch(showHubError));
 fetch("settings.json")
   .then((response) => (response.ok ? response.json() : null))
-  .then((settings) => settings && composer.setLimit(settings.maxMessageLength))
+  .then((settings) => {
+    if (!settings) return;
+    composer.setLimit(settings.maxMessageLength);
+    uploads.maxBytes = settings.maxFileBytes;
+  })
   .catch(() => {}); // the default limit until the server says; a refusal names it too
 
 setInterval(() => [...conversations.values()].forEach((conv) => conv.timeline.relabelDays()), 60_000);
@@ -108,6 +157,7 @@ async function open(room) {
   current = conversations.ensure(room);
   if (placeRestored) place.set(identity.user, room);
   composer.value = drafts.get(room);
+  uploads.render();
   scroller.show(current.timeline);
   if (current.placed && current.unread > 0) scroller.toMarker(); // back at the first message that came since
   $("room-title").replaceChildren(nameOf(labelOf(room)));
@@ -383,7 +433,9 @@ function rename(previous) {
 // ---- sending ----
 
 const outbox = new Outbox({
-  invoke: (send) => connection.invoke(Hub.Post, send.room, { text: send.text, clientMessageId: send.clientMessageId, replyTo: send.replyTo ?? undefined }),
+  invoke: (send) => connection.invoke(Hub.Post, send.room, {
+    text: send.text, clientMessageId: send.clientMessageId, replyTo: send.replyTo ?? undefined, files: send.files?.map((file) => file.id),
+  }),
   acked: (send, message) => {
     conversations.get(send.room)?.timeline.removePending(send.clientMessageId);
     if (message) showMessage(message, false); // shown at once; the last position waits for its broadcast
@@ -395,6 +447,7 @@ const outbox = new Outbox({
     composer.learnLimit(refusal);
     // The text goes back into its conversation's draft (before anything typed since), so nothing is lost; so does the reply.
     restoreDraft(send.room, send.text);
+    if (send.files?.length) uploads.putBack(send.room, send.files);
     const answered = send.replyTo != null && conv === current && conv.timeline.known(send.replyTo);
     if (answered && !answered.deleted && replying.replyTo === null) replying.start(answered);
     showError(refusal);
@@ -422,12 +475,17 @@ async function runCommand(text) {
 $("composer").addEventListener("submit", (event) => {
   event.preventDefault();
   const text = composer.value;
-  const problem = !text.trim() ? "The message is empty. Type some text before sending." : composer.tooLong(text);
+  if (uploads.busy()) {
+    showError("Your files are still uploading; send once they are done (or remove them).");
+    return;
+  }
+  const withFiles = uploads.ready();
+  const problem = !text.trim() && !withFiles ? "The message is empty. Type some text or attach a file before sending." : composer.tooLong(text);
   if (problem) {
     showError(problem);
     return;
   }
-  if (isCommand(text)) {
+  if (isCommand(text) && !withFiles) {
     runCommand(text);
     return;
   }
@@ -435,7 +493,7 @@ $("composer").addEventListener("submit", (event) => {
   setDraft("");
   current.timeline.removeMarker(); // the user has caught up by writing
   // Offline, it waits as "sending…" and goes once the connection is back.
-  const send = outbox.submit(current.room, text, connected(), replying.replyTo);
+  const send = outbox.submit(current.room, withFiles && !text.trim() ? "" : text, connected(), replying.replyTo, withFiles ? uploads.take() : []);
   replying.cancel();
   current.timeline.addPending(send, identity.user);
   scroller.toBottom();

@@ -32,10 +32,11 @@ internal static class PageExtensions
     {
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapGet("/settings.json", (IOptions<Rules.MessageOptions> options) => new PageSettings(options.Value.MaxMessageLength));
+        app.MapGet("/settings.json", (IOptions<Rules.MessageOptions> options, IOptions<Files.FileOptions> files) =>
+            new PageSettings(options.Value.MaxMessageLength, files.Value.MaxBytes));
         return app;
     }
 
     /// <summary>What the page needs to know of the server's configuration.</summary>
-    private sealed record PageSettings(int MaxMessageLength);
+    private sealed record PageSettings(int MaxMessageLength, long MaxFileBytes);
 }

@@ -127,6 +127,12 @@ export class Identity {
     }
   }
 
+  /** Who asks, for requests beside the hub (files): the access token now held when sign-in is on, else the name. */
+  credentials() {
+    const token = this.mode === "sso" ? this.sso?.user?.access_token : this.mode === "accounts" ? this.accounts?.session?.accessToken : this.token;
+    return token ? { token } : { user: this.user };
+  }
+
   /** How the connection gets its token: null without sign-in. */
   tokenFactory() {
     if (this.mode === "sso") return () => this.sso.token();

@@ -4,6 +4,7 @@
 import { dayOf, element, nameOf, timeOf } from "./dom.js";
 import { format, plainText } from "./format.js";
 import { mentions, withMentions } from "./mentions.js";
+import { sizeOf } from "./uploads.js";
 
 const EXCERPT_LENGTH = 80;
 
@@ -39,8 +40,56 @@ export function messageItem(message, user, quoted) {
     edited.title = editedTitle(message.editedAt);
     item.append(" ", edited);
   }
+  if (message.files?.length && !message.deleted) item.append(filesOf(message.files));
   if (message.reactions?.length && !message.deleted) item.append(reactionsOf(message.reactions, user));
   return item;
+}
+
+let fileAddress = (file) => `files/${encodeURIComponent(file.id)}/${encodeURIComponent(file.name)}`;
+
+/** Where the page fetches a file from (with who asks: the server serves files only to their conversation's readers). */
+export function useFileAddress(address) {
+  fileAddress = address;
+}
+
+const IMAGE_WIDTH = 360;
+const IMAGE_HEIGHT = 240;
+
+/**
+ * A message's files: an image (its dimensions read by the server from its header) inline, scaled to at most 360 × 240,
+ * its box the size it will have before it loads (so nothing moves), loaded lazily, full size in a new tab on click;
+ * any other file as a chip with its name and size.
+ */
+function filesOf(files) {
+  const box = element("div", "files");
+  for (const file of files) {
+    const url = fileAddress(file);
+    if (file.width > 0 && file.height > 0) {
+      const link = element("a", "image");
+      link.href = url;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.title = `${file.name} (${file.width} × ${file.height}, ${sizeOf(file.size)})`;
+      const image = element("img");
+      const scale = Math.min(1, IMAGE_WIDTH / file.width, IMAGE_HEIGHT / file.height);
+      image.style.width = `${Math.max(1, Math.round(file.width * scale))}px`;
+      image.style.height = `${Math.max(1, Math.round(file.height * scale))}px`;
+      image.alt = file.name;
+      image.loading = "lazy";
+      image.decoding = "async";
+      image.src = url;
+      link.append(image);
+      box.append(link);
+    } else {
+      const chip = element("a", "file-chip");
+      chip.href = url;
+      chip.download = file.name;
+      chip.append(element("span", "file-icon", "📄"), element("span", "file-name", file.name), element("span", "file-size", sizeOf(file.size)));
+      chip.setAttribute("aria-label", `${file.name}, ${sizeOf(file.size)}, download`);
+      box.append(chip);
+    }
+  }
+  return box;
 }
 
 /** Who wrote it and when, read as "alice, 09:46: " (the punctuation for screen readers only). */

@@ -17,9 +17,12 @@ export class Outbox {
     this.waiting = new Map(); // clientMessageId → send, until acked or refused
   }
 
-  /** Sends now (or, when the connection is down and a resend is harmless, once it is back); `replyTo` is the message it answers. */
-  submit(room, text, connected, replyTo = null) {
-    const send = { clientMessageId: crypto.randomUUID(), room, text, replyTo, inFlight: false };
+  /**
+   * Sends now (or, when the connection is down and a resend is harmless, once it is back); `replyTo` is the message it
+   * answers, `files` the uploaded files it carries.
+   */
+  submit(room, text, connected, replyTo = null, files = []) {
+    const send = { clientMessageId: crypto.randomUUID(), room, text, replyTo, files, inFlight: false };
     this.waiting.set(send.clientMessageId, send);
     if (connected) this.attempt(send);
     return send;
