@@ -49,6 +49,7 @@ internal sealed class InteractiveChat
         var reconnect = new ReconnectPolicy(endpoint);
         await using var client = endpoint.Client(follow: true, reconnect, transport);
         Listen(client, endpoint, reconnect, running);
+        _transcript.Server = endpoint.Server;
         var prompt = new Prompt(client, _transcript, endpoint.Server, endpoint.User?.Normalize(NormalizationForm.FormC));
         try
         {

@@ -25,16 +25,18 @@ internal static class MessageLines
     /// <c>↪ author: "quote"</c> of the message it answers (found with <paramref name="find"/>); an edited text ends with
     /// <c>(edited)</c>, reactions follow as <c>[👍 2, 🎉 1]</c>, and a deleted message reads <c>(message deleted)</c>.
     /// </summary>
+    /// <remarks>Its files follow the text as <c>[file: NAME (SIZE) URL]</c>, at <paramref name="server"/> (a path without it).</remarks>
     public static string Message(
-        ChatMessage message, TimeProvider clock, string current = Conversations.General, Func<long, ChatMessage?>? find = null, NameColours? names = null) =>
-        Line(message, clock, current, find, names ?? NameColours.None, highlights: []);
+        ChatMessage message, TimeProvider clock, string current = Conversations.General, Func<long, ChatMessage?>? find = null, NameColours? names = null,
+        Uri? server = null) =>
+        Line(message, clock, current, find, names ?? NameColours.None, highlights: [], server);
 
     /// <summary>
     /// A search hit as its <see cref="Message"/> line, always naming its conversation (<c>[HH:mm] #room user: text</c>), with the
     /// matched words marked (<see cref="Mark"/>).
     /// </summary>
-    public static string Found(SearchHit hit, TimeProvider clock, Func<long, ChatMessage?>? find = null, NameColours? names = null) =>
-        Line(hit.Message, clock, current: NoConversation, find, names ?? NameColours.None, hit.Highlights);
+    public static string Found(SearchHit hit, TimeProvider clock, Func<long, ChatMessage?>? find = null, NameColours? names = null, Uri? server = null) =>
+        Line(hit.Message, clock, current: NoConversation, find, names ?? NameColours.None, hit.Highlights, server);
 
     /// <summary>The line before the hits of a search for <paramref name="query"/>.</summary>
     public static string Matches(string query, int count) => count switch
@@ -53,7 +55,7 @@ internal static class MessageLines
     public static string Mark(string word, NameColours names) => names.On ? $"\u001b[7m{word}\u001b[27m" : $"*{word}*";
 
     private static string Line(
-        ChatMessage message, TimeProvider clock, string current, Func<long, ChatMessage?>? find, NameColours names, int[][] highlights)
+        ChatMessage message, TimeProvider clock, string current, Func<long, ChatMessage?>? find, NameColours names, int[][] highlights, Uri? server)
     {
         var utc = message.SentAt.Kind == DateTimeKind.Local ? message.SentAt.ToUniversalTime() : DateTime.SpecifyKind(message.SentAt, DateTimeKind.Utc);
         var local = TimeZoneInfo.ConvertTimeFromUtc(utc, clock.LocalTimeZone);
@@ -61,7 +63,7 @@ internal static class MessageLines
         var body = message.Deleted
             ? "(message deleted)"
             : Answers(message, find, names) + Marked(message.Text, new Segment(head).CellCount(), highlights, names) +
-              (message.EditedAt is null ? "" : " (edited)") + Reactions(message);
+              (message.EditedAt is null ? "" : " (edited)") + Files(message, server) + Reactions(message);
         return $"{head}{names.Paint(Printable(message.User))}: {body}";
     }
 
@@ -212,6 +214,35 @@ internal static class MessageLines
 
     private static string Continued(string text, int indent) =>
         Printable(text.ReplaceLineEndings("\n")).Replace("\n", "\n" + new string(' ', indent), StringComparison.Ordinal);
+
+    /// <summary>Each file as <c> [file: NAME (SIZE) URL]</c>; the address needs the reader's sign-in (or <c>?user=</c>) to open.</summary>
+    private static string Files(ChatMessage message, Uri? server) =>
+        string.Concat((message.Files ?? []).Select(file =>
+        {
+            var path = $"files/{Uri.EscapeDataString(file.Id)}/{Uri.EscapeDataString(file.Name)}";
+            var address = server is null ? "/" + path : new Uri(server, path).AbsoluteUri;
+            return $" [file: {Printable(file.Name.ReplaceLineEndings(" "))} ({Size(file.Size)}) {address}]";
+        }));
+
+    /// <summary>A size as people read it: 12 bytes, 830 KB, 2.4 MB.</summary>
+    public static string Size(long bytes)
+    {
+        if (bytes < 1000)
+        {
+            return bytes == 1 ? "1 byte" : $"{bytes} bytes";
+        }
+
+        string[] units = ["KB", "MB", "GB", "TB"];
+        var value = bytes / 1000.0;
+        var unit = 0;
+        while (value >= 1000 && unit < units.Length - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+
+        return $"{value.ToString(value < 10 ? "0.0" : "0", CultureInfo.InvariantCulture)} {units[unit]}";
+    }
 
     private static string Reactions(ChatMessage message) =>
         message.Reactions is { Length: > 0 } reactions

@@ -3,7 +3,7 @@ namespace Chat.Client.Console;
 /// <summary>
 /// Carries out what is typed at the prompt: text goes to the current conversation (again after a reconnect when
 /// the connection dropped under it), and <c>/join</c>, <c>/leave</c>, <c>/rooms</c>, <c>/go</c>, <c>/msg</c>, <c>/reply</c>,
-/// <c>/edit</c>, <c>/delete</c>, <c>/react</c>, <c>/search</c> and <c>/help</c> are run here. Messages printed in the current conversation
+/// <c>/edit</c>, <c>/delete</c>, <c>/react</c>, <c>/search</c>, <c>/upload</c> and <c>/help</c> are run here. Messages printed in the current conversation
 /// count as read: its marker moves on <c>/rooms</c> and when another becomes current.
 /// </summary>
 /// <param name="user">The user's name, to find their own messages; null until the server acks a send (signed in without <c>--user</c>).</param>
@@ -27,6 +27,7 @@ internal sealed class Prompt(ChatClient client, Transcript transcript, Uri serve
         "  /delete         delete your last message here",
         "  /react EMOJI    react to the last message here (e.g. /react 👍)",
         "  /search QUERY   find messages in all your conversations (words, \"a phrase\", from:NAME, in:#room)",
+        "  /upload PATH [TEXT]  send a file here, with a message if you like",
     ];
 
     private string? _user = user;
@@ -74,6 +75,9 @@ internal sealed class Prompt(ChatClient client, Transcript transcript, Uri serve
                 case TypedLine.Search search:
                     transcript.Found(search.Query, await client.SearchAsync(search.Query, room: null, SearchLimit, cancellationToken));
                     break;
+                case TypedLine.Upload upload:
+                    await UploadAsync(upload.Path, upload.Value, cancellationToken);
+                    break;
                 case TypedLine.Help:
                     await HelpAsync(cancellationToken);
                     break;
@@ -95,6 +99,20 @@ internal sealed class Prompt(ChatClient client, Transcript transcript, Uri serve
     private async Task SendAsync(string room, string text, CancellationToken cancellationToken)
     {
         Acked(await client.SendAsync(room, text, cancellationToken));
+    }
+
+    /// <summary>Uploads a file (<c>~</c> is the home folder) and sends it to the current conversation with <paramref name="text"/>.</summary>
+    private async Task UploadAsync(string path, string text, CancellationToken cancellationToken)
+    {
+        var full = path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..]) : path;
+        if (!File.Exists(full))
+        {
+            Refuse($"There is no file at {path}.");
+            return;
+        }
+
+        var file = await client.UploadAsync(full, cancellationToken: cancellationToken);
+        Acked(await client.SendAsync(transcript.Current, text, [file], cancellationToken));
     }
 
     /// <summary>Answers the last message of the current conversation (<c>Post</c> with <c>replyTo</c>).</summary>

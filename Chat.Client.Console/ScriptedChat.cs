@@ -60,7 +60,7 @@ internal static class ScriptedChat
         var byId = messages.ToDictionary(message => message.Id);
         foreach (var message in messages)
         {
-            terminal.Output.WriteLine(MessageLines.Message(message, terminal.Clock, conversation ?? Conversations.General, byId.GetValueOrDefault, terminal.Names));
+            terminal.Output.WriteLine(MessageLines.Message(message, terminal.Clock, conversation ?? Conversations.General, byId.GetValueOrDefault, terminal.Names, endpoint.Server));
         }
     }
 }

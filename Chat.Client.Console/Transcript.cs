@@ -10,6 +10,9 @@ namespace Chat.Client.Console;
 internal sealed class Transcript(TextWriter output, TimeProvider clock, NameColours? names = null)
 {
     private readonly Lock _gate = new();
+
+    /// <summary>The server the files of printed messages are at (their addresses are paths until it is known).</summary>
+    public Uri? Server { get; set; }
     private readonly RecentMessages _recent = new();
     private long _lastSeenId;
     private string _current = Conversations.General;
@@ -235,7 +238,7 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock, NameColo
             output.WriteLine(MessageLines.Matches(query, hits.Count));
             foreach (var hit in hits)
             {
-                output.WriteLine(MessageLines.Found(hit, clock, id => _recent.Find(hit.Message.Room, id)?.Message, names));
+                output.WriteLine(MessageLines.Found(hit, clock, id => _recent.Find(hit.Message.Room, id)?.Message, names, Server));
             }
         }
     }
@@ -275,7 +278,7 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock, NameColo
     /// <summary>Prints a message as it now is and remembers it; <paramref name="read"/>: it counts as read where it is current.</summary>
     private void Print(ChatMessage message, bool read = true)
     {
-        output.WriteLine(MessageLines.Message(message, clock, _current, id => _recent.Find(message.Room, id)?.Message, names));
+        output.WriteLine(MessageLines.Message(message, clock, _current, id => _recent.Find(message.Room, id)?.Message, names, Server));
         _recent.Remember(message, shown: true);
         if (read && message.Room == _current)
         {

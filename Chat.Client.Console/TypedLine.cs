@@ -43,11 +43,28 @@ internal abstract record TypedLine
     /// <summary><c>/search QUERY</c>: the messages of every conversation the user can read that match, newest first; the server reads the query (and refuses an empty one).</summary>
     public sealed record Search(string Query) : TypedLine;
 
+    /// <summary><c>/upload PATH [TEXT]</c>: uploads the file and sends it to the current conversation, with the text if any.</summary>
+    public sealed record Upload(string Path, string Value) : TypedLine;
+
     /// <summary><c>/help</c>: the console's commands, then the server's.</summary>
     public sealed record Help : TypedLine;
 
     /// <summary>One of the commands above, used wrongly: <see cref="Message"/> says how to use it.</summary>
     public sealed record Usage(string Message) : TypedLine;
+
+    /// <summary><c>PATH [TEXT]</c>, or <c>"PATH WITH SPACES" [TEXT]</c>.</summary>
+    private static TypedLine UploadOf(string argument)
+    {
+        const string usage = "/upload needs a file, e.g. /upload ~/shot.png here it is (quote a path with spaces: /upload \"my notes.txt\").";
+        if (argument.StartsWith('"'))
+        {
+            var close = argument.IndexOf('"', 1);
+            return close <= 1 ? new Usage(usage) : new Upload(argument[1..close], argument[(close + 1)..].Trim());
+        }
+
+        var parts = argument.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts.Length == 0 ? new Usage(usage) : new Upload(parts[0], parts.Length == 2 ? parts[1] : "");
+    }
 
     public static TypedLine Parse(string line)
     {
@@ -68,6 +85,7 @@ internal abstract record TypedLine
             "/delete" => argument.Length == 0 ? new Delete() : new Usage("/delete takes nothing after it: it deletes your last message in the current conversation."),
             "/react" => argument.Length == 0 || argument.Contains(' ') ? new Usage("/react needs one emoji, e.g. /react 👍.") : new React(argument),
             "/search" => new Search(argument),
+            "/upload" => UploadOf(argument),
             "/help" => new Help(),
             _ => new Text(line),
         };
