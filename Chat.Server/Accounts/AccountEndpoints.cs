@@ -5,6 +5,7 @@ using Chat.Server.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using static Chat.Server.Web.Problems;
 
 namespace Chat.Server.Accounts;
 
@@ -175,19 +176,6 @@ internal static class AccountEndpoints
 
     private static void ForgetCookie(HttpContext http) =>
         http.Response.Cookies.Delete(RefreshCookie, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/auth" });
-
-    private static IResult Problem(HttpContext http, int status, string detail) =>
-        Results.Problem(new ProblemDetails { Status = status, Title = TitleOf(status), Detail = detail, Instance = http.Request.Path });
-
-    private static string TitleOf(int status) => status switch
-    {
-        StatusCodes.Status400BadRequest => "The request cannot be taken as it is",
-        StatusCodes.Status401Unauthorized => "Not signed in",
-        StatusCodes.Status403Forbidden => "Not allowed",
-        StatusCodes.Status409Conflict => "Conflict",
-        StatusCodes.Status429TooManyRequests => "Too many attempts",
-        _ => "Sign-in failed",
-    };
 
     /// <summary>The client's address (the forwarded one behind a trusted proxy).</summary>
     public static string AddressOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";

@@ -5,6 +5,7 @@ using Chat.Server.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using static Chat.Server.Web.Problems;
 
 namespace Chat.Server.Files;
 
@@ -147,17 +148,4 @@ internal static class FileEndpoints
             return null;
         }
     }
-
-    private static IResult Problem(HttpContext http, int status, string detail) =>
-        Results.Problem(new ProblemDetails { Status = status, Title = TitleOf(status), Detail = detail, Instance = http.Request.Path });
-
-    private static string TitleOf(int status) => status switch
-    {
-        StatusCodes.Status400BadRequest => "The request cannot be taken as it is",
-        StatusCodes.Status401Unauthorized => "Not signed in",
-        StatusCodes.Status403Forbidden => "Not allowed",
-        StatusCodes.Status404NotFound => "Not found",
-        StatusCodes.Status413PayloadTooLarge => "Too large",
-        _ => "Refused",
-    };
 }
