@@ -31,6 +31,13 @@ public sealed partial class HistoryWriter
             Volatile.Write(ref _committing, null);
         }
 
+        var appended = stored.Appended.Count(appended => appended.IsNew);
+        if (appended > 0)
+        {
+            _unindexedSince = _unindexed == 0 ? clock.GetTimestamp() : _unindexedSince;
+            _unindexed += appended;
+        }
+
         // Durable: ack the senders, then hand what is new to the clients (waiting while they are far behind).
         var appends = positions.Count + repeats.Count;
         var results = new object?[appends];

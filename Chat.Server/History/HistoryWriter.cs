@@ -20,10 +20,27 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     /// <summary>How long a stopping server keeps committing what was queued before it gives up on the rest.</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Messages moved into a search index written behind the commits (SQLite's) at once while the writer has nothing else
+    /// to do: small enough to fit between a busy server's commits (a slice takes a millisecond or two), big enough that
+    /// the index writes one segment for many messages.
+    /// </summary>
+    public const int SearchSlice = 128;
+
+    /// <summary>Committed messages outside the search index past which the writer moves them in even while commits wait.</summary>
+    public const int SearchBacklog = 8192;
+
+    /// <summary>How long fewer than <see cref="SearchSlice"/> committed messages wait for the search index (search finds them meanwhile all the same).</summary>
+    public static readonly TimeSpan SearchDelay = TimeSpan.FromSeconds(1);
+
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _abandon = new();
     private Task _loop = Task.CompletedTask;
     private List<Pending>? _committing; // the batch whose commit is under way
+
+    // Messages committed but maybe not in the search index yet, and since when (unknown at start: an earlier process may have left some).
+    private int _unindexed = SearchBacklog;
+    private long _unindexedSince;
 
     // A store that fails every commit (a full disk) must not write a stack trace per batch.
     private LogThrottle<string>? _failures;
@@ -122,7 +139,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
         var reader = _queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(_abandon.Token))
+            while (await WaitAsync(reader))
             {
                 if (!reader.TryPeek(out var first))
                 {
@@ -150,12 +167,73 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
                 }
 
                 await (first.Work is Work.MarkRead ? MarkReadAsync(batch) : CommitAsync(batch));
+                if (_unindexed >= SearchBacklog)
+                {
+                    await IndexSearchAsync(SearchBacklog / 4);
+                }
             }
         }
         catch (Exception) when (_abandon.IsCancellationRequested)
         {
             // Stopped before the queue was drained; StopAsync failed the rest.
         }
+    }
+
+    /// <summary>
+    /// Waits for the next write; while there is none and committed messages are outside the search index, moves them in a
+    /// slice at a time (fewer than a slice once they have waited <see cref="SearchDelay"/>). False once the queue is closed.
+    /// </summary>
+    private async Task<bool> WaitAsync(ChannelReader<Pending> reader)
+    {
+        while (_unindexed > 0 && !reader.TryPeek(out _))
+        {
+            var due = SearchDelay - clock.GetElapsedTime(_unindexedSince);
+            if (_unindexed < SearchSlice && due > TimeSpan.Zero)
+            {
+                using var timeout = new CancellationTokenSource(due, clock);
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _abandon.Token);
+                try
+                {
+                    if (!await reader.WaitToReadAsync(either.Token))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested && !_abandon.IsCancellationRequested)
+                {
+                    // Nothing arrived meanwhile: index now.
+                }
+            }
+
+            await IndexSearchAsync(SearchSlice);
+        }
+
+        return await reader.WaitToReadAsync(_abandon.Token);
+    }
+
+    /// <summary>Up to <paramref name="max"/> committed messages into the search index (<see cref="IHistoryStore.IndexSearchAsync"/>).</summary>
+    private async Task IndexSearchAsync(int max)
+    {
+        try
+        {
+            var moved = await store.IndexSearchAsync(max, _abandon.Token);
+
+            // As many as asked for: the rest waits for the next slice (fewer than asked for: nothing is left).
+            _unindexed = moved < max ? 0 : Math.Max(_unindexed - moved, 0);
+        }
+        catch (Exception exception) when (!_abandon.IsCancellationRequested)
+        {
+            // Search still finds these messages, read from the table; try again after the delay.
+            _unindexed = Math.Clamp(_unindexed, 1, SearchSlice - 1);
+            if (Failures.Allow($"search index: {exception.GetType().FullName}: {exception.Message}", exception.Message))
+            {
+                LogIndexFailed(exception);
+            }
+        }
+
+        _unindexedSince = clock.GetTimestamp();
     }
 
     private async Task MarkReadAsync(List<Pending> batch)
@@ -269,6 +347,9 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Count} more history commits failed in the last {Seconds:0} s, the same way: {Cause}")]
     private partial void LogMoreCommitsFailed(int count, double seconds, string cause);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Moving committed messages into the search index failed; search still finds them, more slowly, and the writer tries again")]
+    private partial void LogIndexFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing committed messages {FirstId} to {LastId} failed")]
     private partial void LogPublishFailed(Exception exception, long firstId, long lastId);

@@ -69,6 +69,13 @@ public interface IMessageLog
     /// </summary>
     Task<ChatMessage[]> SearchAsync(Search.SearchRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// For a store whose search index is written behind the commits (SQLite): moves up to <paramref name="max"/> of the messages
+    /// committed since the last call into it, and returns how many; <see cref="SearchAsync"/> finds the others all the same.
+    /// Called by the writer only, in turn with its commits. A store that indexes in the commit itself (PostgreSQL) returns 0.
+    /// </summary>
+    Task<int> IndexSearchAsync(int max, CancellationToken cancellationToken) => Task.FromResult(0);
+
     /// <summary>The last position ever given (a message's id or a change's version; 0 if none), whether or not it was cleared since.</summary>
     Task<long> LastIdAsync(CancellationToken cancellationToken);
 

@@ -76,15 +76,7 @@ public static class SearchText
         {
             for (var first = 0; first + term.Words.Length <= words.Count; first++)
             {
-                var all = true;
-                for (var j = 0; j < term.Words.Length && all; j++)
-                {
-                    var key = words[first + j].Key;
-                    var wanted = term.Words[j];
-                    all = term.Prefix && j == term.Words.Length - 1 ? key.StartsWith(wanted, StringComparison.Ordinal) : key == wanted;
-                }
-
-                if (all)
+                if (At(words, first, term))
                 {
                     for (var j = 0; j < term.Words.Length; j++)
                     {
@@ -95,6 +87,29 @@ public static class SearchText
         }
 
         return [.. marked.Select(index => new[] { words[index].Start, words[index].Length })];
+    }
+
+    /// <summary>Whether <paramref name="text"/> holds every one of <paramref name="terms"/>: what the search index finds, by the same rule.</summary>
+    public static bool Matches(string text, IReadOnlyList<SearchTerm> terms)
+    {
+        var words = Words(text);
+        return terms.All(term => Enumerable.Range(0, Math.Max(0, words.Count - term.Words.Length + 1)).Any(first => At(words, first, term)));
+    }
+
+    /// <summary>Whether <paramref name="term"/> matches the words from <paramref name="first"/> on (a prefix term's last word as a prefix).</summary>
+    private static bool At(List<Word> words, int first, SearchTerm term)
+    {
+        for (var j = 0; j < term.Words.Length; j++)
+        {
+            var key = words[first + j].Key;
+            var wanted = term.Words[j];
+            if (!(term.Prefix && j == term.Words.Length - 1 ? key.StartsWith(wanted, StringComparison.Ordinal) : key == wanted))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private enum CharKind { Word, Mark, Other }

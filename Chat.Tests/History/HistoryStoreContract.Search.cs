@@ -7,12 +7,27 @@ namespace Chat.Tests.History;
 /// <summary>The contract's search (SPEC section 14): the index follows every commit, and finds words whatever their accents and case.</summary>
 public abstract partial class HistoryStoreContract
 {
-    /// <summary>The texts found for <paramref name="query"/> (parsed as the hub parses it) in <paramref name="rooms"/>, newest first.</summary>
+    /// <summary>
+    /// The texts found for <paramref name="query"/> (parsed as the hub parses it) in <paramref name="rooms"/>, newest first: the
+    /// same before and after the store moves what was committed since into its index (SQLite indexes behind the commits).
+    /// </summary>
     protected static async Task<string[]> FoundAsync(IHistoryStore store, string query, string[]? rooms = null, string? author = null, int limit = 100)
     {
         var search = SearchQuery.Parse(query);
-        var found = await store.SearchAsync(new SearchRequest(rooms ?? [Conversation.General], search.Terms, author, limit), default);
-        return [.. found.Select(message => message.Text)];
+        var request = new SearchRequest(rooms ?? [Conversation.General], search.Terms, author, limit);
+        var committed = (await store.SearchAsync(request, default)).Select(message => message.Text).ToArray();
+        await IndexAllAsync(store);
+        var indexed = (await store.SearchAsync(request, default)).Select(message => message.Text).ToArray();
+        indexed.Should().Equal(committed, $"search for {query} finds the same before the index takes in what was committed since and after");
+        return indexed;
+    }
+
+    /// <summary>Moves everything committed into the store's search index, as the writer does behind its commits.</summary>
+    protected static async Task IndexAllAsync(IHistoryStore store)
+    {
+        while (await store.IndexSearchAsync(3, default) > 0)
+        {
+        }
     }
 
     [SkippableFact]
@@ -107,12 +122,42 @@ public abstract partial class HistoryStoreContract
     }
 
     [SkippableFact]
+    public async Task Search_finds_messages_in_the_index_and_committed_since_together_newest_first()
+    {
+        var store = await OpenAsync();
+        await AppendAsync(store, Messages("note one", "note two", "other"));
+        await IndexAllAsync(store);
+        await AppendAsync(store, Messages("note three", "note four"));
+
+        (await FoundAsync(store, "note", limit: 3)).Should().Equal("note four", "note three", "note two");
+        await AppendAsync(store, Messages("note five"));
+        (await FoundAsync(store, "note")).Should().Equal("note five", "note four", "note three", "note two", "note one");
+    }
+
+    [SkippableFact]
+    public async Task Search_follows_edits_and_deletes_of_messages_already_in_the_index()
+    {
+        var store = await OpenAsync();
+        var sent = await AppendAsync(store, Messages("meet at the harbour", "harbour tour tomorrow", "harbour lights"));
+        await IndexAllAsync(store);
+
+        await ChangeAsync(store, new MessageChange(ChangeKind.Edit, "general", sent[0].Id, "alice", Text: "meet at the station"));
+        await ChangeAsync(store, new MessageChange(ChangeKind.Delete, "general", sent[1].Id, "alice"));
+        await ChangeAsync(store, new MessageChange(ChangeKind.AddReaction, "general", sent[2].Id, "bob", Emoji: "👍"));
+
+        (await FoundAsync(store, "harbour")).Should().Equal(["harbour lights"], "the edited text and the deleted message left the index in their commit");
+        (await FoundAsync(store, "station")).Should().Equal("meet at the station");
+        (await FoundAsync(store, "tour")).Should().BeEmpty();
+    }
+
+    [SkippableFact]
     public async Task Search_finds_nothing_of_a_cleared_conversation_a_trimmed_message_or_a_removed_room()
     {
         var store = await OpenAsync(maxMessages: 3);
         await store.JoinAsync("alice", "dev", Limits(10, 10), default);
         await AppendAsync(store, In("dev", "gone with the room"));
         await AppendAsync(store, In("ops", "gone with the clear"));
+        await IndexAllAsync(store);
         await AppendAsync(store, Messages("gone by retention", "kept 1", "kept 2", "kept 3"));
         await store.LeaveAsync("alice", "dev", Now.AddDays(-7), default);
 

@@ -60,6 +60,18 @@ public sealed class HistoryWriterTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task What_is_committed_goes_into_the_search_index_behind_the_commits_a_slice_at_a_time_and_the_rest_when_idle()
+    {
+        _publisher.Release();
+
+        // A whole slice and some: the slice while the writer is idle, the rest once it has waited a while.
+        var count = HistoryWriter.SearchSlice + 5;
+        await Task.WhenAll(Enumerable.Range(0, count).Select(i => Task.Run(() => _writer.AppendAsync(new NewMessage("general", "alice", $"word{i} common")))));
+
+        await Eventually.UntilAsync(async () => await IndexedToAsync() == count, "every committed message should reach the index");
+    }
+
+    [Fact]
     public async Task When_fan_out_is_held_up_commits_stop_and_resume_in_order()
     {
         // Each send awaits its ack, so each is a batch of its own.
@@ -100,6 +112,16 @@ public sealed class HistoryWriterTests : IAsyncLifetime, IDisposable
     }
 
     /// <summary>Records what it is asked to publish; holds every call until <see cref="Release"/>.</summary>
+    /// <summary>The last message id in the SQLite store's search index, read on a connection of the test's own.</summary>
+    private async Task<long> IndexedToAsync()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT indexed_to FROM search_progress;";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private sealed class HeldPublisher : IHistoryPublisher
     {
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);

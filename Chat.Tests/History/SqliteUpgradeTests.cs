@@ -173,6 +173,32 @@ public sealed class SqliteUpgradeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_whose_index_was_written_in_each_commit_is_indexed_behind_the_commits_after_the_upgrade()
+    {
+        // Arrange: the search release's file (version 8, made from its DDL: triggers index each insert), with messages in the index
+        await ExecuteAsync(string.Join('\n', SqliteSchema.Migrations.Take(8)) + """
+            INSERT INTO messages (user, text, sent_at, room, seq) VALUES ('alice', 'Café au lait', $at, 'general', 1), ('bob', 'café noir', $at, 'dev', 1);
+            INSERT INTO conversations (room, last_id, last_seq, count) VALUES ('general', 1, 1, 1), ('dev', 2, 1, 1);
+            PRAGMA user_version = 8;
+            """);
+
+        // Act
+        var store = await OpenAsync();
+        var before = await SearchAsync(store, "cafe");
+        await store.CommitAsync([new NewMessage("general", "carol", "cafe crème")], [new MessageChange(ChangeKind.Edit, "general", 1, "alice", Text: "tea")], Now, default);
+        var committed = await SearchAsync(store, "cafe");
+        var moved = await store.IndexSearchAsync(100, default);
+
+        // Assert
+        before.Select(message => message.Id).Should().Equal(2, 1);
+        committed.Select(message => message.Id).Should().Equal([3, 2], "the new message is found before it is in the index; the edited one is not");
+        moved.Should().Be(1, "the messages of before the upgrade were in the index already");
+        (await SearchAsync(store, "cafe")).Select(message => message.Id).Should().Equal(3, 2);
+        (await SearchAsync(store, "tea")).Select(message => message.Id).Should().Equal(1);
+        (await ScalarAsync("SELECT indexed_to FROM search_progress;")).Should().Be(3);
+    }
+
+    [Fact]
     public async Task Search_reads_the_full_text_index_newest_first_and_each_hit_by_its_id()
     {
         await ExecuteAsync(ReleasedSchema);
@@ -196,6 +222,10 @@ public sealed class SqliteUpgradeTests : IDisposable
         plan.Should().Contain(line => line.StartsWith("SCAN s VIRTUAL TABLE INDEX", StringComparison.Ordinal), string.Join('\n', plan));
         plan.Should().Contain(line => line.StartsWith("SEARCH m USING INTEGER PRIMARY KEY (rowid=?)", StringComparison.Ordinal), string.Join('\n', plan));
         plan.Should().NotContain(line => line.Contains("TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal), "the index gives the newest first; nothing is sorted");
+        plan.Should().Contain(
+            line => line.StartsWith("SEARCH messages USING ", StringComparison.Ordinal) && (line.Contains("id>?)", StringComparison.Ordinal) || line.Contains("rowid>?)", StringComparison.Ordinal)),
+            "the messages not yet in the index are read by an id range after it");
+        plan.Should().NotContain(line => line.StartsWith("SCAN messages", StringComparison.Ordinal), "no search reads every message");
     }
 
     [Fact]

@@ -208,17 +208,28 @@ idleMemory.SetAction(async (parse, cancellationToken) =>
 });
 root.Subcommands.Add(idleMemory);
 
-// chat-bench sends: acked sends per second, Chat against the bare hub
+// chat-bench sends: acked sends per second, Chat against the bare hub (or with its search index against without it)
 var sendSenders = new Option<int[]>("--senders") { Description = "Concurrent sender counts to measure, one after the other.", DefaultValueFactory = _ => [1, 20], AllowMultipleArgumentsPerToken = true };
 var sendSeconds = new Option<double>("--seconds") { Description = "How long the senders send in each run.", DefaultValueFactory = _ => 5 };
-var sends = new Command("sends", "Acked sends per second with 1 and 20 concurrent senders, Chat against a bare SignalR hub.")
+var sendAgainst = new Option<string>("--against")
 {
-    sendSenders, sendSeconds, textLength, warmUp, rounds,
+    Description = "What Chat is compared with: bare-hub (a bare SignalR hub), or no-search-index (the same build with its search index switched off, a fresh store each run).",
+    DefaultValueFactory = _ => "bare-hub",
+};
+sendAgainst.AcceptOnlyFromAmong("bare-hub", "no-search-index");
+var sendPostgres = new Option<string?>("--postgres")
+{
+    Description = "With --against no-search-index: measure PostgreSQL instead of SQLite, given a connection string whose role may create databases; each run gets a new database, dropped after.",
+};
+var sends = new Command("sends", "Acked sends per second with 1 and 20 concurrent senders, Chat against a bare SignalR hub or against itself without its search index.")
+{
+    sendSenders, sendSeconds, textLength, warmUp, rounds, sendAgainst, sendPostgres,
 };
 sends.SetAction(async (parse, cancellationToken) =>
 {
     var options = new SendsBenchmark.Options(parse.GetValue(rounds), parse.GetValue(sendSenders)!, TimeSpan.FromSeconds(parse.GetValue(sendSeconds)), parse.GetValue(textLength),
-        TimeSpan.FromSeconds(parse.GetValue(warmUp)));
+        TimeSpan.FromSeconds(parse.GetValue(warmUp)),
+        parse.GetValue(sendAgainst) == "no-search-index" ? SendsBenchmark.Against.NoSearchIndex : SendsBenchmark.Against.BareHub, parse.GetValue(sendPostgres));
     await SendsBenchmark.RunAsync(options, Console.Out, cancellationToken);
     return 0;
 });
@@ -329,24 +340,22 @@ historyScale.SetAction(async (parse, cancellationToken) =>
 });
 root.Subcommands.Add(historyScale);
 
-// chat-bench search: search at the store on 1,000,000 messages, per store, and the send path with and without its index
+// chat-bench search: search at the store on 1,000,000 messages, per store
 var searchMessages = new Option<int>("--messages") { Description = "Messages seeded.", DefaultValueFactory = _ => 1_000_000 };
 var searchQueries = new Option<int>("--queries") { Description = "Timed queries of each kind (after as many warm-up ones).", DefaultValueFactory = _ => 20 };
-var searchSendSeconds = new Option<double>("--send-seconds") { Description = "How long each send measurement runs.", DefaultValueFactory = _ => 3 };
-var searchSendRounds = new Option<int>("--send-rounds") { Description = "Rounds of send measurements, with the index and without it alternately; medians are printed.", DefaultValueFactory = _ => 3 };
 var searchPostgres = new Option<string?>("--postgres")
 {
     Description = "Also measure PostgreSQL: a connection string whose role may create databases (e.g. Host=127.0.0.1;Port=5434;Username=postgres;Database=postgres); the history gets a new database, dropped after.",
 };
 var searchSkipSqlite = new Option<bool>("--skip-sqlite") { Description = "Measure PostgreSQL only." };
-var search = new Command("search", "Search at the store on a big history (SQLite, and PostgreSQL when given): p50/p99 of 1-, 2- and 3-word queries and a phrase over one user's 201 conversations; messages committed per second with the search index and without it.")
+var search = new Command("search", "Search at the store on a big history (SQLite, and PostgreSQL when given): p50/p99 of 1-, 2- and 3-word queries and a phrase over one user's 201 conversations.")
 {
-    searchMessages, searchQueries, searchSendSeconds, searchSendRounds, searchPostgres, searchSkipSqlite,
+    searchMessages, searchQueries, searchPostgres, searchSkipSqlite,
 };
 search.SetAction(async (parse, cancellationToken) =>
 {
     var options = new Chat.Bench.Search.SearchBenchmark.Options(
-        parse.GetValue(searchMessages), parse.GetValue(searchQueries), parse.GetValue(searchSendSeconds), parse.GetValue(searchSendRounds), parse.GetValue(searchPostgres), parse.GetValue(searchSkipSqlite));
+        parse.GetValue(searchMessages), parse.GetValue(searchQueries), parse.GetValue(searchPostgres), parse.GetValue(searchSkipSqlite));
     return await Chat.Bench.Search.SearchBenchmark.RunAsync(options, Console.Out, cancellationToken) ? 0 : 2;
 });
 root.Subcommands.Add(search);

@@ -190,5 +190,29 @@ internal static class SqliteSchema
         CREATE INDEX files_unattached ON files (uploaded_at) WHERE message_id IS NULL;
         CREATE INDEX files_message ON files (message_id) WHERE message_id IS NOT NULL;
         """,
+
+        // 9: the search index written behind the commits, not in them (docs/performance.md: FTS5's insert in every commit cost
+        // a fifth to a third of the acked sends; in batches of a thousand it costs a few microseconds a message). The writer moves
+        // what was committed since into the index in batches (SqliteStore.IndexSearchAsync), and search reads the messages not yet
+        // moved, the ids over search_progress.indexed_to, from the table itself: a message is found as soon as it is committed.
+        // Edits, deletes, clears and trims of messages already in the index still change it in their own transaction.
+        """
+        CREATE TABLE search_progress (indexed_to INTEGER NOT NULL);
+        INSERT INTO search_progress (indexed_to) SELECT coalesce(max(id), 0) FROM messages;
+        DROP TRIGGER messages_search_insert;
+        DROP TRIGGER messages_search_delete;
+        DROP TRIGGER messages_search_update;
+        DROP TABLE messages_search;
+        CREATE VIRTUAL TABLE messages_search USING fts5 (text, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4', columnsize = 0);
+        INSERT INTO messages_search (messages_search) VALUES ('rebuild');
+        CREATE TRIGGER messages_search_delete AFTER DELETE ON messages WHEN old.id <= (SELECT indexed_to FROM search_progress) BEGIN
+            INSERT INTO messages_search (messages_search, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+        CREATE TRIGGER messages_search_update AFTER UPDATE OF text ON messages
+            WHEN old.text IS NOT new.text AND old.id <= (SELECT indexed_to FROM search_progress) BEGIN
+            INSERT INTO messages_search (messages_search, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO messages_search (rowid, text) VALUES (new.id, new.text);
+        END;
+        """,
     ];
 }

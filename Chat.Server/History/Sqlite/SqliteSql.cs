@@ -29,16 +29,35 @@ internal static class SqliteSql
         """;
 
     /// <summary>
-    /// Search: the FTS5 index read newest first (it gives its rowids in descending order, so the scan stops at $limit matches
-    /// that pass the filters), each match's row by primary key. $match an FTS5 query, $rooms a JSON array, $author or null.
+    /// Search, in one statement (one snapshot): the messages not yet in the index (ids over search_progress.indexed_to, the
+    /// primary key's range; the caller checks their text), then the FTS5 index read newest first (it gives its rowids in
+    /// descending order, so the scan stops at $limit matches that pass the filters), each match's row by primary key.
+    /// $match an FTS5 query, $rooms a JSON array, $author or null.
     /// </summary>
     public const string Search = $"""
-        SELECT m.id, m.room, m.user, m.text, m.sent_at, m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version, m.files
-        FROM messages_search AS s CROSS JOIN messages AS m ON m.id = s.rowid
-        WHERE messages_search MATCH $match AND m.room IN (SELECT value FROM json_each($rooms)) AND m.deleted = 0
-            AND ($author IS NULL OR m.user = $author)
-        ORDER BY s.rowid DESC LIMIT $limit;
+        SELECT {Columns} FROM messages
+        WHERE id > (SELECT indexed_to FROM search_progress) AND room IN (SELECT value FROM json_each($rooms)) AND deleted = 0
+            AND ($author IS NULL OR user = $author)
+        UNION ALL
+        SELECT * FROM (
+            SELECT m.id, m.room, m.user, m.text, m.sent_at, m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version, m.files
+            FROM messages_search AS s CROSS JOIN messages AS m ON m.id = s.rowid
+            WHERE messages_search MATCH $match AND m.room IN (SELECT value FROM json_each($rooms)) AND m.deleted = 0
+                AND ($author IS NULL OR m.user = $author)
+            ORDER BY s.rowid DESC LIMIT $limit);
         """;
+
+    /// <summary>Where the search index stands: the last id in it, and the last of at most $max messages after it with how many they are.</summary>
+    public const string SearchBacklog = """
+        SELECT p.indexed_to, b.last, b.count
+        FROM search_progress AS p, (SELECT max(id) AS last, count(*) AS count FROM (SELECT id FROM messages WHERE id > (SELECT indexed_to FROM search_progress) ORDER BY id LIMIT $max)) AS b;
+        """;
+
+    /// <summary>Moves the messages of ids $from (excluded) to $to into the index, as they are now.</summary>
+    public const string IndexSearch = "INSERT INTO messages_search (rowid, text) SELECT id, text FROM messages WHERE id > $from AND id <= $to;";
+
+    /// <summary>Records how far the index got; $to.</summary>
+    public const string SearchIndexed = "UPDATE search_progress SET indexed_to = $to;";
 
     /// <summary>One conversation's message of an id; $room, $id.</summary>
     public const string One = $"SELECT {Columns} FROM messages WHERE id = $id AND room = $room;";

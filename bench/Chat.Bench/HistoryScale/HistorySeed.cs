@@ -71,15 +71,7 @@ internal static class HistorySeed
         }
         finally
         {
-            switch (store)
-            {
-                case IAsyncDisposable disposable:
-                    await disposable.DisposeAsync();
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
+            await ScratchHistory.CloseAsync(store);
         }
 
         return clock.Elapsed;

@@ -54,6 +54,20 @@ internal sealed class ScratchHistory : IAsyncDisposable
     public IHistoryStore Open(Retention retention) =>
         IsSqlite ? new SqliteStore(ConnectionString, retention) : new PostgresStore(ConnectionString, retention);
 
+    /// <summary>Closes a store <see cref="Open"/> gave (SQLite's is disposable, PostgreSQL's asynchronously too).</summary>
+    public static async ValueTask CloseAsync(IHistoryStore store)
+    {
+        switch (store)
+        {
+            case IAsyncDisposable disposable:
+                await disposable.DisposeAsync();
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Keep)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Chat.Bench.HistoryScale;
 using Chat.Server.History;
 using Chat.Server.Search;
-using Microsoft.Data.Sqlite;
 using Npgsql;
 using static Chat.Bench.Search.SearchSeed;
 
@@ -18,19 +17,14 @@ internal static class SearchBenchmark
 {
     /// <param name="Messages">Messages seeded.</param>
     /// <param name="Queries">Timed queries of each kind (after as many warm-up ones).</param>
-    /// <param name="SendSeconds">How long each send measurement runs.</param>
-    /// <param name="SendRounds">Rounds of send measurements, with the index and without it alternately.</param>
     /// <param name="Postgres">A connection string to a PostgreSQL server whose role may create databases, or null for SQLite only.</param>
     /// <param name="SkipSqlite">Measure PostgreSQL only.</param>
-    public sealed record Options(int Messages, int Queries, double SendSeconds, int SendRounds, string? Postgres, bool SkipSqlite);
+    public sealed record Options(int Messages, int Queries, string? Postgres, bool SkipSqlite);
 
     /// <summary>On SQLite, every kind of query's p99 stays under this, in milliseconds.</summary>
     private const double SqliteP99Limit = 50;
 
     private const int Limit = 20;
-
-    /// <summary>The SQLite store's search triggers, while the bench has them dropped.</summary>
-    private static string SqliteTriggers = "";
 
     private static readonly string[] Kinds = ["1 word", "2 words", "3 words", "phrase of 2"];
 
@@ -38,7 +32,7 @@ internal static class SearchBenchmark
     public static async Task<bool> RunAsync(Options options, TextWriter output, CancellationToken cancellationToken)
     {
         output.WriteLine(Invariant(
-            $"search: {options.Messages:N0} messages of 6 to 14 words (vocabulary {Vocabulary:N0}, Zipf-like), round-robin over 100 rooms and 100 direct conversations; {options.Queries} timed queries of each kind (after as many warm-up ones) over all 201 conversations of one user, newest {Limit}; sends for {options.SendSeconds:0.#} s each, {options.SendRounds} rounds"));
+            $"search: {options.Messages:N0} messages of 6 to 14 words (vocabulary {Vocabulary:N0}, Zipf-like), round-robin over 100 rooms and 100 direct conversations; {options.Queries} timed queries of each kind (after as many warm-up ones) over all 201 conversations of one user, newest {Limit} (what the index costs acked sends: chat-bench sends --against no-search-index)"));
         var stores = new List<Func<Task<ScratchHistory>>>();
         if (!options.SkipSqlite)
         {
@@ -70,19 +64,10 @@ internal static class SearchBenchmark
                 }
 
                 met &= await QueriesAsync(history, store, options, output, cancellationToken);
-                await SendsAsync(history, store, options, output, cancellationToken);
             }
             finally
             {
-                switch (store)
-                {
-                    case IAsyncDisposable disposable:
-                        await disposable.DisposeAsync();
-                        break;
-                    case IDisposable disposable:
-                        disposable.Dispose();
-                        break;
-                }
+                await ScratchHistory.CloseAsync(store);
             }
         }
 
@@ -149,85 +134,5 @@ internal static class SearchBenchmark
     {
         var first = random.Next(words.Length - 1);
         return $"\"{words[first]} {words[first + 1]}\"";
-    }
-
-    /// <summary>
-    /// Messages committed per second by one writer, with the index and without it on the same store, alternately (the machine's
-    /// load moves; each figure is the median of the rounds).
-    /// </summary>
-    private static async Task SendsAsync(ScratchHistory history, IHistoryStore store, Options options, TextWriter output, CancellationToken cancellationToken)
-    {
-        var with = new List<(double One, double Hundred)>();
-        var without = new List<(double One, double Hundred)>();
-        for (var round = 0; round < options.SendRounds; round++)
-        {
-            if (round > 0)
-            {
-                await SwitchIndexAsync(history, on: true, cancellationToken);
-            }
-
-            with.Add((await AppendRateAsync(store, 1, options, cancellationToken), await AppendRateAsync(store, 100, options, cancellationToken)));
-            await SwitchIndexAsync(history, on: false, cancellationToken);
-            without.Add((await AppendRateAsync(store, 1, options, cancellationToken), await AppendRateAsync(store, 100, options, cancellationToken)));
-        }
-
-        var (with1, with100) = (Stats.Median(with.Select(w => w.One)), Stats.Median(with.Select(w => w.Hundred)));
-        var (without1, without100) = (Stats.Median(without.Select(w => w.One)), Stats.Median(without.Select(w => w.Hundred)));
-        output.WriteLine();
-        output.WriteLine(Invariant($"| {history.Backend}: send path (one writer, medians of {options.SendRounds} alternating rounds of {options.SendSeconds:0.#} s) | with the index | without it | cost |"));
-        output.WriteLine("| --- | ---: | ---: | ---: |");
-        output.WriteLine(Invariant($"| commits of 1 message | {with1:N0} messages/s | {without1:N0} messages/s | {1 - with1 / without1:P0} |"));
-        output.WriteLine(Invariant($"| commits of 100 messages | {with100:N0} messages/s | {without100:N0} messages/s | {1 - with100 / without100:P0} |"));
-        output.WriteLine(Invariant($"rounds (1 / 100 per commit), with: {string.Join("; ", with.Select(w => $"{w.One:N0} / {w.Hundred:N0}"))}; without: {string.Join("; ", without.Select(w => $"{w.One:N0} / {w.Hundred:N0}"))}"));
-    }
-
-    private static async Task<double> AppendRateAsync(IHistoryStore store, int batchSize, Options options, CancellationToken cancellationToken)
-    {
-        var random = new Random(batchSize);
-        var clock = Stopwatch.StartNew();
-        var sent = 0;
-        while (clock.Elapsed.TotalSeconds < options.SendSeconds)
-        {
-            var batch = new NewMessage[batchSize];
-            for (var i = 0; i < batchSize; i++)
-            {
-                batch[i] = new NewMessage(HistoryScale.HistorySeed.Room(random.Next(HistorySeed.Rooms)), HistorySeed.Writer, Text(options.Messages + random.Next(1_000_000)));
-            }
-
-            await store.AppendAsync(batch, DateTime.UtcNow, cancellationToken);
-            sent += batchSize;
-        }
-
-        return sent / clock.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>
-    /// Bench only: the store's writes without the search index (SQLite: its triggers dropped; PostgreSQL: its GIN index dropped),
-    /// or with it again (SQLite: the triggers back, the messages written meanwhile left out of the index; PostgreSQL: the index built again).
-    /// </summary>
-    private static async Task SwitchIndexAsync(ScratchHistory history, bool on, CancellationToken cancellationToken)
-    {
-        if (history.IsSqlite)
-        {
-            await using var connection = new SqliteConnection(history.ConnectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            if (!on)
-            {
-                // The triggers as the schema made them, to make them again.
-                command.CommandText = "SELECT group_concat(sql, ';' || char(10)) || ';' FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'messages_search_%';";
-                SqliteTriggers = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
-            }
-
-            command.CommandText = on ? SqliteTriggers : "DROP TRIGGER messages_search_insert; DROP TRIGGER messages_search_delete; DROP TRIGGER messages_search_update;";
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        else
-        {
-            await using var connection = new NpgsqlConnection(history.ConnectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(on ? "CREATE INDEX chat_messages_search ON chat_messages USING gin (search);" : "DROP INDEX chat_messages_search;", connection) { CommandTimeout = 600 };
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
     }
 }
