@@ -129,8 +129,12 @@ internal static class PostgresSql
     /// increase in commit order (a reader catching up never skips one, which a sequence would not promise), each
     /// conversation's sequence has one writer at a time, and no two writes lock memberships in opposite orders.
     /// The statements after it in the transaction see every write committed before it (READ COMMITTED).
+    /// It also turns JIT compilation off for the rest of the transaction (SET LOCAL): a batch's unnested arrays make the
+    /// planner's estimate pass jit_above_cost, and compiling the plan then took 100 to 1,000 times as long as running it
+    /// (docs/performance.md: 20 concurrent senders got 150 acked sends a second instead of 2,600). Not a connection option:
+    /// a pooler in transaction mode (PgBouncer) does not pass startup options on.
     /// </summary>
-    public const string LockCounter = "SELECT last_id FROM chat_counter FOR UPDATE;";
+    public const string LockCounter = "SELECT last_id, set_config('jit', 'off', true) FROM chat_counter FOR UPDATE;";
 
     /// <summary>
     /// Stores a batch once the counter's row is locked: resent ones are looked up on chat_client_ids' primary key and
