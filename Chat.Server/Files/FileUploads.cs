@@ -65,11 +65,24 @@ internal sealed partial class FileUploads(IHistoryStore store, HistoryWriter wri
 
         var image = ImageHeader.Read(counted.Head);
         var file = new ChatFile(id, SafeName(name), counted.Count, SafeType(contentType), image?.Width, image?.Height);
-        await writer.RunAsync(async (history, token) =>
+        // The quota again, in turn with the other writes: two uploads at once may each fit what was left but not together.
+        var usedNow = await writer.RunAsync<long?>(async (history, token) =>
         {
+            var used = await history.FileBytesAsync(user, token);
+            if (used + file.Size > limits.QuotaBytes)
+            {
+                return used;
+            }
+
             await history.AddFileAsync(new StoredFile(file, user, clock.GetUtcNow().UtcDateTime), token);
-            return true;
+            return null;
         });
+        if (usedNow is { } usedByOthers)
+        {
+            await ForgetAsync(id);
+            return TooBig(file.Size, Math.Max(0, limits.QuotaBytes - usedByOthers))!.Value;
+        }
+
         LogUploaded(user, id, file.Size);
         return new Outcome(file);
     }

@@ -69,6 +69,50 @@ public sealed class FileUploadTests
     }
 
     [Fact]
+    public async Task Two_uploads_at_once_that_each_fit_the_quota_but_not_together_keep_one_and_refuse_the_other()
+    {
+        await using var app = App(new Dictionary<string, string?> { ["Chat:Files:QuotaBytes"] = "100" });
+        var http = app.CreateClient();
+        var halfway = new CountdownEvent(2);
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Each sends half its bytes, and the rest only once both have begun: both started with the whole quota left.
+        var uploads = Enumerable.Range(1, 2).Select(n => Task.Run(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/files?user=alice") { Content = new HalvedContent(new byte[60], halfway, go.Task) };
+            request.Headers.Add("X-File-Name", $"part{n}.bin");
+            using var response = await http.SendAsync(request).DefaultTimeout();
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        })).ToArray();
+        await Task.Run(() => halfway.Wait(TaskTimeouts.Default));
+        go.SetResult();
+        var answers = await Task.WhenAll(uploads);
+
+        answers.Count(answer => answer.StatusCode == HttpStatusCode.Created).Should().Be(1, "the first to be stored fits");
+        answers.Count(answer => answer.StatusCode == HttpStatusCode.RequestEntityTooLarge).Should().Be(1, "the other would pass the quota");
+        answers.Single(answer => answer.StatusCode == HttpStatusCode.RequestEntityTooLarge).Body.Should().Contain("at most 100 bytes together (Chat:Files:QuotaBytes), and 40 bytes of it is left");
+    }
+
+    /// <summary>A body sent in two halves: the second after <paramref name="go"/>, once <paramref name="halfway"/> is told the first went.</summary>
+    private sealed class HalvedContent(byte[] bytes, CountdownEvent halfway, Task go) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
+            await stream.FlushAsync();
+            halfway.Signal();
+            await go;
+            await stream.WriteAsync(bytes.AsMemory(bytes.Length / 2));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task A_guest_cannot_upload()
     {
         await using var app = App();
