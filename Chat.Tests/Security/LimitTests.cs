@@ -116,18 +116,40 @@ public class LimitTests
     [Fact]
     public async Task Typing_is_charged_to_the_send_budget_that_sends_share()
     {
-        await using var app = new ChatApplication(new Dictionary<string, string?> { ["Chat:RateLimit:PerSecond"] = "1", ["Chat:RateLimit:Burst"] = "3" });
-        await using var first = await app.ConnectAsync("alice");
-        await using var second = await app.ConnectAsync("alice");
-        await first.TypingAsync("general");
-        await second.TypingAsync("general");
-        await first.SendAsync("one");
+        // The budget refills one call a second: an attempt that took that long on a loaded machine proves nothing, and is made again.
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var app = new ChatApplication(new Dictionary<string, string?> { ["Chat:RateLimit:PerSecond"] = "1", ["Chat:RateLimit:Burst"] = "3" });
+            await using var first = await app.ConnectAsync("alice");
+            await using var second = await app.ConnectAsync("alice");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await first.TypingAsync("general");
+            await second.TypingAsync("general");
+            await first.SendAsync("one");
+            var typing = await Refusal(() => second.TypingAsync("general"));
+            var send = await Refusal(() => first.SendAsync("two"));
+            if (clock.Elapsed >= TimeSpan.FromSeconds(0.9) && attempt < 5)
+            {
+                continue;
+            }
 
-        var typing = () => second.TypingAsync("general");
-        var send = () => first.SendAsync("two");
+            typing.Should().Contain("You are sending too fast: at most 1 messages per second, in bursts of up to 3.");
+            send.Should().Contain("You are sending too fast");
+            return;
+        }
 
-        (await typing.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("You are sending too fast: at most 1 messages per second, in bursts of up to 3.");
-        (await send.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("You are sending too fast");
+        static async Task<string?> Refusal(Func<Task> call)
+        {
+            try
+            {
+                await call();
+                return null;
+            }
+            catch (HubException refused)
+            {
+                return refused.Message;
+            }
+        }
     }
 
     [Fact]
