@@ -31,7 +31,7 @@ public sealed partial class HistoryWriter
             Volatile.Write(ref _committing, null);
         }
 
-        var appended = stored.Appended.Count(appended => appended.IsNew);
+        var appended = store.IndexesSearchLater ? stored.Appended.Count(appended => appended.IsNew) : 0;
         if (appended > 0)
         {
             _unindexedSince = _unindexed == 0 ? clock.GetTimestamp() : _unindexedSince;

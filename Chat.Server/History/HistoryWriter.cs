@@ -38,8 +38,9 @@ public sealed partial class HistoryWriter(IHistoryStore store, IHistoryPublisher
     private Task _loop = Task.CompletedTask;
     private List<Pending>? _committing; // the batch whose commit is under way
 
-    // Messages committed but maybe not in the search index yet, and since when (unknown at start: an earlier process may have left some).
-    private int _unindexed = SearchBacklog;
+    // Messages committed but maybe not in the search index yet, and since when (unknown at start: an earlier process may have
+    // left some). Always 0 for a store that indexes in the commit: the writer then has nothing to wait or index for.
+    private int _unindexed = store.IndexesSearchLater ? SearchBacklog : 0;
     private long _unindexedSince;
 
     // A store that fails every commit (a full disk) must not write a stack trace per batch.

@@ -76,6 +76,9 @@ public interface IMessageLog
     /// </summary>
     Task<int> IndexSearchAsync(int max, CancellationToken cancellationToken) => Task.FromResult(0);
 
+    /// <summary>Whether the search index is written behind the commits (<see cref="IndexSearchAsync"/>), so the writer has that to do.</summary>
+    bool IndexesSearchLater => false;
+
     /// <summary>The last position ever given (a message's id or a change's version; 0 if none), whether or not it was cleared since.</summary>
     Task<long> LastIdAsync(CancellationToken cancellationToken);
 

@@ -30,6 +30,8 @@ public sealed partial class SqliteStore
         return [.. found.Where(message => SearchText.Matches(message.Text, request.Terms)).OrderByDescending(message => message.Id).Take(request.Limit)];
     }
 
+    public bool IndexesSearchLater => true;
+
     /// <summary>
     /// Moves up to <paramref name="max"/> of the messages committed since the last call into the FTS5 index, in one
     /// transaction (FTS5 writes a segment per transaction: a thousand messages at once cost a small part of what a thousand
