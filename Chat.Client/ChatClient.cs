@@ -64,6 +64,7 @@ public sealed partial class ChatClient : IAsyncDisposable
         connection.On<string>(nameof(IChatClient.RoomCleared), room => RoomCleared?.Invoke(room));
         connection.On<string, long>(nameof(IChatClient.RoomRead), (room, id) => RoomRead?.Invoke(room, id));
         connection.On<string, string>(nameof(IChatClient.UserTyping), (room, user) => UserTyping?.Invoke(room, user));
+        connection.On<RoomSummary>(nameof(IChatClient.RoomChanged), summary => RoomChanged?.Invoke(summary));
         connection.Reconnecting += error =>
         {
             BeginHolding();
@@ -139,6 +140,9 @@ public sealed partial class ChatClient : IAsyncDisposable
     public event Action<string, long>? RoomRead;
 
     public event Action<string, string>? UserTyping;
+
+    /// <summary>A room's topic or privacy, or the user's role in it, changed (<see cref="IChatClient.RoomChanged"/>).</summary>
+    public event Action<RoomSummary>? RoomChanged;
 
     /// <summary>The connection dropped; the client is trying to come back.</summary>
     public event Action<Exception?>? Reconnecting;

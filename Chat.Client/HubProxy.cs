@@ -46,6 +46,24 @@ internal sealed class HubProxy(HubConnection connection, Task<Exception?> closed
 
     public Task LeaveRoom(string? room) => Invoke<object?>(nameof(LeaveRoom), room);
 
+    public Task<RoomSummary> CreateRoom(string? room, RoomSettings? settings) => Invoke<RoomSummary>(nameof(CreateRoom), room, settings);
+
+    public Task InviteToRoom(string? room, string? user) => Invoke<object?>(nameof(InviteToRoom), room, user);
+
+    public Task SetRoomRole(string? room, string? user, string? role) => Invoke<object?>(nameof(SetRoomRole), room, user, role);
+
+    public Task SetRoomTopic(string? room, string? topic) => Invoke<object?>(nameof(SetRoomTopic), room, topic);
+
+    public Task KickFromRoom(string? room, string? user) => Invoke<object?>(nameof(KickFromRoom), room, user);
+
+    public Task BanFromRoom(string? room, string? user, int? minutes) => Invoke<object?>(nameof(BanFromRoom), room, user, minutes);
+
+    public Task UnbanFromRoom(string? room, string? user) => Invoke<object?>(nameof(UnbanFromRoom), room, user);
+
+    public Task MuteInRoom(string? room, string? user, int? minutes) => Invoke<object?>(nameof(MuteInRoom), room, user, minutes);
+
+    public Task<ModerationEntry[]> GetModerationLog(string? room, long? beforeId, int limit) => Invoke<ModerationEntry[]>(nameof(GetModerationLog), room, beforeId, limit);
+
     public Task MarkRead(string? room, long id) => Invoke<object?>(nameof(MarkRead), room, id);
 
     public Task Typing(string? room) => Invoke<object?>(nameof(Typing), room);

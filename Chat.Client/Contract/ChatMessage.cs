@@ -85,7 +85,72 @@ public sealed record ChatFile(
 /// <param name="LastId">The newest message's id, or null when the conversation has none.</param>
 /// <param name="Unread">Messages by others after the user's read marker.</param>
 /// <param name="Mentions">Unread messages that mention the user.</param>
-public sealed record RoomSummary(string Room, long? LastId, int Unread, int Mentions = 0);
+public sealed record RoomSummary(string Room, long? LastId, int Unread, int Mentions = 0)
+{
+    /// <summary>Only members see the room in <c>ListRooms</c>, and only the invited may join it.</summary>
+    public bool Private { get; init; }
 
-/// <summary>A room in the room directory (<c>ListRooms</c>).</summary>
-public sealed record RoomListing(string Room, int Members);
+    /// <summary>What the room is about, set by its owners; absent when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Topic { get; init; }
+
+    /// <summary>
+    /// The user's role in the room: <c>owner</c>, <c>moderator</c> or <c>member</c> (<see cref="RoomRoles"/>); in <c>general</c>
+    /// <c>member</c> (an admin: <c>owner</c>, as in every room); absent for a direct conversation.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Role { get; init; }
+}
+
+/// <summary>A room in the room directory (<c>ListRooms</c>): public rooms, and the private ones the caller is in or invited to.</summary>
+public sealed record RoomListing(string Room, int Members)
+{
+    public bool Private { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Topic { get; init; }
+}
+
+/// <summary>How <c>CreateRoom</c> makes a room.</summary>
+/// <param name="Private">Absent from <c>ListRooms</c> for non-members; joined only after <c>InviteToRoom</c>.</param>
+/// <param name="Topic">Null, or up to <see cref="RoomRoles.MaxTopicLength"/> characters.</param>
+public sealed record RoomSettings(bool Private = false, string? Topic = null);
+
+/// <summary>The roles a user has in a room, by rank: an owner does all a moderator does and more.</summary>
+public static class RoomRoles
+{
+    public const string Owner = "owner";
+    public const string Moderator = "moderator";
+    public const string Member = "member";
+
+    /// <summary>The longest topic, in characters.</summary>
+    public const int MaxTopicLength = 250;
+}
+
+/// <summary>One moderation act, as <c>GetModerationLog</c> returns it (newest first).</summary>
+/// <param name="Id">Increasing in the order the acts were done.</param>
+/// <param name="Action"><c>delete</c>, <c>mute</c>, <c>kick</c>, <c>ban</c>, <c>unban</c>, <c>invite</c>, <c>role</c> or <c>topic</c>.</param>
+/// <param name="Target">The user acted on (a deleted message's author); absent for <c>topic</c>.</param>
+/// <param name="Until">When a ban or mute ends (UTC); absent for one until lifted. A lifted mute has its <c>until</c> at the moment it was lifted.</param>
+/// <param name="At">When it was done (UTC).</param>
+public sealed record ModerationEntry(
+    long Id,
+    string Room,
+    string Actor,
+    string Action,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Target,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? Until,
+    DateTime At)
+{
+    /// <summary>For <c>delete</c>: the message's id.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? MessageId { get; init; }
+
+    /// <summary>For <c>role</c>: the role given.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Role { get; init; }
+
+    /// <summary>For <c>topic</c>: the topic set (absent when cleared).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Topic { get; init; }
+}

@@ -36,4 +36,11 @@ public interface IChatClient
 
     /// <summary>Someone is typing in a conversation (shown for a few seconds).</summary>
     Task UserTyping(string room, string user);
+
+    /// <summary>
+    /// A room's topic or privacy, or the user's role in it, changed: <see cref="RoomSummary.Private"/>, <see cref="RoomSummary.Topic"/> and
+    /// <see cref="RoomSummary.Role"/> are as they are now for this user; <see cref="RoomSummary.LastId"/> and the counts are not part of
+    /// the change (null and 0): keep your own.
+    /// </summary>
+    Task RoomChanged(RoomSummary summary);
 }

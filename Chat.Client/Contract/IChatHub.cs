@@ -68,6 +68,36 @@ public interface IChatHub
     /// <summary>Ends the caller's user's membership of a room.</summary>
     Task LeaveRoom(string? room);
 
+    /// <summary>Creates a new room (public or private, with a topic) with the caller as its owner and only member.</summary>
+    Task<RoomSummary> CreateRoom(string? room, RoomSettings? settings);
+
+    /// <summary>An owner or moderator lets a user join the room (needed for a private room); the user hears of it.</summary>
+    Task InviteToRoom(string? room, string? user);
+
+    /// <summary>An owner gives a member of the room a role: <c>owner</c>, <c>moderator</c> or <c>member</c>.</summary>
+    Task SetRoomRole(string? room, string? user, string? role);
+
+    /// <summary>An owner sets the room's topic (null or empty: none).</summary>
+    Task SetRoomTopic(string? room, string? topic);
+
+    /// <summary>An owner or moderator takes a member out of the room; they may join again (a private room: when invited again).</summary>
+    Task KickFromRoom(string? room, string? user);
+
+    /// <summary>An owner or moderator takes a user out of the room and keeps them out for <paramref name="minutes"/> (null: until lifted).</summary>
+    Task BanFromRoom(string? room, string? user, int? minutes);
+
+    /// <summary>An owner or moderator lifts a ban.</summary>
+    Task UnbanFromRoom(string? room, string? user);
+
+    /// <summary>
+    /// An owner or moderator keeps a user from posting, editing and reacting in the room for <paramref name="minutes"/>
+    /// (null: until lifted; 0: lifts the mute).
+    /// </summary>
+    Task MuteInRoom(string? room, string? user, int? minutes);
+
+    /// <summary>For the room's owners and moderators: its moderation acts before <paramref name="beforeId"/> (null: the newest), newest first.</summary>
+    Task<ModerationEntry[]> GetModerationLog(string? room, long? beforeId, int limit);
+
     /// <summary>Moves the caller's read marker in a conversation forward.</summary>
     Task MarkRead(string? room, long id);
 

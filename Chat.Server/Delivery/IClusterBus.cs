@@ -24,6 +24,9 @@ internal interface IClusterBus
     /// ahead of anything this server publishes after it.
     /// </summary>
     void PublishMembership(string user, string room, bool joined);
+
+    /// <summary>Tells the other servers that <paramref name="room"/>'s rules (privacy, topic, roles, bans, mutes) changed (committed already).</summary>
+    void PublishRoomChanged(string room);
 }
 
 /// <summary>A single server's bus: there is nobody to tell.</summary>
@@ -42,6 +45,10 @@ internal sealed class NoClusterBus : IClusterBus
     }
 
     public void PublishMembership(string user, string room, bool joined)
+    {
+    }
+
+    public void PublishRoomChanged(string room)
     {
     }
 }

@@ -12,7 +12,8 @@ namespace Chat.Server.History;
 /// does it; doing it twice changes nothing.
 /// </summary>
 internal sealed partial class HistoryMaintenance(
-    HistoryWriter writer, Files.FileSweep files, TimeProvider clock, IOptions<RoomOptions> options, ILogger<HistoryMaintenance> logger) : BackgroundService
+    HistoryWriter writer, Memberships memberships, Files.FileSweep files, TimeProvider clock, IOptions<RoomOptions> options, ILogger<HistoryMaintenance> logger)
+    : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
@@ -28,6 +29,7 @@ internal sealed partial class HistoryMaintenance(
         var removed = await writer.RunAsync((store, cancellationToken) => store.RemoveEmptyRoomsAsync(emptySince, cancellationToken));
         if (removed.Length > 0)
         {
+            memberships.RoomsRemoved(removed);
             LogRemoved(removed.Length, options.Value.EmptyRoomDays);
         }
 

@@ -130,8 +130,24 @@ public interface IConversationStore
     /// <summary>The members of a room, ordinal order.</summary>
     Task<string[]> MembersAsync(string room, CancellationToken cancellationToken);
 
-    /// <summary>Every room (not <c>general</c>, not direct conversations) with its member count, ordinal order of name.</summary>
-    Task<RoomListing[]> ListRoomsAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Every room (not <c>general</c>, not direct conversations) with its member count, privacy and topic, ordinal order of name:
+    /// the public ones and the private ones <paramref name="viewer"/> is in or invited to (null: all of them).
+    /// </summary>
+    Task<RoomListing[]> ListRoomsAsync(string? viewer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Decides <paramref name="act"/> against the room as stored (<see cref="ModerationRules.Decide"/>) and, when it is to be done, does it
+    /// and writes its entry in the room's moderation log, in one transaction. A kick or a ban ends the target's membership (as
+    /// <see cref="LeaveAsync"/> does) and drops their role and invite.
+    /// </summary>
+    Task<ModerationResult> ModerateAsync(ModerationAct act, CancellationToken cancellationToken);
+
+    /// <summary>A room's moderation log: at most <paramref name="limit"/> entries before <paramref name="beforeId"/> (null: the newest), newest first.</summary>
+    Task<ModerationEntry[]> ModerationLogAsync(string room, long? beforeId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>A room's privacy, topic, roles, bans and mutes; null when there is no such room.</summary>
+    Task<RoomRules?> RoomRulesAsync(string room, CancellationToken cancellationToken);
 
     /// <summary>
     /// <c>general</c> first, then each of the user's rooms and direct conversations in any order, with the newest id and

@@ -21,7 +21,11 @@ public sealed class Retention(int maxMessages)
 /// <param name="RoomExists">The room exists.</param>
 /// <param name="Rooms">Rooms on the server.</param>
 /// <param name="CreatedInLastDay">Rooms the user created in the 24 hours before the join.</param>
-public readonly record struct JoinFacts(bool IsMember, long RoomsOfUser, bool RoomExists, long Rooms, long CreatedInLastDay);
+/// <param name="Private">The room exists and is private.</param>
+/// <param name="Invited">The user has an invite to the room not yet used.</param>
+/// <param name="BannedUntil">When the user's ban from the room ends (null: none; may be past).</param>
+public readonly record struct JoinFacts(
+    bool IsMember, long RoomsOfUser, bool RoomExists, long Rooms, long CreatedInLastDay, bool Private = false, bool Invited = false, DateTime? BannedUntil = null);
 
 /// <summary>The rules of joining a room (<c>Chat:Rooms:*</c>), once for both backends.</summary>
 public static class JoinPolicy
@@ -29,8 +33,11 @@ public static class JoinPolicy
     /// <summary>What becomes of a join, given the facts: <see cref="JoinOutcome.Joined"/> when the store is to make the membership (and the room if new).</summary>
     public static JoinOutcome Decide(JoinFacts facts, JoinLimits limits) => facts switch
     {
+        { RoomExists: true } when limits.Create is not null => JoinOutcome.RoomExists,
         { IsMember: true } => JoinOutcome.AlreadyMember,
+        _ when facts.BannedUntil > limits.Now => JoinOutcome.Banned,
         _ when facts.RoomsOfUser >= limits.MaxPerUser => JoinOutcome.TooManyForUser,
+        { RoomExists: true, Private: true, Invited: false } when !limits.MayEnterPrivate => JoinOutcome.NotInvited,
         { RoomExists: true } => JoinOutcome.Joined,
         _ when facts.Rooms >= limits.MaxRooms => JoinOutcome.TooManyRooms,
         _ when facts.CreatedInLastDay >= limits.CreatePerUserPerDay => JoinOutcome.TooManyCreated,

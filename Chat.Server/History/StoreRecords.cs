@@ -40,10 +40,21 @@ public enum JoinOutcome
 
     /// <summary>The room is new and the user created <c>Chat:Rooms:CreatePerUserPerDay</c> rooms in the last 24 hours; nothing changed.</summary>
     TooManyCreated,
+
+    /// <summary>The room is private and the user has no invite; nothing changed.</summary>
+    NotInvited,
+
+    /// <summary>The user is banned from the room; nothing changed.</summary>
+    Banned,
+
+    /// <summary>A room was to be created (<see cref="JoinLimits.Create"/>) but one of that name exists; nothing changed.</summary>
+    RoomExists,
 }
 
-/// <summary>The limits a join is checked against (<c>Chat:Rooms:*</c>), and when it happens.</summary>
-public readonly record struct JoinLimits(int MaxPerUser, int MaxRooms, int CreatePerUserPerDay, DateTime Now);
+/// <summary>The limits a join is checked against (<c>Chat:Rooms:*</c>), when it happens, and how.</summary>
+/// <param name="MayEnterPrivate">The user may join a private room without an invite (an admin).</param>
+/// <param name="Create">Set when the room must be new (<c>CreateRoom</c>): how to make it. A join of a new room without it makes a public room.</param>
+public readonly record struct JoinLimits(int MaxPerUser, int MaxRooms, int CreatePerUserPerDay, DateTime Now, bool MayEnterPrivate = false, RoomSettings? Create = null);
 
 /// <summary>What a change does to a message.</summary>
 public enum ChangeKind

@@ -47,6 +47,7 @@ internal sealed partial class ChatHub
 
         MessageRules.CheckClientMessageId(clientMessageId);
         await RequireMemberAsync(user, key);
+        await RequireNotMutedAsync(user, key);
         if (Conversation.IsDirect(key))
         {
             await RequireRoomForDirectAsync(user, key);
@@ -82,19 +83,22 @@ internal sealed partial class ChatHub
         }
 
         await RequireMemberAsync(user, key);
+        await RequireNotMutedAsync(user, key);
         var stored = text.StartsWith("//", StringComparison.Ordinal) ? text[1..] : text;
         var mentions = await MentionsAsync(key, stored);
         var result = await writer.ChangeAsync(new MessageChange(ChangeKind.Edit, key, id, user, Text: stored, Mentions: mentions));
         return Conversation.ForViewer(Accepted(result, key, user, id, "edit"), user);
     }
 
-    /// <summary>Deletes a message: the author's own, or any for an admin; deleting again changes nothing.</summary>
+    /// <summary>Deletes a message: the author's own, or any for an admin or the room's owners and moderators (kept in the moderation log); deleting again changes nothing.</summary>
     public async Task DeleteMessage(string? room, long id)
     {
         var user = Named();
         var key = RoomNames.Resolve(room, user);
         await RequireMemberAsync(user, key);
-        var result = await writer.ChangeAsync(new MessageChange(ChangeKind.Delete, key, id, user, MayDeleteAny: ConnectionUser.IsAdmin(Context)));
+        var rules = await roomRules.GetAsync(key, Context.ConnectionAborted);
+        var mayDeleteAny = ModerationRules.Rank(rules.RoleOf(user), ConnectionUser.IsAdmin(Context)) >= 1;
+        var result = await writer.ChangeAsync(new MessageChange(ChangeKind.Delete, key, id, user, MayDeleteAny: mayDeleteAny));
         Accepted(result, key, user, id, "delete");
     }
 
@@ -110,6 +114,7 @@ internal sealed partial class ChatHub
         var key = RoomNames.Resolve(room, user);
         Emoji.Check(emoji);
         await RequireMemberAsync(user, key);
+        await RequireNotMutedAsync(user, key);
         var result = await writer.ChangeAsync(new MessageChange(kind, key, id, user, Emoji: emoji));
         Accepted(result, key, user, id, "react to");
     }

@@ -66,6 +66,6 @@ internal sealed partial class ChatHub
         var summaries = await store.SummariesAsync(user ?? "", Context.ConnectionAborted);
         return user is null
             ? [summaries[0] with { Unread = 0 }]
-            : [.. summaries.Select(summary => summary with { Room = Conversation.ForViewer(summary.Room, user) })];
+            : [.. summaries.Select(summary => AsSeen(summary, user))];
     }
 }

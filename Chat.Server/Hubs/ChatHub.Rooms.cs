@@ -10,8 +10,9 @@ namespace Chat.Server.Hubs;
 /// <summary>The hub's rooms: joining, leaving, members, read markers and typing.</summary>
 internal sealed partial class ChatHub
 {
-    /// <summary>Every room but <c>general</c>, with its member count, by name.</summary>
-    public Task<RoomListing[]> ListRooms() => store.ListRoomsAsync(Context.ConnectionAborted);
+    /// <summary>Every public room, and the private ones the caller is in or invited to (an admin: all), with its member count, by name.</summary>
+    public Task<RoomListing[]> ListRooms() =>
+        store.ListRoomsAsync(ConnectionUser.IsAdmin(Context) ? null : ConnectionUser.Of(Context) ?? "", Context.ConnectionAborted);
 
     /// <summary>The members of a room the caller is in (<c>general</c>: who is online; a direct conversation: its two users).</summary>
     public async Task<string[]> GetRoomMembers(string? room)
@@ -44,26 +45,40 @@ internal sealed partial class ChatHub
         var key = RoomNames.Room(room);
         if (key != Conversation.General)
         {
-            var limits = roomOptions.Value;
-            switch (await memberships.JoinAsync(user, key))
+            var outcome = await memberships.JoinAsync(user, key, ConnectionUser.IsAdmin(Context));
+            ThrowUnlessJoined(outcome, key);
+            if (outcome == JoinOutcome.Joined)
             {
-                case JoinOutcome.TooManyForUser:
-                    throw new InputRejectedException(
-                        "too_many_rooms", $"You are in {limits.MaxPerUser} rooms, the most allowed (Chat:Rooms:MaxPerUser); leave one first.");
-                case JoinOutcome.TooManyRooms:
-                    throw new InputRejectedException(
-                        "too_many_rooms_on_server", $"This server has {limits.MaxRooms} rooms, the most allowed (Chat:Rooms:MaxRooms); join an existing one.");
-                case JoinOutcome.TooManyCreated:
-                    throw new InputRejectedException(
-                        "too_many_rooms_created",
-                        $"You created {limits.CreatePerUserPerDay} rooms in the last 24 hours, the most allowed (Chat:Rooms:CreatePerUserPerDay); join an existing room, or create this one tomorrow.");
-                case JoinOutcome.Joined:
-                    dispatcher.Send(Audience.Conversation(key), nameof(IChatClient.UserJoinedRoom), key, user);
-                    break;
+                dispatcher.Send(Audience.Conversation(key), nameof(IChatClient.UserJoinedRoom), key, user);
             }
         }
 
-        return await store.SummaryAsync(user, key, Context.ConnectionAborted) ?? new RoomSummary(key, null, 0);
+        return await SummaryAsync(user, key);
+    }
+
+    /// <summary>Throws the rule a join broke (<see cref="JoinOutcome"/>); returns for a join that was made or was there.</summary>
+    private void ThrowUnlessJoined(JoinOutcome outcome, string key)
+    {
+        var limits = roomOptions.Value;
+        switch (outcome)
+        {
+            case JoinOutcome.TooManyForUser:
+                throw new InputRejectedException(
+                    "too_many_rooms", $"You are in {limits.MaxPerUser} rooms, the most allowed (Chat:Rooms:MaxPerUser); leave one first.");
+            case JoinOutcome.TooManyRooms:
+                throw new InputRejectedException(
+                    "too_many_rooms_on_server", $"This server has {limits.MaxRooms} rooms, the most allowed (Chat:Rooms:MaxRooms); join an existing one.");
+            case JoinOutcome.TooManyCreated:
+                throw new InputRejectedException(
+                    "too_many_rooms_created",
+                    $"You created {limits.CreatePerUserPerDay} rooms in the last 24 hours, the most allowed (Chat:Rooms:CreatePerUserPerDay); join an existing room, or create this one tomorrow.");
+            case JoinOutcome.NotInvited:
+                throw new InputRejectedException("not_invited", $"#{key} is private; ask one of its owners or moderators to invite you.");
+            case JoinOutcome.Banned:
+                throw new InputRejectedException("banned", $"You are banned from #{key}; you cannot join it.");
+            case JoinOutcome.RoomExists:
+                throw new InputRejectedException("room_exists", $"#{key} exists already; join it, or create a room with another name.");
+        }
     }
 
     /// <summary>Ends the caller's user's membership of a room, on every connection and node.</summary>
@@ -114,6 +129,11 @@ internal sealed partial class ChatHub
         }
 
         await RequireMemberAsync(user, key);
+        if ((await roomRules.GetAsync(key, Context.ConnectionAborted)).MutedUntil(user, Now()) is not null)
+        {
+            return; // a muted user's typing would announce a message they cannot send
+        }
+
         if (typing.TryPass(user, key))
         {
             dispatcher.Send(Audience.Conversation(key, exceptUser: user), nameof(IChatClient.UserTyping), key, user);

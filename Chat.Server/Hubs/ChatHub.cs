@@ -26,6 +26,8 @@ internal sealed partial class ChatHub(
     MessageRules rules,
     CallBudgets budgets,
     TypingThrottle typing,
+    RoomRulesCache roomRules,
+    TimeProvider clock,
     IOptions<MessageOptions> messageOptions,
     IOptions<RoomOptions> roomOptions) : Hub<IChatClient>, IChatHub
 {

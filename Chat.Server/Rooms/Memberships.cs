@@ -12,7 +12,14 @@ namespace Chat.Server.Rooms;
 /// server, then the others (over the cluster bus, which the others apply in the order it was published).
 /// </summary>
 internal sealed partial class Memberships(
-    IHistoryStore store, HistoryWriter writer, RoomIndex index, IClusterBus bus, TimeProvider clock, IOptions<RoomOptions> options, ILogger<Memberships> logger)
+    IHistoryStore store,
+    HistoryWriter writer,
+    RoomIndex index,
+    RoomRulesCache rules,
+    IClusterBus bus,
+    TimeProvider clock,
+    IOptions<RoomOptions> options,
+    ILogger<Memberships> logger)
 {
     private readonly RoomOptions _limits = options.Value;
 
@@ -43,9 +50,13 @@ internal sealed partial class Memberships(
         Conversation.BelongsWithoutJoining(room, user)
         || (index.IsInRoom(user, room) ?? (await store.ConversationsOfAsync(user, cancellationToken)).Contains(room, StringComparer.Ordinal));
 
-    public async Task<JoinOutcome> JoinAsync(string user, string room)
+    /// <summary>
+    /// Makes <paramref name="user"/> a member of <paramref name="room"/>; with <paramref name="create"/>, only when the room is new (made so).
+    /// <paramref name="admin"/>: may join a private room without an invite.
+    /// </summary>
+    public async Task<JoinOutcome> JoinAsync(string user, string room, bool admin = false, RoomSettings? create = null)
     {
-        var limits = new JoinLimits(_limits.MaxPerUser, _limits.MaxRooms, _limits.CreatePerUserPerDay, clock.GetUtcNow().UtcDateTime);
+        var limits = new JoinLimits(_limits.MaxPerUser, _limits.MaxRooms, _limits.CreatePerUserPerDay, clock.GetUtcNow().UtcDateTime, admin, create);
         var outcome = await writer.RunAsync((history, cancellationToken) => history.JoinAsync(user, room, limits, cancellationToken));
         if (outcome is JoinOutcome.Joined or JoinOutcome.AlreadyMember)
         {
@@ -55,6 +66,42 @@ internal sealed partial class Memberships(
 
         return outcome;
     }
+
+    /// <summary>
+    /// Does a moderation act (in turn with the commits) and, when done, makes it hold everywhere: a kick or ban takes the user's
+    /// connections out of the room here and on every node (as a leave does), and every node reads the room's rules again.
+    /// </summary>
+    public async Task<ModerationResult> ModerateAsync(ModerationAct act)
+    {
+        var result = await writer.RunAsync((history, cancellationToken) => history.ModerateAsync(act, cancellationToken));
+        if (result.Outcome != ModerationOutcome.Done)
+        {
+            return result;
+        }
+
+        if (act.Action is ModerationAction.Kick or ModerationAction.Ban && act.Target is { } target)
+        {
+            index.Leave(target, act.Room);
+            bus.PublishMembership(target, act.Room, joined: false);
+        }
+
+        rules.Forget(act.Room);
+        bus.PublishRoomChanged(act.Room);
+        return result;
+    }
+
+    /// <summary>Rooms removed (with their rules): a room made again under one of their names starts afresh here and on every node.</summary>
+    public void RoomsRemoved(IEnumerable<string> rooms)
+    {
+        foreach (var room in rooms)
+        {
+            rules.Forget(room);
+            bus.PublishRoomChanged(room);
+        }
+    }
+
+    /// <summary>A room's rules changed on another server.</summary>
+    public void RoomChanged(string room) => rules.Forget(room);
 
     public async Task<bool> LeaveAsync(string user, string room)
     {
@@ -78,9 +125,13 @@ internal sealed partial class Memberships(
         }
     }
 
-    /// <summary>The cluster bus was down, so joins and leaves on other servers may have been missed: reads the rooms of every user here again.</summary>
+    /// <summary>
+    /// The cluster bus was down, so joins, leaves and moderation on other servers may have been missed: reads the rooms of every user
+    /// here again, and every room's rules when next needed.
+    /// </summary>
     public async Task ReloadAsync()
     {
+        rules.ForgetAll();
         foreach (var user in index.LocalUsers())
         {
             var version = index.RoomsVersion(user);

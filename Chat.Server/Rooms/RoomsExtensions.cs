@@ -8,6 +8,7 @@ internal static class RoomsExtensions
     {
         builder.AddChatOptions<RoomOptions, RoomOptionsValidator>(RoomOptions.Section);
         builder.Services.AddSingleton<RoomIndex>();
+        builder.Services.AddSingleton<RoomRulesCache>();
         builder.Services.AddSingleton<Memberships>();
         return builder;
     }

@@ -14,6 +14,9 @@ internal enum WireKind : byte
 
     /// <summary>A user joined or left a room.</summary>
     Membership = 3,
+
+    /// <summary>A room's rules (privacy, topic, roles, bans, mutes) changed.</summary>
+    RoomChanged = 4,
 }
 
 /// <summary>
@@ -63,6 +66,8 @@ internal static class ClusterWire
             writer.Write(room);
             writer.Write(joined);
         });
+
+    public static byte[] RoomChanged(Guid node, string room) => Write(node, WireKind.RoomChanged, writer => writer.Write(room));
 
     /// <summary>The sender and kind of a payload, and a reader positioned at its body.</summary>
     public static (Guid Node, WireKind Kind, BinaryReader Body) Read(byte[] payload)

@@ -28,6 +28,8 @@ internal sealed class RedisBus(RedisConnection redis, IHubProtocolResolver proto
 
     public void PublishMembership(string user, string room, bool joined) => Publish(() => ClusterWire.Membership(redis.Node, user, room, joined));
 
+    public void PublishRoomChanged(string room) => Publish(() => ClusterWire.RoomChanged(redis.Node, room));
+
     private void Publish(Func<byte[]> payload)
     {
         // Nothing is queued for a Redis that does not answer: the others fill in from the history.
@@ -95,6 +97,9 @@ internal sealed partial class RedisSubscriber(RedisConnection redis, Sequencer s
             case WireKind.Membership:
                 var (user, room, joined) = ClusterWire.ReadMembership(body);
                 memberships.Apply(user, room, joined);
+                break;
+            case WireKind.RoomChanged:
+                memberships.RoomChanged(body.ReadString());
                 break;
         }
     }

@@ -138,7 +138,7 @@ public abstract partial class HistoryStoreContract
         var again = await AppendAsync(store, [new NewMessage("dev", "alice", "@bob", Mentions: ["bob"])]);
         (await store.SummariesAsync("bob", default))[1].Mentions.Should().Be(1);
         await store.MarkReadAsync([new ReadMark("bob", "dev", again[0].Id)], default);
-        (await store.SummariesAsync("bob", default))[1].Should().Be(new RoomSummary("dev", again[0].Id, 0, 0));
+        (await store.SummariesAsync("bob", default))[1].Should().Be(new RoomSummary("dev", again[0].Id, 0, 0) { Role = "owner" });
     }
 
     [SkippableFact]

@@ -18,9 +18,9 @@ public abstract partial class HistoryStoreContract
         (await store.ConversationsOfAsync("alice", default)).Should().Equal(AliceAndBob);
         (await store.ConversationsOfAsync("bob", default)).Should().Equal(AliceAndBob);
         (await store.MembersAsync(AliceAndBob, default)).Should().Equal("alice", "bob");
-        (await store.SummariesAsync("bob", default)).Should().Equal(new RoomSummary("general", null, 0), new RoomSummary(AliceAndBob, sent[0].Id, 1));
-        (await store.SummariesAsync("alice", default)).Should().Equal(new RoomSummary("general", null, 0), new RoomSummary(AliceAndBob, sent[0].Id, 0));
-        (await store.ListRoomsAsync(default)).Should().BeEmpty("direct conversations are not rooms");
+        (await store.SummariesAsync("bob", default)).Should().Equal(new RoomSummary("general", null, 0) { Role = "member" }, new RoomSummary(AliceAndBob, sent[0].Id, 1));
+        (await store.SummariesAsync("alice", default)).Should().Equal(new RoomSummary("general", null, 0) { Role = "member" }, new RoomSummary(AliceAndBob, sent[0].Id, 0));
+        (await store.ListRoomsAsync(null, default)).Should().BeEmpty("direct conversations are not rooms");
     }
 
     [SkippableFact]
@@ -38,10 +38,10 @@ public abstract partial class HistoryStoreContract
         // Assert
         joined.Should().Be(JoinOutcome.Joined);
         (await store.JoinAsync("bob", "dev", Limits(10, 10), default)).Should().Be(JoinOutcome.AlreadyMember);
-        (await store.SummariesAsync("bob", default)).Should().Equal(new RoomSummary("general", null, 0), new RoomSummary("dev", after[0].Id, 1));
-        (await store.SummariesAsync("alice", default)).Should().Equal([new RoomSummary("general", null, 0), new RoomSummary("dev", after[0].Id, 3)], "alice joined before anything was said");
+        (await store.SummariesAsync("bob", default)).Should().Equal(new RoomSummary("general", null, 0) { Role = "member" }, new RoomSummary("dev", after[0].Id, 1) { Role = "member" });
+        (await store.SummariesAsync("alice", default)).Should().Equal([new RoomSummary("general", null, 0) { Role = "member" }, new RoomSummary("dev", after[0].Id, 3) { Role = "owner" }], "alice joined before anything was said");
         (await store.MembersAsync("dev", default)).Should().Equal("alice", "bob");
-        (await store.ListRoomsAsync(default)).Should().Equal(new RoomListing("dev", 2));
+        (await store.ListRoomsAsync(null, default)).Should().Equal(new RoomListing("dev", 2));
     }
 
     [SkippableFact]
@@ -59,7 +59,7 @@ public abstract partial class HistoryStoreContract
         (await store.JoinAsync("bob", "d", Limits(2, 3), default)).Should().Be(JoinOutcome.TooManyRooms);
         (await store.JoinAsync("carol", "a", Limits(2, 3), default)).Should().Be(JoinOutcome.Joined, "a room that exists is no new room");
 
-        (await store.ListRoomsAsync(default)).Should().Equal(new RoomListing("a", 2), new RoomListing("b", 1), new RoomListing("c", 1));
+        (await store.ListRoomsAsync(null, default)).Should().Equal(new RoomListing("a", 2), new RoomListing("b", 1), new RoomListing("c", 1));
         (await store.ConversationsOfAsync("alice", default)).Should().BeEquivalentTo("a", "b", AliceAndBob);
         (await store.ConversationsOfAsync("bob", default)).Should().BeEquivalentTo("c", AliceAndBob);
     }
@@ -77,9 +77,9 @@ public abstract partial class HistoryStoreContract
 
         (await store.MembersAsync("dev", default)).Should().Equal("bob");
         (await store.ConversationsOfAsync("alice", default)).Should().BeEmpty();
-        (await store.ListRoomsAsync(default)).Should().Equal(new RoomListing("dev", 1));
+        (await store.ListRoomsAsync(null, default)).Should().Equal(new RoomListing("dev", 1));
         (await store.LeaveAsync("bob", "dev", Now, default)).Should().BeTrue();
-        (await store.ListRoomsAsync(default)).Should().Equal(new RoomListing("dev", 0));
+        (await store.ListRoomsAsync(null, default)).Should().Equal(new RoomListing("dev", 0));
     }
 
     [SkippableFact]
@@ -97,7 +97,7 @@ public abstract partial class HistoryStoreContract
         }
 
         (await store.MembersAsync("b-room", default)).Should().Equal("Alice", "Zoe", "_x", "alice", "bob", "Émile");
-        (await store.ListRoomsAsync(default)).Select(r => r.Room).Should().Equal("a-room", "a0", "a_room", "b-room");
+        (await store.ListRoomsAsync(null, default)).Select(r => r.Room).Should().Equal("a-room", "a0", "a_room", "b-room");
     }
 
     [SkippableFact]
@@ -136,9 +136,9 @@ public abstract partial class HistoryStoreContract
         await store.MarkReadAsync([new ReadMark("bob", "general", first[0].Id)], default);
 
         // Assert
-        unmarked.Should().Equal(new RoomSummary("general", rest[^1].Id, 0));
-        (await store.SummariesAsync("bob", default)).Should().Equal(new RoomSummary("general", rest[^1].Id, 2));
-        (await store.SummariesAsync("nobody", default)).Should().Equal(new RoomSummary("general", rest[^1].Id, 0));
+        unmarked.Should().Equal(new RoomSummary("general", rest[^1].Id, 0) { Role = "member" });
+        (await store.SummariesAsync("bob", default)).Should().Equal(new RoomSummary("general", rest[^1].Id, 2) { Role = "member" });
+        (await store.SummariesAsync("nobody", default)).Should().Equal(new RoomSummary("general", rest[^1].Id, 0) { Role = "member" });
     }
 
     [SkippableFact]
@@ -155,8 +155,8 @@ public abstract partial class HistoryStoreContract
         await store.RememberUserAsync("erin", default);
 
         // Assert: what came while they were away is unread (it was none without a marker); what was there before, is not.
-        (await store.SummariesAsync("dora", default)).Should().Equal(new RoomSummary("general", later[0].Id, 3));
-        (await store.SummariesAsync("erin", default)).Should().Equal(new RoomSummary("general", later[0].Id, 1));
+        (await store.SummariesAsync("dora", default)).Should().Equal(new RoomSummary("general", later[0].Id, 3) { Role = "member" });
+        (await store.SummariesAsync("erin", default)).Should().Equal(new RoomSummary("general", later[0].Id, 1) { Role = "member" });
         held.Should().HaveCount(2);
     }
 
@@ -251,7 +251,7 @@ public abstract partial class HistoryStoreContract
 
         // Assert
         removed.Should().Equal("ops");
-        (await store.ListRoomsAsync(default)).Should().Equal(new RoomListing("dev", 0), new RoomListing("qa", 1));
+        (await store.ListRoomsAsync(null, default)).Should().Equal(new RoomListing("dev", 0), new RoomListing("qa", 1));
         (await store.GetAsync("ops", null, 10, default)).Should().BeEmpty();
         (await store.GetAsync("dev", null, 10, default)).Should().ContainSingle();
         (await store.JoinAsync("bob", "dev", Limits(10, 2), default)).Should().Be(JoinOutcome.Joined);
@@ -268,7 +268,7 @@ public abstract partial class HistoryStoreContract
         var dev = await AppendAsync(store, [new NewMessage("dev", "bob", "one"), new NewMessage("dev", "alice", "own")]);
         await AppendAsync(store, [new NewMessage(AliceAndBob, "bob", "hi"), new NewMessage(Conversation.Direct("alice", "alice"), "alice", "note")]);
 
-        (await store.SummaryAsync("alice", "dev", default)).Should().Be(new RoomSummary("dev", dev[1].Id, 1));
+        (await store.SummaryAsync("alice", "dev", default)).Should().Be(new RoomSummary("dev", dev[1].Id, 1) { Role = "owner" });
         (await store.SummaryAsync("carol", "dev", default)).Should().BeNull();
         (await store.IsMemberAsync("alice", AliceAndBob, default)).Should().BeTrue();
         (await store.IsMemberAsync("carol", AliceAndBob, default)).Should().BeFalse();
@@ -305,9 +305,9 @@ public abstract partial class HistoryStoreContract
         afterMiddle.Should().Be(1, "c2 follows his marker");
         afterMore.Should().Be(2, "c2 and c3; b2 is his own");
         afterRetention.Should().BeLessThanOrEqualTo(6, "no more than are kept").And.BeGreaterThan(0);
-        afterClear.Should().Be(new RoomSummary("dev", null, 0), "a cleared conversation has nothing to read");
-        (await store.SummaryAsync("bob", "dev", default)).Should().Be(new RoomSummary("dev", next[0].Id, 1));
-        (await store.SummariesAsync("bob", default))[1].Should().Be(new RoomSummary("dev", next[0].Id, 1));
+        afterClear.Should().Be(new RoomSummary("dev", null, 0) { Role = "owner" }, "a cleared conversation has nothing to read");
+        (await store.SummaryAsync("bob", "dev", default)).Should().Be(new RoomSummary("dev", next[0].Id, 1) { Role = "owner" });
+        (await store.SummariesAsync("bob", default))[1].Should().Be(new RoomSummary("dev", next[0].Id, 1) { Role = "owner" });
     }
 
     /// <summary>What <paramref name="user"/> missed, as the hub asks for it: general and the user's conversations.</summary>

@@ -61,7 +61,7 @@ public sealed partial class PostgresUpgradeTests : IAsyncLifetime
         before.Should().AllSatisfy(message => message.Version.Should().BeNull());
         edited.Message!.Version.Should().Be(4, "the first change takes the position after the last id");
         resent.Single().Should().Be(new Appended(new ChatMessage(1, "general", "alice", "one", Now), IsNew: false));
-        (await store.SummariesAsync("Bob", default))[1].Should().Be(new RoomSummary("dev", 3, 1, 0));
+        (await store.SummariesAsync("Bob", default))[1].Should().Be(new RoomSummary("dev", 3, 1, 0) { Role = "owner" });
         (await store.ReadersAsync("general", ["bob", "alice"], default)).Should().BeEquivalentTo(["Bob", "alice"], "who posted before the upgrade can be mentioned");
         (await store.GetMissedAsync(["dev"], 3, 10, default)).Should().ContainSingle().Which.Text.Should().Be("three, edited");
         (await VersionAsync()).Should().Be(PostgresSchema.Migrations.Length);
@@ -106,7 +106,7 @@ public sealed partial class PostgresUpgradeTests : IAsyncLifetime
 
         resent.Single().IsNew.Should().BeFalse();
         (await second.GetAllAsync(0, 10, default)).Select(m => (m.Id, m.Room)).Should().Equal((1, "general"), (2, "dev"));
-        (await second.ListRoomsAsync(default)).Should().Equal(new RoomListing("dev", 1));
+        (await second.ListRoomsAsync(null, default)).Should().Equal(new RoomListing("dev", 1));
     }
 
     [SkippableFact]
@@ -134,11 +134,11 @@ public sealed partial class PostgresUpgradeTests : IAsyncLifetime
         await store.MarkReadAsync([new ReadMark("bob", "dev", 4)], default);
 
         // Assert
-        bobs.Should().Equal([new RoomSummary("general", 3, 1), new RoomSummary("dev", 6, 2)], "bob has alice's two after his marker unread, not his own, and general's one");
-        alices.Should().Equal([new RoomSummary("general", 3, 0), new RoomSummary("dev", 6, 1)], "alice has bob's one unread, not her own two, and no marker in general");
+        bobs.Should().Equal([new RoomSummary("general", 3, 1) { Role = "member" }, new RoomSummary("dev", 6, 2) { Role = "member" }], "bob has alice's two after his marker unread, not his own, and general's one");
+        alices.Should().Equal([new RoomSummary("general", 3, 0) { Role = "member" }, new RoomSummary("dev", 6, 1) { Role = "member" }], "alice has bob's one unread, not her own two, and no marker in general");
         after.Single().Message.Id.Should().Be(7);
-        bobsAfter.Should().Be(new RoomSummary("dev", 7, 3));
-        (await store.SummaryAsync("bob", "dev", default)).Should().Be(new RoomSummary("dev", 7, 2), "alice's five and carol's six follow his new marker");
+        bobsAfter.Should().Be(new RoomSummary("dev", 7, 3) { Role = "member" });
+        (await store.SummaryAsync("bob", "dev", default)).Should().Be(new RoomSummary("dev", 7, 2) { Role = "member" }, "alice's five and carol's six follow his new marker");
     }
 
     [SkippableFact]
@@ -165,7 +165,7 @@ public sealed partial class PostgresUpgradeTests : IAsyncLifetime
         (await VersionAsync()).Should().Be(PostgresSchema.Migrations.Length);
         (await second.AppendAsync([new NewMessage("dev", "bob", "two", "c1")], Now, default)).Single().Should().Be(new Appended(new ChatMessage(2, "dev", "bob", "two", Now), IsNew: false));
         (await second.GetAllAsync(0, 10, default)).Select(m => (m.Id, m.Room)).Should().Equal((1, "general"), (2, "dev"), (3, "dev"));
-        (await second.SummariesAsync("bob", default)).Should().Equal(new RoomSummary("general", 1, 0), new RoomSummary("dev", 3, 1));
+        (await second.SummariesAsync("bob", default)).Should().Equal(new RoomSummary("general", 1, 0) { Role = "member" }, new RoomSummary("dev", 3, 1) { Role = "owner" });
         (await second.RemoveEmptyRoomsAsync(Now.AddDays(-3), default)).Should().Equal(["ops"], "ops has been empty for a week, dev has bob");
     }
 

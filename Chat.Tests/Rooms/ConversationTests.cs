@@ -27,7 +27,7 @@ public class ConversationTests
         (await bob.RoomHistoryAsync("@alice")).Should().Equal(sent with { Room = "@alice" });
         (await alice.RoomHistoryAsync("@bob")).Should().Equal(sent);
         (await carol.RoomHistoryAsync("@alice")).Should().BeEmpty("carol's conversation with alice is another one");
-        (await bob.RoomsAsync()).Should().Equal(new RoomSummary("general", marker!.Id, 1), new RoomSummary("@alice", sent.Id, 1)); // carol's marker came after bob connected
+        (await bob.RoomsAsync()).Should().Equal(new RoomSummary("general", marker!.Id, 1) { Role = "member" }, new RoomSummary("@alice", sent.Id, 1)); // carol's marker came after bob connected
         (await bob.MembersAsync("@alice")).Should().Equal("alice", "bob");
     }
 
@@ -41,7 +41,7 @@ public class ConversationTests
 
         note!.Room.Should().Be("@alice");
         (await alice.NextMessageAsync()).Should().Be(note);
-        (await alice.RoomsAsync()).Should().Equal(new RoomSummary("general", null, 0), new RoomSummary("@alice", note.Id, 0));
+        (await alice.RoomsAsync()).Should().Equal(new RoomSummary("general", null, 0) { Role = "member" }, new RoomSummary("@alice", note.Id, 0));
     }
 
     [Theory]
@@ -174,7 +174,7 @@ public class ConversationTests
         await laptop.JoinAsync("dev");
         var messages = new[] { await bob.SendToAsync("dev", "one"), await bob.SendToAsync("dev", "two"), await laptop.SendToAsync("dev", "mine"), await bob.SendToAsync("dev", "three") };
 
-        (await phone.RoomsAsync())[1].Should().Be(new RoomSummary("dev", messages[3]!.Id, 3), "alice's own message is not unread");
+        (await phone.RoomsAsync())[1].Should().Be(new RoomSummary("dev", messages[3]!.Id, 3) { Role = "member" }, "alice's own message is not unread");
 
         await laptop.MarkReadAsync("dev", messages[1]!.Id);
 
@@ -185,9 +185,9 @@ public class ConversationTests
         (await laptop.RoomsAsync())[1].Unread.Should().Be(1, "the marker never moves back");
 
         await phone.MarkReadAsync("dev", long.MaxValue);
-        (await laptop.RoomsAsync())[1].Should().Be(new RoomSummary("dev", messages[3]!.Id, 0));
+        (await laptop.RoomsAsync())[1].Should().Be(new RoomSummary("dev", messages[3]!.Id, 0) { Role = "member" });
         var next = (await bob.SendToAsync("dev", "four"))!;
-        (await laptop.RoomsAsync())[1].Should().Be(new RoomSummary("dev", next!.Id, 1), "the marker stopped at the newest message");
+        (await laptop.RoomsAsync())[1].Should().Be(new RoomSummary("dev", next!.Id, 1) { Role = "member" }, "the marker stopped at the newest message");
     }
 
     [Fact]

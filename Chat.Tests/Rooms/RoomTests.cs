@@ -20,7 +20,7 @@ public class RoomTests
 
         var summary = await alice.JoinAsync("dev");
 
-        summary.Should().Be(new RoomSummary("dev", null, 0));
+        summary.Should().Be(new RoomSummary("dev", null, 0) { Role = "member" });
         (await bob.NextRoomEventAsync()).Should().Be("UserJoinedRoom dev bob");
         (await bob.NextRoomEventAsync()).Should().Be("UserJoinedRoom dev alice");
         (await alice.NextRoomEventAsync()).Should().Be("UserJoinedRoom dev alice");
@@ -161,7 +161,7 @@ public class RoomTests
 
         (await guest.MissedAsync(0)).Should().Equal(general);
         (await guest.RoomHistoryAsync("general")).Should().Equal(general);
-        (await guest.RoomsAsync()).Should().Equal(new RoomSummary("general", general!.Id, 0));
+        (await guest.RoomsAsync()).Should().Equal(new RoomSummary("general", general!.Id, 0) { Role = "member" });
         (await guest.ListRoomsAsync()).Should().Equal(new RoomListing("dev", 1));
     }
 

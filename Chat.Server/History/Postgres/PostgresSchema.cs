@@ -205,5 +205,36 @@ internal static class PostgresSchema
         CREATE INDEX chat_files_unattached ON chat_files (uploaded_at) WHERE message_id IS NULL;
         CREATE INDEX chat_files_message ON chat_files (message_id) WHERE message_id IS NOT NULL;
         """,
+
+        // 7: private rooms and moderation (SPEC section 15). A room is private or public and may have a topic. What a user is in a
+        // room besides a member is kept apart from the membership (leaving keeps a moderator's role; a ban outlives the membership
+        // it ended): a role above member, an invite not yet used, and the ends of a ban and a mute (far in the future: until
+        // lifted). Every room's creator so far is its owner. The moderation log keeps every act, read newest first per room.
+        """
+        ALTER TABLE chat_rooms ADD COLUMN private boolean NOT NULL DEFAULT false, ADD COLUMN topic text;
+        CREATE TABLE chat_room_people (
+            room       text NOT NULL,
+            user_name  text NOT NULL,
+            role       text,
+            invited_by text,
+            banned_to  timestamptz,
+            muted_to   timestamptz,
+            PRIMARY KEY (room, user_name)
+        );
+        INSERT INTO chat_room_people (room, user_name, role) SELECT name, created_by, 'owner' FROM chat_rooms WHERE created_by IS NOT NULL;
+        CREATE TABLE chat_moderation_log (
+            id         bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            room       text        NOT NULL,
+            actor      text        NOT NULL,
+            action     text        NOT NULL,
+            target     text,
+            until      timestamptz,
+            at         timestamptz NOT NULL,
+            message_id bigint,
+            role       text,
+            topic      text
+        );
+        CREATE INDEX chat_moderation_log_room ON chat_moderation_log (room, id);
+        """,
     ];
 }

@@ -309,23 +309,25 @@ internal static class PostgresSql
     /// <summary>Unread messages that mention the user: a range of chat_mentions' primary key after the marker.</summary>
     private const string UnreadMentions = "(SELECT count(*) FROM chat_mentions x WHERE x.user_name = m.user_name AND x.room = m.room AND x.message_id > m.read_id)::int";
 
-    /// <summary>general first (0 unread without a marker), then each of the user's conversations; $1 user.</summary>
+    /// <summary>general first (0 unread without a marker), then each of the user's conversations with the room's privacy, topic and the user's role; $1 user.</summary>
     public const string Summaries = $"""
         SELECT 'general'::text, (SELECT last_id FROM chat_conversations WHERE room = 'general'),
             coalesce((SELECT {Unread} FROM chat_memberships m LEFT JOIN chat_conversations c ON c.room = m.room WHERE m.user_name = $1 AND m.room = 'general'), 0),
             coalesce((SELECT {UnreadMentions} FROM chat_memberships m WHERE m.user_name = $1 AND m.room = 'general'), 0),
-            0 AS place
+            false, NULL::text, NULL::text, 0 AS place
         UNION ALL
-        SELECT m.room, c.last_id, {Unread}, {UnreadMentions}, 1
+        SELECT m.room, c.last_id, {Unread}, {UnreadMentions}, coalesce(r.private, false), r.topic, p.role, 1
         FROM chat_memberships m LEFT JOIN chat_conversations c ON c.room = m.room
+            LEFT JOIN chat_rooms r ON r.name = m.room LEFT JOIN chat_room_people p ON p.room = m.room AND p.user_name = m.user_name
         WHERE m.user_name = $1 AND m.room <> 'general'
         ORDER BY place;
         """;
 
     /// <summary>One conversation's summary, no row without a membership; $1 user, $2 room.</summary>
     public const string Summary = $"""
-        SELECT m.room, c.last_id, {Unread}, {UnreadMentions}
+        SELECT m.room, c.last_id, {Unread}, {UnreadMentions}, coalesce(r.private, false), r.topic, p.role
         FROM chat_memberships m LEFT JOIN chat_conversations c ON c.room = m.room
+            LEFT JOIN chat_rooms r ON r.name = m.room LEFT JOIN chat_room_people p ON p.room = m.room AND p.user_name = m.user_name
         WHERE m.user_name = $1 AND m.room = $2;
         """;
 
@@ -339,9 +341,14 @@ internal static class PostgresSql
 
     public const string Members = "SELECT user_name FROM chat_memberships WHERE room = $1 ORDER BY user_name COLLATE \"C\";";
 
+    /// <summary>The public rooms and the private ones $1 is in or invited to ($1 null: all).</summary>
     public const string ListRooms = """
-        SELECT name, (SELECT count(*)::int FROM chat_memberships m WHERE m.room = r.name)
-        FROM chat_rooms r ORDER BY name COLLATE "C";
+        SELECT name, (SELECT count(*)::int FROM chat_memberships m WHERE m.room = r.name), private, topic
+        FROM chat_rooms r
+        WHERE NOT private OR $1::text IS NULL
+            OR EXISTS (SELECT 1 FROM chat_memberships m WHERE m.room = r.name AND m.user_name = $1)
+            OR EXISTS (SELECT 1 FROM chat_room_people p WHERE p.room = r.name AND p.user_name = $1 AND p.invited_by IS NOT NULL)
+        ORDER BY name COLLATE "C";
         """;
 
     /// <summary>Joins, leaves and room removals take turns across processes on this advisory lock, so two cannot both pass a limit.</summary>
@@ -354,11 +361,87 @@ internal static class PostgresSql
             (SELECT count(*) FROM chat_memberships m JOIN chat_rooms r ON r.name = m.room WHERE m.user_name = $1),
             EXISTS (SELECT 1 FROM chat_rooms WHERE name = $2),
             (SELECT count(*) FROM chat_rooms),
-            (SELECT count(*) FROM chat_rooms WHERE created_by = $1 AND created_at > $3);
+            (SELECT count(*) FROM chat_rooms WHERE created_by = $1 AND created_at > $3),
+            coalesce((SELECT private FROM chat_rooms WHERE name = $2), false),
+            EXISTS (SELECT 1 FROM chat_room_people WHERE room = $2 AND user_name = $1 AND invited_by IS NOT NULL),
+            (SELECT banned_to FROM chat_room_people WHERE room = $2 AND user_name = $1);
         """;
 
-    /// <summary>$1 user, $2 room, $3 now: the room is theirs if new, and not empty any more.</summary>
-    public const string CreateRoom = "INSERT INTO chat_rooms (name, created_at, created_by) VALUES ($2, $3, $1) ON CONFLICT (name) DO UPDATE SET empty_since = NULL;";
+    /// <summary>$1 user, $2 room, $3 now, $4 private, $5 topic.</summary>
+    public const string CreateRoom = """
+        INSERT INTO chat_rooms (name, created_at, created_by, private, topic) VALUES ($2, $3, $1, $4, $5)
+        ON CONFLICT (name) DO UPDATE SET empty_since = NULL;
+        """;
+
+    /// <summary>A new room's creator is its owner; $1 user, $2 room.</summary>
+    public const string MakeOwner = "INSERT INTO chat_room_people (room, user_name, role) VALUES ($2, $1, 'owner') ON CONFLICT (room, user_name) DO UPDATE SET role = 'owner';";
+
+    /// <summary>An invite is used by the join it allowed; $1 user, $2 room.</summary>
+    public const string UseInvite = "UPDATE chat_room_people SET invited_by = NULL WHERE room = $2 AND user_name = $1 AND invited_by IS NOT NULL;";
+
+    // Moderation (SPEC section 15): $1 room, $2 actor, $3 target unless said otherwise.
+
+    /// <summary>What decides an act (<see cref="ModerationFacts"/>), in one row; $3 may be null (a topic).</summary>
+    public const string ModerationFacts = """
+        SELECT
+            EXISTS (SELECT 1 FROM chat_rooms WHERE name = $1),
+            (SELECT topic FROM chat_rooms WHERE name = $1),
+            (SELECT role FROM chat_room_people WHERE room = $1 AND user_name = $2),
+            t.role,
+            EXISTS (SELECT 1 FROM chat_memberships WHERE room = $1 AND user_name = $3::text),
+            t.invited_by IS NOT NULL,
+            t.banned_to,
+            t.muted_to,
+            (SELECT count(*) FROM chat_room_people WHERE room = $1 AND role = 'owner')
+        FROM (SELECT 1) AS one LEFT JOIN chat_room_people t ON t.room = $1 AND t.user_name = $3::text;
+        """;
+
+    /// <summary>$1 room, $2 topic.</summary>
+    public const string SetTopic = "UPDATE chat_rooms SET topic = $2 WHERE name = $1;";
+
+    /// <summary>$1 room, $2 target, $3 role (null: a plain member).</summary>
+    public const string SetRole = "INSERT INTO chat_room_people (room, user_name, role) VALUES ($1, $2, $3) ON CONFLICT (room, user_name) DO UPDATE SET role = excluded.role;";
+
+    public const string Invite = "INSERT INTO chat_room_people (room, user_name, invited_by) VALUES ($1, $3, $2) ON CONFLICT (room, user_name) DO UPDATE SET invited_by = excluded.invited_by;";
+
+    /// <summary>A kick or a ban: out of the room, without a role or an invite (and without unread mentions there); $1 room, $2 target.</summary>
+    public const string Remove = """
+        WITH gone AS (DELETE FROM chat_memberships WHERE user_name = $2 AND room = $1),
+        mentions AS (DELETE FROM chat_mentions WHERE user_name = $2 AND room = $1)
+        UPDATE chat_room_people SET role = NULL, invited_by = NULL WHERE room = $1 AND user_name = $2;
+        """;
+
+    /// <summary>$1 room, $2 target, $3 end.</summary>
+    public const string Ban = "INSERT INTO chat_room_people (room, user_name, banned_to) VALUES ($1, $2, $3) ON CONFLICT (room, user_name) DO UPDATE SET banned_to = excluded.banned_to;";
+
+    /// <summary>$1 room, $2 target.</summary>
+    public const string Unban = "UPDATE chat_room_people SET banned_to = NULL WHERE room = $1 AND user_name = $2;";
+
+    /// <summary>$1 room, $2 target, $3 end (null: lifted).</summary>
+    public const string Mute = "INSERT INTO chat_room_people (room, user_name, muted_to) VALUES ($1, $2, $3) ON CONFLICT (room, user_name) DO UPDATE SET muted_to = excluded.muted_to;";
+
+    /// <summary>$1 room, $2 actor, $3 action, $4 target, $5 until, $6 at, $7 message id, $8 role, $9 topic.</summary>
+    public const string Log = """
+        INSERT INTO chat_moderation_log (room, actor, action, target, until, at, message_id, role, topic)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        RETURNING id;
+        """;
+
+    /// <summary>Newest first; $1 room, $2 before (null: the newest), $3 limit.</summary>
+    public const string ModerationLog = """
+        SELECT id, room, actor, action, target, until, at, message_id, role, topic FROM chat_moderation_log
+        WHERE room = $1 AND id < coalesce($2::bigint, 9223372036854775807)
+        ORDER BY id DESC LIMIT $3;
+        """;
+
+    /// <summary>A room's privacy and topic; $1 room.</summary>
+    public const string RoomSettings = "SELECT private, topic FROM chat_rooms WHERE name = $1;";
+
+    /// <summary>Everyone in the room with a role, a ban or a mute (ended ones too: the reader compares the ends with the time); $1 room.</summary>
+    public const string RoomPeople = """
+        SELECT user_name, role, banned_to, muted_to FROM chat_room_people
+        WHERE room = $1 AND (role IS NOT NULL OR banned_to IS NOT NULL OR muted_to IS NOT NULL);
+        """;
 
     /// <summary>Joining: what was said before counts as read; $1 user, $2 room.</summary>
     public const string Join = """
@@ -380,7 +463,9 @@ internal static class PostgresSql
         ),
         messages AS (DELETE FROM chat_messages WHERE room IN (SELECT name FROM gone)),
         mentions AS (DELETE FROM chat_mentions WHERE room IN (SELECT name FROM gone)),
-        conversations AS (DELETE FROM chat_conversations WHERE room IN (SELECT name FROM gone))
+        conversations AS (DELETE FROM chat_conversations WHERE room IN (SELECT name FROM gone)),
+        people AS (DELETE FROM chat_room_people WHERE room IN (SELECT name FROM gone)),
+        log AS (DELETE FROM chat_moderation_log WHERE room IN (SELECT name FROM gone))
         SELECT name FROM gone;
         """;
 

@@ -1,5 +1,6 @@
 using Chat.Server.Rooms;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Chat.Server.History.Postgres;
 
@@ -18,7 +19,15 @@ public sealed partial class PostgresStore
             await using var reader = await gather.ExecuteReaderAsync(cancellationToken);
             await reader.NextResultAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
-            facts = new JoinFacts(reader.GetBoolean(0), reader.GetInt64(1), reader.GetBoolean(2), reader.GetInt64(3), reader.GetInt64(4));
+            facts = new JoinFacts(
+                reader.GetBoolean(0),
+                reader.GetInt64(1),
+                reader.GetBoolean(2),
+                reader.GetInt64(3),
+                reader.GetInt64(4),
+                reader.GetBoolean(5),
+                reader.GetBoolean(6),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTime>(7));
         }
 
         var outcome = JoinPolicy.Decide(facts, limits);
@@ -29,7 +38,14 @@ public sealed partial class PostgresStore
 
         await using (var join = new NpgsqlBatch(connection, transaction))
         {
-            join.BatchCommands.Add(Command(PostgresSql.CreateRoom, user, room, limits.Now));
+            var settings = limits.Create ?? new RoomSettings();
+            join.BatchCommands.Add(Command(PostgresSql.CreateRoom, user, room, limits.Now, settings.Private, Nullable(settings.Topic)));
+            if (!facts.RoomExists)
+            {
+                join.BatchCommands.Add(Command(PostgresSql.MakeOwner, user, room));
+            }
+
+            join.BatchCommands.Add(Command(PostgresSql.UseInvite, user, room));
             join.BatchCommands.Add(Command(PostgresSql.Join, user, room));
             join.BatchCommands.Add(Command(PostgresSql.Seen, new string?[] { Rules.Mentions.Key(user) }, new string?[] { user }));
             await join.ExecuteNonQueryAsync(cancellationToken);
@@ -65,7 +81,7 @@ public sealed partial class PostgresStore
     public Task<string[]> MembersAsync(string room, CancellationToken cancellationToken) =>
         ReadAsync(PostgresSql.Members, StringsAsync, cancellationToken, room);
 
-    public Task<RoomListing[]> ListRoomsAsync(CancellationToken cancellationToken) =>
+    public Task<RoomListing[]> ListRoomsAsync(string? viewer, CancellationToken cancellationToken) =>
         ReadAsync(
             PostgresSql.ListRooms,
             async (reader, token) =>
@@ -73,12 +89,170 @@ public sealed partial class PostgresStore
                 var rooms = new List<RoomListing>();
                 while (await reader.ReadAsync(token))
                 {
-                    rooms.Add(new RoomListing(reader.GetString(0), reader.GetInt32(1)));
+                    rooms.Add(new RoomListing(reader.GetString(0), reader.GetInt32(1)) { Private = reader.GetBoolean(2), Topic = reader.IsDBNull(3) ? null : reader.GetString(3) });
                 }
 
                 return rooms.ToArray();
             },
-            cancellationToken);
+            cancellationToken,
+            Nullable(viewer));
+
+    /// <summary>Takes the memberships' lock, as joins and leaves do: a kick or ban and a join of the same user cannot pass each other.</summary>
+    public async Task<ModerationResult> ModerateAsync(ModerationAct act, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        ModerationFacts facts;
+        await using (var gather = new NpgsqlBatch(connection, transaction))
+        {
+            gather.BatchCommands.Add(new NpgsqlBatchCommand(PostgresSql.LockMemberships));
+            gather.BatchCommands.Add(Command(PostgresSql.ModerationFacts, act.Room, act.Actor, Nullable(act.Target)));
+            await using var reader = await gather.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            facts = new ModerationFacts(
+                reader.GetBoolean(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetBoolean(4),
+                reader.GetBoolean(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTime>(6),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTime>(7),
+                reader.GetInt64(8));
+        }
+
+        var outcome = ModerationRules.Decide(act, facts);
+        if (outcome != ModerationOutcome.Done)
+        {
+            return new ModerationResult(outcome);
+        }
+
+        var until = Nullable(act.Until is { } end && end > act.Now ? end : null);
+        var entry = ModerationRules.Entry(act);
+        await using (var write = new NpgsqlBatch(connection, transaction))
+        {
+            switch (act.Action)
+            {
+                case ModerationAction.Topic:
+                    write.BatchCommands.Add(Command(PostgresSql.SetTopic, act.Room, Nullable(act.Topic)));
+                    break;
+                case ModerationAction.Role:
+                    write.BatchCommands.Add(Command(PostgresSql.SetRole, act.Room, act.Target, Nullable(act.Role == RoomRoles.Member ? null : act.Role)));
+                    break;
+                case ModerationAction.Invite:
+                    write.BatchCommands.Add(Command(PostgresSql.Invite, act.Room, act.Actor, act.Target));
+                    break;
+                case ModerationAction.Kick or ModerationAction.Ban:
+                    write.BatchCommands.Add(Command(PostgresSql.Remove, act.Room, act.Target));
+                    write.BatchCommands.Add(Command(PostgresSql.MarkEmpty, act.Room, act.Now));
+                    if (act.Action == ModerationAction.Ban)
+                    {
+                        write.BatchCommands.Add(Command(PostgresSql.Ban, act.Room, act.Target, until));
+                    }
+
+                    break;
+                case ModerationAction.Unban:
+                    write.BatchCommands.Add(Command(PostgresSql.Unban, act.Room, act.Target));
+                    break;
+                case ModerationAction.Mute:
+                    write.BatchCommands.Add(Command(PostgresSql.Mute, act.Room, act.Target, until));
+                    break;
+            }
+
+            write.BatchCommands.Add(LogCommand(entry));
+            await using var reader = await write.ExecuteReaderAsync(cancellationToken);
+            while (reader.FieldCount == 0 || !await reader.ReadAsync(cancellationToken))
+            {
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            entry = entry with { Id = reader.GetInt64(0) };
+        }
+
+        await CommitAsync(transaction, cancellationToken);
+        return new ModerationResult(ModerationOutcome.Done, entry);
+    }
+
+    /// <summary>The statement that writes <paramref name="entry"/> to the moderation log (returning its id).</summary>
+    private static NpgsqlBatchCommand LogCommand(ModerationEntry entry) => Command(
+        PostgresSql.Log,
+        entry.Room,
+        entry.Actor,
+        entry.Action,
+        Nullable(entry.Target),
+        Nullable(entry.Until),
+        entry.At,
+        new NpgsqlParameter<long?> { TypedValue = entry.MessageId, NpgsqlDbType = NpgsqlDbType.Bigint },
+        Nullable(entry.Role),
+        Nullable(entry.Topic));
+
+    public Task<ModerationEntry[]> ModerationLogAsync(string room, long? beforeId, int limit, CancellationToken cancellationToken) =>
+        ReadAsync(
+            PostgresSql.ModerationLog,
+            async (reader, token) =>
+            {
+                var entries = new List<ModerationEntry>();
+                while (await reader.ReadAsync(token))
+                {
+                    entries.Add(new ModerationEntry(
+                        reader.GetInt64(0),
+                        reader.GetString(1),
+                        reader.GetString(2),
+                        reader.GetString(3),
+                        reader.IsDBNull(4) ? null : reader.GetString(4),
+                        reader.IsDBNull(5) ? null : ModerationRules.Shown(reader.GetFieldValue<DateTime>(5)),
+                        reader.GetFieldValue<DateTime>(6))
+                    {
+                        MessageId = reader.IsDBNull(7) ? null : reader.GetInt64(7),
+                        Role = reader.IsDBNull(8) ? null : reader.GetString(8),
+                        Topic = reader.IsDBNull(9) ? null : reader.GetString(9),
+                    });
+                }
+
+                return entries.ToArray();
+            },
+            cancellationToken,
+            room,
+            new NpgsqlParameter<long?> { TypedValue = beforeId, NpgsqlDbType = NpgsqlDbType.Bigint },
+            limit);
+
+    public async Task<RoomRules?> RoomRulesAsync(string room, CancellationToken cancellationToken)
+    {
+        // Two statements with parameters: a batch (one command cannot hold two with positional parameters).
+        await using var batch = _dataSource.CreateBatch();
+        batch.BatchCommands.Add(Command(PostgresSql.RoomSettings, room));
+        batch.BatchCommands.Add(Command(PostgresSql.RoomPeople, room));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var (isPrivate, topic) = (reader.GetBoolean(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+        await reader.NextResultAsync(cancellationToken);
+        var (roles, bans, mutes) = (new Dictionary<string, string>(StringComparer.Ordinal), new Dictionary<string, DateTime>(StringComparer.Ordinal), new Dictionary<string, DateTime>(StringComparer.Ordinal));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var user = reader.GetString(0);
+            if (!reader.IsDBNull(1))
+            {
+                roles[user] = reader.GetString(1);
+            }
+
+            if (!reader.IsDBNull(2))
+            {
+                bans[user] = reader.GetFieldValue<DateTime>(2);
+            }
+
+            if (!reader.IsDBNull(3))
+            {
+                mutes[user] = reader.GetFieldValue<DateTime>(3);
+            }
+        }
+
+        return new RoomRules(isPrivate, topic, roles, bans, mutes);
+    }
 
     public bool KnowsUser(string user)
     {
@@ -164,7 +338,13 @@ public sealed partial class PostgresStore
         var summaries = new List<RoomSummary>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            summaries.Add(new RoomSummary(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2), reader.GetInt32(3)));
+            var room = reader.GetString(0);
+            summaries.Add(new RoomSummary(room, reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2), reader.GetInt32(3))
+            {
+                Private = reader.GetBoolean(4),
+                Topic = reader.IsDBNull(5) ? null : reader.GetString(5),
+                Role = Conversation.IsDirect(room) ? null : reader.IsDBNull(6) ? RoomRoles.Member : reader.GetString(6),
+            });
         }
 
         return summaries;

@@ -73,6 +73,7 @@ public sealed partial class PostgresStore
         }
 
         var remention = new HashSet<long>();
+        var logged = new List<ModerationEntry>();
         var positions = 0;
         for (var i = 0; i < changes.Count; i++)
         {
@@ -90,6 +91,11 @@ public sealed partial class PostgresStore
             if (change.Kind is ChangeKind.Edit or ChangeKind.Delete)
             {
                 remention.Add(change.Id);
+            }
+
+            if (change.Kind == ChangeKind.Delete && current!.User != change.User)
+            {
+                logged.Add(ModerationRules.DeleteEntry(change, current.User, now));
             }
         }
 
@@ -124,6 +130,11 @@ public sealed partial class PostgresStore
                 notified.Select(n => (string?)n.User).ToArray(),
                 notified.Select(n => (string?)n.Room).ToArray(),
                 notified.Select(n => n.Id).ToArray()));
+        }
+
+        foreach (var entry in logged)
+        {
+            write.BatchCommands.Add(LogCommand(entry));
         }
 
         await write.ExecuteNonQueryAsync(cancellationToken);

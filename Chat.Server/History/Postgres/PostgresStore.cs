@@ -251,6 +251,13 @@ public sealed partial class PostgresStore : IHistoryStore, IAsyncDisposable, IDi
         return await read(reader, cancellationToken);
     }
 
+    /// <summary>A text parameter that may be null.</summary>
+    private static NpgsqlParameter<string?> Nullable(string? text) => new NpgsqlParameter<string?> { TypedValue = text, NpgsqlDbType = NpgsqlDbType.Text };
+
+    /// <summary>A UTC time parameter that may be null.</summary>
+    private static NpgsqlParameter<DateTime?> Nullable(DateTime? time) =>
+        new NpgsqlParameter<DateTime?> { TypedValue = time is { } value ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : null, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+
     private static NpgsqlParameter Parameter(object? value) => value switch
     {
         NpgsqlParameter ready => ready,

@@ -214,5 +214,37 @@ internal static class SqliteSchema
             INSERT INTO messages_search (rowid, text) VALUES (new.id, new.text);
         END;
         """,
+
+        // 10: private rooms and moderation (SPEC section 15). A room is private or public and may have a topic. What a user is in a
+        // room besides a member is kept apart from the membership (leaving keeps a moderator's role; a ban outlives the membership
+        // it ended): a role above member, an invite not yet used, and the ends of a ban and a mute (far in the future: until
+        // lifted). Every room's creator so far is its owner. The moderation log keeps every act, read newest first per room.
+        """
+        ALTER TABLE rooms ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE rooms ADD COLUMN topic TEXT;
+        CREATE TABLE room_people (
+            room       TEXT NOT NULL,
+            user       TEXT NOT NULL,
+            role       TEXT,
+            invited_by TEXT,
+            banned_to  INTEGER,
+            muted_to   INTEGER,
+            PRIMARY KEY (room, user)
+        ) WITHOUT ROWID;
+        INSERT INTO room_people (room, user, role) SELECT name, created_by, 'owner' FROM rooms WHERE created_by IS NOT NULL;
+        CREATE TABLE moderation_log (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            room       TEXT    NOT NULL,
+            actor      TEXT    NOT NULL,
+            action     TEXT    NOT NULL,
+            target     TEXT,
+            until      INTEGER,
+            at         INTEGER NOT NULL,
+            message_id INTEGER,
+            role       TEXT,
+            topic      TEXT
+        );
+        CREATE INDEX moderation_log_room ON moderation_log (room, id);
+        """,
     ];
 }

@@ -240,17 +240,20 @@ internal static class SqliteSql
     public const string Summaries = $"""
         SELECT 'general', (SELECT last_id FROM conversations WHERE room = 'general'),
             coalesce((SELECT {Unread} FROM memberships AS m LEFT JOIN conversations AS c ON c.room = m.room WHERE m.user = $user AND m.room = 'general'), 0),
-            coalesce((SELECT {UnreadMentions} FROM memberships AS m WHERE m.user = $user AND m.room = 'general'), 0)
+            coalesce((SELECT {UnreadMentions} FROM memberships AS m WHERE m.user = $user AND m.room = 'general'), 0),
+            0, NULL, NULL
         UNION ALL
         SELECT * FROM (
-            SELECT m.room, c.last_id, {Unread}, {UnreadMentions}
+            SELECT m.room, c.last_id, {Unread}, {UnreadMentions}, coalesce(r.private, 0), r.topic, p.role
             FROM memberships AS m LEFT JOIN conversations AS c ON c.room = m.room
+                LEFT JOIN rooms AS r ON r.name = m.room LEFT JOIN room_people AS p ON p.room = m.room AND p.user = m.user
             WHERE m.user = $user AND m.room <> 'general');
         """;
 
     public const string Summary = $"""
-        SELECT m.room, c.last_id, {Unread}, {UnreadMentions}
+        SELECT m.room, c.last_id, {Unread}, {UnreadMentions}, coalesce(r.private, 0), r.topic, p.role
         FROM memberships AS m LEFT JOIN conversations AS c ON c.room = m.room
+            LEFT JOIN rooms AS r ON r.name = m.room LEFT JOIN room_people AS p ON p.room = m.room AND p.user = m.user
         WHERE m.user = $user AND m.room = $room;
         """;
 
@@ -264,9 +267,14 @@ internal static class SqliteSql
 
     public const string Members = "SELECT user FROM memberships WHERE room = $room ORDER BY user COLLATE BINARY;";
 
+    /// <summary>The public rooms and the private ones $viewer is in or invited to ($viewer null: all).</summary>
     public const string ListRooms = """
-        SELECT name, (SELECT count(*) FROM memberships WHERE memberships.room = rooms.name)
-        FROM rooms ORDER BY name COLLATE BINARY;
+        SELECT name, (SELECT count(*) FROM memberships WHERE memberships.room = rooms.name), private, topic
+        FROM rooms
+        WHERE private = 0 OR $viewer IS NULL
+            OR EXISTS (SELECT 1 FROM memberships WHERE memberships.room = rooms.name AND memberships.user = $viewer)
+            OR EXISTS (SELECT 1 FROM room_people AS p WHERE p.room = rooms.name AND p.user = $viewer AND p.invited_by IS NOT NULL)
+        ORDER BY name COLLATE BINARY;
         """;
 
     /// <summary>What decides a join (<see cref="JoinFacts"/>), in one row.</summary>
@@ -276,10 +284,81 @@ internal static class SqliteSql
             (SELECT count(*) FROM memberships JOIN rooms ON rooms.name = memberships.room WHERE user = $user),
             EXISTS (SELECT 1 FROM rooms WHERE name = $room),
             (SELECT count(*) FROM rooms),
-            (SELECT count(*) FROM rooms WHERE created_by = $user AND created_at > $dayAgo);
+            (SELECT count(*) FROM rooms WHERE created_by = $user AND created_at > $dayAgo),
+            coalesce((SELECT private FROM rooms WHERE name = $room), 0),
+            EXISTS (SELECT 1 FROM room_people WHERE room = $room AND user = $user AND invited_by IS NOT NULL),
+            (SELECT banned_to FROM room_people WHERE room = $room AND user = $user);
         """;
 
-    public const string CreateRoom = "INSERT INTO rooms (name, created_at, created_by) VALUES ($room, $now, $user) ON CONFLICT (name) DO UPDATE SET empty_since = NULL;";
+    public const string CreateRoom = """
+        INSERT INTO rooms (name, created_at, created_by, private, topic) VALUES ($room, $now, $user, $private, $topic)
+        ON CONFLICT (name) DO UPDATE SET empty_since = NULL;
+        """;
+
+    /// <summary>A new room's creator is its owner.</summary>
+    public const string MakeOwner = "INSERT INTO room_people (room, user, role) VALUES ($room, $user, 'owner') ON CONFLICT (room, user) DO UPDATE SET role = 'owner';";
+
+    /// <summary>An invite is used by the join it allowed.</summary>
+    public const string UseInvite = "UPDATE room_people SET invited_by = NULL WHERE room = $room AND user = $user AND invited_by IS NOT NULL;";
+
+    // Moderation (SPEC section 15). $room, $actor, $target; ends are UTC ticks.
+
+    /// <summary>What decides an act (<see cref="ModerationFacts"/>), in one row; $target may be null (a topic).</summary>
+    public const string ModerationFacts = """
+        SELECT
+            EXISTS (SELECT 1 FROM rooms WHERE name = $room),
+            (SELECT topic FROM rooms WHERE name = $room),
+            (SELECT role FROM room_people WHERE room = $room AND user = $actor),
+            t.role,
+            EXISTS (SELECT 1 FROM memberships WHERE room = $room AND user = $target),
+            t.invited_by IS NOT NULL,
+            t.banned_to,
+            t.muted_to,
+            (SELECT count(*) FROM room_people WHERE room = $room AND role = 'owner')
+        FROM (SELECT 1) LEFT JOIN room_people AS t ON t.room = $room AND t.user = $target;
+        """;
+
+    public const string SetTopic = "UPDATE rooms SET topic = $topic WHERE name = $room;";
+
+    /// <summary>$role null: a plain member.</summary>
+    public const string SetRole = "INSERT INTO room_people (room, user, role) VALUES ($room, $target, $role) ON CONFLICT (room, user) DO UPDATE SET role = excluded.role;";
+
+    public const string Invite = "INSERT INTO room_people (room, user, invited_by) VALUES ($room, $target, $actor) ON CONFLICT (room, user) DO UPDATE SET invited_by = excluded.invited_by;";
+
+    /// <summary>A kick or a ban: out of the room, without a role or an invite (and without unread mentions there).</summary>
+    public const string Remove = """
+        DELETE FROM memberships WHERE user = $target AND room = $room;
+        DELETE FROM mentions WHERE user = $target AND room = $room;
+        UPDATE room_people SET role = NULL, invited_by = NULL WHERE room = $room AND user = $target;
+        """;
+
+    public const string Ban = "INSERT INTO room_people (room, user, banned_to) VALUES ($room, $target, $until) ON CONFLICT (room, user) DO UPDATE SET banned_to = excluded.banned_to;";
+
+    public const string Unban = "UPDATE room_people SET banned_to = NULL WHERE room = $room AND user = $target;";
+
+    /// <summary>$until null: lifted.</summary>
+    public const string Mute = "INSERT INTO room_people (room, user, muted_to) VALUES ($room, $target, $until) ON CONFLICT (room, user) DO UPDATE SET muted_to = excluded.muted_to;";
+
+    public const string Log = """
+        INSERT INTO moderation_log (room, actor, action, target, until, at, message_id, role, topic)
+        VALUES ($room, $actor, $action, $target, $until, $at, $messageId, $role, $topic)
+        RETURNING id;
+        """;
+
+    /// <summary>Newest first, before $before (null: the newest).</summary>
+    public const string ModerationLog = """
+        SELECT id, room, actor, action, target, until, at, message_id, role, topic FROM moderation_log
+        WHERE room = $room AND id < coalesce($before, 9223372036854775807)
+        ORDER BY id DESC LIMIT $limit;
+        """;
+
+    public const string RoomSettings = "SELECT private, topic FROM rooms WHERE name = $room;";
+
+    /// <summary>Everyone in the room with a role, a ban or a mute (ended ones too: the reader compares the ends with the time).</summary>
+    public const string RoomPeople = """
+        SELECT user, role, banned_to, muted_to FROM room_people
+        WHERE room = $room AND (role IS NOT NULL OR banned_to IS NOT NULL OR muted_to IS NOT NULL);
+        """;
 
     /// <summary>Joining: what was said before counts as read.</summary>
     public const string Join = """
@@ -301,6 +380,8 @@ internal static class SqliteSql
         DELETE FROM messages WHERE room = $room;
         DELETE FROM mentions WHERE room = $room;
         DELETE FROM conversations WHERE room = $room;
+        DELETE FROM room_people WHERE room = $room;
+        DELETE FROM moderation_log WHERE room = $room;
         """;
 
     public const string Check = "SELECT count(*) FROM (SELECT 1 FROM messages LIMIT 1);";

@@ -14,7 +14,15 @@ public sealed partial class SqliteStore
             .ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
-            facts = new JoinFacts(reader.GetBoolean(0), reader.GetInt64(1), reader.GetBoolean(2), reader.GetInt64(3), reader.GetInt64(4));
+            facts = new JoinFacts(
+                reader.GetBoolean(0),
+                reader.GetInt64(1),
+                reader.GetBoolean(2),
+                reader.GetInt64(3),
+                reader.GetInt64(4),
+                reader.GetBoolean(5),
+                reader.GetBoolean(6),
+                reader.IsDBNull(7) ? null : Utc(reader.GetInt64(7)));
         }
 
         var outcome = JoinPolicy.Decide(facts, limits);
@@ -23,7 +31,15 @@ public sealed partial class SqliteStore
             return outcome;
         }
 
-        await ExecuteAsync(transaction, SqliteSql.CreateRoom, cancellationToken, ("$room", room), ("$now", limits.Now.Ticks), ("$user", user));
+        var settings = limits.Create ?? new RoomSettings();
+        await ExecuteAsync(
+            transaction, SqliteSql.CreateRoom, cancellationToken, ("$room", room), ("$now", limits.Now.Ticks), ("$user", user), ("$private", settings.Private), ("$topic", settings.Topic));
+        if (!facts.RoomExists)
+        {
+            await ExecuteAsync(transaction, SqliteSql.MakeOwner, cancellationToken, ("$room", room), ("$user", user));
+        }
+
+        await ExecuteAsync(transaction, SqliteSql.UseInvite, cancellationToken, ("$room", room), ("$user", user));
         await ExecuteAsync(transaction, SqliteSql.Join, cancellationToken, ("$user", user), ("$room", room));
         await SeenAsync(transaction, user, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -89,7 +105,7 @@ public sealed partial class SqliteStore
     public Task<string[]> MembersAsync(string room, CancellationToken cancellationToken) =>
         ReadAsync(SqliteSql.Members, StringsAsync, cancellationToken, ("$room", room));
 
-    public Task<RoomListing[]> ListRoomsAsync(CancellationToken cancellationToken) =>
+    public Task<RoomListing[]> ListRoomsAsync(string? viewer, CancellationToken cancellationToken) =>
         ReadAsync(
             SqliteSql.ListRooms,
             async reader =>
@@ -97,10 +113,160 @@ public sealed partial class SqliteStore
                 var rooms = new List<RoomListing>();
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    rooms.Add(new RoomListing(reader.GetString(0), reader.GetInt32(1)));
+                    rooms.Add(new RoomListing(reader.GetString(0), reader.GetInt32(1)) { Private = reader.GetBoolean(2), Topic = reader.IsDBNull(3) ? null : reader.GetString(3) });
                 }
 
                 return rooms.ToArray();
+            },
+            cancellationToken,
+            ("$viewer", viewer));
+
+    public async Task<ModerationResult> ModerateAsync(ModerationAct act, CancellationToken cancellationToken)
+    {
+        await using var transaction = await BeginAsync(cancellationToken);
+        var parameters = new (string, object?)[] { ("$room", act.Room), ("$actor", act.Actor), ("$target", act.Target) };
+        ModerationFacts facts;
+        await using (var reader = await Prepared(transaction, SqliteSql.ModerationFacts, parameters).ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            facts = new ModerationFacts(
+                reader.GetBoolean(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetBoolean(4),
+                reader.GetBoolean(5),
+                reader.IsDBNull(6) ? null : Utc(reader.GetInt64(6)),
+                reader.IsDBNull(7) ? null : Utc(reader.GetInt64(7)),
+                reader.GetInt64(8));
+        }
+
+        var outcome = ModerationRules.Decide(act, facts);
+        if (outcome != ModerationOutcome.Done)
+        {
+            return new ModerationResult(outcome);
+        }
+
+        var until = act.Until is { } end && end > act.Now ? end.Ticks : (long?)null;
+        switch (act.Action)
+        {
+            case ModerationAction.Topic:
+                await ExecuteAsync(transaction, SqliteSql.SetTopic, cancellationToken, ("$room", act.Room), ("$topic", act.Topic));
+                break;
+            case ModerationAction.Role:
+                await ExecuteAsync(
+                    transaction, SqliteSql.SetRole, cancellationToken, ("$room", act.Room), ("$target", act.Target), ("$role", act.Role == RoomRoles.Member ? null : act.Role));
+                break;
+            case ModerationAction.Invite:
+                await ExecuteAsync(transaction, SqliteSql.Invite, cancellationToken, parameters);
+                break;
+            case ModerationAction.Kick or ModerationAction.Ban:
+                await ExecuteAsync(transaction, SqliteSql.Remove, cancellationToken, ("$room", act.Room), ("$target", act.Target));
+                await ExecuteAsync(transaction, SqliteSql.MarkEmpty, cancellationToken, ("$room", act.Room), ("$now", act.Now.Ticks));
+                if (act.Action == ModerationAction.Ban)
+                {
+                    await ExecuteAsync(transaction, SqliteSql.Ban, cancellationToken, ("$room", act.Room), ("$target", act.Target), ("$until", until));
+                }
+
+                break;
+            case ModerationAction.Unban:
+                await ExecuteAsync(transaction, SqliteSql.Unban, cancellationToken, ("$room", act.Room), ("$target", act.Target));
+                break;
+            case ModerationAction.Mute:
+                await ExecuteAsync(transaction, SqliteSql.Mute, cancellationToken, ("$room", act.Room), ("$target", act.Target), ("$until", until));
+                break;
+        }
+
+        var entry = await LogAsync(transaction, ModerationRules.Entry(act), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new ModerationResult(ModerationOutcome.Done, entry);
+    }
+
+    /// <summary>Writes <paramref name="entry"/> to the moderation log in <paramref name="transaction"/>; returns it with its id.</summary>
+    private async Task<ModerationEntry> LogAsync(SqliteTransaction transaction, ModerationEntry entry, CancellationToken cancellationToken)
+    {
+        var id = (long)(await ScalarAsync(
+            transaction,
+            SqliteSql.Log,
+            cancellationToken,
+            ("$room", entry.Room),
+            ("$actor", entry.Actor),
+            ("$action", entry.Action),
+            ("$target", entry.Target),
+            ("$until", entry.Until?.Ticks),
+            ("$at", entry.At.Ticks),
+            ("$messageId", entry.MessageId),
+            ("$role", entry.Role),
+            ("$topic", entry.Topic)))!;
+        return entry with { Id = id };
+    }
+
+    public Task<ModerationEntry[]> ModerationLogAsync(string room, long? beforeId, int limit, CancellationToken cancellationToken) =>
+        ReadAsync(
+            SqliteSql.ModerationLog,
+            async reader =>
+            {
+                var entries = new List<ModerationEntry>();
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    entries.Add(new ModerationEntry(
+                        reader.GetInt64(0),
+                        reader.GetString(1),
+                        reader.GetString(2),
+                        reader.GetString(3),
+                        reader.IsDBNull(4) ? null : reader.GetString(4),
+                        reader.IsDBNull(5) ? null : ModerationRules.Shown(Utc(reader.GetInt64(5))),
+                        Utc(reader.GetInt64(6)))
+                    {
+                        MessageId = reader.IsDBNull(7) ? null : reader.GetInt64(7),
+                        Role = reader.IsDBNull(8) ? null : reader.GetString(8),
+                        Topic = reader.IsDBNull(9) ? null : reader.GetString(9),
+                    });
+                }
+
+                return entries.ToArray();
+            },
+            cancellationToken,
+            ("$room", room),
+            ("$before", beforeId),
+            ("$limit", limit));
+
+    public Task<RoomRules?> RoomRulesAsync(string room, CancellationToken cancellationToken) =>
+        ReadOnOwnConnectionAsync(
+            async connection =>
+            {
+                await using var query = connection.CreateCommand();
+                query.CommandText = SqliteSql.RoomSettings + SqliteSql.RoomPeople;
+                query.Parameters.AddWithValue("$room", room);
+                await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    return null;
+                }
+
+                var (isPrivate, topic) = (reader.GetBoolean(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+                await reader.NextResultAsync(cancellationToken);
+                var (roles, bans, mutes) = (new Dictionary<string, string>(StringComparer.Ordinal), new Dictionary<string, DateTime>(StringComparer.Ordinal), new Dictionary<string, DateTime>(StringComparer.Ordinal));
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var user = reader.GetString(0);
+                    if (!reader.IsDBNull(1))
+                    {
+                        roles[user] = reader.GetString(1);
+                    }
+
+                    if (!reader.IsDBNull(2))
+                    {
+                        bans[user] = Utc(reader.GetInt64(2));
+                    }
+
+                    if (!reader.IsDBNull(3))
+                    {
+                        mutes[user] = Utc(reader.GetInt64(3));
+                    }
+                }
+
+                return (RoomRules?)new RoomRules(isPrivate, topic, roles, bans, mutes);
             },
             cancellationToken);
 
@@ -169,9 +335,17 @@ public sealed partial class SqliteStore
         var summaries = new List<RoomSummary>();
         while (await reader.ReadAsync())
         {
-            summaries.Add(new RoomSummary(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2), reader.GetInt32(3)));
+            var room = reader.GetString(0);
+            summaries.Add(new RoomSummary(room, reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt32(2), reader.GetInt32(3))
+            {
+                Private = reader.GetBoolean(4),
+                Topic = reader.IsDBNull(5) ? null : reader.GetString(5),
+                Role = Conversation.IsDirect(room) ? null : reader.IsDBNull(6) ? RoomRoles.Member : reader.GetString(6),
+            });
         }
 
         return summaries;
     }
+
+    private static DateTime Utc(long ticks) => new(ticks, DateTimeKind.Utc);
 }

@@ -78,6 +78,11 @@ public sealed partial class SqliteStore
             await MentionAsync(transaction, next, cancellationToken);
         }
 
+        if (change.Kind == ChangeKind.Delete && current!.User != change.User)
+        {
+            await LogAsync(transaction, ModerationRules.DeleteEntry(change, current.User, now), cancellationToken);
+        }
+
         return new ChangeResult(outcome, next);
     }
 
