@@ -136,7 +136,8 @@ public static class ModerationRules
                     return ModerationOutcome.Unchanged;
                 }
 
-                return facts.TargetRole == RoomRoles.Owner && facts.Owners <= 1 ? ModerationOutcome.LastOwner : ModerationOutcome.Done;
+                // A room keeps an owner, unless an admin (an owner of every room) says otherwise.
+                return facts.TargetRole == RoomRoles.Owner && facts.Owners <= 1 && !act.ActorIsAdmin ? ModerationOutcome.LastOwner : ModerationOutcome.Done;
         }
 
         if (actor < 1)

@@ -14,6 +14,7 @@ internal sealed class TestClient : IAsyncDisposable
     private readonly Channel<string> _notices = Channel.CreateUnbounded<string>();
     private readonly Channel<bool> _cleared = Channel.CreateUnbounded<bool>();
     private readonly Channel<string> _roomEvents = Channel.CreateUnbounded<string>();
+    private readonly Channel<RoomSummary> _roomChanges = Channel.CreateUnbounded<RoomSummary>();
     private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public TestClient(HubConnection connection)
@@ -32,6 +33,7 @@ internal sealed class TestClient : IAsyncDisposable
         connection.On<string>(nameof(IChatClient.RoomCleared), room => _roomEvents.Writer.TryWrite($"RoomCleared {room}"));
         connection.On<string, long>(nameof(IChatClient.RoomRead), (room, id) => _roomEvents.Writer.TryWrite($"RoomRead {room} {id}"));
         connection.On<string, string>(nameof(IChatClient.UserTyping), (room, user) => _roomEvents.Writer.TryWrite($"UserTyping {room} {user}"));
+        connection.On<RoomSummary>(nameof(IChatClient.RoomChanged), summary => _roomChanges.Writer.TryWrite(summary));
         connection.Closed += error =>
         {
             _closed.TrySetResult(error);
@@ -40,6 +42,31 @@ internal sealed class TestClient : IAsyncDisposable
     }
 
     public HubConnection Connection { get; }
+
+    public Task<RoomSummary> CreateRoomAsync(string room, bool isPrivate = false, string? topic = null) =>
+        Connection.InvokeAsync<RoomSummary>(nameof(IChatHub.CreateRoom), room, new RoomSettings(isPrivate, topic)).DefaultTimeout();
+
+    public Task InviteAsync(string room, string user) => Connection.InvokeAsync(nameof(IChatHub.InviteToRoom), room, user).DefaultTimeout();
+
+    public Task SetRoleAsync(string room, string user, string role) => Connection.InvokeAsync(nameof(IChatHub.SetRoomRole), room, user, role).DefaultTimeout();
+
+    public Task SetTopicAsync(string room, string? topic) => Connection.InvokeAsync(nameof(IChatHub.SetRoomTopic), room, topic).DefaultTimeout();
+
+    public Task KickAsync(string room, string user) => Connection.InvokeAsync(nameof(IChatHub.KickFromRoom), room, user).DefaultTimeout();
+
+    public Task BanAsync(string room, string user, int? minutes = null) => Connection.InvokeAsync(nameof(IChatHub.BanFromRoom), room, user, minutes).DefaultTimeout();
+
+    public Task UnbanAsync(string room, string user) => Connection.InvokeAsync(nameof(IChatHub.UnbanFromRoom), room, user).DefaultTimeout();
+
+    public Task MuteAsync(string room, string user, int? minutes = null) => Connection.InvokeAsync(nameof(IChatHub.MuteInRoom), room, user, minutes).DefaultTimeout();
+
+    public Task<ModerationEntry[]> ModerationLogAsync(string room, long? beforeId = null, int limit = 100) =>
+        Connection.InvokeAsync<ModerationEntry[]>(nameof(IChatHub.GetModerationLog), room, beforeId, limit).DefaultTimeout();
+
+    /// <summary>The next <c>RoomChanged</c>.</summary>
+    public Task<RoomSummary> NextRoomChangeAsync() => _roomChanges.Reader.ReadAsync().DefaultTimeout();
+
+    public IReadOnlyList<RoomSummary> RoomChangesSoFar() => Drain(_roomChanges);
 
     /// <summary>Completes with the close error (or null) when the server closes the connection.</summary>
     public Task<Exception?> Closed => _closed.Task;
