@@ -122,4 +122,57 @@ public sealed class RoomClusterTests : ClusterTest
             },
             "alice's connection on A should be in #dev");
     }
+
+    [SkippableFact]
+    public async Task A_kicked_or_banned_user_leaves_the_room_at_once_on_both_nodes_and_a_mute_holds_on_both()
+    {
+        await using var alice = await A.ConnectAsync("alice");
+        await using var bobOnB = await B.ConnectAsync("bob");
+        await using var bobOnA = await A.ConnectAsync("bob");
+        await using var carolOnB = await B.ConnectAsync("carol");
+        await alice.CreateRoomAsync("ops", isPrivate: true);
+        await alice.InviteAsync("ops", "bob");
+        await alice.InviteAsync("ops", "carol");
+        await bobOnB.JoinAsync("ops");
+        await carolOnB.JoinAsync("ops");
+
+        // A kick on A: bob's connections on both nodes are out before alice's next message in #ops.
+        await alice.KickAsync("ops", "bob");
+        await alice.SendToAsync("ops", "after the kick");
+        var marker = (await alice.SendAsync("marker", "alice"))!;
+        (await bobOnB.NextMessageAsync()).Should().Be(marker, "bob's connection on B left #ops with the kick");
+        (await bobOnA.NextMessageAsync()).Should().Be(marker);
+        (await bobOnB.NextNoticeAsync()).Should().Be("alice invited you to #ops; join it to take part.");
+        (await bobOnB.NextNoticeAsync()).Should().Be("alice removed you from #ops.");
+        (await bobOnB.Invoking(b => b.JoinAsync("ops")).Should().ThrowAsync<Microsoft.AspNetCore.SignalR.HubException>()).Which.Message.Should().Contain("is private");
+
+        // A ban on A: the same, and no way back on B.
+        await alice.InviteAsync("ops", "bob");
+        await bobOnB.JoinAsync("ops");
+        await alice.BanAsync("ops", "bob", 30);
+        await alice.SendToAsync("ops", "after the ban");
+        var second = (await alice.SendAsync("second marker", "alice"))!;
+        (await bobOnB.NextMessageAsync()).Should().Be(second, "bob's connection on B left #ops with the ban");
+        (await bobOnA.NextMessageAsync()).Should().Be(second);
+        (await bobOnB.Invoking(b => b.JoinAsync("ops")).Should().ThrowAsync<Microsoft.AspNetCore.SignalR.HubException>()).Which.Message.Should().Contain("banned");
+        (await bobOnB.RoomsAsync()).Select(room => room.Room).Should().Equal("general");
+
+        // A mute on A holds for carol on B once B hears of it (the cluster bus, as for joins and leaves).
+        await alice.MuteAsync("ops", "carol", 10);
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    await carolOnB.SendToAsync("ops", "am I muted?");
+                    return false;
+                }
+                catch (Microsoft.AspNetCore.SignalR.HubException refused) when (refused.Message.Contains("You are muted in #ops"))
+                {
+                    return true;
+                }
+            },
+            "carol's posts on B should be refused");
+        (await alice.ModerationLogAsync("ops")).Select(entry => entry.Action).Should().Equal("mute", "ban", "invite", "kick", "invite", "invite");
+    }
 }
