@@ -32,8 +32,9 @@ public readonly record struct ModerationAct(
 /// <param name="TargetBan">When the target's ban ends (null: never banned or lifted; may be past).</param>
 /// <param name="TargetMute">When the target's mute ends (null: never muted or lifted; may be past).</param>
 /// <param name="Owners">How many owners the room has.</param>
+/// <param name="Invites">How many invites to the room are not yet used.</param>
 public readonly record struct ModerationFacts(
-    bool RoomExists, string? Topic, string? ActorRole, string? TargetRole, bool TargetIsMember, bool TargetInvited, DateTime? TargetBan, DateTime? TargetMute, long Owners);
+    bool RoomExists, string? Topic, string? ActorRole, string? TargetRole, bool TargetIsMember, bool TargetInvited, DateTime? TargetBan, DateTime? TargetMute, long Owners, long Invites = 0);
 
 /// <summary>How an act went.</summary>
 public enum ModerationOutcome
@@ -64,6 +65,9 @@ public enum ModerationOutcome
 
     /// <summary>The room's only owner would stop being one.</summary>
     LastOwner,
+
+    /// <summary>The room has <see cref="ModerationRules.MaxOpenInvites"/> invites not yet used.</summary>
+    TooManyInvites,
 }
 
 /// <summary>What became of a <see cref="ModerationAct"/>, with the log's entry when it was done.</summary>
@@ -90,6 +94,12 @@ public static class ModerationRules
 {
     /// <summary>The end a ban or mute "until lifted" is stored with (both stores keep an end; this one never comes).</summary>
     public static readonly DateTime Forever = new(9999, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Most invites not yet used that one room may have (each is a stored row).</summary>
+    public const int MaxOpenInvites = 1000;
+
+    /// <summary>How many of its newest moderation acts a room's log keeps.</summary>
+    public const int MaxLogEntries = 10_000;
 
     /// <summary>How far a role reaches: a user acts on users of lower rank only.</summary>
     public static int Rank(string? role, bool admin = false) => admin ? 3 : role switch
@@ -152,6 +162,7 @@ public static class ModerationRules
                 return banned ? ModerationOutcome.TargetBanned
                     : facts.TargetIsMember ? ModerationOutcome.AlreadyMember
                     : facts.TargetInvited ? ModerationOutcome.Unchanged
+                    : facts.Invites >= MaxOpenInvites ? ModerationOutcome.TooManyInvites
                     : ModerationOutcome.Done;
 
             case ModerationAction.Unban:

@@ -199,6 +199,9 @@ internal sealed partial class ChatHub
                 throw new InputRejectedException("already_member", $"{target} is in {room} already.");
             case ModerationOutcome.TargetBanned:
                 throw new InputRejectedException("target_banned", $"{target} is banned from {room}; unban them before inviting them.");
+            case ModerationOutcome.TooManyInvites:
+                throw new InputRejectedException(
+                    "too_many_invites", $"{room} has {ModerationRules.MaxOpenInvites} invites not yet used, the most a room may have; wait for some to be used, or ban to keep people out.");
             case ModerationOutcome.LastOwner:
                 throw new InputRejectedException("last_owner", $"{target} is the only owner of {room}; make someone else an owner first.");
         }

@@ -392,7 +392,8 @@ internal static class PostgresSql
             t.invited_by IS NOT NULL,
             t.banned_to,
             t.muted_to,
-            (SELECT count(*) FROM chat_room_people WHERE room = $1 AND role = 'owner')
+            (SELECT count(*) FROM chat_room_people WHERE room = $1 AND role = 'owner'),
+            (SELECT count(*) FROM chat_room_people WHERE room = $1 AND invited_by IS NOT NULL)
         FROM (SELECT 1) AS one LEFT JOIN chat_room_people t ON t.room = $1 AND t.user_name = $3::text;
         """;
 
@@ -425,6 +426,12 @@ internal static class PostgresSql
         INSERT INTO chat_moderation_log (room, actor, action, target, until, at, message_id, role, topic)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         RETURNING id;
+        """;
+
+    /// <summary>A room's log keeps its newest <see cref="ModerationRules.MaxLogEntries"/> entries; $1 room.</summary>
+    public static readonly string TrimLog = $"""
+        DELETE FROM chat_moderation_log WHERE room = $1
+            AND id <= (SELECT id FROM chat_moderation_log WHERE room = $1 ORDER BY id DESC OFFSET {ModerationRules.MaxLogEntries} LIMIT 1);
         """;
 
     /// <summary>Newest first; $1 room, $2 before (null: the newest), $3 limit.</summary>

@@ -119,7 +119,8 @@ public sealed partial class PostgresStore
                 reader.GetBoolean(5),
                 reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTime>(6),
                 reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTime>(7),
-                reader.GetInt64(8));
+                reader.GetInt64(8),
+                reader.GetInt64(9));
         }
 
         var outcome = ModerationRules.Decide(act, facts);
@@ -161,6 +162,7 @@ public sealed partial class PostgresStore
             }
 
             write.BatchCommands.Add(LogCommand(entry));
+            write.BatchCommands.Add(Command(PostgresSql.TrimLog, act.Room));
             await using var reader = await write.ExecuteReaderAsync(cancellationToken);
             while (reader.FieldCount == 0 || !await reader.ReadAsync(cancellationToken))
             {

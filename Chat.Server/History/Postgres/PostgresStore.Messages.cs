@@ -135,6 +135,7 @@ public sealed partial class PostgresStore
         foreach (var entry in logged)
         {
             write.BatchCommands.Add(LogCommand(entry));
+            write.BatchCommands.Add(Command(PostgresSql.TrimLog, entry.Room));
         }
 
         await write.ExecuteNonQueryAsync(cancellationToken);

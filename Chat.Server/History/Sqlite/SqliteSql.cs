@@ -314,7 +314,8 @@ internal static class SqliteSql
             t.invited_by IS NOT NULL,
             t.banned_to,
             t.muted_to,
-            (SELECT count(*) FROM room_people WHERE room = $room AND role = 'owner')
+            (SELECT count(*) FROM room_people WHERE room = $room AND role = 'owner'),
+            (SELECT count(*) FROM room_people WHERE room = $room AND invited_by IS NOT NULL)
         FROM (SELECT 1) LEFT JOIN room_people AS t ON t.room = $room AND t.user = $target;
         """;
 
@@ -343,6 +344,12 @@ internal static class SqliteSql
         INSERT INTO moderation_log (room, actor, action, target, until, at, message_id, role, topic)
         VALUES ($room, $actor, $action, $target, $until, $at, $messageId, $role, $topic)
         RETURNING id;
+        """;
+
+    /// <summary>A room's log keeps its newest <see cref="ModerationRules.MaxLogEntries"/> entries.</summary>
+    public static readonly string TrimLog = $"""
+        DELETE FROM moderation_log WHERE room = $room
+            AND id <= (SELECT id FROM moderation_log WHERE room = $room ORDER BY id DESC LIMIT 1 OFFSET {ModerationRules.MaxLogEntries});
         """;
 
     /// <summary>Newest first, before $before (null: the newest).</summary>

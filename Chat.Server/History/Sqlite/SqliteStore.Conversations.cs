@@ -138,7 +138,8 @@ public sealed partial class SqliteStore
                 reader.GetBoolean(5),
                 reader.IsDBNull(6) ? null : Utc(reader.GetInt64(6)),
                 reader.IsDBNull(7) ? null : Utc(reader.GetInt64(7)),
-                reader.GetInt64(8));
+                reader.GetInt64(8),
+                reader.GetInt64(9));
         }
 
         var outcome = ModerationRules.Decide(act, facts);
@@ -198,6 +199,7 @@ public sealed partial class SqliteStore
             ("$messageId", entry.MessageId),
             ("$role", entry.Role),
             ("$topic", entry.Topic)))!;
+        await ExecuteAsync(transaction, SqliteSql.TrimLog, cancellationToken, ("$room", entry.Room));
         return entry with { Id = id };
     }
 
