@@ -1,4 +1,5 @@
 using Chat.Server.Accounts;
+using Chat.Server.Api;
 using Chat.Server.Configuration;
 using Chat.Server.Delivery;
 using Chat.Server.Files;
@@ -21,6 +22,12 @@ if (args is [TokenCommand.Name, .. var tokenArgs])
 if (args is [AccountsCommand.Name, .. var accountArgs])
 {
     return await AccountsCommand.RunAsync(accountArgs);
+}
+
+// `bots add|revoke|list` manages the server API's bots instead of starting the server
+if (args is [Chat.Server.Api.BotsCommand.Name, .. var botArgs])
+{
+    return await Chat.Server.Api.BotsCommand.RunAsync(botArgs);
 }
 
 // Settings are read once, at start. Reloading them on change would watch the content root, where the
@@ -55,6 +62,9 @@ builder.AddChatScaleOut();
 // Signed tokens and allowed origins
 builder.AddChatSecurity();
 
+// The server API for products and bots (/api/v1), its OpenAPI document, bot tokens and budgets
+builder.AddChatApi();
+
 // The browser client from the repository's wwwroot/
 builder.UseChatWebRoot();
 
@@ -72,6 +82,7 @@ try
     app.MapChat();
     app.MapChatAccounts();
     app.MapChatFiles();
+    app.MapChatApi();
 
     await app.RunAsync();
     return 0;

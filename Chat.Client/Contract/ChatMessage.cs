@@ -43,6 +43,10 @@ public sealed record ChatMessage(long Id, string Room, string User, string Text,
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ChatFile[]? Files { get; init; }
 
+    /// <summary>True for a message posted by a bot (the server API); absent for people's messages.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Bot { get; init; }
+
     /// <summary>
     /// Where this state of the message is in the one sequence of messages and changes: its <see cref="Version"/>, or its id while
     /// unchanged. A client that keeps the highest position it has received catches up from it exactly.

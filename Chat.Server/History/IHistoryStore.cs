@@ -7,7 +7,7 @@ namespace Chat.Server.History;
 /// are those of <see cref="Rooms.Conversation"/>: <c>general</c> (everyone's, no membership rows needed), room names,
 /// and direct conversation keys.
 /// </summary>
-public interface IHistoryStore : IMessageLog, IConversationStore, IFileStore, IStoreProbes, Accounts.IAccountStore
+public interface IHistoryStore : IMessageLog, IConversationStore, IFileStore, IStoreProbes, Accounts.IAccountStore, Api.IBotStore
 {
     /// <summary>Which store and where, for the start-up log (no secrets).</summary>
     string Description => GetType().Name;

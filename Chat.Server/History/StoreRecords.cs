@@ -9,8 +9,9 @@ namespace Chat.Server.History;
 /// <param name="ReplyTo">The message of the same conversation it answers (checked by the hub).</param>
 /// <param name="Mentions">The users it mentions, resolved by the hub (<see cref="Rules.Mentions"/>).</param>
 /// <param name="Files">The sender's unattached uploads it attaches (checked by the hub, and again in the commit).</param>
+/// <param name="Bot">Posted by a bot (the server API): the message says so.</param>
 public readonly record struct NewMessage(
-    string Room, string User, string Text, string? ClientMessageId = null, long? ReplyTo = null, string[]? Mentions = null, ChatFile[]? Files = null);
+    string Room, string User, string Text, string? ClientMessageId = null, long? ReplyTo = null, string[]? Mentions = null, ChatFile[]? Files = null, bool Bot = false);
 
 /// <summary>What a store did with one <see cref="NewMessage"/>.</summary>
 /// <param name="IsNew">

@@ -23,7 +23,7 @@ internal sealed partial class ChatHub
     {
         var user = Named();
         var key = NamedRoom(room, "created");
-        var topic = Topic(settings?.Topic);
+        var topic = RoomTopics.Normalize(settings?.Topic);
         var outcome = await memberships.JoinAsync(user, key, ConnectionUser.IsAdmin(Context), new RoomSettings(settings?.Private == true, topic));
         ThrowUnlessJoined(outcome, key);
         dispatcher.Send(Audience.Conversation(key), nameof(IChatClient.UserJoinedRoom), key, user);
@@ -55,7 +55,7 @@ internal sealed partial class ChatHub
     public async Task SetRoomTopic(string? room, string? topic)
     {
         var (actor, key) = (Named(), NamedRoom(room, "given a topic"));
-        await ActAsync(new ModerationAct(ModerationAction.Topic, key, actor, ConnectionUser.IsAdmin(Context), Now(), Topic: Topic(topic)));
+        await ActAsync(new ModerationAct(ModerationAction.Topic, key, actor, ConnectionUser.IsAdmin(Context), Now(), Topic: RoomTopics.Normalize(topic)));
         await TellChangedAsync(key, await store.MembersAsync(key, Context.ConnectionAborted));
     }
 
@@ -127,25 +127,6 @@ internal sealed partial class ChatHub
         return key == Conversation.General
             ? throw new InputRejectedException("general_moderation", $"#general is everyone's: it has no owners, topic or invites. Only other rooms are {done}.")
             : key;
-    }
-
-    /// <summary>A topic as stored: trimmed, null when empty; refused when too long or with control characters.</summary>
-    private static string? Topic(string? topic)
-    {
-        var trimmed = topic?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            return null;
-        }
-
-        if (trimmed.Length > RoomRoles.MaxTopicLength)
-        {
-            throw new InputRejectedException("topic_too_long", $"The topic has {trimmed.Length} characters; a topic has at most {RoomRoles.MaxTopicLength}.");
-        }
-
-        return trimmed.Any(char.IsControl)
-            ? throw new InputRejectedException("invalid_topic", "A topic is one line of text, without control characters.")
-            : trimmed;
     }
 
     /// <summary>When a ban or mute of <paramref name="minutes"/> from <paramref name="now"/> ends: <see cref="ModerationRules.Forever"/> for null.</summary>

@@ -59,25 +59,9 @@ internal sealed partial class ChatHub
     /// <summary>Throws the rule a join broke (<see cref="JoinOutcome"/>); returns for a join that was made or was there.</summary>
     private void ThrowUnlessJoined(JoinOutcome outcome, string key)
     {
-        var limits = roomOptions.Value;
-        switch (outcome)
+        if (JoinRefusals.Reason(outcome) is { } reason)
         {
-            case JoinOutcome.TooManyForUser:
-                throw new InputRejectedException(
-                    "too_many_rooms", $"You are in {limits.MaxPerUser} rooms, the most allowed (Chat:Rooms:MaxPerUser); leave one first.");
-            case JoinOutcome.TooManyRooms:
-                throw new InputRejectedException(
-                    "too_many_rooms_on_server", $"This server has {limits.MaxRooms} rooms, the most allowed (Chat:Rooms:MaxRooms); join an existing one.");
-            case JoinOutcome.TooManyCreated:
-                throw new InputRejectedException(
-                    "too_many_rooms_created",
-                    $"You created {limits.CreatePerUserPerDay} rooms in the last 24 hours, the most allowed (Chat:Rooms:CreatePerUserPerDay); join an existing room, or create this one tomorrow.");
-            case JoinOutcome.NotInvited:
-                throw new InputRejectedException("not_invited", $"#{key} is private; ask one of its owners or moderators to invite you.");
-            case JoinOutcome.Banned:
-                throw new InputRejectedException("banned", $"You are banned from #{key}; you cannot join it.");
-            case JoinOutcome.RoomExists:
-                throw new InputRejectedException("room_exists", $"#{key} exists already; join it, or create a room with another name.");
+            throw new InputRejectedException(reason, JoinRefusals.Sentence(outcome, key, roomOptions.Value));
         }
     }
 

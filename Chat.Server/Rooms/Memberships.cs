@@ -23,6 +23,9 @@ internal sealed partial class Memberships(
 {
     private readonly RoomOptions _limits = options.Value;
 
+    /// <summary>The limits of rooms (<c>Chat:Rooms:*</c>).</summary>
+    public RoomOptions Limits => _limits;
+
     /// <summary>Makes sure the rooms of <paramref name="user"/> (with a connection here) are known here, reading them from the store if not.</summary>
     public async Task LoadAsync(string user, CancellationToken cancellationToken)
     {

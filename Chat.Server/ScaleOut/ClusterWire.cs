@@ -114,7 +114,8 @@ internal static class ClusterWire
     private static void WriteLifecycle(BinaryWriter writer, ChatMessage message)
     {
         var present = (message.ReplyTo is null ? 0 : 1) | (message.Mentions is null ? 0 : 2) | (message.EditedAt is null ? 0 : 4)
-            | (message.Deleted ? 8 : 0) | (message.Reactions is null ? 0 : 16) | (message.Version is null ? 0 : 32) | (message.Files is null ? 0 : 64);
+            | (message.Deleted ? 8 : 0) | (message.Reactions is null ? 0 : 16) | (message.Version is null ? 0 : 32) | (message.Files is null ? 0 : 64)
+            | (message.Bot ? 128 : 0);
         writer.Write((byte)present);
         if (message.ReplyTo is { } replyTo)
         {
@@ -193,7 +194,7 @@ internal static class ClusterWire
             }
         }
 
-        return message with { ReplyTo = replyTo, Mentions = mentions, EditedAt = editedAt, Deleted = (present & 8) != 0, Reactions = reactions, Version = version, Files = files };
+        return message with { ReplyTo = replyTo, Mentions = mentions, EditedAt = editedAt, Deleted = (present & 8) != 0, Reactions = reactions, Version = version, Files = files, Bot = (present & 128) != 0 };
     }
 
     private static int? Dimension(int value) => value < 0 ? null : value;

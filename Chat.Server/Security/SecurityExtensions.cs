@@ -72,17 +72,18 @@ internal static class SecurityExtensions
         }
 
         app.UseMiddleware<OriginCheck>();
-        if (app.Services.GetRequiredService<IOptions<ConnectionLimitOptions>>().Value.Any || app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Mode == SignInMode.Accounts)
-        {
-            // Only with a limit to apply: its lease and the middleware's state live as long as each WebSocket.
-            app.UseRateLimiter();
-        }
+
+        // The server API's per-bot budgets always; the connection limits when set. An endpoint without a policy (the hub) goes
+        // straight through unless a global limit applies: only then do a lease and the middleware's state live as long as each WebSocket.
+        app.UseRateLimiter();
 
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
         {
             app.UseAuthentication();
-            app.UseAuthorization();
         }
+
+        // Sign-in's policies when it is on; the server API's (which authenticate bot tokens themselves) always.
+        app.UseAuthorization();
 
         // A long-polling or SSE connection answers only the user who opened it.
         app.UseMiddleware<ConnectionOwnerCheck>();

@@ -100,3 +100,30 @@ public abstract partial class HistoryStoreContract
         (await store.RoomRulesAsync("dev", default))!.Roles.Should().Equal(new Dictionary<string, string> { ["carol"] = "owner" }, "the room starts afresh");
     }
 }
+
+/// <summary>Bots and their messages in the store (SPEC section 15).</summary>
+public abstract partial class HistoryStoreContract
+{
+    [SkippableFact]
+    public async Task Bots_are_found_by_their_tokens_hash_until_revoked_and_their_messages_say_so_everywhere()
+    {
+        var store = await OpenAsync();
+
+        (await store.AddBotAsync("helper", "hash-1", ["messages:write", "rooms:manage"], Now, default)).Should().BeTrue();
+        (await store.AddBotAsync("helper", "hash-2", ["messages:read"], Now, default)).Should().BeFalse("the name is taken");
+        (await store.BotByTokenAsync("hash-1", default)).Should().BeEquivalentTo(new Chat.Server.Api.Bot("helper", ["messages:write", "rooms:manage"], false));
+        (await store.BotByTokenAsync("hash-2", default)).Should().BeNull();
+        var sent = await AppendAsync(store, [new NewMessage("general", "helper", "from a bot", Bot: true), new NewMessage("general", "alice", "from a person")]);
+        (await store.RevokeBotAsync("helper", Now, default)).Should().BeTrue();
+        (await store.RevokeBotAsync("helper", Now, default)).Should().BeFalse("revoked already");
+
+        (await store.BotByTokenAsync("hash-1", default))!.Revoked.Should().BeTrue();
+        (await store.BotsAsync(default)).Select(bot => (bot.Name, bot.Revoked)).Should().Equal(("helper", true));
+        sent.Select(message => message.Bot).Should().Equal(true, false);
+        (await store.GetAsync("general", null, 10, default)).Select(message => message.Bot).Should().Equal(true, false);
+        (await store.GetMissedAsync(["general"], 0, 10, default)).Select(message => message.Bot).Should().Equal(true, false);
+        (await store.GetAllAsync(0, 10, default)).Select(message => message.Bot).Should().Equal(true, false);
+        var changed = await store.CommitAsync([], [new MessageChange(ChangeKind.Edit, "general", sent[0].Id, "helper", Text: "edited by a bot")], Now, default);
+        changed.Changes[0].Message!.Bot.Should().BeTrue("a change keeps who wrote it");
+    }
+}

@@ -210,6 +210,7 @@ internal static class PostgresSchema
         // room besides a member is kept apart from the membership (leaving keeps a moderator's role; a ban outlives the membership
         // it ended): a role above member, an invite not yet used, and the ends of a ban and a mute (far in the future: until
         // lifted). Every room's creator so far is its owner. The moderation log keeps every act, read newest first per room.
+        // Bots (the server API's users) with the hash of their token and their scopes; a bot's messages say so (bot true).
         """
         ALTER TABLE chat_rooms ADD COLUMN private boolean NOT NULL DEFAULT false, ADD COLUMN topic text;
         CREATE TABLE chat_room_people (
@@ -235,6 +236,14 @@ internal static class PostgresSchema
             topic      text
         );
         CREATE INDEX chat_moderation_log_room ON chat_moderation_log (room, id);
+        ALTER TABLE chat_messages ADD COLUMN bot boolean;
+        CREATE TABLE chat_bots (
+            name       text        PRIMARY KEY,
+            token_hash text        NOT NULL UNIQUE,
+            scopes     text        NOT NULL,
+            created_at timestamptz NOT NULL,
+            revoked_at timestamptz
+        );
         """,
     ];
 }

@@ -3,10 +3,10 @@ namespace Chat.Server.History.Postgres;
 /// <summary>Every statement the PostgreSQL store runs, in one place. Parameters are positional (<c>$1</c>, <c>$2</c>...), as each summary lists them.</summary>
 internal static class PostgresSql
 {
-    public const string Columns = "id, room, user_name, text, sent_at, reply_to, mentions, edited_at, deleted, reactions, version, files";
+    public const string Columns = "id, room, user_name, text, sent_at, reply_to, mentions, edited_at, deleted, reactions, version, files, bot";
 
     /// <summary>The same columns of the table aliased <c>m</c>.</summary>
-    private const string ColumnsOfM = "m.id, m.room, m.user_name, m.text, m.sent_at, m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version, m.files";
+    private const string ColumnsOfM = "m.id, m.room, m.user_name, m.text, m.sent_at, m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version, m.files, m.bot";
 
     /// <summary>One conversation after an id (the (room, id) index); $1 room, $2 after id, $3 limit.</summary>
     public const string After = $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND id > $2 ORDER BY id LIMIT $3;";
@@ -146,13 +146,13 @@ internal static class PostgresSql
     /// then each conversation's count (position null).
     /// Parameters: $1 rooms, $2 users, $3 texts, $4 client ids, $5 sent at, then $6 and $7 the direct members' users and rooms,
     /// $8 replies and $9 mentions (JSON) of the messages, $10 their words for search (<see cref="Search.SearchText.Indexed"/>),
-    /// $11 their files (JSON).
+    /// $11 their files (JSON), $12 whether each is a bot's (null for people's).
     /// </summary>
     public const string Append = """
         WITH input AS (
-            SELECT m.position, m.room, m.user_name, m.text, m.client_id, m.reply_to, m.mentions, m.search, m.files
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $8::bigint[], $9::text[], $10::text[], $11::text[])
-                WITH ORDINALITY AS m(room, user_name, text, client_id, reply_to, mentions, search, files, position)
+            SELECT m.position, m.room, m.user_name, m.text, m.client_id, m.reply_to, m.mentions, m.search, m.files, m.bot
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::boolean[])
+                WITH ORDINALITY AS m(room, user_name, text, client_id, reply_to, mentions, search, files, bot, position)
         ),
         sent AS (
             SELECT i.position, c.message_id AS id, c.room, CASE WHEN m.deleted THEN NULL ELSE m.text END AS text, c.sent_at
@@ -170,12 +170,12 @@ internal static class PostgresSql
             RETURNING last_id - (SELECT count(*) FROM fresh) AS before
         ),
         numbered AS (
-            SELECT f.room, f.user_name, f.text, f.client_id, f.reply_to, f.mentions, f.search, f.files, c.before + f.n AS id, coalesce(v.last_seq, 0) + f.place AS seq
+            SELECT f.room, f.user_name, f.text, f.client_id, f.reply_to, f.mentions, f.search, f.files, f.bot, c.before + f.n AS id, coalesce(v.last_seq, 0) + f.place AS seq
             FROM fresh f CROSS JOIN counter c LEFT JOIN chat_conversations v ON v.room = f.room
         ),
         inserted AS (
-            INSERT INTO chat_messages (id, room, user_name, text, sent_at, seq, reply_to, mentions, search, files)
-            SELECT id, room, user_name, text, $5, seq, reply_to, mentions, to_tsvector('simple'::regconfig, search), files FROM numbered
+            INSERT INTO chat_messages (id, room, user_name, text, sent_at, seq, reply_to, mentions, search, files, bot)
+            SELECT id, room, user_name, text, $5, seq, reply_to, mentions, to_tsvector('simple'::regconfig, search), files, bot FROM numbered
         ),
         mentioned AS (
             INSERT INTO chat_mentions (user_name, room, message_id)
@@ -587,4 +587,16 @@ internal static class PostgresSql
             OR (f.message_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM chat_messages m WHERE m.id = f.message_id AND NOT m.deleted))
         RETURNING f.id;
         """;
+
+    // Bots (SPEC section 15): the server API's users; tokens are stored as their hashes.
+
+    /// <summary>$1 name, $2 token hash, $3 scopes, $4 now.</summary>
+    public const string AddBot = "INSERT INTO chat_bots (name, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING;";
+
+    /// <summary>$1 name, $2 now.</summary>
+    public const string RevokeBot = "UPDATE chat_bots SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL;";
+
+    public const string BotByToken = "SELECT name, scopes, revoked_at IS NOT NULL FROM chat_bots WHERE token_hash = $1;";
+
+    public const string Bots = "SELECT name, scopes, revoked_at IS NOT NULL FROM chat_bots ORDER BY name COLLATE \"C\";";
 }

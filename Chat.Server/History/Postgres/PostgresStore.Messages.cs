@@ -199,7 +199,8 @@ public sealed partial class PostgresStore
                 new NpgsqlParameter<long?[]> { TypedValue = replies },
                 mentions,
                 searched,
-                files));
+                files,
+                new NpgsqlParameter<bool?[]> { TypedValue = [.. batch.Select(message => message.Bot ? true : (bool?)null)] }));
             if (Unseen(users) is { Length: > 0 } unseen)
             {
                 commands.BatchCommands.Add(Command(PostgresSql.Seen, unseen.Select(user => (string?)Rules.Mentions.Key(user)).ToArray(), unseen.Select(user => (string?)user).ToArray()));
@@ -268,6 +269,7 @@ public sealed partial class PostgresStore
                         ReplyTo = replies[i],
                         Mentions = batch[i].Mentions is { Length: > 0 } named ? named : null,
                         Files = batch[i].Files is { Length: > 0 } attached ? attached : null,
+                        Bot = batch[i].Bot,
                     },
                     IsNew: true);
         }

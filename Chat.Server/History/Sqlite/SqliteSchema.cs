@@ -219,6 +219,7 @@ internal static class SqliteSchema
         // room besides a member is kept apart from the membership (leaving keeps a moderator's role; a ban outlives the membership
         // it ended): a role above member, an invite not yet used, and the ends of a ban and a mute (far in the future: until
         // lifted). Every room's creator so far is its owner. The moderation log keeps every act, read newest first per room.
+        // Bots (the server API's users) with the hash of their token and their scopes; a bot's messages say so (bot = 1).
         """
         ALTER TABLE rooms ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE rooms ADD COLUMN topic TEXT;
@@ -245,6 +246,14 @@ internal static class SqliteSchema
             topic      TEXT
         );
         CREATE INDEX moderation_log_room ON moderation_log (room, id);
+        ALTER TABLE messages ADD COLUMN bot INTEGER;
+        CREATE TABLE bots (
+            name       TEXT    PRIMARY KEY,
+            token_hash TEXT    NOT NULL UNIQUE,
+            scopes     TEXT    NOT NULL,
+            created_at INTEGER NOT NULL,
+            revoked_at INTEGER
+        ) WITHOUT ROWID;
         """,
     ];
 }

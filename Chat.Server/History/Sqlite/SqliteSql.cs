@@ -3,7 +3,7 @@ namespace Chat.Server.History.Sqlite;
 /// <summary>Every statement the SQLite store runs, in one place. Parameters are named (<c>$room</c>, <c>$id</c>...).</summary>
 internal static class SqliteSql
 {
-    public const string Columns = "id, room, user, text, sent_at, reply_to, mentions, edited_at, deleted, reactions, version, files";
+    public const string Columns = "id, room, user, text, sent_at, reply_to, mentions, edited_at, deleted, reactions, version, files, bot";
 
     /// <summary>A message's columns (<see cref="Columns"/>) and its position, for reads in position order.</summary>
     private const string Positioned = $"{Columns}, coalesce(version, id) AS position";
@@ -40,7 +40,7 @@ internal static class SqliteSql
             AND ($author IS NULL OR user = $author)
         UNION ALL
         SELECT * FROM (
-            SELECT m.id, m.room, m.user, m.text, m.sent_at, m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version, m.files
+            SELECT m.id, m.room, m.user, m.text, m.sent_at, m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version, m.files, m.bot
             FROM messages_search AS s CROSS JOIN messages AS m ON m.id = s.rowid
             WHERE messages_search MATCH $match AND m.room IN (SELECT value FROM json_each($rooms)) AND m.deleted = 0
                 AND ($author IS NULL OR m.user = $author)
@@ -165,7 +165,7 @@ internal static class SqliteSql
     /// </summary>
     public const string Sent = """
         SELECT c.message_id, c.room, c.user, CASE WHEN m.deleted THEN NULL ELSE m.text END, c.sent_at,
-            m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version, m.files, k.key
+            m.reply_to, m.mentions, m.edited_at, m.deleted, m.reactions, m.version, m.files, m.bot, k.key
         FROM json_each($keys) AS k CROSS JOIN client_ids AS c LEFT JOIN messages AS m ON m.id = c.message_id
         WHERE c.user = k.value ->> 0 AND c.client_id = k.value ->> 1;
         """;
@@ -484,4 +484,14 @@ internal static class SqliteSql
             OR (message_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages AS m WHERE m.id = files.message_id AND m.deleted = 0))
         RETURNING id;
         """;
+
+    // Bots (SPEC section 15): the server API's users. Times are UTC ticks; tokens are stored as their hashes.
+
+    public const string AddBot = "INSERT INTO bots (name, token_hash, scopes, created_at) VALUES ($name, $hash, $scopes, $now) ON CONFLICT (name) DO NOTHING;";
+
+    public const string RevokeBot = "UPDATE bots SET revoked_at = $now WHERE name = $name AND revoked_at IS NULL;";
+
+    public const string BotByToken = "SELECT name, scopes, revoked_at IS NOT NULL FROM bots WHERE token_hash = $hash;";
+
+    public const string Bots = "SELECT name, scopes, revoked_at IS NOT NULL FROM bots ORDER BY name COLLATE BINARY;";
 }

@@ -149,6 +149,7 @@ public sealed partial class SqliteStore
                 ReplyTo = message.ReplyTo,
                 Mentions = message.Mentions is { Length: > 0 } ? message.Mentions : null,
                 Files = message.Files is { Length: > 0 } ? message.Files : null,
+                Bot = message.Bot,
             };
             foreach (var file in message.Files ?? [])
             {
@@ -270,16 +271,17 @@ public sealed partial class SqliteStore
             for (var i = 0; i < rows; i++)
             {
                 var message = batch[fresh[offset + i]];
-                insert.Parameters[7 * i].Value = message.Room;
-                insert.Parameters[(7 * i) + 1].Value = message.User;
-                insert.Parameters[(7 * i) + 2].Value = message.Text;
-                insert.Parameters[(7 * i) + 3].Value = seqs[offset + i];
-                insert.Parameters[(7 * i) + 4].Value = message.ReplyTo ?? (object)DBNull.Value;
-                insert.Parameters[(7 * i) + 5].Value = MessageChanges.MentionsJson(message.Mentions) ?? (object)DBNull.Value;
-                insert.Parameters[(7 * i) + 6].Value = MessageChanges.FilesJson(message.Files) ?? (object)DBNull.Value;
+                insert.Parameters[InsertColumns * i].Value = message.Room;
+                insert.Parameters[(InsertColumns * i) + 1].Value = message.User;
+                insert.Parameters[(InsertColumns * i) + 2].Value = message.Text;
+                insert.Parameters[(InsertColumns * i) + 3].Value = seqs[offset + i];
+                insert.Parameters[(InsertColumns * i) + 4].Value = message.ReplyTo ?? (object)DBNull.Value;
+                insert.Parameters[(InsertColumns * i) + 5].Value = MessageChanges.MentionsJson(message.Mentions) ?? (object)DBNull.Value;
+                insert.Parameters[(InsertColumns * i) + 6].Value = MessageChanges.FilesJson(message.Files) ?? (object)DBNull.Value;
+                insert.Parameters[(InsertColumns * i) + 7].Value = message.Bot ? 1 : DBNull.Value;
             }
 
-            insert.Parameters[7 * rows].Value = sentAt.Ticks;
+            insert.Parameters[InsertColumns * rows].Value = sentAt.Ticks;
             var first = ids.Count;
             await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
             {
@@ -297,7 +299,10 @@ public sealed partial class SqliteStore
         return ids;
     }
 
-    /// <summary>The prepared insert of <paramref name="rows"/> rows (a power of two): parameters $r0, $u0, $t0, $s0, $p0, $m0, $f0, $r1, ..., then $sentAt.</summary>
+    /// <summary>The parameters of one row of <see cref="InsertCommand"/>.</summary>
+    private const int InsertColumns = 8;
+
+    /// <summary>The prepared insert of <paramref name="rows"/> rows (a power of two): parameters $r0, $u0, $t0, $s0, $p0, $m0, $f0, $b0, $r1, ..., then $sentAt.</summary>
     private SqliteCommand InsertCommand(int rows)
     {
         var slot = BitOperations.Log2((uint)rows);
@@ -307,8 +312,8 @@ public sealed partial class SqliteStore
         }
 
         var insert = Writer.CreateCommand();
-        var values = string.Join(", ", Enumerable.Range(0, rows).Select(i => $"($r{i}, $u{i}, $t{i}, $s{i}, $p{i}, $m{i}, $f{i}, $sentAt)"));
-        insert.CommandText = $"INSERT INTO messages (room, user, text, seq, reply_to, mentions, files, sent_at) VALUES {values} RETURNING id;";
+        var values = string.Join(", ", Enumerable.Range(0, rows).Select(i => $"($r{i}, $u{i}, $t{i}, $s{i}, $p{i}, $m{i}, $f{i}, $b{i}, $sentAt)"));
+        insert.CommandText = $"INSERT INTO messages (room, user, text, seq, reply_to, mentions, files, bot, sent_at) VALUES {values} RETURNING id;";
         for (var i = 0; i < rows; i++)
         {
             insert.Parameters.Add($"$r{i}", SqliteType.Text);
@@ -318,6 +323,7 @@ public sealed partial class SqliteStore
             insert.Parameters.Add($"$p{i}", SqliteType.Integer);
             insert.Parameters.Add($"$m{i}", SqliteType.Text);
             insert.Parameters.Add($"$f{i}", SqliteType.Text);
+            insert.Parameters.Add($"$b{i}", SqliteType.Integer);
         }
 
         insert.Parameters.Add("$sentAt", SqliteType.Integer);
@@ -350,7 +356,7 @@ public sealed partial class SqliteStore
             var first = reader.IsDBNull(3)
                 ? ChatMessage.Tombstone(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), new DateTime(reader.GetInt64(4), DateTimeKind.Utc))
                 : Message(reader);
-            appended[positions[reader.GetInt32(12)]] = new Appended(first, IsNew: false);
+            appended[positions[reader.GetInt32(13)]] = new Appended(first, IsNew: false);
         }
     }
 

@@ -249,6 +249,7 @@ public sealed partial class SqliteStore(string connectionString, Retention reten
             Reactions = MessageChanges.ParseReactions(reader.IsDBNull(9) ? null : reader.GetString(9)),
             Version = reader.IsDBNull(10) ? null : reader.GetInt64(10),
             Files = MessageChanges.ParseFiles(reader.IsDBNull(11) ? null : reader.GetString(11)),
+            Bot = !reader.IsDBNull(12) && reader.GetBoolean(12),
         };
 
     /// <summary>
