@@ -102,8 +102,8 @@ export class Conversations {
       const button = element("button", "conversation-link");
       button.type = "button";
       button.dataset.room = conv.room;
-      button.append(nameOf(labelOf(conv.room), "label"));
       if (conv.private) button.append(lockMark());
+      button.append(nameOf(labelOf(conv.room), "label"));
       if (conv.mentions > 0) {
         const mentions = element("span", "mention-badge", `@${conv.mentions}`);
         mentions.setAttribute("aria-label", `${conv.mentions} ${conv.mentions === 1 ? "mention" : "mentions"}`);

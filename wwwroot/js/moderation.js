@@ -128,7 +128,8 @@ export class MembersPanel {
     if (!this.isOpen || room !== this.room) return;
     const conv = this.handlers.conversation();
     if (document.activeElement !== this.topic) this.topic.value = conv.topic ?? "";
-    if (members) this.reload();
+    // A new role may read the log (others' roles) or no longer: asked again, as when someone joins or leaves.
+    if (members || moderates(this.role()) !== this.moderating) this.reload();
     else this.render();
   }
 
@@ -187,6 +188,7 @@ export class MembersPanel {
     const conv = this.handlers.conversation();
     const role = this.role();
     const mod = moderates(role);
+    this.moderating = mod;
     this.title.replaceChildren(`Members of ${conv.private ? "🔒 " : ""}#`, conv.room);
     this.roleLine.textContent = mod
       ? `You are ${role === "owner" ? "an owner" : "a moderator"} of this room.`
@@ -265,7 +267,7 @@ export class MembersPanel {
     box.append(timed, other);
     if (role === "owner") {
       const roles = element("div", "action-row");
-      const current = this.roleOf(name);
+      const current = this.roleOf(name) ?? "member"; // who joined has no role act in the log: a member
       for (const target of ["member", "moderator", "owner"]) {
         if (target === current) continue;
         roles.append(button(`Make ${target}`, "secondary", async () => {
