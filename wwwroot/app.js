@@ -1,12 +1,13 @@
 // The Chat browser client: conversations (general, rooms, direct), history on load, live messages and changes
-// to them (replies, edits, deletes, reactions), mentions, presence, unread counts, notifications, and a reconnect
-// that loses nothing.
+// to them (replies, edits, deletes, reactions), mentions, presence, unread counts, notifications, private rooms and
+// their moderation, and a reconnect that loses nothing.
 import { MessageChanges } from "./js/changes.js";
 import { MentionCompletion } from "./js/completion.js";
 import { Client, Hub } from "./js/contract.js";
 import { Composer } from "./js/composer.js";
 import { ChatConnection } from "./js/connection.js";
 import { Conversations, GENERAL, isDirect, labelOf } from "./js/conversations.js";
+import { MembersPanel, NewRoomDialog, moderates } from "./js/moderation.js";
 import { element, nameOf } from "./js/dom.js";
 import { Drafts } from "./js/drafts.js";
 import { Search } from "./js/search.js";
@@ -76,7 +77,28 @@ const changes = new MessageChanges({
   show: (message) => showMessage(message, false),
   failed: (error) => showHubError(error),
   sentence: (error) => hubError(error),
+  moderates: () => moderates(current.role),
 });
+const newRoom = new NewRoomDialog(
+  { dialog: $("room-dialog"), form: $("room-form"), name: $("room-name"), topic: $("room-topic-input"), private: $("room-private"), error: $("room-error"), opener: $("new-room"),
+    cancel: $("room-cancel") },
+  { create: createRoom, sentence: (error) => hubError(error) },
+);
+const members = new MembersPanel(
+  {
+    dialog: $("members-dialog"), title: $("members-title"), roleLine: $("members-role"), close: $("members-close"),
+    topicForm: $("topic-form"), topic: $("topic-edit"), inviteForm: $("member-invite-form"), invite: $("member-invite"),
+    status: $("members-status"), error: $("members-error"), list: $("members-list"),
+  },
+  {
+    invoke: (method, ...args) => connection.invoke(method, ...args),
+    conversation: () => current,
+    user: () => identity.user,
+    sentence: (error) => hubError(error),
+    failed: (error) => showHubError(error),
+  },
+);
+$("members").addEventListener("click", () => members.show($("members")));
 const search = new Search(
   { form: $("search-form"), input: $("search"), panel: $("search-results"), title: $("search-title"), list: $("search-list"), close: $("search-close") },
   {
@@ -160,8 +182,7 @@ async function open(room) {
   uploads.render();
   scroller.show(current.timeline);
   if (current.placed && current.unread > 0) scroller.toMarker(); // back at the first message that came since
-  $("room-title").replaceChildren(nameOf(labelOf(room)));
-  $("leave").hidden = room === GENERAL || isDirect(room);
+  showRoomHead();
   changes.leave();
   completion.close();
   typing.show(room);
@@ -170,6 +191,30 @@ async function open(room) {
   reading.update();
   if (!current.loaded && connected()) await load(current).catch(showHubError);
   else earlier.check(); // left at its top: older messages now
+}
+
+/** The current conversation's header: its name, a lock if it is private, its topic, and what can be done there. */
+function showRoomHead() {
+  const { room } = current;
+  const isRoom = room !== GENERAL && !isDirect(room);
+  $("room-title").replaceChildren(nameOf(labelOf(room)));
+  $("room-lock").hidden = !current.private;
+  $("room-topic").textContent = current.topic ?? "";
+  $("room-topic").title = current.topic ?? "";
+  $("room-topic").hidden = !current.topic;
+  $("leave").hidden = !isRoom;
+  $("members").hidden = !isRoom;
+}
+
+/** Makes a room from the "New room" dialog (the user its owner) and opens it. */
+async function createRoom(room, settings) {
+  if (!connected()) throw new Error("Not connected; try again once connected.");
+  const summary = await connection.invoke(Hub.CreateRoom, room, settings);
+  const conv = conversations.ensure(summary.room);
+  conversations.describe(summary);
+  conv.lastId = newer(conv.lastId, summary.lastId);
+  await open(summary.room);
+  composer.focus();
 }
 
 /** Opens a conversation at one of its messages (a search result), loading earlier pages until it is there. */
@@ -263,6 +308,7 @@ function showLine(textOrName, after, room = GENERAL) {
 /** A room that is no longer the user's (left here or in another tab): gone from the list. */
 function forget(room) {
   if (!conversations.get(room) || room === GENERAL) return;
+  members.gone(room);
   outbox.drop(room);
   conversations.remove(room);
   if (current.room === room) open(GENERAL);
@@ -319,6 +365,7 @@ async function refreshRooms() {
   }
   for (const summary of summaries) {
     const conv = conversations.ensure(summary.room);
+    conversations.describe(summary);
     conv.lastId = newer(conv.lastId, summary.lastId);
     // The count is as of the summary's newest message; messages that came live while it was on its way are
     // shown already and count on top of it (those from others; seen ones are cleared by the next update).
@@ -330,6 +377,8 @@ async function refreshRooms() {
     conv.mentions = upTo !== null ? conv.timeline.mentionsAfter(upTo, identity.user)
       : (summary.mentions ?? 0) + conv.timeline.mentionsAfter(summary.lastId ?? 0, identity.user);
   }
+  showRoomHead();
+  members.changed(current.room);
   return summaries;
 }
 
@@ -390,6 +439,7 @@ const connection = new ChatConnection(identity, {
     [Client.Notice]: (text) => showLine(text, undefined, current.room),
     [Client.UserJoinedRoom]: (room, name) => {
       forgetMembers(room);
+      members.changed(room, { members: true });
       if (name === identity.user) {
         conversations.ensure(room);
         showUnread();
@@ -398,6 +448,7 @@ const connection = new ChatConnection(identity, {
     },
     [Client.UserLeftRoom]: (room, name) => {
       forgetMembers(room);
+      members.changed(room, { members: true });
       if (name === identity.user) forget(room);
       else showLine(name, ` left ${labelOf(room)}`, room);
     },
@@ -406,6 +457,14 @@ const connection = new ChatConnection(identity, {
       if (conv) reading.read(conv, id, identity.user);
     },
     [Client.UserTyping]: (room, name) => typing.typing(room, name),
+    // A room's topic, or the user's role in it, changed (its counts are not part of it: the page keeps its own).
+    [Client.RoomChanged]: (summary) => {
+      const conv = conversations.describe(summary);
+      if (!conv) return;
+      if (conv === current) showRoomHead();
+      showUnread();
+      members.changed(conv.room);
+    },
   },
 });
 
@@ -563,6 +622,7 @@ $("join-form").addEventListener("submit", async (event) => {
     }
     const summary = await connection.invoke(Hub.JoinRoom, name);
     const conv = conversations.ensure(summary.room);
+    conversations.describe(summary);
     conv.lastId = newer(conv.lastId, summary.lastId);
     $("join-name").value = "";
     problem.hidden = true;

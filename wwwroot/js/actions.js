@@ -1,5 +1,5 @@
 // What a message offers: pointed at with a mouse (tapped on a touch screen), a small toolbar with reply and react,
-// and on one's own edit and delete. One toolbar moves to the message in question. Clicks on a reaction chip toggle
+// and on one's own edit and delete (delete on anyone's too for the room's owners and moderators). One toolbar moves to the message in question. Clicks on a reaction chip toggle
 // the user's reaction; a click on a reply's quote goes to the message it answers.
 import { element } from "./dom.js";
 
@@ -8,7 +8,7 @@ const BUTTONS = [
   { action: "reply", icon: "↩", label: "Reply" },
   { action: "react", icon: "☺", label: "React" },
   { action: "edit", icon: "✎", label: "Edit", own: true },
-  { action: "remove", icon: "🗑", label: "Delete", own: true },
+  { action: "remove", icon: "🗑", label: "Delete", own: true, moderated: true },
 ];
 
 /** A message the toolbar may go to: shown, not a send on its way, not deleted, not being edited. */
@@ -18,8 +18,10 @@ export class MessageActions {
   /**
    * @param {HTMLElement} box the scrolling box of the messages
    * @param {{ reply: (item) => void, react: (item) => void, edit: (item) => void, remove: (item) => void,
-   *   toggleReaction: (item, emoji: string) => void, openQuote: (id: number) => void, busy: () => boolean }} handlers
-   * busy tells whether the toolbar must stay where it is (the emoji palette is open on its message).
+   *   toggleReaction: (item, emoji: string) => void, openQuote: (id: number) => void, busy: () => boolean,
+   *   moderates: () => boolean }} handlers
+   * busy tells whether the toolbar must stay where it is (the emoji palette is open on its message); moderates whether
+   * the user may delete others' messages in the conversation shown (an owner or moderator of the room).
    */
   constructor(box, handlers) {
     this.handlers = handlers;
@@ -28,8 +30,9 @@ export class MessageActions {
     this.bar = element("div", "actions");
     this.bar.setAttribute("role", "toolbar");
     this.bar.setAttribute("aria-label", "Message actions");
-    for (const { action, icon, label, own } of BUTTONS) {
+    for (const { action, icon, label, own, moderated } of BUTTONS) {
       const button = element("button", own ? "own-only" : "", icon);
+      if (moderated) button.dataset.moderated = "";
       button.type = "button";
       button.dataset.action = action;
       button.title = label;
@@ -82,14 +85,16 @@ export class MessageActions {
     return this.pointer === "touch" || this.pointer === "pen" || window.matchMedia("(hover: none)").matches;
   }
 
-  /** Puts the toolbar on a message (edit and delete only on one's own). */
+  /** Puts the toolbar on a message (edit and delete only on one's own; delete on any for a room's owners and moderators). */
   attach(item) {
     if (!actionable(item)) return;
     if (this.item === item) return;
     this.item?.classList.remove("active");
     this.item = item;
     item.classList.add("active");
-    for (const button of this.bar.querySelectorAll(".own-only")) button.hidden = !item.classList.contains("own");
+    const own = item.classList.contains("own");
+    const moderates = !own && this.handlers.moderates();
+    for (const button of this.bar.querySelectorAll(".own-only")) button.hidden = !own && !(moderates && "moderated" in button.dataset);
     item.append(this.bar);
   }
 

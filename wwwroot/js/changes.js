@@ -1,6 +1,7 @@
-// What the user does to messages: answer one, react to it, edit or delete their own, and go to the message a
-// reply answers. The toolbar (actions.js), the emoji palette, the editor in place and the delete question meet here;
-// the results come back from the server as MessageUpdated, like everyone else's changes.
+// What the user does to messages: answer one, react to it, edit or delete their own (a room's owners and moderators
+// delete anyone's), and go to the message a reply answers. The toolbar (actions.js), the emoji palette, the editor in
+// place and the delete question meet here; the results come back from the server as MessageUpdated, like everyone
+// else's changes.
 import { MessageActions } from "./actions.js";
 import { ask } from "./confirm.js";
 import { Hub } from "./contract.js";
@@ -14,10 +15,11 @@ export class MessageChanges {
    * @param {{ box: HTMLElement, deleteDialog: HTMLDialogElement, invoke: (method: string, ...args) => Promise<any>,
    *   current: () => object, user: () => string, earlier: import("./earlier.js").Earlier,
    *   replying: import("./replying.js").Replying, composer: import("./composer.js").Composer,
-   *   show: (message) => void, failed: (error) => void, sentence: (error) => string }} parts
-   * show puts a message's new state on screen; failed shows why a call was refused; sentence is that reason as text.
+   *   show: (message) => void, failed: (error) => void, sentence: (error) => string, moderates: () => boolean }} parts
+   * show puts a message's new state on screen; failed shows why a call was refused; sentence is that reason as text;
+   * moderates tells whether the user may delete others' messages in the current conversation.
    */
-  constructor({ box, deleteDialog, invoke, current, user, earlier, replying, composer, show, failed, sentence }) {
+  constructor({ box, deleteDialog, invoke, current, user, earlier, replying, composer, show, failed, sentence, moderates }) {
     Object.assign(this, { deleteDialog, invoke, current, user, earlier, replying, composer, show, failed });
     this.looking = new Set(); // quoted messages being looked up, as "room id"
     this.palette = new Palette(box);
@@ -34,6 +36,7 @@ export class MessageChanges {
       toggleReaction: (item, emoji) => this.toggle(Number(item.dataset.id), emoji),
       openQuote: (id) => this.goTo(id),
       busy: () => this.palette.open,
+      moderates,
     });
   }
 
@@ -113,7 +116,7 @@ export class MessageChanges {
     this.show(await this.invoke(Hub.EditMessage, message.room, message.id, text));
   }
 
-  /** Deletes one's own message, once the user said yes in the page's own question. */
+  /** Deletes a message (one's own, or anyone's for a moderator), once the user said yes in the page's own question. */
   async remove(item) {
     const message = this.messageOf(item);
     if (!message) return;

@@ -16,6 +16,15 @@ function order(a, b) {
   return rank(a.room) - rank(b.room) || (a.room < b.room ? -1 : a.room > b.room ? 1 : 0);
 }
 
+/** The mark of a private room: a lock that says so to a screen reader. */
+export function lockMark() {
+  const lock = element("span", "lock", "🔒");
+  lock.setAttribute("role", "img");
+  lock.setAttribute("aria-label", "private");
+  lock.title = "Private room";
+  return lock;
+}
+
 export class Conversations {
   /**
    * @param {HTMLUListElement} list where the conversations are listed
@@ -29,10 +38,11 @@ export class Conversations {
     /**
      * earlier: whether older messages than those shown may be there ("more"), are being fetched, or there are none;
      * mentions: unread messages that mention the user; members: who may be mentioned there, once asked; readUpTo: the
-     * newest message known read (the read marker); placed: whether the view was put at the first unread once loaded.
+     * newest message known read (the read marker); placed: whether the view was put at the first unread once loaded;
+     * private, topic and role: the room's privacy and topic and the user's role there, as the server last said.
      * @type {Map<string, { room: string, timeline: Timeline, unread: number, mentions: number, lastId: number|null,
      *   loaded: boolean, readSent: number|null, earlier: string|null, members: string[]|null, readUpTo: number|null,
-     *   placed: boolean }>}
+     *   placed: boolean, private: boolean, topic: string|null, role: string|null }>}
      */
     this.all = new Map();
   }
@@ -47,7 +57,7 @@ export class Conversations {
     if (!found) {
       found = {
         room, timeline: new Timeline(room, this.view), unread: 0, mentions: 0, lastId: null, loaded: false, readSent: null, earlier: null, members: null,
-        readUpTo: null, placed: false,
+        readUpTo: null, placed: false, private: false, topic: null, role: null,
       };
       this.all.set(room, found);
     }
@@ -72,16 +82,27 @@ export class Conversations {
     return total;
   }
 
+  /** Takes a room's privacy, topic and the user's role from a RoomSummary (or RoomChanged); its counts are not touched. */
+  describe(summary) {
+    const conv = this.all.get(summary.room);
+    if (!conv) return null;
+    conv.private = Boolean(summary.private);
+    conv.topic = summary.topic || null;
+    conv.role = summary.role ?? null;
+    return conv;
+  }
+
   /** Lists every conversation with its unread badge and its mention badge ("@2"); the current one is marked. */
   render(current) {
     // Called on every scroll: the list is only rebuilt when something in it changed.
-    const state = [...this.all.values()].map((conv) => `${conv.room}:${conv.unread}:${conv.mentions}`).join(",") + `|${current.room}`;
+    const state = [...this.all.values()].map((conv) => `${conv.room}:${conv.unread}:${conv.mentions}:${conv.private}`).join(",") + `|${current.room}`;
     if (state === this.shown) return;
     this.shown = state;
     const items = [...this.all.values()].sort(order).map((conv) => {
       const button = element("button", "conversation-link");
       button.type = "button";
       button.dataset.room = conv.room;
+      if (conv.private) button.append(lockMark());
       button.append(nameOf(labelOf(conv.room), "label"));
       if (conv.mentions > 0) {
         const mentions = element("span", "mention-badge", `@${conv.mentions}`);
