@@ -18,7 +18,12 @@ public sealed class StatefulReconnectTests
 {
     private const int MessagesPerRound = 2000;
     private const int InFlight = 8;
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Half of Chat:SlowClient:MaxStallSeconds (10 s): a sender or reader that waited for the offender would wait until it is
+    /// dropped, close to that. Not a speed target: the full suite on 2 loaded cores showed others' gaps up to 2.2 s without any
+    /// waiting for the offender (the benchmark `stateful-receiver` measures the gaps on a quiet machine).
+    /// </summary>
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(5);
     private static readonly string[] Arguments =
         ["--Chat:RateLimit:PerSecond", "0", "--Chat:MaxMessageLength", "4096"];
 
