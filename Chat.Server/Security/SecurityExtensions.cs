@@ -122,7 +122,12 @@ internal static class SecurityExtensions
         {
             OnMessageReceived = context =>
             {
-                if (context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                if (context.Request.Headers.Authorization.ToString().StartsWith("Bearer " + Api.BotsCommand.TokenPrefix, StringComparison.Ordinal))
+                {
+                    // A bot's token is the server API's scheme's (Api.BotAuthenticationHandler), not a user's JWT: nothing to check here.
+                    context.NoResult();
+                }
+                else if (context.Request.Query["access_token"] is [{ Length: > 0 } token])
                 {
                     // WebSockets and server-sent events cannot carry headers from a browser: SignalR sends the token in the query.
                     context.Token = token;

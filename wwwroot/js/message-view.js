@@ -32,7 +32,14 @@ export function messageItem(message, user, quoted) {
   item.dataset.day = dayOf(message.sentAt);
   item.dataset.user = message.user;
   item.dataset.time = String(Date.parse(message.sentAt));
-  item.append(avatarOf(message.user), headOf(message.user, message.sentAt));
+  const head = headOf(message.user, message.sentAt);
+  if (message.bot) {
+    // A bot's message (the server API, a webhook): marked next to its name, as chat apps do.
+    const badge = element("span", "bot-badge", "BOT");
+    badge.title = "Posted by a bot";
+    head.firstChild.after(" ", badge);
+  }
+  item.append(avatarOf(message.user), head);
   if (message.replyTo !== undefined && message.replyTo !== null && !message.deleted) item.append(quoteOf(message.replyTo, quoted));
   item.append(textOf(message, user));
   if (message.editedAt && !message.deleted) {
