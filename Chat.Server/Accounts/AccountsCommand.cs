@@ -18,7 +18,7 @@ internal static class AccountsCommand
         var addName = new Argument<string>("name") { Description = "The user name (1 to 32 characters)." };
         var admin = new Option<bool>("--admin") { Description = "The account is an admin (may /clear, and make invites on the page)." };
         var add = new Command("add", "Creates an account and prints a one-time password, which must be changed at the first sign-in.") { addName, admin };
-        add.SetAction((parse, token) => WithStoreAsync(parse, (store, now) => AddAsync(store, parse.GetValue(addName)!, parse.GetValue(admin), now, token)));
+        add.SetAction((parse, token) => StoreCommand.RunAsync(parse, (store, now) => AddAsync(store, parse.GetValue(addName)!, parse.GetValue(admin), now, token)));
 
         var uses = new Option<int>("--uses") { Description = "How many registrations the code is good for (1 to 1000).", DefaultValueFactory = _ => 1 };
         var days = new Option<int>("--days") { Description = "How many days the code is good for (1 to 365).", DefaultValueFactory = _ => 7 };
@@ -37,18 +37,18 @@ internal static class AccountsCommand
                 result.AddError("--days must be 1 to 365.");
             }
         });
-        invite.SetAction((parse, token) => WithStoreAsync(parse, (store, now) => InviteAsync(store, parse.GetValue(uses), parse.GetValue(days), now, token)));
+        invite.SetAction((parse, token) => StoreCommand.RunAsync(parse, (store, now) => InviteAsync(store, parse.GetValue(uses), parse.GetValue(days), now, token)));
 
         var disableName = new Argument<string>("name") { Description = "The user name." };
         var disable = new Command("disable", "Disables an account: its sessions end and its connections close within seconds.") { disableName };
-        disable.SetAction((parse, token) => WithStoreAsync(parse, (store, now) => SetDisabledAsync(store, parse.GetValue(disableName)!, true, now, token)));
+        disable.SetAction((parse, token) => StoreCommand.RunAsync(parse, (store, now) => SetDisabledAsync(store, parse.GetValue(disableName)!, true, now, token)));
 
         var enableName = new Argument<string>("name") { Description = "The user name." };
         var enable = new Command("enable", "Enables a disabled account again.") { enableName };
-        enable.SetAction((parse, token) => WithStoreAsync(parse, (store, now) => SetDisabledAsync(store, parse.GetValue(enableName)!, false, now, token)));
+        enable.SetAction((parse, token) => StoreCommand.RunAsync(parse, (store, now) => SetDisabledAsync(store, parse.GetValue(enableName)!, false, now, token)));
 
         var list = new Command("list", "Lists the accounts.");
-        list.SetAction((parse, token) => WithStoreAsync(parse, (store, _) => ListAsync(store, token)));
+        list.SetAction((parse, token) => StoreCommand.RunAsync(parse, (store, _) => ListAsync(store, token)));
 
         var root = new RootCommand(
             "Manages Chat's built-in accounts (Chat:Auth:Accounts) in the server's history store, read from the server's settings: " +
@@ -62,25 +62,6 @@ internal static class AccountsCommand
         }
 
         return root.Parse(args).InvokeAsync();
-    }
-
-    private static async Task<int> WithStoreAsync(ParseResult parse, Func<IHistoryStore, DateTime, Task<int>> action)
-    {
-        var builder = Host.CreateApplicationBuilder([.. parse.UnmatchedTokens]);
-        builder.Logging.ClearProviders();
-        builder.AddChatHistory();
-        using var host = builder.Build();
-        var store = host.Services.GetRequiredService<IHistoryStore>();
-        try
-        {
-            await store.InitializeAsync(CancellationToken.None);
-        }
-        catch (Configuration.StartupException failure)
-        {
-            return Fail(failure.Message);
-        }
-
-        return await action(store, DateTime.UtcNow);
     }
 
     private static async Task<int> AddAsync(IHistoryStore store, string name, bool admin, DateTime now, CancellationToken cancellationToken)
@@ -142,9 +123,5 @@ internal static class AccountsCommand
         return 0;
     }
 
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine($"error: {message}");
-        return 1;
-    }
+    private static int Fail(string message) => StoreCommand.Fail(message);
 }

@@ -25,14 +25,14 @@ internal static class BotsCommand
             Required = true,
         };
         var add = new Command("add", "Adds a bot and prints its token (shown only now).") { addName, scopes };
-        add.SetAction((parse, token) => WithStoreAsync(parse, (store, now) => AddAsync(store, parse.GetValue(addName)!, parse.GetValue(scopes)!, now, token)));
+        add.SetAction((parse, token) => StoreCommand.RunAsync(parse, (store, now) => AddAsync(store, parse.GetValue(addName)!, parse.GetValue(scopes)!, now, token)));
 
         var revokeName = new Argument<string>("name") { Description = "The bot's name." };
         var revoke = new Command("revoke", "Revokes a bot's token: every request with it is refused (401) from now on.") { revokeName };
-        revoke.SetAction((parse, token) => WithStoreAsync(parse, (store, now) => RevokeAsync(store, parse.GetValue(revokeName)!, now, token)));
+        revoke.SetAction((parse, token) => StoreCommand.RunAsync(parse, (store, now) => RevokeAsync(store, parse.GetValue(revokeName)!, now, token)));
 
         var list = new Command("list", "Lists the bots with their scopes.");
-        list.SetAction((parse, token) => WithStoreAsync(parse, (store, _) => ListAsync(store, token)));
+        list.SetAction((parse, token) => StoreCommand.RunAsync(parse, (store, _) => ListAsync(store, token)));
 
         var root = new RootCommand(
             "Manages the bots of Chat's server API (/api/v1) in the server's history store, read from the server's settings: " +
@@ -50,25 +50,6 @@ internal static class BotsCommand
 
     /// <summary>A new bot token: the prefix and 256 random bits.</summary>
     public static string NewToken() => TokenPrefix + Secrets.NewToken();
-
-    private static async Task<int> WithStoreAsync(ParseResult parse, Func<IHistoryStore, DateTime, Task<int>> action)
-    {
-        var builder = Host.CreateApplicationBuilder([.. parse.UnmatchedTokens]);
-        builder.Logging.ClearProviders();
-        builder.AddChatHistory();
-        using var host = builder.Build();
-        var store = host.Services.GetRequiredService<IHistoryStore>();
-        try
-        {
-            await store.InitializeAsync(CancellationToken.None);
-        }
-        catch (Configuration.StartupException failure)
-        {
-            return Fail(failure.Message);
-        }
-
-        return await action(store, DateTime.UtcNow);
-    }
 
     private static async Task<int> AddAsync(IHistoryStore store, string name, string scopeList, DateTime now, CancellationToken cancellationToken)
     {
@@ -125,9 +106,5 @@ internal static class BotsCommand
         return 0;
     }
 
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine($"error: {message}");
-        return 1;
-    }
+    private static int Fail(string message) => StoreCommand.Fail(message);
 }

@@ -192,28 +192,7 @@ public sealed partial class PostgresStore
     public Task<ModerationEntry[]> ModerationLogAsync(string room, long? beforeId, int limit, CancellationToken cancellationToken) =>
         ReadAsync(
             PostgresSql.ModerationLog,
-            async (reader, token) =>
-            {
-                var entries = new List<ModerationEntry>();
-                while (await reader.ReadAsync(token))
-                {
-                    entries.Add(new ModerationEntry(
-                        reader.GetInt64(0),
-                        reader.GetString(1),
-                        reader.GetString(2),
-                        reader.GetString(3),
-                        reader.IsDBNull(4) ? null : reader.GetString(4),
-                        reader.IsDBNull(5) ? null : ModerationRules.Shown(reader.GetFieldValue<DateTime>(5)),
-                        reader.GetFieldValue<DateTime>(6))
-                    {
-                        MessageId = reader.IsDBNull(7) ? null : reader.GetInt64(7),
-                        Role = reader.IsDBNull(8) ? null : reader.GetString(8),
-                        Topic = reader.IsDBNull(9) ? null : reader.GetString(9),
-                    });
-                }
-
-                return entries.ToArray();
-            },
+            (reader, token) => ModerationReading.EntriesAsync(reader, Time, token),
             cancellationToken,
             room,
             new NpgsqlParameter<long?> { TypedValue = beforeId, NpgsqlDbType = NpgsqlDbType.Bigint },
@@ -226,35 +205,11 @@ public sealed partial class PostgresStore
         batch.BatchCommands.Add(Command(PostgresSql.RoomSettings, room));
         batch.BatchCommands.Add(Command(PostgresSql.RoomPeople, room));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        var (isPrivate, topic) = (reader.GetBoolean(0), reader.IsDBNull(1) ? null : reader.GetString(1));
-        await reader.NextResultAsync(cancellationToken);
-        var (roles, bans, mutes) = (new Dictionary<string, string>(StringComparer.Ordinal), new Dictionary<string, DateTime>(StringComparer.Ordinal), new Dictionary<string, DateTime>(StringComparer.Ordinal));
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var user = reader.GetString(0);
-            if (!reader.IsDBNull(1))
-            {
-                roles[user] = reader.GetString(1);
-            }
-
-            if (!reader.IsDBNull(2))
-            {
-                bans[user] = reader.GetFieldValue<DateTime>(2);
-            }
-
-            if (!reader.IsDBNull(3))
-            {
-                mutes[user] = reader.GetFieldValue<DateTime>(3);
-            }
-        }
-
-        return new RoomRules(isPrivate, topic, roles, bans, mutes);
+        return await ModerationReading.RoomRulesAsync(reader, Time, cancellationToken);
     }
+
+    /// <summary>A timestamptz column.</summary>
+    private static DateTime Time(System.Data.Common.DbDataReader reader, int column) => reader.GetFieldValue<DateTime>(column);
 
     public bool KnowsUser(string user)
     {

@@ -206,71 +206,14 @@ public sealed partial class SqliteStore
     public Task<ModerationEntry[]> ModerationLogAsync(string room, long? beforeId, int limit, CancellationToken cancellationToken) =>
         ReadAsync(
             SqliteSql.ModerationLog,
-            async reader =>
-            {
-                var entries = new List<ModerationEntry>();
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    entries.Add(new ModerationEntry(
-                        reader.GetInt64(0),
-                        reader.GetString(1),
-                        reader.GetString(2),
-                        reader.GetString(3),
-                        reader.IsDBNull(4) ? null : reader.GetString(4),
-                        reader.IsDBNull(5) ? null : ModerationRules.Shown(Utc(reader.GetInt64(5))),
-                        Utc(reader.GetInt64(6)))
-                    {
-                        MessageId = reader.IsDBNull(7) ? null : reader.GetInt64(7),
-                        Role = reader.IsDBNull(8) ? null : reader.GetString(8),
-                        Topic = reader.IsDBNull(9) ? null : reader.GetString(9),
-                    });
-                }
-
-                return entries.ToArray();
-            },
+            reader => ModerationReading.EntriesAsync(reader, Ticks, cancellationToken),
             cancellationToken,
             ("$room", room),
             ("$before", beforeId),
             ("$limit", limit));
 
     public Task<RoomRules?> RoomRulesAsync(string room, CancellationToken cancellationToken) =>
-        ReadOnOwnConnectionAsync(
-            async connection =>
-            {
-                await using var query = connection.CreateCommand();
-                query.CommandText = SqliteSql.RoomSettings + SqliteSql.RoomPeople;
-                query.Parameters.AddWithValue("$room", room);
-                await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-                if (!await reader.ReadAsync(cancellationToken))
-                {
-                    return null;
-                }
-
-                var (isPrivate, topic) = (reader.GetBoolean(0), reader.IsDBNull(1) ? null : reader.GetString(1));
-                await reader.NextResultAsync(cancellationToken);
-                var (roles, bans, mutes) = (new Dictionary<string, string>(StringComparer.Ordinal), new Dictionary<string, DateTime>(StringComparer.Ordinal), new Dictionary<string, DateTime>(StringComparer.Ordinal));
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    var user = reader.GetString(0);
-                    if (!reader.IsDBNull(1))
-                    {
-                        roles[user] = reader.GetString(1);
-                    }
-
-                    if (!reader.IsDBNull(2))
-                    {
-                        bans[user] = Utc(reader.GetInt64(2));
-                    }
-
-                    if (!reader.IsDBNull(3))
-                    {
-                        mutes[user] = Utc(reader.GetInt64(3));
-                    }
-                }
-
-                return (RoomRules?)new RoomRules(isPrivate, topic, roles, bans, mutes);
-            },
-            cancellationToken);
+        ReadAsync(SqliteSql.RoomSettings + SqliteSql.RoomPeople, reader => ModerationReading.RoomRulesAsync(reader, Ticks, cancellationToken), cancellationToken, ("$room", room));
 
     public Task<RoomSummary[]> SummariesAsync(string user, CancellationToken cancellationToken) =>
         ReadAsync(SqliteSql.Summaries, async reader => (await SummariesOfAsync(reader)).ToArray(), cancellationToken, ("$user", user));
@@ -350,4 +293,7 @@ public sealed partial class SqliteStore
     }
 
     private static DateTime Utc(long ticks) => new(ticks, DateTimeKind.Utc);
+
+    /// <summary>A time column (UTC ticks).</summary>
+    private static DateTime Ticks(System.Data.Common.DbDataReader reader, int column) => Utc(reader.GetInt64(column));
 }
