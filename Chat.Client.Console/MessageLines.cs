@@ -250,7 +250,7 @@ internal static class MessageLines
             : "";
 
     // Text is shown as given, except control characters that would let a sender move the cursor or recolour the screen.
-    private static string Printable(string text) =>
+    public static string Printable(string text) =>
         text.Any(c => char.IsControl(c) && c is not '\n' and not '\t')
             ? string.Concat(text.Select(c => char.IsControl(c) && c is not '\n' and not '\t' ? '\uFFFD' : c))
             : text;
