@@ -220,6 +220,22 @@ public class ModerationCommandTests
         lines[lines.IndexOf(expected[0])..].Should().Equal(expected);
     }
 
+    [Fact]
+    public async Task Help_lists_the_moderation_commands()
+    {
+        await using var app = new ChatApplication();
+        await using var alice = await StartAsync(app, "alice");
+
+        alice.Input.Type("/help");
+
+        await alice.Output.LineAsync(line => line.StartsWith("* Commands: /help", StringComparison.Ordinal));
+        string[] listed = ["/create NAME [--private] [TOPIC]", "/invite USER", "/kick USER", "/ban USER [MINUTES]", "/unban USER", "/mute USER [MINUTES]", "/topic [TEXT]", "/role USER ROLE", "/modlog"];
+        foreach (var command in listed)
+        {
+            alice.Output.Lines.Should().Contain(line => line.StartsWith("*  " + command + " ", StringComparison.Ordinal), command + " is listed");
+        }
+    }
+
     private static DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), TestClock.Zone);
 
     private static Task<InteractiveRun> StartAsync(ChatApplication app, string user) =>
