@@ -221,6 +221,33 @@ public class ModerationCommandTests
     }
 
     [Fact]
+    public async Task Modlog_prints_only_the_newest_twenty_acts()
+    {
+        await using var app = new ChatApplication(new Dictionary<string, string?> { ["Chat:RateLimit:PerSecond"] = "0" });
+        await using var alice = await StartAsync(app, "alice");
+        alice.Input.Type("/create dev");
+        await alice.Output.LineAsync("* now in #dev");
+        await using var bob = await app.ConnectAsync("bob");
+        await bob.JoinAsync("dev");
+        await using var owner = await app.ConnectAsync("alice");
+        for (var act = 1; act <= 22; act++)
+        {
+            await owner.MuteAsync("dev", "bob", act % 2 == 1 ? 5 : 0); // muted, lifted, muted...
+        }
+
+        alice.Input.Type("/modlog");
+        await alice.Output.LineAsync("* Moderation of #dev, newest first:");
+        alice.Input.Type("/rooms"); // lines run in turn: once it answers, /modlog has printed all it prints
+        await alice.Output.LineAsync("* #dev: 0 unread (current)");
+
+        var lines = alice.Output.Lines.ToList();
+        var logged = lines[(lines.IndexOf("* Moderation of #dev, newest first:") + 1)..lines.IndexOf("* #general: 0 unread")];
+        logged.Should().HaveCount(Prompt.ModerationLogLimit).And.HaveCount(20);
+        logged[0].Should().EndWith("] alice mute bob lifted", "the 22nd act, a lift, is the newest");
+        logged[^1].Should().MatchRegex(@"^\[\d\d:\d\d\] alice mute bob until \d{4}-\d\d-\d\d \d\d:\d\d$", "the 3rd act, a mute, is the 20th newest");
+    }
+
+    [Fact]
     public async Task Help_lists_the_moderation_commands()
     {
         await using var app = new ChatApplication();
