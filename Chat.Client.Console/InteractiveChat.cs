@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.Connections.Client;
+using Microsoft.AspNetCore.SignalR;
 using Spectre.Console;
 
 namespace Chat.Client.Console;
@@ -17,6 +18,7 @@ internal sealed class InteractiveChat
     private readonly TimeProvider _clock;
     private readonly Transcript _transcript;
     private readonly Func<CancellationToken, Task<string?>> _readLine;
+    private readonly RoomStates _rooms = new();
     private volatile bool _started;
     private volatile bool _reconnecting;
     private volatile bool _lost;
@@ -50,15 +52,17 @@ internal sealed class InteractiveChat
         await using var client = endpoint.Client(follow: true, reconnect, transport);
         Listen(client, endpoint, reconnect, running);
         _transcript.Server = endpoint.Server;
-        var prompt = new Prompt(client, _transcript, endpoint.Server, endpoint.User?.Normalize(NormalizationForm.FormC));
+        var prompt = new Prompt(client, _transcript, endpoint.Server, endpoint.User?.Normalize(NormalizationForm.FormC), _rooms);
         try
         {
             await client.StartAsync(running.Token);
             _started = true;
+            await KnowRoomsAsync(client, running.Token);
             _transcript.Line(
                 $"* connected to {endpoint.Server} as {endpoint.User}, in #general; type a message and press Enter " +
                 "(/help lists commands; /join, /leave, /rooms, /go and /msg move between conversations; " +
-                "/reply, /edit, /delete and /react act on the last message; /search finds messages; Ctrl+D quits)");
+                "/reply, /edit, /delete and /react act on the last message; /search finds messages; " +
+                "/create makes a room and /invite, /kick, /ban, /mute, /topic, /role and /modlog moderate it; Ctrl+D quits)");
 
             while (await _readLine(running.Token) is { } line)
             {
@@ -81,9 +85,25 @@ internal sealed class InteractiveChat
         }
     }
 
+    /// <summary>
+    /// The topics and roles of the user's rooms as they are at the start, so that a <c>RoomChanged</c> can say what changed. Without
+    /// them (the server refused, e.g. a guest) changes are told against a room with no topic where the user is a member.
+    /// </summary>
+    private async Task KnowRoomsAsync(ChatClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _rooms.Know(await client.Hub.GetRooms().WaitAsync(cancellationToken));
+        }
+        catch (HubException)
+        {
+        }
+    }
+
     /// <summary>What the client hears, as lines of the transcript. Read markers and typing are for the page: a typing line would interleave with messages.</summary>
     private void Listen(ChatClient client, ChatEndpoint endpoint, ReconnectPolicy reconnect, CancellationTokenSource running)
     {
+        var self = endpoint.User?.Normalize(NormalizationForm.FormC);
         client.MessageReceived += _transcript.Live;
         client.MessageUpdated += _transcript.Updated;
         client.UserJoined += user => _transcript.Line($"* {user} joined");
@@ -91,7 +111,21 @@ internal sealed class InteractiveChat
         client.Notice += text => _transcript.Line($"* {text}");
         client.HistoryCleared += () => _transcript.Cleared(Conversations.General, "* history cleared");
         client.UserJoinedRoom += (room, user) => _transcript.Line($"* {user} joined {Conversations.Display(room)}");
-        client.UserLeftRoom += (room, user) => _transcript.Line($"* {user} left {Conversations.Display(room)}");
+        client.UserLeftRoom += (room, user) =>
+        {
+            _transcript.Line($"* {user} left {Conversations.Display(room)}");
+            if (user.Normalize(NormalizationForm.FormC) == self)
+            {
+                _transcript.Left(room); // left here or elsewhere, or kicked or banned: typing there would be refused
+            }
+        };
+        client.RoomChanged += summary =>
+        {
+            foreach (var line in _rooms.Changed(summary))
+            {
+                _transcript.Line(line);
+            }
+        };
         client.RoomCleared += room => _transcript.Cleared(room, $"* {Conversations.Display(room)} cleared");
         client.SendCut += _ => _transcript.Line("* not sent yet: it is sent again once reconnected");
         client.Reconnecting += _ =>

@@ -249,8 +249,8 @@ internal static class MessageLines
             ? " [" + string.Join(", ", reactions.Select(r => $"{Printable(r.Emoji)} {r.Users.Length}")) + "]"
             : "";
 
-    // Text is shown as given, except control characters that would let a sender move the cursor or recolour the screen.
-    private static string Printable(string text) =>
+    /// <summary>Text as shown: as given, except control characters that would let a sender move the cursor or recolour the screen.</summary>
+    public static string Printable(string text) =>
         text.Any(c => char.IsControl(c) && c is not '\n' and not '\t')
             ? string.Concat(text.Select(c => char.IsControl(c) && c is not '\n' and not '\t' ? '\uFFFD' : c))
             : text;

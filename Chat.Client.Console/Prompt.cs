@@ -3,12 +3,18 @@ namespace Chat.Client.Console;
 /// <summary>
 /// Carries out what is typed at the prompt: text goes to the current conversation (again after a reconnect when
 /// the connection dropped under it), and <c>/join</c>, <c>/leave</c>, <c>/rooms</c>, <c>/go</c>, <c>/msg</c>, <c>/reply</c>,
-/// <c>/edit</c>, <c>/delete</c>, <c>/react</c>, <c>/search</c>, <c>/upload</c> and <c>/help</c> are run here. Messages printed in the current conversation
-/// count as read: its marker moves on <c>/rooms</c> and when another becomes current.
+/// <c>/edit</c>, <c>/delete</c>, <c>/react</c>, <c>/search</c>, <c>/upload</c>, <c>/help</c>, and the moderation commands <c>/create</c>, <c>/invite</c>,
+/// <c>/kick</c>, <c>/ban</c>, <c>/unban</c>, <c>/mute</c>, <c>/topic</c>, <c>/role</c> and <c>/modlog</c> are run here (all but <c>/create</c> on the current
+/// room, refused here in <c>general</c> and a direct conversation). Messages printed in the current conversation count as read: its
+/// marker moves on <c>/rooms</c> and when another becomes current.
 /// </summary>
 /// <param name="user">The user's name, to find their own messages; null until the server acks a send (signed in without <c>--user</c>).</param>
-internal sealed class Prompt(ChatClient client, Transcript transcript, Uri server, string? user)
+/// <param name="rooms">The rooms' topics and roles as known here: what <c>/rooms</c>, <c>/join</c> and <c>/create</c> learn goes there.</param>
+internal sealed class Prompt(ChatClient client, Transcript transcript, Uri server, string? user, RoomStates rooms)
 {
+    /// <summary>How many acts <c>/modlog</c> shows, newest first.</summary>
+    public const int ModerationLogLimit = 20;
+
     /// <summary>How many recent messages <c>/go</c> and <c>/join</c> show of the conversation they make current.</summary>
     public const int GoHistory = 20;
 
@@ -28,6 +34,16 @@ internal sealed class Prompt(ChatClient client, Transcript transcript, Uri serve
         "  /react EMOJI    react to the last message here (e.g. /react 👍)",
         "  /search QUERY   find messages in all your conversations (words, \"a phrase\", from:NAME, in:#room)",
         "  /upload PATH [TEXT]  send a file here, with a message if you like",
+        "  /create NAME [--private] [TOPIC]  create a room (public unless --private) and make it current",
+        "  Moderating the current room (owners and moderators; quote a name with spaces: \"ann lee\"):",
+        "  /invite USER    let a user join (a private room needs it)",
+        "  /kick USER      take a member out; they may join again",
+        "  /ban USER [MINUTES]   take a user out and keep them out (no minutes: until lifted)",
+        "  /unban USER     lift a ban",
+        "  /mute USER [MINUTES]  keep a user from posting (no minutes: until lifted; 0 lifts it)",
+        "  /topic [TEXT]   set the room's topic (owners; nothing clears it)",
+        "  /role USER ROLE give a member a role: owner, moderator or member (owners)",
+        "  /modlog         the room's latest moderation, newest first",
     ];
 
     private string? _user = user;
@@ -77,6 +93,40 @@ internal sealed class Prompt(ChatClient client, Transcript transcript, Uri serve
                     break;
                 case TypedLine.Upload upload:
                     await UploadAsync(upload.Path, upload.Value, cancellationToken);
+                    break;
+                case TypedLine.Create create:
+                    await CreateAsync(create, cancellationToken);
+                    break;
+                case TypedLine.Invite invite:
+                    await ModerateAsync("/invite", room => client.Hub.InviteToRoom(room, invite.User), room => $"* invited {invite.User} to {room}", cancellationToken);
+                    break;
+                case TypedLine.Kick kick:
+                    await ModerateAsync("/kick", room => client.Hub.KickFromRoom(room, kick.User), room => $"* removed {kick.User} from {room}", cancellationToken);
+                    break;
+                case TypedLine.Ban ban:
+                    await ModerateAsync(
+                        "/ban", room => client.Hub.BanFromRoom(room, ban.User, ban.Minutes), room => $"* banned {ban.User} from {room} {For(ban.Minutes)}", cancellationToken);
+                    break;
+                case TypedLine.Unban unban:
+                    await ModerateAsync("/unban", room => client.Hub.UnbanFromRoom(room, unban.User), room => $"* lifted the ban of {unban.User} from {room}", cancellationToken);
+                    break;
+                case TypedLine.Mute mute:
+                    await ModerateAsync(
+                        "/mute",
+                        room => client.Hub.MuteInRoom(room, mute.User, mute.Minutes),
+                        room => mute.Minutes == 0 ? $"* lifted the mute of {mute.User} in {room}" : $"* muted {mute.User} in {room} {For(mute.Minutes)}",
+                        cancellationToken);
+                    break;
+                case TypedLine.SetTopic topic:
+                    // Every member's RoomChanged, this user's included, says what the topic now is.
+                    await ModerateAsync("/topic", room => client.Hub.SetRoomTopic(room, topic.Value), confirmation: null, cancellationToken);
+                    break;
+                case TypedLine.Role role:
+                    await ModerateAsync(
+                        "/role", room => client.Hub.SetRoomRole(room, role.User, role.Name), room => $"* {role.User} is now {role.Name} in {room}", cancellationToken);
+                    break;
+                case TypedLine.ModerationLog:
+                    await ModerationLogAsync(cancellationToken);
                     break;
                 case TypedLine.Help:
                     await HelpAsync(cancellationToken);
@@ -175,6 +225,77 @@ internal sealed class Prompt(ChatClient client, Transcript transcript, Uri serve
         }
     }
 
+    /// <summary>Creates the room, the user its owner and only member, and makes it current.</summary>
+    private async Task CreateAsync(TypedLine.Create create, CancellationToken cancellationToken)
+    {
+        var created = await client.Hub.CreateRoom(create.Room, new RoomSettings(create.Private, create.Topic)).WaitAsync(cancellationToken);
+        rooms.Know(created);
+        await MakeCurrentAsync(created.Room, transcript.Joined, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a moderation act on the current room, then prints <paramref name="confirmation"/> of the room's name, if any. In
+    /// <c>general</c> or a direct conversation, which have no moderation, it says so and asks nothing of the server.
+    /// </summary>
+    private async Task ModerateAsync(string command, Func<string, Task> act, Func<string, string>? confirmation, CancellationToken cancellationToken)
+    {
+        if (CurrentRoom(command) is not { } room)
+        {
+            return;
+        }
+
+        await act(room).WaitAsync(cancellationToken);
+        if (confirmation is not null)
+        {
+            transcript.Line(MessageLines.Printable(confirmation(Conversations.Display(room))));
+        }
+    }
+
+    /// <summary>The current room's newest moderation acts, newest first, a line each.</summary>
+    private async Task ModerationLogAsync(CancellationToken cancellationToken)
+    {
+        if (CurrentRoom("/modlog") is not { } room)
+        {
+            return;
+        }
+
+        var entries = await client.Hub.GetModerationLog(room, beforeId: null, ModerationLogLimit).WaitAsync(cancellationToken);
+        transcript.Line(entries.Length == 0
+            ? $"* Nothing has been moderated in {Conversations.Display(room)} yet."
+            : $"* Moderation of {Conversations.Display(room)}, newest first:");
+        foreach (var entry in entries)
+        {
+            transcript.Line(RoomStates.Logged(entry, clock: transcript.Clock));
+        }
+    }
+
+    /// <summary>The current conversation when it is a room other than <c>general</c>; otherwise says that <paramref name="command"/> needs one, and null.</summary>
+    private string? CurrentRoom(string command)
+    {
+        var room = transcript.Current;
+        if (room == Conversations.General)
+        {
+            Refuse($"{command} acts on the current room, and #general is everyone's: it has no owners, topic or moderation. /go to one of your rooms first.");
+            return null;
+        }
+
+        if (Conversations.IsDirect(room))
+        {
+            Refuse($"{command} acts on the current room, and {room} is a direct conversation: it has no roles or moderation. /go to one of your rooms first.");
+            return null;
+        }
+
+        return room;
+    }
+
+    /// <summary>How long a ban or mute lasts, as a confirmation says it.</summary>
+    private static string For(int? minutes) => minutes switch
+    {
+        null => "until lifted",
+        1 => "for 1 minute",
+        _ => $"for {minutes} minutes",
+    };
+
     /// <summary>The console's own commands, then the server's (its <c>/help</c> notice).</summary>
     private async Task HelpAsync(CancellationToken cancellationToken)
     {
@@ -218,6 +339,7 @@ internal sealed class Prompt(ChatClient client, Transcript transcript, Uri serve
     private async Task JoinAsync(string room, CancellationToken cancellationToken)
     {
         var joined = await client.Hub.JoinRoom(room).WaitAsync(cancellationToken);
+        rooms.Know(joined);
         await MakeCurrentAsync(joined.Room, transcript.Joined, cancellationToken);
     }
 
@@ -225,24 +347,21 @@ internal sealed class Prompt(ChatClient client, Transcript transcript, Uri serve
     {
         // The server's UserLeftRoom says it left; this only says where typing goes now, when that changed.
         await client.Hub.LeaveRoom(room).WaitAsync(cancellationToken);
-        if (transcript.Current == room)
-        {
-            transcript.Current = Conversations.General;
-            transcript.Line($"* now in {Conversations.Display(Conversations.General)}");
-        }
+        transcript.Left(room);
     }
 
     private async Task ListAsync(CancellationToken cancellationToken)
     {
         await MarkShownReadAsync(cancellationToken);
         var current = transcript.Current;
-        var rooms = await client.Hub.GetRooms().WaitAsync(cancellationToken);
-        foreach (var room in rooms)
+        var listed = await client.Hub.GetRooms().WaitAsync(cancellationToken);
+        rooms.Know(listed);
+        foreach (var room in listed)
         {
-            transcript.Line($"* {Conversations.Display(room.Room)}: {room.Unread} unread{(room.Room == current ? " (current)" : "")}");
+            transcript.Line(RoomStates.Listed(room, current: room.Room == current));
         }
 
-        if (!rooms.Any(room => room.Room == current))
+        if (!listed.Any(room => room.Room == current))
         {
             // A direct conversation with no message yet is not listed by the server.
             transcript.Line($"* {Conversations.Display(current)}: 0 unread (current)");

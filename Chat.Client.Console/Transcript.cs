@@ -11,6 +11,9 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock, NameColo
 {
     private readonly Lock _gate = new();
 
+    /// <summary>The clock whose time zone the lines' times are in.</summary>
+    public TimeProvider Clock => clock;
+
     /// <summary>The server the files of printed messages are at (their addresses are paths until it is known).</summary>
     public Uri? Server { get; set; }
     private readonly RecentMessages _recent = new();
@@ -44,6 +47,22 @@ internal sealed class Transcript(TextWriter output, TimeProvider clock, NameColo
                 {
                     (_current, _newestShownInCurrent) = (value, 0);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The user is out of <paramref name="room"/> (left, kicked or banned): when it is current, <c>general</c> becomes current and a
+    /// line says so. Checked and changed at once, so that the leave's answer and its event say it once.
+    /// </summary>
+    public void Left(string room)
+    {
+        lock (_gate)
+        {
+            if (_current == room)
+            {
+                (_current, _newestShownInCurrent) = (Conversations.General, 0);
+                output.WriteLine($"* now in {Conversations.Display(Conversations.General)}");
             }
         }
     }

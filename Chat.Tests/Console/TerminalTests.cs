@@ -140,7 +140,11 @@ public partial class TerminalTests
         // Joined as the screen wrapped them: a line ends where the next goes on.
         var help = string.Concat(TerminalSession.Lines(screen).SkipWhile(line => !line.StartsWith("* Commands of this console", StringComparison.Ordinal)));
         Commands().Matches(help).Select(match => match.Value).Distinct().Order()
-            .Should().Equal(["/delete", "/edit", "/go", "/help", "/join", "/leave", "/msg", "/react", "/reply", "/rooms", "/search", "/upload", "/who"],
+            .Should().Equal(
+                [
+                    "/ban", "/create", "/delete", "/edit", "/go", "/help", "/invite", "/join", "/kick", "/leave", "/modlog", "/msg", "/mute", "/react",
+                    "/reply", "/role", "/rooms", "/search", "/topic", "/unban", "/upload", "/who",
+                ],
                 "/clear is off on a server without sign-in, and every other command works here");
     }
 
