@@ -23,7 +23,8 @@ internal static class MessageLines
     /// <c>[HH:mm] user: text</c> in the local time of <paramref name="clock"/>, for a message of the <paramref name="current"/>
     /// conversation; <c>[HH:mm] #room user: text</c> or <c>[HH:mm] @peer user: text</c> for another. A reply starts with
     /// <c>↪ author: "quote"</c> of the message it answers (found with <paramref name="find"/>); an edited text ends with
-    /// <c>(edited)</c>, reactions follow as <c>[👍 2, 🎉 1]</c>, and a deleted message reads <c>(message deleted)</c>.
+    /// <c>(edited)</c>, reactions follow as <c>[👍 2, 🎉 1]</c>, and a deleted message reads <c>(message deleted)</c>. A bot's name is
+    /// followed by <c>[bot]</c>.
     /// </summary>
     /// <remarks>Its files follow the text as <c>[file: NAME (SIZE) URL]</c>, at <paramref name="server"/> (a path without it).</remarks>
     public static string Message(
@@ -64,7 +65,7 @@ internal static class MessageLines
             ? "(message deleted)"
             : Answers(message, find, names) + Marked(message.Text, new Segment(head).CellCount(), highlights, names) +
               (message.EditedAt is null ? "" : " (edited)") + Files(message, server) + Reactions(message);
-        return $"{head}{names.Paint(Printable(message.User))}: {body}";
+        return $"{head}{names.Paint(Printable(message.User))}{(message.Bot ? " [bot]" : "")}: {body}";
     }
 
     /// <summary>

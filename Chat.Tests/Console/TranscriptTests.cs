@@ -50,6 +50,14 @@ public class TranscriptTests
     }
 
     [Fact]
+    public void A_bots_message_line_says_so_after_its_name()
+    {
+        var line = MessageLines.Message(new ChatMessage(1, "dev", "deploybot", "v2 is out", Noon) { Bot = true }, new TestClock(), current: "dev");
+
+        line.Should().Be("[17:30] deploybot [bot]: v2 is out");
+    }
+
+    [Fact]
     public void Control_characters_that_could_drive_the_terminal_are_not_printed()
     {
         var line = MessageLines.Message(new ChatMessage(1, "general", "bob", "\u001b[2Jgone?\ttab\nnext", Noon), new TestClock());
