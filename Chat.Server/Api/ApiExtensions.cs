@@ -79,7 +79,6 @@ internal static class ApiExtensions
             };
         });
 
-        builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi("v1", openApi =>
         {
             openApi.ShouldInclude = description => description.RelativePath?.StartsWith(ApiEndpoints.Prefix[1..], StringComparison.Ordinal) == true;
@@ -107,12 +106,32 @@ internal static class ApiExtensions
         return builder;
     }
 
+    private static string EmptyAnswer(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "The request cannot be read: its body is not the JSON this route takes, or a parameter has the wrong type (see /openapi/v1.json).",
+        StatusCodes.Status404NotFound => "There is no such route; the routes are listed in /openapi/v1.json.",
+        StatusCodes.Status405MethodNotAllowed => "This route does not take that method; see /openapi/v1.json.",
+        StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON (Content-Type: application/json).",
+        _ => "The request was refused.",
+    };
+
     /// <summary>The routes, their OpenAPI document at <c>/openapi/v1.json</c>, and problem details for whatever else goes wrong under <c>/api</c>.</summary>
     public static WebApplication MapChatApi(this WebApplication app)
     {
+        // Under /api only: the hub's requests keep no authorization state (without sign-in there is none to keep), and what the
+        // framework answers with an empty body (a body that is not JSON, a route that is not there) becomes a problem too.
+        var signIn = app.Services.GetRequiredService<IOptions<Security.AuthOptions>>().Value.Enabled;
         app.UseWhen(
             http => http.Request.Path.StartsWithSegments("/api"),
-            api => api.UseStatusCodePages());
+            api =>
+            {
+                api.UseStatusCodePages(context => Problems.Problem(context.HttpContext, context.HttpContext.Response.StatusCode, EmptyAnswer(context.HttpContext.Response.StatusCode))
+                    .ExecuteAsync(context.HttpContext));
+                if (!signIn)
+                {
+                    api.UseAuthorization();
+                }
+            });
         app.MapOpenApi("/openapi/{documentName}.json");
         ApiEndpoints.MapChatApi(app);
         return app;

@@ -80,10 +80,8 @@ internal static class SecurityExtensions
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
         {
             app.UseAuthentication();
+            app.UseAuthorization();
         }
-
-        // Sign-in's policies when it is on; the server API's (which authenticate bot tokens themselves) always.
-        app.UseAuthorization();
 
         // A long-polling or SSE connection answers only the user who opened it.
         app.UseMiddleware<ConnectionOwnerCheck>();

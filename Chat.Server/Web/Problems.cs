@@ -15,7 +15,9 @@ internal static class Problems
         StatusCodes.Status403Forbidden => "Not allowed",
         StatusCodes.Status404NotFound => "Not found",
         StatusCodes.Status409Conflict => "Conflict",
+        StatusCodes.Status405MethodNotAllowed => "Not this method",
         StatusCodes.Status413PayloadTooLarge => "Too large",
+        StatusCodes.Status415UnsupportedMediaType => "Not JSON",
         StatusCodes.Status429TooManyRequests => "Too many attempts",
         _ => "Refused",
     };

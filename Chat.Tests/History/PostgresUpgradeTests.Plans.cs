@@ -86,6 +86,7 @@ public sealed partial class PostgresUpgradeTests
                 new NpgsqlParameter<string?[]> { TypedValue = [null] },
                 new NpgsqlParameter<string?[]> { TypedValue = ["hi"] },
                 new NpgsqlParameter<string?[]> { TypedValue = [null] },
+                new NpgsqlParameter<bool?[]> { TypedValue = [null] },
             ],
             PostgresSql.Trim => [new NpgsqlParameter<string[]> { TypedValue = ["room1"] }, new NpgsqlParameter<long[]> { TypedValue = [2] }],
             PostgresSql.All => [new NpgsqlParameter<long> { TypedValue = 3 }, new NpgsqlParameter<int> { TypedValue = 5 }],

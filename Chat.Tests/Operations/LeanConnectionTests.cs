@@ -22,7 +22,11 @@ public sealed class LeanConnectionTests
 
         app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLogs).IsEnabled(LogLevel.Critical).Should().BeFalse();
         app.Services.GetRequiredService<IOptions<LoggerFilterOptions>>().Value.CaptureScopes.Should().BeFalse();
-        app.Services.GetService<IAuthenticationSchemeProvider>().Should().BeNull("without a signing key nothing is authenticated");
+        var schemes = app.Services.GetRequiredService<IAuthenticationSchemeProvider>();
+        (await schemes.GetAllSchemesAsync()).Select(scheme => scheme.Name).Should().Equal(["Bot"], "only the server API's bot tokens, authenticated on its routes alone");
+        var negotiate = new HttpRequestMessage(HttpMethod.Post, "/hubs/chat/negotiate?negotiateVersion=1&user=alice");
+        negotiate.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "chatbot_not-a-token");
+        (await app.CreateClient().SendAsync(negotiate)).StatusCode.Should().Be(System.Net.HttpStatusCode.OK, "without a signing key no hub request is authenticated, whatever it carries");
     }
 
     [Fact]
