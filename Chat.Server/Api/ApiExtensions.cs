@@ -34,50 +34,7 @@ internal static class ApiExtensions
         });
 
         // Each bot token has its own budget (partitioned by the token's hash, before any store read): a token bucket.
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.AddPolicy(RatePolicy, http =>
-            {
-                var options = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value;
-                if (options.RequestsPerSecond == 0)
-                {
-                    return RateLimitPartition.GetNoLimiter("off");
-                }
-
-                var key = http.Request.Headers.Authorization.ToString() is { Length: > 0 } credentials
-                    ? Secrets.Hash(credentials)
-                    : http.Connection.RemoteIpAddress?.ToString() ?? "";
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.Burst,
-                    TokensPerPeriod = options.RequestsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
-            var previous = limiter.OnRejected;
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                if (!context.HttpContext.Request.Path.StartsWithSegments(ApiEndpoints.Prefix))
-                {
-                    if (previous is not null)
-                    {
-                        await previous(context, cancellationToken);
-                    }
-
-                    return;
-                }
-
-                var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value;
-                context.HttpContext.Response.Headers.RetryAfter = "1";
-                await Problems.Problem(
-                        context.HttpContext,
-                        StatusCodes.Status429TooManyRequests,
-                        $"This bot made more than {options.RequestsPerSecond} requests a second (bursts of {options.Burst}; Chat:Api:RequestsPerSecond, Chat:Api:Burst); try again in a second.")
-                    .ExecuteAsync(context.HttpContext);
-            };
-        });
+        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(RatePolicy, new BotRequestPolicy()));
 
         builder.Services.AddOpenApi("v1", openApi =>
         {
@@ -104,6 +61,43 @@ internal static class ApiExtensions
             });
         });
         return builder;
+    }
+
+    /// <summary>The per-bot budget (<c>Chat:Api:*</c>), and its refusal as a problem.</summary>
+    private sealed class BotRequestPolicy : IRateLimiterPolicy<string>
+    {
+        public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = async (context, _) =>
+        {
+            var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value;
+            context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.HttpContext.Response.Headers.RetryAfter = "1";
+            await Problems.Problem(
+                    context.HttpContext,
+                    StatusCodes.Status429TooManyRequests,
+                    $"This bot made more than {options.RequestsPerSecond} requests a second (bursts of {options.Burst}; Chat:Api:RequestsPerSecond, Chat:Api:Burst); try again in a second.")
+                .ExecuteAsync(context.HttpContext);
+        };
+
+        public RateLimitPartition<string> GetPartition(HttpContext http)
+        {
+            var options = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value;
+            if (options.RequestsPerSecond == 0)
+            {
+                return RateLimitPartition.GetNoLimiter("off");
+            }
+
+            var key = http.Request.Headers.Authorization.ToString() is { Length: > 0 } credentials
+                ? Secrets.Hash(credentials)
+                : http.Connection.RemoteIpAddress?.ToString() ?? "";
+            return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = options.Burst,
+                TokensPerPeriod = options.RequestsPerSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        }
     }
 
     private static string EmptyAnswer(int status) => status switch
