@@ -124,6 +124,14 @@ internal static class ApiEndpoints
             return Problems.Problem(http, StatusCodes.Status403Forbidden, $"The bot is muted in #{key} until {until:yyyy-MM-dd HH:mm} UTC.");
         }
 
+        // A first message starts a direct conversation: a bot has as many as a person may (Chat:Rooms:MaxDirectPerUser).
+        var maxDirect = memberships.Limits.MaxDirectPerUser;
+        if (Conversation.IsDirect(key) && !await store.IsMemberAsync(bot, key, http.RequestAborted) && await store.DirectCountAsync(bot, http.RequestAborted) >= maxDirect)
+        {
+            return Problems.Problem(
+                http, StatusCodes.Status409Conflict, $"The bot has {maxDirect} direct conversations, the most allowed (Chat:Rooms:MaxDirectPerUser); write in one of them instead of starting another.");
+        }
+
         if (body.ReplyTo is { } answered && await store.FindAsync(key, answered, http.RequestAborted) is not { Deleted: false })
         {
             return Problems.Problem(http, StatusCodes.Status404NotFound, $"There is no message {answered} to reply to in {Shown(key, bot)}; send without replyTo.");

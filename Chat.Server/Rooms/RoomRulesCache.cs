@@ -21,7 +21,7 @@ internal sealed class RoomRulesCache(IHistoryStore store)
             return RoomRules.None;
         }
 
-        var entry = _rooms.GetOrAdd(key, room => new Lazy<Task<RoomRules?>>(() => store.RoomRulesAsync(room, CancellationToken.None)));
+        var entry = _rooms.GetOrAdd(key, static (room, store) => new Lazy<Task<RoomRules?>>(() => store.RoomRulesAsync(room, CancellationToken.None)), store);
         RoomRules? rules;
         try
         {

@@ -130,6 +130,23 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task A_bot_writes_directly_to_people_within_the_direct_conversations_a_person_may_have()
+    {
+        await using var app = new ChatApplication(new Dictionary<string, string?> { ["Chat:Rooms:MaxDirectPerUser"] = "1" });
+        var http = Client(app, await AddBotAsync(app, "notifier", BotScopes.MessagesWrite));
+        await using var alice = await app.ConnectAsync("alice");
+
+        using var first = await http.PostAsJsonAsync("/api/v1/rooms/@alice/messages", new { text = "your order shipped" });
+        using var again = await http.PostAsJsonAsync("/api/v1/rooms/@alice/messages", new { text = "and arrives Monday" });
+        using var another = await http.PostAsJsonAsync("/api/v1/rooms/@bob/messages", new { text = "hello bob" });
+
+        first.StatusCode.Should().Be(HttpStatusCode.Created);
+        (await alice.NextMessageAsync()).Should().BeEquivalentTo(new { Room = "@notifier", User = "notifier", Text = "your order shipped", Bot = true });
+        again.StatusCode.Should().Be(HttpStatusCode.Created);
+        (await ProblemAsync(another, HttpStatusCode.Conflict)).Should().StartWith("The bot has 1 direct conversations, the most allowed (Chat:Rooms:MaxDirectPerUser)");
+    }
+
+    [Fact]
     public async Task Each_bot_has_its_own_budget_and_past_it_gets_429_saying_what_is_allowed()
     {
         // The connection limits off: their 429 is not there to lend the API's refusal its status.
