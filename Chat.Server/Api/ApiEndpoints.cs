@@ -137,7 +137,7 @@ internal static class ApiEndpoints
             return Problems.Problem(http, StatusCodes.Status404NotFound, $"There is no message {answered} to reply to in {Shown(key, bot)}; send without replyTo.");
         }
 
-        var mentions = await MentionsAsync(store, key, body.Text!, http.RequestAborted);
+        var mentions = await Mentions.InAsync(store, key, body.Text!, http.RequestAborted);
         var appended = await writer.AppendAsync(new NewMessage(key, bot, body.Text!, body.ClientMessageId, body.ReplyTo, mentions, Bot: true));
         if (appended.Message.Room != key)
         {
@@ -164,7 +164,7 @@ internal static class ApiEndpoints
             return Problems.Problem(http, StatusCodes.Status403Forbidden, $"The bot is muted in #{key}; it cannot edit there.");
         }
 
-        var mentions = await MentionsAsync(store, key, body!.Text!, http.RequestAborted);
+        var mentions = await Mentions.InAsync(store, key, body!.Text!, http.RequestAborted);
         var result = await writer.ChangeAsync(new MessageChange(ChangeKind.Edit, key, id, bot, Text: body.Text, Mentions: mentions));
         return Changed(http, result, key, bot, id) ?? Results.Ok(Conversation.ForViewer(result.Message!, bot));
     }
@@ -297,20 +297,6 @@ internal static class ApiEndpoints
         return ModerationRules.Rank(rules.RoleOf(bot)) >= 1
             ? null
             : Problems.Problem(http, StatusCodes.Status403Forbidden, $"The bot is not an owner or moderator of #{key}; only they add and remove members.");
-    }
-
-    private static async Task<string[]?> MentionsAsync(IHistoryStore store, string key, string text, CancellationToken cancellationToken)
-    {
-        var candidates = Mentions.Candidates(text);
-        if (candidates.Count == 0)
-        {
-            return null;
-        }
-
-        var readers = Conversation.TryParseDirect(key, out var first, out var second)
-            ? [first, second]
-            : await store.ReadersAsync(key, [.. candidates.Select(candidate => candidate.Key).Distinct(StringComparer.Ordinal)], cancellationToken);
-        return Mentions.Resolve(candidates, readers);
     }
 
     /// <summary>The refusal of a change that did not go through; null when it did (or changed nothing).</summary>

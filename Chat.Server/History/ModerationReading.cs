@@ -3,11 +3,35 @@ using System.Data.Common;
 namespace Chat.Server.History;
 
 /// <summary>
-/// The rows of rooms' rules and moderation logs as both stores select them (same columns, same order); only how a time is stored
+/// The rows of joins' and acts' facts, rooms' rules and moderation logs as both stores select them (same columns, same order); only how a time is stored
 /// differs (SQLite: UTC ticks; PostgreSQL: timestamptz), which <c>time</c> reads.
 /// </summary>
 internal static class ModerationReading
 {
+    /// <summary>What decides a join, from the row both stores' join facts select (the current row).</summary>
+    public static JoinFacts JoinFacts(DbDataReader reader, Func<DbDataReader, int, DateTime> time) => new(
+        reader.GetBoolean(0),
+        reader.GetInt64(1),
+        reader.GetBoolean(2),
+        reader.GetInt64(3),
+        reader.GetInt64(4),
+        reader.GetBoolean(5),
+        reader.GetBoolean(6),
+        reader.IsDBNull(7) ? null : time(reader, 7));
+
+    /// <summary>What decides a moderation act, from the row both stores' moderation facts select (the current row).</summary>
+    public static ModerationFacts Facts(DbDataReader reader, Func<DbDataReader, int, DateTime> time) => new(
+        reader.GetBoolean(0),
+        reader.IsDBNull(1) ? null : reader.GetString(1),
+        reader.IsDBNull(2) ? null : reader.GetString(2),
+        reader.IsDBNull(3) ? null : reader.GetString(3),
+        reader.GetBoolean(4),
+        reader.GetBoolean(5),
+        reader.IsDBNull(6) ? null : time(reader, 6),
+        reader.IsDBNull(7) ? null : time(reader, 7),
+        reader.GetInt64(8),
+        reader.GetInt64(9));
+
     /// <summary>A room's rules from two results: its privacy and topic (no row: no room), then its people with a role, a ban or a mute.</summary>
     public static async Task<RoomRules?> RoomRulesAsync(DbDataReader reader, Func<DbDataReader, int, DateTime> time, CancellationToken cancellationToken)
     {

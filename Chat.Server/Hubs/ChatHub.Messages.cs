@@ -120,19 +120,7 @@ internal sealed partial class ChatHub
     }
 
     /// <summary>The users <paramref name="text"/> mentions among those who can read the conversation; null for none.</summary>
-    private async Task<string[]?> MentionsAsync(string key, string text)
-    {
-        var candidates = Mentions.Candidates(text);
-        if (candidates.Count == 0)
-        {
-            return null;
-        }
-
-        var readers = Conversation.TryParseDirect(key, out var first, out var second)
-            ? [first, second]
-            : await store.ReadersAsync(key, [.. candidates.Select(candidate => candidate.Key).Distinct(StringComparer.Ordinal)], Context.ConnectionAborted);
-        return Mentions.Resolve(candidates, readers);
-    }
+    private Task<string[]?> MentionsAsync(string key, string text) => Mentions.InAsync(store, key, text, Context.ConnectionAborted);
 
     /// <summary>The message as it is after <paramref name="result"/>; throws the rule it broke.</summary>
     private static ChatMessage Accepted(ChangeResult result, string key, string user, long id, string action) => result.Outcome switch

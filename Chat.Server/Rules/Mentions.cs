@@ -53,6 +53,24 @@ public static class Mentions
     }
 
     /// <summary>
+    /// The users <paramref name="text"/> mentions among those who can read the conversation <paramref name="key"/> (a direct
+    /// conversation's two users; otherwise the store says which candidates can); null for none. Both the hub and the server API post this way.
+    /// </summary>
+    public static async Task<string[]?> InAsync(History.IConversationStore store, string key, string text, CancellationToken cancellationToken)
+    {
+        var candidates = Candidates(text);
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var readers = Rooms.Conversation.TryParseDirect(key, out var first, out var second)
+            ? [first, second]
+            : await store.ReadersAsync(key, [.. candidates.Select(candidate => candidate.Key).Distinct(StringComparer.Ordinal)], cancellationToken);
+        return Resolve(candidates, readers);
+    }
+
+    /// <summary>
     /// The users mentioned, each once, in order of first mention: for each <c>@</c>, the longest candidate among
     /// <paramref name="readers"/> (the names that can read the conversation); null for none.
     /// </summary>

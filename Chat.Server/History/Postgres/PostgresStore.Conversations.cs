@@ -19,15 +19,7 @@ public sealed partial class PostgresStore
             await using var reader = await gather.ExecuteReaderAsync(cancellationToken);
             await reader.NextResultAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
-            facts = new JoinFacts(
-                reader.GetBoolean(0),
-                reader.GetInt64(1),
-                reader.GetBoolean(2),
-                reader.GetInt64(3),
-                reader.GetInt64(4),
-                reader.GetBoolean(5),
-                reader.GetBoolean(6),
-                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTime>(7));
+            facts = ModerationReading.JoinFacts(reader, Time);
         }
 
         var outcome = JoinPolicy.Decide(facts, limits);
@@ -110,17 +102,7 @@ public sealed partial class PostgresStore
             await using var reader = await gather.ExecuteReaderAsync(cancellationToken);
             await reader.NextResultAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
-            facts = new ModerationFacts(
-                reader.GetBoolean(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.GetBoolean(4),
-                reader.GetBoolean(5),
-                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTime>(6),
-                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTime>(7),
-                reader.GetInt64(8),
-                reader.GetInt64(9));
+            facts = ModerationReading.Facts(reader, Time);
         }
 
         var outcome = ModerationRules.Decide(act, facts);

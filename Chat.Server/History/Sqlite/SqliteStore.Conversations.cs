@@ -14,15 +14,7 @@ public sealed partial class SqliteStore
             .ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
-            facts = new JoinFacts(
-                reader.GetBoolean(0),
-                reader.GetInt64(1),
-                reader.GetBoolean(2),
-                reader.GetInt64(3),
-                reader.GetInt64(4),
-                reader.GetBoolean(5),
-                reader.GetBoolean(6),
-                reader.IsDBNull(7) ? null : Utc(reader.GetInt64(7)));
+            facts = ModerationReading.JoinFacts(reader, Ticks);
         }
 
         var outcome = JoinPolicy.Decide(facts, limits);
@@ -129,17 +121,7 @@ public sealed partial class SqliteStore
         await using (var reader = await Prepared(transaction, SqliteSql.ModerationFacts, parameters).ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
-            facts = new ModerationFacts(
-                reader.GetBoolean(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.GetBoolean(4),
-                reader.GetBoolean(5),
-                reader.IsDBNull(6) ? null : Utc(reader.GetInt64(6)),
-                reader.IsDBNull(7) ? null : Utc(reader.GetInt64(7)),
-                reader.GetInt64(8),
-                reader.GetInt64(9));
+            facts = ModerationReading.Facts(reader, Ticks);
         }
 
         var outcome = ModerationRules.Decide(act, facts);
