@@ -87,7 +87,8 @@ internal sealed class InteractiveChat
 
     /// <summary>
     /// The topics and roles of the user's rooms as they are at the start, so that a <c>RoomChanged</c> can say what changed. Without
-    /// them (the server refused, e.g. a guest) changes are told against a room with no topic where the user is a member.
+    /// them (the server refused, e.g. a guest, or closed the connection at once, e.g. for a name it refuses) changes are told against
+    /// a room with no topic where the user is a member; what went wrong with the connection is for the session to say, as before.
     /// </summary>
     private async Task KnowRoomsAsync(ChatClient client, CancellationToken cancellationToken)
     {
@@ -95,8 +96,9 @@ internal sealed class InteractiveChat
         {
             _rooms.Know(await client.Hub.GetRooms().WaitAsync(cancellationToken));
         }
-        catch (HubException)
+        catch (Exception error) when (error is not OperationCanceledException)
         {
+            // Only a help for the lines RoomChanged prints.
         }
     }
 
